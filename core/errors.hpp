@@ -1,0 +1,28 @@
+#pragma once
+// How a process leaves early: Exit carries an exact exit reason (exit/1, a failed call).
+// Any other exception escaping a process is a crash with reason {error, What}.
+#include <stdexcept>
+#include <string>
+
+#include "core/term.hpp"
+
+namespace otp {
+
+class Exit : public std::exception {
+ public:
+  explicit Exit(Term reason) : reason_(std::move(reason)), text_(reason_.to_string()) {}
+  const Term& reason() const { return reason_; }
+  const char* what() const noexcept override { return text_.c_str(); }
+
+ private:
+  Term reason_;
+  std::string text_;
+};
+
+// Misuse of the API from C++ (an invalid timeout, a call outside a process): a clear error.
+class UsageError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+}  // namespace otp

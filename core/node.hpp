@@ -1,0 +1,88 @@
+#pragma once
+// Node: the set of processes of one world, their names, and the kernel's signal semantics.
+// The executor drives it: run(pid), deliver(signal), fire_timer(target).
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/executor.hpp"
+#include "core/process.hpp"
+
+namespace otp {
+
+struct SpawnOptions {
+  Pid link_to{};    // spawn_link: linked to this pid from the start
+  Pid monitor_by{}; // spawn_monitor: this pid monitors the new process
+  Ref monitor_ref{};
+  Pid parent{};
+};
+
+class Node {
+ public:
+  explicit Node(Executor& executor);
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  ~Node();
+
+  Executor& executor() { return executor_; }
+  int64_t now_ms() const { return executor_.now_ms(); }
+
+  Pid spawn(Body body, SpawnOptions opts = {});
+
+  // --- called by the executor
+  void run(Pid pid);
+  void deliver(Signal&& signal);
+  void fire_timer(const TimerTarget& target);
+
+  // --- queries
+  Process* find(Pid pid);
+  bool alive(Pid pid) const;
+  // The exit reason of a process that has exited (kept while record_exits is on).
+  std::optional<Term> exit_reason(Pid pid) const;
+  void set_record_exits(bool on) { record_exits_ = on; }
+  size_t live_count() const { return live_count_; }
+  std::vector<Pid> live_pids() const;  // ascending
+  uint64_t spawned_count() const { return next_pid_ - 1; }
+
+  // --- names (S7)
+  bool register_name(const std::string& name, Pid pid);
+  void unregister_name(const std::string& name);
+  Pid whereis(const std::string& name) const;
+
+  // --- timers owned by the node (send_after / cancel_timer)
+  Ref start_message_timer(Pid dest, Message msg, int64_t ms);
+  std::optional<int64_t> cancel_message_timer(Ref ref);
+
+  Ref make_ref() { return Ref{next_ref_++}; }
+  TraceSink* trace() { return executor_.trace(); }
+
+  // Terminate a process that is not currently running (signal-caused death).
+  void kill_process(Process& p, Term reason);
+
+ private:
+  void finish(Process& p, Term reason);  // exit bookkeeping: links, monitors, names
+  void deliver_exit(Process& target, Signal& s);
+  void bounce(Signal& s);               // a signal reached a dead pid
+
+  Executor& executor_;
+  uint64_t next_pid_ = 1;
+  uint64_t next_ref_ = 1;
+  std::vector<std::unique_ptr<Process>> procs_;  // index = pid id
+  size_t live_count_ = 0;
+  bool record_exits_ = true;
+  std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
+  std::map<std::string, Pid> names_;
+  struct MessageTimer {
+    uint64_t timer_id;
+    int64_t deadline_ms;
+    Pid dest;
+    Message msg;
+  };
+  std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
+};
+
+}  // namespace otp

@@ -1,0 +1,139 @@
+#pragma once
+// Process: one Erlang-style process. Its API is what a process body may do to the world;
+// every effect on another process leaves as a signal through the executor.
+#include <coroutine>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/errors.hpp"
+#include "core/executor.hpp"
+#include "core/mailbox.hpp"
+#include "core/message.hpp"
+#include "core/task.hpp"
+
+namespace otp {
+
+class Node;
+class Process;
+
+using Body = std::function<Proc(Process&)>;
+using Filter = std::function<bool(const Message&)>;
+
+// A GenServer reply travelling to a caller: only delivered while the caller still waits
+// for it (OTP 24+ alias semantics), so a late reply is dropped (S11).
+struct ReplyMsg {
+  Ref ref;
+  Message value;
+  Term to_term() const { return tuple(ref, value.to_term()); }
+};
+
+enum class ProcState : uint8_t { runnable, running, waiting, dead };
+
+class Process {
+ public:
+  Process(Node& node, Pid pid, Body body);
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process();
+
+  Pid self() const { return pid_; }
+  Node& node() { return node_; }
+  int64_t now_ms() const;
+  Pid parent() const { return parent_; }
+
+  // --- messages (S5)
+  void send(Pid to, Message msg);
+  void send(const std::string& name, Message msg);  // badarg if not registered (S7)
+
+  struct ReceiveAwaiter {
+    Process& proc;
+    Filter filter;
+    Timeout timeout;
+    std::optional<Message> result;
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> h);
+    std::optional<Message> await_resume();
+  };
+  // Selective receive: the oldest message that matches, or nullopt after `timeout` ms.
+  ReceiveAwaiter receive(Filter filter, Timeout timeout = infinity);
+  ReceiveAwaiter receive_any(Timeout timeout = infinity);
+  ReceiveAwaiter sleep(int64_t ms);  // receive after ms -> ok, with nothing matching
+  struct YieldAwaiter {
+    Process& proc;
+    bool await_ready() { return false; }
+    void await_suspend(std::coroutine_handle<> h);
+    void await_resume() {}
+  };
+  YieldAwaiter yield() { return YieldAwaiter{*this}; }
+
+  // --- exits, links, monitors (S1-S4)
+  void exit(Pid target, Term reason);         // exit/2
+  [[noreturn]] void exit(Term reason);        // exit/1
+  bool trap_exit(bool on);                    // returns the old value
+  bool trapping_exits() const { return trap_exit_; }
+  void link(Pid other);
+  void unlink(Pid other);
+  Ref monitor(Pid target);
+  void demonitor(Ref ref, bool flush = false);
+  const std::set<Pid>& links() const { return links_; }
+
+  Pid spawn(Body body);
+  Pid spawn_link(Body body);
+  std::pair<Pid, Ref> spawn_monitor(Body body);
+
+  // --- timers (S6)
+  Ref send_after(Pid dest, Message msg, int64_t ms);
+  std::optional<int64_t> cancel_timer(Ref timer);  // ms left, or nullopt (Erlang's false)
+
+  // --- names (S7)
+  bool register_name(const std::string& name);  // false if taken or already named
+  void unregister_name();
+  Pid whereis(const std::string& name) const;
+  const std::string& registered_name() const { return name_; }
+
+  // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
+  void activate_alias(Ref ref) { aliases_.insert(ref); }
+  void deactivate_alias(Ref ref) { aliases_.erase(ref); }
+
+  Ref make_ref();
+  bool fault(std::string_view point);
+  TraceSink* trace();
+
+  // --- kernel side (Node only)
+  ProcState state() const { return state_; }
+  size_t mailbox_size() const { return mailbox_.size(); }
+  std::string describe_wait() const;
+
+ private:
+  friend class Node;
+  std::optional<Message> take_match(const Filter& f, size_t from);
+  void suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout);
+  std::optional<Message> finish_receive(const Filter& f);
+  void push_message(Message m);  // a delivered message: wake the process if it matches
+  void require_running(const char* what) const;
+
+  Node& node_;
+  Pid pid_;
+  Pid parent_;
+  ProcState state_ = ProcState::runnable;
+  bool trap_exit_ = false;
+  bool timed_out_ = false;
+  Body body_;
+  Proc root_;
+  std::coroutine_handle<> resume_;
+  const Filter* wait_filter_ = nullptr;
+  size_t scan_from_ = 0;
+  uint64_t wait_generation_ = 0;
+  uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
+  Mailbox mailbox_;
+  std::set<Pid> links_;
+  std::map<Ref, Pid> monitoring_;   // monitors this process holds: ref -> target
+  std::map<Ref, Pid> watchers_;     // monitors on this process: ref -> watcher
+  std::set<Ref> aliases_;
+  std::string name_;
+};
+
+}  // namespace otp

@@ -1,0 +1,119 @@
+#include "core/term.hpp"
+
+#include <array>
+
+namespace otp {
+
+const std::vector<Term>& Term::items() const {
+  static const std::vector<Term> empty;  // immutable, so sharing it across worlds is safe
+  return items_ ? *items_ : empty;
+}
+
+namespace {
+
+bool atom_needs_quotes(const std::string& a) {
+  static constexpr std::array<std::string_view, 26> reserved = {
+      "after", "and",  "andalso", "band", "begin", "bnot",  "bor",   "bsl", "bsr",
+      "bxor",  "case", "catch",   "cond", "div",   "end",   "fun",   "if",  "let",
+      "not",   "of",   "or",      "orelse", "receive", "rem", "try", "when"};
+  if (a.empty() || a[0] < 'a' || a[0] > 'z') return true;
+  for (char c : a) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '@';
+    if (!ok) return true;
+  }
+  for (auto r : reserved)
+    if (a == r) return true;
+  return false;
+}
+
+void print_escaped(std::string& out, const std::string& s, char quote) {
+  out += quote;
+  for (char c : s) {
+    if (c == quote || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+}
+
+}  // namespace
+
+void Term::print(std::string& out) const {
+  switch (kind_) {
+    case Kind::atom:
+      if (atom_needs_quotes(text_))
+        print_escaped(out, text_, '\'');
+      else
+        out += text_;
+      return;
+    case Kind::integer:
+      out += std::to_string(num_);
+      return;
+    case Kind::string:
+      print_escaped(out, text_, '"');
+      return;
+    case Kind::pid:
+      out += "<0." + std::to_string(num_) + ".0>";
+      return;
+    case Kind::ref:
+      out += "#Ref<0.0.0." + std::to_string(num_) + ">";
+      return;
+    case Kind::tuple:
+    case Kind::list: {
+      out += kind_ == Kind::tuple ? '{' : '[';
+      bool first = true;
+      for (const auto& t : items()) {
+        if (!first) out += ',';
+        first = false;
+        t.print(out);
+      }
+      out += kind_ == Kind::tuple ? '}' : ']';
+      return;
+    }
+  }
+}
+
+std::string Term::to_string() const {
+  std::string out;
+  print(out);
+  return out;
+}
+
+int Term::compare(const Term& a, const Term& b) {
+  if (a.kind_ != b.kind_) return a.kind_ < b.kind_ ? -1 : 1;
+  switch (a.kind_) {
+    case Kind::integer:
+    case Kind::pid:
+    case Kind::ref:
+      return a.num_ < b.num_ ? -1 : (a.num_ > b.num_ ? 1 : 0);
+    case Kind::atom:
+    case Kind::string:
+      return a.text_.compare(b.text_) < 0 ? -1 : (a.text_ == b.text_ ? 0 : 1);
+    case Kind::tuple:
+    case Kind::list: {
+      const auto& x = a.items();
+      const auto& y = b.items();
+      // Erlang orders tuples by size first, lists lexicographically.
+      if (a.kind_ == Kind::tuple && x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i)
+        if (int c = compare(x[i], y[i])) return c;
+      return x.size() == y.size() ? 0 : (x.size() < y.size() ? -1 : 1);
+    }
+  }
+  return 0;
+}
+
+bool is_normal_exit(const Term& reason) {
+  return reason.is_atom("normal") || reason.is_atom("shutdown") ||
+         (reason.is_tuple(2) && reason[0].is_atom("shutdown"));
+}
+
+}  // namespace otp

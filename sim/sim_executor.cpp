@@ -1,0 +1,120 @@
+#include "sim/sim_executor.hpp"
+
+#include <cassert>
+
+namespace otp::sim {
+
+SimExecutor::SimExecutor(const SimOptions& opts)
+    : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
+      fault_per_million_(opts.fault_per_million) {
+  if (opts.trace)
+    trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
+}
+
+void SimExecutor::make_runnable(Pid pid) {
+  if (runnable_pos_.size() <= pid.id) runnable_pos_.resize(pid.id + 1, -1);
+  if (runnable_pos_[pid.id] >= 0) return;
+  runnable_pos_[pid.id] = static_cast<int32_t>(runnable_.size());
+  runnable_.push_back(pid);
+}
+
+void SimExecutor::send(Signal&& signal) {
+  ChannelKey key{signal.from.id, signal.to.id};
+  auto [it, inserted] = channels_.try_emplace(key);
+  if (inserted) {
+    it->second.ready_index = ready_.size();
+    ready_.push_back(key);
+  }
+  it->second.queue.push_back(std::move(signal));
+  ++in_flight_;
+}
+
+uint64_t SimExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
+  assert(deadline_ms >= now_ms_);
+  uint64_t id = next_timer_id_++;
+  timers_.emplace(deadline_ms, id);
+  timer_targets_.emplace(id, std::make_pair(deadline_ms, target));
+  return id;
+}
+
+bool SimExecutor::cancel_timer(uint64_t timer_id) {
+  auto it = timer_targets_.find(timer_id);
+  if (it == timer_targets_.end()) return false;
+  timers_.erase({it->second.first, timer_id});
+  timer_targets_.erase(it);
+  return true;
+}
+
+bool SimExecutor::fault(std::string_view point) {
+  bool hit = chooser_.fault(fault_per_million_);
+  if (hit && trace_) trace_->emit("fault", {{"point", std::string(point)}});
+  return hit;
+}
+
+std::optional<int64_t> SimExecutor::next_deadline() const {
+  if (timers_.empty()) return std::nullopt;
+  return timers_.begin()->first;
+}
+
+bool SimExecutor::step(int64_t until_ms) {
+  assert(node_ && "SimExecutor::attach(node) first");
+  auto options = static_cast<uint32_t>(runnable_.size() + ready_.size());
+  if (options > 0) {
+    uint32_t c = chooser_.choose(DecisionPoint::next_step, options);
+    ++steps_;
+    if (c < runnable_.size())
+      run_one(c);
+    else
+      deliver_one(c - static_cast<uint32_t>(runnable_.size()));
+    return true;
+  }
+  if (timers_.empty() || timers_.begin()->first > until_ms) return false;
+  ++steps_;
+  fire_timer();
+  return true;
+}
+
+void SimExecutor::run_one(uint32_t index) {
+  Pid pid = runnable_[index];
+  Pid last = runnable_.back();
+  runnable_[index] = last;
+  runnable_pos_[last.id] = static_cast<int32_t>(index);
+  runnable_.pop_back();
+  runnable_pos_[pid.id] = -1;
+  node_->run(pid);
+}
+
+void SimExecutor::deliver_one(uint32_t index) {
+  ChannelKey key = ready_[index];
+  auto it = channels_.find(key);
+  assert(it != channels_.end());
+  Signal s = std::move(it->second.queue.front());
+  it->second.queue.pop_front();
+  --in_flight_;
+  if (it->second.queue.empty()) {
+    ChannelKey last = ready_.back();
+    ready_[index] = last;
+    channels_[last].ready_index = index;
+    ready_.pop_back();
+    channels_.erase(it);
+  }
+  node_->deliver(std::move(s));
+}
+
+void SimExecutor::fire_timer() {
+  // S90: time jumps to the earliest deadline; equal deadlines fire in the Chooser's order.
+  int64_t deadline = timers_.begin()->first;
+  uint32_t ties = 0;
+  for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) ++ties;
+  uint32_t c = chooser_.choose(DecisionPoint::timer_tie, ties);
+  auto it = std::next(timers_.begin(), c);
+  uint64_t id = it->second;
+  timers_.erase(it);
+  auto t = timer_targets_.find(id);
+  TimerTarget target = t->second.second;
+  timer_targets_.erase(t);
+  now_ms_ = deadline;
+  node_->fire_timer(target);
+}
+
+}  // namespace otp::sim

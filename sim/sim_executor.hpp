@@ -1,0 +1,84 @@
+#pragma once
+// SimExecutor: deterministic, single-threaded, virtual time (S90). One step is either running
+// one runnable process until it suspends, or delivering the oldest signal of one (from, to)
+// channel; the Chooser picks which. When nothing can step, time jumps to the next timer.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <unordered_map>
+#include <vector>
+
+#include "core/executor.hpp"
+#include "core/node.hpp"
+#include "sim/chooser.hpp"
+#include "sim/trace.hpp"
+
+namespace otp::sim {
+
+struct SimOptions {
+  uint64_t seed = 1;
+  std::optional<std::vector<uint32_t>> script{};  // replay this decision list instead
+  bool trace = false;
+  uint32_t fault_per_million = 0;               // probability of each named fault point
+};
+
+class SimExecutor final : public Executor {
+ public:
+  explicit SimExecutor(const SimOptions& opts);
+  void attach(Node& node) { node_ = &node; }
+
+  int64_t now_ms() const override { return now_ms_; }
+  void make_runnable(Pid pid) override;
+  void send(Signal&& signal) override;
+  uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) override;
+  bool cancel_timer(uint64_t timer_id) override;
+  bool fault(std::string_view point) override;
+  TraceSink* trace() override { return trace_.get(); }
+
+  // One step; false when nothing is runnable, in flight, or timed (quiescent).
+  bool step(int64_t until_ms = INT64_MAX);
+  bool has_work() const { return !runnable_.empty() || !ready_.empty(); }
+  std::optional<int64_t> next_deadline() const;
+  void advance_to(int64_t ms) {
+    if (ms > now_ms_) now_ms_ = ms;
+  }
+
+  uint64_t steps() const { return steps_; }
+  size_t in_flight() const { return in_flight_; }
+  size_t pending_timers() const { return timers_.size(); }
+  Chooser& chooser() { return chooser_; }
+  SimTrace* sim_trace() { return trace_.get(); }
+
+ private:
+  void run_one(uint32_t index);
+  void deliver_one(uint32_t index);
+  void fire_timer();
+
+  Node* node_ = nullptr;
+  Chooser chooser_;
+  std::unique_ptr<SimTrace> trace_;
+  uint32_t fault_per_million_;
+  int64_t now_ms_ = 0;
+  uint64_t steps_ = 0;
+
+  std::vector<Pid> runnable_;
+  std::vector<int32_t> runnable_pos_;  // by pid id; -1 = not runnable
+
+  struct Channel {
+    std::deque<Signal> queue;
+    size_t ready_index;
+  };
+  using ChannelKey = std::pair<uint64_t, uint64_t>;  // (from, to): FIFO per pair only (S5)
+  std::map<ChannelKey, Channel> channels_;
+  std::vector<ChannelKey> ready_;
+  size_t in_flight_ = 0;
+
+  uint64_t next_timer_id_ = 1;
+  std::set<std::pair<int64_t, uint64_t>> timers_;  // (deadline, id): ids break no ties
+  std::unordered_map<uint64_t, std::pair<int64_t, TimerTarget>> timer_targets_;  // lookup only
+};
+
+}  // namespace otp::sim

@@ -1,0 +1,51 @@
+#include "sim/trace.hpp"
+
+#include <cstdio>
+
+namespace otp::sim {
+
+void append_json_string(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out += buf;
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void SimTrace::emit(std::string_view event, std::initializer_list<TraceField> fields) {
+  Stamp st = clock_();
+  std::string line = "{\"t\":" + std::to_string(st.now_ms) + ",\"step\":" + std::to_string(st.step) +
+                     ",\"ev\":";
+  append_json_string(line, event);
+  for (const auto& f : fields) {
+    line += ',';
+    append_json_string(line, f.key);
+    line += ':';
+    append_json_string(line, f.value);
+  }
+  line += '}';
+  for (unsigned char c : line) {
+    hash_ ^= c;
+    hash_ *= 0x100000001b3ULL;
+  }
+  hash_ ^= '\n';
+  hash_ *= 0x100000001b3ULL;
+  ++count_;
+  if (out_) *out_ << line << '\n';
+  if (keep_) lines_.push_back(std::move(line));
+}
+
+}  // namespace otp::sim

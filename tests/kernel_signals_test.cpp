@@ -1,0 +1,288 @@
+// Processes, exit signals, links, monitors, names: SEMANTICS S1-S5, S7.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/world.hpp"
+
+using namespace otp;
+using otp::sim::World;
+
+namespace {
+
+// A process that waits forever.
+Proc idle(Process& self) { co_await self.receive_any(); }
+
+Body forever() { return [](Process& self) { return idle(self); }; }
+
+}  // namespace
+
+TEST(Kernel, ReturningIsNormalExitThrowingIsErrorTuple) {  // S1
+  World w;
+  Pid a = w.spawn([](Process&) -> Proc { co_return; });
+  Pid b = w.spawn([](Process&) -> Proc {
+    throw std::runtime_error("boom");
+    co_return;
+  });
+  Pid c = w.spawn([](Process& self) -> Proc {
+    self.exit(tuple(atom("shutdown"), atom("bye")));
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(a)->to_string(), "normal");
+  EXPECT_EQ(w.exit_reason(b)->to_string(), "{error,\"boom\"}");
+  EXPECT_EQ(w.exit_reason(c)->to_string(), "{shutdown,bye}");
+}
+
+TEST(Kernel, SendAndSelectiveReceive) {  // S5
+  World w;
+  std::vector<std::string> got;
+  Pid r = w.spawn([&](Process& self) -> Proc {
+    // Take `b` first although `a` arrived earlier: selective receive.
+    auto m1 = co_await self.receive([](const Message& m) { return m.to_term() == atom("b"); });
+    got.push_back(m1->to_term().to_string());
+    auto m2 = co_await self.receive_any();
+    got.push_back(m2->to_term().to_string());
+  });
+  w.spawn([r](Process& self) -> Proc {
+    self.send(r, atom("a"));
+    self.send(r, atom("b"));
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"b", "a"}));
+  EXPECT_FALSE(w.alive(r));
+}
+
+TEST(Kernel, OrderBetweenOnePairIsKeptUnderEverySeed) {  // S5
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    World w({.seed = seed});
+    std::vector<int64_t> got;
+    Pid r = w.spawn([&](Process& self) -> Proc {
+      for (int i = 0; i < 20; ++i) got.push_back((co_await self.receive_any())->to_term().integer_value());
+    });
+    w.spawn([r](Process& self) -> Proc {
+      for (int i = 0; i < 20; ++i) self.send(r, integer(i));
+      co_return;
+    });
+    w.run();
+    ASSERT_EQ(got.size(), 20u);
+    for (int i = 0; i < 20; ++i) ASSERT_EQ(got[i], i) << "seed " << seed;
+  }
+}
+
+TEST(Kernel, ExitKillIsUntrappableAndLinksSeeKilled) {  // S2, S3
+  World w;
+  Pid watcher{};
+  Pid target{};
+  std::string seen;
+  watcher = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    target = self.spawn_link([](Process& s) -> Proc {
+      s.trap_exit(true);  // trapping does not help against kill
+      co_await s.receive_any();
+    });
+    self.exit(target, atom("kill"));
+    auto m = co_await self.receive([](const Message& m) { return m.is<ExitMsg>(); });
+    seen = m->to_term().to_string();
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(target)->to_string(), "killed");
+  EXPECT_EQ(seen, "{'EXIT'," + Term(target).to_string() + ",killed}");
+}
+
+TEST(Kernel, ExitNormalIgnoredUnlessTrappingOrSelf) {  // S2
+  World w;
+  Pid victim = w.spawn(forever());
+  Pid trapper = w.spawn([](Process& self) -> Proc {
+    self.trap_exit(true);
+    co_await self.receive_any();  // the {'EXIT', From, normal} message
+    co_await self.receive_any();
+  });
+  Pid selfish = w.spawn([](Process& self) -> Proc {
+    self.exit(self.self(), atom("normal"));
+    co_await self.receive_any();
+  });
+  w.spawn([=](Process& self) -> Proc {
+    self.exit(victim, atom("normal"));
+    self.exit(trapper, atom("normal"));
+    co_return;
+  });
+  w.run();
+  EXPECT_TRUE(w.alive(victim));
+  EXPECT_TRUE(w.alive(trapper));
+  EXPECT_EQ(w.exit_reason(selfish)->to_string(), "normal");
+}
+
+TEST(Kernel, ExitWithReasonKillsNonTrappingTarget) {  // S2
+  World w;
+  Pid victim = w.spawn(forever());
+  w.spawn([=](Process& self) -> Proc {
+    self.exit(victim, atom("boom"));
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(victim)->to_string(), "boom");
+}
+
+TEST(Kernel, LinkPropagatesAbnormalExitButNotNormal) {  // S3
+  World w;
+  Pid a{}, b{}, c{}, d{};
+  w.spawn([&](Process& self) -> Proc {
+    a = self.spawn(forever());
+    b = self.spawn([&](Process& s) -> Proc {
+      s.link(a);
+      co_await s.sleep(10);
+      throw std::runtime_error("crash");
+    });
+    c = self.spawn(forever());
+    d = self.spawn([&](Process& s) -> Proc {
+      s.link(c);
+      co_await s.sleep(10);
+    });
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(a)->to_string(), "{error,\"crash\"}");
+  EXPECT_TRUE(w.alive(c));
+  EXPECT_EQ(w.exit_reason(d)->to_string(), "normal");
+}
+
+TEST(Kernel, ExitingWithKillSendsTrappableKillToLinks) {  // S3
+  World w;
+  std::string seen;
+  Pid nontrap{};
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    self.spawn_link([](Process& s) -> Proc {
+      s.exit(atom("kill"));
+      co_return;
+    });
+    seen = (co_await self.receive_any())->to_term()[2].to_string();
+    nontrap = self.spawn([](Process& s) -> Proc {
+      s.spawn_link([](Process& k) -> Proc {
+        k.exit(atom("kill"));
+        co_return;
+      });
+      co_await s.receive_any();
+    });
+  });
+  w.run();
+  EXPECT_EQ(seen, "kill");  // not `killed`: the dying process's own reason
+  EXPECT_EQ(w.exit_reason(nontrap)->to_string(), "kill");
+}
+
+TEST(Kernel, LinkToDeadPidYieldsNoproc) {  // S3
+  World w;
+  std::string seen;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid gone = self.spawn([](Process&) -> Proc { co_return; });
+    co_await self.sleep(1);
+    self.link(gone);
+    seen = (co_await self.receive_any())->to_term().to_string();
+  });
+  w.run();
+  EXPECT_NE(seen.find("noproc"), std::string::npos) << seen;
+  EXPECT_EQ(seen.rfind("{'EXIT',", 0), 0u) << seen;
+}
+
+TEST(Kernel, UnlinkStopsPropagation) {  // S3
+  World w;
+  Pid survivor{};
+  w.spawn([&](Process& self) -> Proc {
+    Pid crasher = self.spawn([](Process& s) -> Proc {
+      co_await s.sleep(5);
+      s.exit(atom("boom"));
+    });
+    survivor = self.spawn([crasher](Process& s) -> Proc {
+      s.link(crasher);
+      s.unlink(crasher);
+      co_await s.receive_any();
+    });
+    co_return;
+  });
+  w.run();
+  EXPECT_TRUE(w.alive(survivor));
+}
+
+TEST(Kernel, MonitorDeliversDownAndNoprocForDeadPid) {  // S4
+  World w;
+  std::vector<std::string> seen;
+  w.spawn([&](Process& self) -> Proc {
+    auto [pid, ref] = self.spawn_monitor([](Process& s) -> Proc {
+      s.exit(atom("bye"));
+      co_return;
+    });
+    auto m = co_await self.receive_any();
+    const auto* d = m->get<DownMsg>();
+    seen.push_back(d && d->ref == ref && d->pid == pid ? d->reason.to_string() : "?");
+    Ref r2 = self.monitor(pid);  // already dead
+    m = co_await self.receive_any();
+    d = m->get<DownMsg>();
+    seen.push_back(d && d->ref == r2 ? d->reason.to_string() : "?");
+  });
+  w.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"bye", "noproc"}));
+}
+
+TEST(Kernel, DemonitorFlushRemovesQueuedDown) {  // S4
+  World w;
+  bool got_down = true;
+  w.spawn([&](Process& self) -> Proc {
+    auto [pid, ref] = self.spawn_monitor([](Process&) -> Proc { co_return; });
+    co_await self.sleep(10);  // the DOWN is in the mailbox by now
+    self.demonitor(ref, true);
+    auto m = co_await self.receive_any(0);
+    got_down = m.has_value();
+  });
+  w.run();
+  EXPECT_FALSE(got_down);
+}
+
+TEST(Kernel, DemonitorWithoutFlushGuaranteesNoLaterDown) {  // S4
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    World w({.seed = seed});
+    bool got_down = true;
+    w.spawn([&](Process& self) -> Proc {
+      Pid t = self.spawn([](Process& s) -> Proc { co_await s.sleep(1); });
+      Ref ref = self.monitor(t);
+      self.demonitor(ref);
+      auto m = co_await self.receive([](const Message& m) { return m.is<DownMsg>(); }, 50);
+      got_down = m.has_value();
+    });
+    w.run();
+    EXPECT_FALSE(got_down) << "seed " << seed;
+  }
+}
+
+TEST(Kernel, RegisteredNames) {  // S7
+  World w;
+  std::string err;
+  bool second_register = true;
+  Pid named = w.spawn([&](Process& self) -> Proc {
+    EXPECT_TRUE(self.register_name("db"));
+    co_await self.receive_any();
+  });
+  w.run();
+  Pid sender = w.spawn([&](Process& self) -> Proc {
+    EXPECT_EQ(self.whereis("db"), named);
+    second_register = self.register_name("db");
+    self.send("db", atom("stop"));
+    co_await self.sleep(10);
+    EXPECT_EQ(self.whereis("db"), Pid{});  // freed on exit
+    self.send("db", atom("again"));  // badarg
+  });
+  w.run();
+  EXPECT_FALSE(second_register);
+  EXPECT_EQ(w.exit_reason(named)->to_string(), "normal");
+  EXPECT_EQ(w.exit_reason(sender)->to_string(), "badarg");
+}
+
+TEST(Kernel, ReceiveOutsideProcessIsUsageError) {
+  World w;
+  Pid p = w.spawn([](Process& self) -> Proc { co_await self.receive(nullptr, -5); });
+  w.run();
+  EXPECT_NE(w.exit_reason(p)->to_string().find("timeout must be"), std::string::npos);
+}

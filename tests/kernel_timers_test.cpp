@@ -1,0 +1,119 @@
+// Timers and virtual time: S6, S90.
+#include <gtest/gtest.h>
+
+#include "sim/world.hpp"
+
+using namespace otp;
+using otp::sim::World;
+
+TEST(Timers, SendAfterDeliversNoEarlierThanDeadline) {  // S6, S90
+  World w;
+  int64_t at = -1;
+  w.spawn([&](Process& self) -> Proc {
+    self.send_after(self.self(), atom("tick"), 250);
+    co_await self.receive_any();
+    at = self.now_ms();
+  });
+  auto r = w.run();
+  EXPECT_EQ(at, 250);
+  EXPECT_EQ(r.stop, otp::sim::StopReason::quiescent);
+}
+
+TEST(Timers, CancelTimerReturnsTimeLeftOrFalse) {  // S6
+  World w;
+  std::optional<int64_t> left, again;
+  bool got = true;
+  w.spawn([&](Process& self) -> Proc {
+    Ref t = self.send_after(self.self(), atom("tick"), 1000);
+    co_await self.sleep(300);
+    left = self.cancel_timer(t);
+    again = self.cancel_timer(t);
+    got = (co_await self.receive_any(2000)).has_value();
+  });
+  w.run();
+  EXPECT_EQ(left, 700);
+  EXPECT_FALSE(again.has_value());
+  EXPECT_FALSE(got);
+}
+
+TEST(Timers, ReceiveAfterFiresOnlyWithoutMatch) {  // S6
+  World w;
+  std::vector<std::string> seen;
+  Pid r = w.spawn([&](Process& self) -> Proc {
+    auto m = co_await self.receive([](const Message& m) { return m.to_term() == atom("want"); }, 100);
+    seen.push_back(m ? "got" : "timeout@" + std::to_string(self.now_ms()));
+    m = co_await self.receive([](const Message& m) { return m.to_term() == atom("want"); }, 100);
+    seen.push_back(m ? "got@" + std::to_string(self.now_ms()) : "timeout");
+  });
+  w.spawn([r](Process& self) -> Proc {
+    self.send(r, atom("other"));
+    co_await self.sleep(150);
+    self.send(r, atom("want"));
+  });
+  w.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"timeout@100", "got@150"}));
+}
+
+TEST(Timers, AfterZeroLooksOnce) {  // S6
+  World w;
+  bool empty_hit = true;
+  w.spawn([&](Process& self) -> Proc {
+    empty_hit = (co_await self.receive_any(0)).has_value();
+    EXPECT_EQ(self.now_ms(), 0);
+  });
+  w.run();
+  EXPECT_FALSE(empty_hit);
+}
+
+TEST(Timers, TimeAdvancesOnlyWhenIdle) {  // S90
+  World w;
+  std::vector<int64_t> times;
+  w.spawn([&](Process& self) -> Proc {
+    for (int i = 0; i < 3; ++i) {
+      times.push_back(self.now_ms());
+      co_await self.yield();
+    }
+    co_await self.sleep(5);
+    times.push_back(self.now_ms());
+  });
+  w.run();
+  EXPECT_EQ(times, (std::vector<int64_t>{0, 0, 0, 5}));
+}
+
+TEST(Timers, SimultaneousTimersFireInChoosersOrder) {  // S90
+  std::set<std::string> orders;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    World w({.seed = seed});
+    std::string order;
+    w.spawn([&](Process& self) -> Proc {
+      self.send_after(self.self(), atom("a"), 10);
+      self.send_after(self.self(), atom("b"), 10);
+      self.send_after(self.self(), atom("c"), 10);
+      for (int i = 0; i < 3; ++i) order += (co_await self.receive_any())->to_term().text();
+    });
+    w.run();
+    orders.insert(order);
+  }
+  EXPECT_GT(orders.size(), 1u);  // the tie is a real decision
+}
+
+TEST(Timers, QuiescenceReportsBlockedProcesses) {
+  World w;
+  Pid p = w.spawn([](Process& self) -> Proc {
+    self.register_name("stuck");
+    co_await self.receive_any();
+  });
+  auto r = w.run();
+  EXPECT_EQ(r.stop, otp::sim::StopReason::quiescent);
+  EXPECT_EQ(w.blocked_report(), Term(p).to_string() + " (stuck): receive (no timeout), 0 message(s) in mailbox\n");
+}
+
+TEST(Timers, LivelockHitsTheStepBound) {  // S90: time never advances, the bound ends it
+  World w;
+  w.spawn([](Process& self) -> Proc {
+    for (;;) co_await self.yield();
+  });
+  auto r = w.run({.max_steps = 1000});
+  EXPECT_EQ(r.stop, otp::sim::StopReason::step_limit);
+  EXPECT_EQ(w.now_ms(), 0);
+}
