@@ -1,1 +1,308 @@
+// GenServer: SEMANTICS S10 (init), S11 (call), S12 (terminate); the guide's Counter.
 #include <gtest/gtest.h>
+
+#include "core/gen_server.hpp"
+#include "sim/world.hpp"
+
+using namespace otp;
+using otp::sim::World;
+
+namespace {
+
+// The guide's Counter: increment / get / crash.
+class Counter : public GenServer {
+ public:
+  explicit Counter(int64_t start) : count_(start) {}
+  Task<Result> handle_call(Process&, Message req, From) override {
+    const Term& t = *req.get<Term>();
+    if (t.is_atom("get")) co_return Result::reply(integer(count_));
+    if (t.is_atom("crash")) throw std::runtime_error("counter crashed");
+    co_return Result::reply(atom("unknown"));
+  }
+  Task<Result> handle_cast(Process&, Message req) override {
+    if (req.get<Term>()->is_atom("increment")) ++count_;
+    co_return Result::noreply();
+  }
+
+ private:
+  int64_t count_;
+};
+
+ServerFactory counter(int64_t start = 0) {
+  return [start] { return std::make_unique<Counter>(start); };
+}
+
+// An init that does what it is told.
+class InitProbe : public GenServer {
+ public:
+  explicit InitProbe(Term mode) : mode_(std::move(mode)) {}
+  Task<InitResult> init(Process& self) override {
+    if (mode_.is_atom("ignore")) co_return InitResult::ignore();
+    if (mode_.is_atom("stop")) co_return InitResult::stop(atom("no_db"));
+    if (mode_.is_atom("crash")) throw std::runtime_error("init blew up");
+    if (mode_.is_atom("continue")) co_return InitResult::ok_continue(atom("warmup"));
+    if (mode_.is_atom("timeout")) co_return InitResult::ok_timeout(50);
+    if (mode_.is_atom("trap")) self.trap_exit(true);
+    co_return InitResult::ok();
+  }
+  Task<Result> handle_continue(Process&, Message c) override {
+    log.push_back("continue:" + c.to_term().to_string());
+    co_return Result::noreply();
+  }
+  Task<Result> handle_call(Process& self, Message req, From from) override {
+    const Term& t = *req.get<Term>();
+    log.push_back("call:" + t.to_string());
+    if (t.is_atom("log")) co_return Result::reply(logs());
+    if (t.is_atom("slow")) {
+      co_await self.sleep(10'000);
+      co_return Result::reply(atom("late"));
+    }
+    if (t.is_atom("deferred")) {  // reply from elsewhere through the From handle
+      self.send_after(self.self(), tuple(atom("answer"), from.pid, from.ref), 30);
+      co_return Result::noreply();
+    }
+    if (t.is_atom("stop")) co_return Result::stop(atom("normal"), atom("bye"));
+    co_return Result::reply(atom("ok"));
+  }
+  Task<Result> handle_info(Process& self, Message m) override {
+    Term t = m.to_term();
+    log.push_back("info:" + t.to_string());
+    if (t.is_tuple(3) && t[0].is_atom("answer")) gen_server::reply(self, {t[1].pid(), t[2].ref()}, atom("deferred_ok"));
+    co_return Result::noreply();
+  }
+  Task<void> terminate(Process&, Term reason) override {
+    if (terminated) *terminated = reason.to_string();
+    co_return;
+  }
+  Term logs() const {
+    std::vector<Term> out;
+    for (auto& l : log) out.push_back(str(l));
+    return Term::list(out);
+  }
+  std::vector<std::string> log;
+  std::string* terminated = nullptr;
+
+ private:
+  Term mode_;
+};
+
+ServerFactory probe(Term mode, std::string* terminated = nullptr) {
+  return [mode, terminated] {
+    auto p = std::make_unique<InitProbe>(mode);
+    p->terminated = terminated;
+    return p;
+  };
+}
+
+}  // namespace
+
+TEST(GenServer, InitResultsMapToStartResults) {  // S10
+  World w;
+  std::vector<std::string> got;
+  Pid starter = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);  // so the crashing inits do not take the starter down
+    for (const char* mode : {"ok", "ignore", "stop", "crash"}) {
+      StartResult r = co_await gen_server::start_link(self, probe(atom(mode)));
+      got.push_back(r.kind == StartResult::Kind::ok ? "ok" : r.to_term().to_string());
+    }
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"ok", "ignore", "{error,no_db}",
+                                           "{error,{error,\"init blew up\"}}"}));
+  EXPECT_EQ(w.exit_reason(starter)->to_string(), "normal");
+}
+
+TEST(GenServer, CrashInInitKillsNonTrappingLinkedCaller) {  // S10
+  World w;
+  bool returned = false;
+  Pid starter = w.spawn([&](Process& self) -> Proc {
+    co_await gen_server::start_link(self, probe(atom("stop")));
+    returned = true;
+    co_await self.sleep(100);
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(starter)->to_string(), "no_db");
+}
+
+TEST(GenServer, ContinueRunsBeforeAnyMessageAndTimeoutSendsTimeout) {  // S10
+  World w;
+  std::string log1, log2;
+  w.spawn([&](Process& self) -> Proc {
+    auto a = co_await gen_server::start_link(self, probe(atom("continue")));
+    auto l1 = co_await gen_server::call(self, a.pid, atom("log"));
+    log1 = l1.get<Term>()->to_string();
+    auto b = co_await gen_server::start_link(self, probe(atom("timeout")));
+    co_await self.sleep(100);
+    log2 = (co_await gen_server::call(self, b.pid, atom("log"))).get<Term>()->to_string();
+  });
+  w.run();
+  EXPECT_EQ(log1, "[\"continue:warmup\",\"call:log\"]");
+  EXPECT_EQ(log2, "[\"info:timeout\",\"call:log\"]");
+}
+
+TEST(GenServer, NamedStartAndAlreadyStarted) {  // S10, S7
+  World w;
+  std::string second;
+  Pid first_pid{};
+  w.spawn([&](Process& self) -> Proc {
+    auto a = co_await gen_server::start_link(self, counter(), {.name = {.local = "counter"}});
+    first_pid = a.pid;
+    auto b = co_await gen_server::start_link(self, counter(), {.name = {.local = "counter"}});
+    second = b.to_term().to_string();
+    gen_server::cast(self, "counter", atom("increment"));
+    auto v = co_await gen_server::call(self, "counter", atom("get"));
+    EXPECT_EQ(v.get<Term>()->integer_value(), 1);
+    co_await self.receive_any();
+  });
+  w.run();
+  EXPECT_EQ(second, "{error,{already_started," + Term(first_pid).to_string() + "}}");
+}
+
+TEST(GenServer, CounterIncrementGetCrash) {  // S11, S3: the guide's Counter
+  World w;
+  int64_t value = -1;
+  std::string caller_exit;
+  Pid server{};
+  Pid caller = w.spawn([&](Process& self) -> Proc {
+    auto r = co_await gen_server::start_link(self, counter(10));
+    server = r.pid;
+    for (int i = 0; i < 3; ++i) gen_server::cast(self, server, atom("increment"));
+    value = (co_await gen_server::call(self, server, atom("get"))).get<Term>()->integer_value();
+    co_await gen_server::call(self, server, atom("crash"));
+  });
+  w.run();
+  EXPECT_EQ(value, 13);
+  EXPECT_EQ(w.exit_reason(server)->to_string(), "{error,\"counter crashed\"}");
+  // The caller dies either of the link or of the call's DOWN, whichever arrives first.
+  std::string r = w.exit_reason(caller)->to_string();
+  EXPECT_TRUE(r == "{error,\"counter crashed\"}" ||
+              r == "{{error,\"counter crashed\"},{'Elixir.GenServer',call,[" + Term(server).to_string() +
+                       ",crash,5000]}}")
+      << r;
+}
+
+TEST(GenServer, CallToDeadOrUnknownServerExitsWithNoproc) {  // S11
+  World w;
+  Pid a = w.spawn([](Process& self) -> Proc {
+    co_await gen_server::call(self, "nobody", atom("hi"));
+  });
+  Pid dead = w.spawn([](Process&) -> Proc { co_return; });
+  w.run();
+  Pid b = w.spawn([dead](Process& self) -> Proc { co_await gen_server::call(self, dead, atom("hi"), 100); });
+  w.run();
+  EXPECT_EQ(w.exit_reason(a)->to_string(), "{noproc,{'Elixir.GenServer',call,[nobody,hi,5000]}}");
+  EXPECT_EQ(w.exit_reason(b)->to_string(),
+            "{noproc,{'Elixir.GenServer',call,[" + Term(dead).to_string() + ",hi,100]}}");
+}
+
+TEST(GenServer, CallTimeoutExitsCallerAndLateReplyIsDropped) {  // S11
+  World w;
+  std::string caught;
+  bool late_reply_seen = true;
+  Pid server{};
+  w.spawn([&](Process& self) -> Proc {
+    server = (co_await gen_server::start(self, probe(atom("ok")))).pid;
+    try {
+      co_await gen_server::call(self, server, atom("slow"));
+    } catch (const Exit& e) {
+      caught = e.reason().to_string();
+    }
+    auto m = co_await self.receive_any(20'000);  // the server replies at 10 s: dropped
+    late_reply_seen = m.has_value();
+  });
+  w.run();
+  EXPECT_EQ(caught, "{timeout,{'Elixir.GenServer',call,[" + Term(server).to_string() + ",slow,5000]}}");
+  EXPECT_FALSE(late_reply_seen);
+}
+
+TEST(GenServer, ReplyFromElsewhereThroughFrom) {  // S11
+  World w;
+  std::string got;
+  w.spawn([&](Process& self) -> Proc {
+    Pid s = (co_await gen_server::start_link(self, probe(atom("ok")))).pid;
+    got = (co_await gen_server::call(self, s, atom("deferred"))).get<Term>()->to_string();
+    EXPECT_EQ(self.now_ms(), 30);
+  });
+  w.run();
+  EXPECT_EQ(got, "deferred_ok");
+}
+
+TEST(GenServer, StopReturnRepliesThenRunsTerminate) {  // S12
+  World w;
+  std::string terminated, reply;
+  Pid s{};
+  w.spawn([&](Process& self) -> Proc {
+    s = (co_await gen_server::start_link(self, probe(atom("ok"), &terminated))).pid;
+    reply = (co_await gen_server::call(self, s, atom("stop"))).get<Term>()->to_string();
+  });
+  w.run();
+  EXPECT_EQ(reply, "bye");
+  EXPECT_EQ(terminated, "normal");
+  EXPECT_EQ(w.exit_reason(s)->to_string(), "normal");
+}
+
+TEST(GenServer, NonTrappingServerKilledByParentSkipsTerminate) {  // S12
+  World w;
+  std::string terminated = "not run";
+  Pid s{};
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    s = (co_await gen_server::start_link(self, probe(atom("ok"), &terminated))).pid;
+    self.exit(s, atom("shutdown"));
+    co_await self.receive_any();
+  });
+  w.run();
+  EXPECT_EQ(terminated, "not run");
+  EXPECT_EQ(w.exit_reason(s)->to_string(), "shutdown");
+}
+
+TEST(GenServer, TrappingServerRunsTerminateOnParentExitOnly) {  // S12
+  World w;
+  std::string terminated = "not run";
+  std::string log;
+  Pid s{};
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    s = (co_await gen_server::start_link(self, probe(atom("trap"), &terminated))).pid;
+    // A stranger's exit signal reaches handle_info as {'EXIT', ...}.
+    Pid stranger = self.spawn([s](Process& x) -> Proc {
+      x.exit(s, atom("stranger"));
+      co_return;
+    });
+    co_await self.sleep(10);
+    log = (co_await gen_server::call(self, s, atom("log"))).get<Term>()->to_string();
+    EXPECT_NE(log.find("info:{'EXIT'," + Term(stranger).to_string() + ",stranger}"), std::string::npos) << log;
+    self.exit(s, atom("shutdown"));
+    co_await self.receive_any();
+  });
+  w.run();
+  EXPECT_EQ(terminated, "shutdown");
+  EXPECT_EQ(w.exit_reason(s)->to_string(), "shutdown");
+}
+
+TEST(GenServer, CrashInCallbackRunsTerminateWithTheReason) {  // S12
+  World w;
+  std::string terminated;
+  Pid s{};
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    s = (co_await gen_server::start_link(self, probe(atom("ok"), &terminated))).pid;
+    gen_server::cast(self, s, atom("anything"));  // no handle_cast: bad_cast
+    co_await self.receive_any();
+  });
+  w.run();
+  EXPECT_EQ(terminated, "{bad_cast,anything}");
+  EXPECT_EQ(w.exit_reason(s)->to_string(), "{bad_cast,anything}");
+}
+
+TEST(GenServer, StopApiRunsTerminate) {  // S12
+  World w;
+  std::string terminated;
+  w.spawn([&](Process& self) -> Proc {
+    Pid s = (co_await gen_server::start(self, probe(atom("ok"), &terminated))).pid;
+    co_await gen_server::stop(self, s, atom("normal"));
+    EXPECT_FALSE(self.node().alive(s));
+  });
+  w.run();
+  EXPECT_EQ(terminated, "normal");
+}

@@ -1,0 +1,292 @@
+#include "core/gen_server.hpp"
+
+#include "core/node.hpp"
+#include "core/registry_names.hpp"
+
+namespace otp {
+
+// ---------------------------------------------------------------- default callbacks
+
+Task<InitResult> GenServer::init(Process&) { co_return InitResult::ok(); }
+
+Task<Result> GenServer::handle_call(Process&, Message request, From) {
+  // Elixir's default raises; the server crashes with a reason naming the request.
+  throw Exit(tuple(atom("bad_call"), request.to_term()));
+  co_return Result::noreply();
+}
+
+Task<Result> GenServer::handle_cast(Process&, Message request) {
+  throw Exit(tuple(atom("bad_cast"), request.to_term()));
+  co_return Result::noreply();
+}
+
+Task<Result> GenServer::handle_info(Process&, Message) { co_return Result::noreply(); }
+
+Task<Result> GenServer::handle_continue(Process&, Message cont) {
+  throw Exit(tuple(atom("bad_continue"), cont.to_term()));
+  co_return Result::noreply();
+}
+
+Task<void> GenServer::terminate(Process&, Term) { co_return; }
+
+Term Name::to_term() const {
+  if (!via_registry.empty())
+    return tuple(atom("via"), atom("Elixir.Registry"), tuple(atom(via_registry), key));
+  return atom(local);
+}
+
+namespace {
+
+struct InitAck {
+  Ref ref;
+  StartResult result;
+  Term to_term() const { return tuple(atom("ack"), ref, result.to_term()); }
+};
+
+struct SysStop {
+  Term reason;
+  Term to_term() const { return tuple(atom("system"), atom("terminate"), reason); }
+};
+
+Term reason_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const Exit& x) {
+    return x.reason();
+  } catch (const std::exception& x) {
+    return tuple(atom("error"), str(x.what()));
+  } catch (...) {
+    return tuple(atom("error"), atom("unknown"));
+  }
+}
+
+// The server's main loop. A crash in a callback, a {stop,...} return, or (when trapping
+// exits) the parent's EXIT runs terminate and ends the process with that reason (S12).
+class ServerLoop {
+ public:
+  ServerLoop(Process& self, std::unique_ptr<GenServer> impl) : self_(self), impl_(std::move(impl)) {}
+
+  Proc run(Pid starter, Ref ack_ref, Name name) {
+    if (!name.empty()) {
+      Pid holder = co_await names::register_self(self_, name);
+      if (holder) {
+        ack(starter, ack_ref, StartResult::error(tuple(atom("already_started"), holder)));
+        self_.exit(reasons::normal());
+      }
+    }
+    InitResult init;
+    try {
+      init = co_await impl_->init(self_);
+    } catch (...) {
+      Term reason = reason_of(std::current_exception());
+      ack(starter, ack_ref, StartResult::error(reason));
+      throw Exit(reason);
+    }
+    if (init.kind == InitResult::Kind::ignore) {
+      ack(starter, ack_ref, StartResult::ignore());
+      self_.exit(reasons::normal());
+    }
+    if (init.kind == InitResult::Kind::stop) {
+      ack(starter, ack_ref, StartResult::error(init.reason));
+      self_.exit(init.reason);
+    }
+    ack(starter, ack_ref, StartResult::ok(self_.self()));
+    co_await loop(init.timeout, std::move(init.continue_with));
+  }
+
+ private:
+  void ack(Pid starter, Ref ref, StartResult r) {
+    if (starter) self_.send(starter, InitAck{ref, std::move(r)});
+  }
+
+  Task<void> loop(Timeout timeout, std::optional<Message> cont) {
+    for (;;) {
+      Result res;
+      std::optional<From> caller;
+      std::exception_ptr crash;
+      try {
+        if (cont) {
+          Message c = std::move(*cont);
+          cont.reset();
+          res = co_await impl_->handle_continue(self_, std::move(c));
+        } else {
+          auto msg = co_await self_.receive_any(timeout);
+          if (!msg) {
+            res = co_await impl_->handle_info(self_, atom("timeout"));
+          } else if (auto* call = msg->get_mut<CallMsg>()) {
+            caller = call->from;
+            res = co_await impl_->handle_call(self_, std::move(call->request), call->from);
+          } else if (auto* cast = msg->get_mut<CastMsg>()) {
+            res = co_await impl_->handle_cast(self_, std::move(cast->request));
+          } else if (auto* stop = msg->get<SysStop>()) {
+            res = Result::stop(stop->reason);
+          } else if (const auto* ex = msg->get<ExitMsg>();
+                     ex && ex->from == self_.parent() && self_.trapping_exits()) {
+            res = Result::stop(ex->reason);  // S12: the parent's EXIT never reaches handle_info
+          } else {
+            res = co_await impl_->handle_info(self_, std::move(*msg));
+          }
+        }
+      } catch (...) {
+        crash = std::current_exception();
+      }
+      if (crash) co_await terminate_and_exit(reason_of(crash));
+      if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
+        if (caller) {
+          gen_server::reply(self_, *caller, std::move(*res.reply_value));
+        } else if (res.kind == Result::Kind::reply) {
+          co_await terminate_and_exit(tuple(atom("bad_return_value"), atom("reply")));
+        }
+      }
+      if (res.kind == Result::Kind::stop) co_await terminate_and_exit(res.reason);
+      timeout = res.timeout;
+      cont = std::move(res.continue_with);
+    }
+  }
+
+  Task<void> terminate_and_exit(Term reason) {
+    try {
+      co_await impl_->terminate(self_, reason);
+    } catch (...) {
+      reason = reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
+    }
+    throw Exit(reason);
+  }
+
+  Process& self_;
+  std::unique_ptr<GenServer> impl_;
+};
+
+Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::StartOptions opts,
+                           bool link) {
+  Ref ack_ref = self.make_ref();
+  Pid starter = self.self();
+  Body body = [factory = std::move(factory), starter, ack_ref,
+               name = opts.name](Process& p) -> Proc {
+    ServerLoop server(p, factory());
+    co_await server.run(starter, ack_ref, name);
+  };
+  // A server started without a link has no parent whose EXIT would be special.
+  Pid pid = link ? self.spawn_link(std::move(body)) : self.node().spawn(std::move(body));
+  auto m = co_await self.receive(
+      [ack_ref, pid](const Message& m) {
+        if (const auto* a = m.get<InitAck>()) return a->ref == ack_ref;
+        if (const auto* e = m.get<ExitMsg>()) return e->from == pid;
+        return false;
+      },
+      opts.timeout);
+  if (!m) {
+    self.unlink(pid);
+    self.exit(pid, reasons::kill());
+    co_return StartResult::error(atom("timeout"));
+  }
+  if (const auto* a = m->get<InitAck>()) co_return a->result;
+  co_return StartResult::error(m->get<ExitMsg>()->reason);
+}
+
+Term call_reason(Term why, const ServerRef& server, const Message& request, Timeout timeout) {
+  Term t = timeout == infinity ? atom("infinity") : integer(timeout);
+  return tuple(std::move(why),
+               tuple(atom("Elixir.GenServer"), atom("call"), list(server.to_term(), request.to_term(), t)));
+}
+
+}  // namespace
+
+namespace gen_server {
+
+Task<StartResult> start_link(Process& self, ServerFactory factory, const StartOptions& opts) {
+  return do_start(self, std::move(factory), opts, true);
+}
+
+Task<StartResult> start(Process& self, ServerFactory factory, const StartOptions& opts) {
+  return do_start(self, std::move(factory), opts, false);
+}
+
+Task<StartResult> start_link(Process& self, ServerFactory factory) {
+  return do_start(self, std::move(factory), StartOptions{}, true);
+}
+
+Task<StartResult> start(Process& self, ServerFactory factory) {
+  return do_start(self, std::move(factory), StartOptions{}, false);
+}
+
+Task<void> stop(Process& self, ServerRef server) {
+  return stop(self, std::move(server), atom("normal"), infinity);
+}
+
+Task<Pid> whereis(Process& self, const ServerRef& server) {
+  if (server.pid) co_return server.pid;
+  co_return co_await names::whereis(self, server.name);
+}
+
+Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout) {
+  if (timeout < 0 && timeout != infinity)
+    throw UsageError("GenServer.call: timeout must be >= 0 ms or otp::infinity");
+  Pid pid = co_await whereis(self, server);
+  if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
+  Ref mref = self.monitor(pid);
+  self.activate_alias(mref);
+  self.send(pid, CallMsg{From{self.self(), mref}, request});
+  auto m = co_await self.receive(
+      [mref](const Message& m) {
+        if (const auto* r = m.get<ReplyMsg>()) return r->ref == mref;
+        if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
+        return false;
+      },
+      timeout);
+  self.deactivate_alias(mref);  // from here on a late reply is dropped (S11)
+  if (!m) {
+    self.demonitor(mref, true);
+    throw Exit(call_reason(atom("timeout"), server, request, timeout));
+  }
+  if (auto* r = m->get_mut<ReplyMsg>()) {
+    self.demonitor(mref, true);
+    co_return std::move(r->value);
+  }
+  throw Exit(call_reason(m->get<DownMsg>()->reason, server, request, timeout));
+}
+
+void cast(Process& self, ServerRef server, Message request) {
+  if (server.pid) {
+    self.send(server.pid, CastMsg{std::move(request)});
+    return;
+  }
+  if (!server.name.local.empty()) {
+    if (Pid p = self.whereis(server.name.local)) self.send(p, CastMsg{std::move(request)});
+    return;  // a cast to a name that is not registered is silently dropped, as in OTP
+  }
+  names::send_via(self, server.name, CastMsg{std::move(request)});
+}
+
+void reply(Process& self, const From& to, Message value) {
+  Signal s;
+  s.kind = SignalKind::reply;
+  s.from = self.self();
+  s.to = to.pid;
+  s.ref = to.ref;
+  s.msg = std::move(value);
+  self.node().executor().send(std::move(s));
+}
+
+Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
+  Pid pid = co_await whereis(self, server);
+  if (!pid) throw Exit(reasons::noproc());
+  Ref mref = self.monitor(pid);
+  self.send(pid, SysStop{reason});
+  auto m = co_await self.receive(
+      [mref](const Message& m) {
+        const auto* d = m.get<DownMsg>();
+        return d && d->ref == mref;
+      },
+      timeout);
+  if (!m) {
+    self.demonitor(mref, true);
+    throw Exit(atom("timeout"));
+  }
+  const Term& got = m->get<DownMsg>()->reason;
+  if (got.is_atom("noproc")) throw Exit(reasons::noproc());
+  if (got != reason) throw Exit(got);
+}
+
+}  // namespace gen_server
+}  // namespace otp

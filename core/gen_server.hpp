@@ -1,0 +1,132 @@
+#pragma once
+// GenServer (S10-S12): a behaviour written on the kernel. Subclass GenServer, override the
+// callbacks you need (each a Task, so a callback may itself call other servers), start it
+// with gen_server::start_link(self, factory).
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/process.hpp"
+#include "core/start_result.hpp"
+
+namespace otp {
+
+struct From {
+  Pid pid{};
+  Ref ref{};
+};
+
+// How a server is named: a locally registered name or {via, Registry, {Reg, Key}}.
+struct Name {
+  std::string local{};
+  std::string via_registry{};  // registered name of a Registry process
+  Term key{};
+  bool empty() const { return local.empty() && via_registry.empty(); }
+  Term to_term() const;
+};
+
+// Where a call or cast goes: a pid or a Name.
+struct ServerRef {
+  ServerRef(Pid p) : pid(p) {}                       // NOLINT implicit
+  ServerRef(const char* n) : name{.local = n} {}     // NOLINT implicit
+  ServerRef(std::string n) : name{.local = std::move(n)} {}  // NOLINT implicit
+  ServerRef(Name n) : name(std::move(n)) {}          // NOLINT implicit
+  Pid pid{};
+  Name name{};
+  Term to_term() const { return pid ? Term(pid) : name.to_term(); }
+};
+
+struct InitResult {
+  enum class Kind : uint8_t { ok, ignore, stop };
+  Kind kind = Kind::ok;
+  Timeout timeout = infinity;
+  std::optional<Message> continue_with{};
+  Term reason{};
+
+  static InitResult ok() { return {}; }
+  static InitResult ok_timeout(Timeout t) { return {Kind::ok, t, std::nullopt, {}}; }
+  static InitResult ok_continue(Message c) { return {Kind::ok, infinity, std::move(c), {}}; }
+  static InitResult ignore() { return {Kind::ignore, infinity, std::nullopt, {}}; }
+  static InitResult stop(Term r) { return {Kind::stop, infinity, std::nullopt, std::move(r)}; }
+};
+
+// The return of handle_call / handle_cast / handle_info / handle_continue.
+struct Result {
+  enum class Kind : uint8_t { reply, noreply, stop };
+  Kind kind = Kind::noreply;
+  std::optional<Message> reply_value{};
+  Term reason{};
+  Timeout timeout = infinity;
+  std::optional<Message> continue_with{};
+
+  static Result reply(Message v) { return {Kind::reply, std::move(v), {}, infinity, std::nullopt}; }
+  static Result noreply() { return {}; }
+  static Result stop(Term r) { return {Kind::stop, std::nullopt, std::move(r), infinity, std::nullopt}; }
+  static Result stop(Term r, Message reply) {
+    return {Kind::stop, std::move(reply), std::move(r), infinity, std::nullopt};
+  }
+  // {reply, V, S, Timeout} / {noreply, S, Timeout}: handle_info(timeout) if nothing arrives.
+  Result after(Timeout t) && {
+    timeout = t;
+    return std::move(*this);
+  }
+  // {noreply, S, {continue, C}}: handle_continue(C) runs before any message.
+  Result then(Message c) && {
+    continue_with = std::move(c);
+    return std::move(*this);
+  }
+};
+
+class GenServer {
+ public:
+  virtual ~GenServer() = default;
+  virtual Task<InitResult> init(Process& self);
+  virtual Task<Result> handle_call(Process& self, Message request, From from);
+  virtual Task<Result> handle_cast(Process& self, Message request);
+  virtual Task<Result> handle_info(Process& self, Message msg);
+  virtual Task<Result> handle_continue(Process& self, Message cont);
+  virtual Task<void> terminate(Process& self, Term reason);
+};
+
+using ServerFactory = std::function<std::unique_ptr<GenServer>()>;
+
+// Messages of the gen_server protocol.
+struct CallMsg {
+  From from;
+  Message request;
+  Term to_term() const { return tuple(atom("$gen_call"), tuple(from.pid, from.ref), request.to_term()); }
+};
+struct CastMsg {
+  Message request;
+  Term to_term() const { return tuple(atom("$gen_cast"), request.to_term()); }
+};
+
+namespace gen_server {
+
+struct StartOptions {
+  Name name{};
+  Timeout timeout = infinity;  // how long start waits for init
+};
+
+// S10: {ok,Pid} | ignore | {error,R}. start_link links the server to the caller.
+// (No class-type default arguments in this API: g++ 12 destroys such a default argument
+// twice when the call sits in a co_await expression. Overloads instead.)
+Task<StartResult> start_link(Process& self, ServerFactory factory, const StartOptions& opts);
+Task<StartResult> start_link(Process& self, ServerFactory factory);
+Task<StartResult> start(Process& self, ServerFactory factory, const StartOptions& opts);
+Task<StartResult> start(Process& self, ServerFactory factory);
+
+// S11: the reply, or the caller exits with {Reason, {'Elixir.GenServer', call, [S, Req, T]}}.
+Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout = 5000);
+void cast(Process& self, ServerRef server, Message request);
+void reply(Process& self, const From& to, Message value);
+// Stops the server with `reason` (terminate runs); exits the caller if the server is not there.
+Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout = infinity);
+Task<void> stop(Process& self, ServerRef server);
+
+// Resolve a ServerRef to a live pid (Pid{} if none).
+Task<Pid> whereis(Process& self, const ServerRef& server);
+
+}  // namespace gen_server
+}  // namespace otp
