@@ -1,0 +1,71 @@
+#pragma once
+// Scenarios: a human-written TOML file declaring a supervision tree, a fault plan and
+// expectations (schema: docs/scenarios.md). Bad files get file:line:column errors.
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "core/child_spec.hpp"
+
+namespace otp::sim {
+
+struct ScenarioError : std::runtime_error {
+  using std::runtime_error::runtime_error;  // what(): "file:line:column: message"
+};
+
+struct ChildDecl {
+  std::string id;
+  bool is_supervisor = false;
+  Restart restart = Restart::permanent;
+  Shutdown shutdown{};
+  bool significant = false;
+  bool trap_exit = true;         // workers: trap exits, so terminate runs on shutdown
+  int64_t stop_delay_ms = 0;     // workers: time terminate takes
+  std::vector<Term> init_fail;   // workers: queued init outcomes (a reason, or ignore)
+  SupFlags flags{};              // supervisors
+  std::vector<ChildDecl> children;
+};
+
+struct FaultDecl {
+  enum class Action : uint8_t { crash, exit, kill } action = Action::crash;
+  int64_t at_ms = 0;
+  std::string path;  // "a", "inner/x"
+  Term reason = atom("boom");
+  int line = 0;
+};
+
+struct ExpectDecl {
+  enum class Kind : uint8_t { starts, alive, exit_reason } kind = Kind::alive;
+  std::string path;  // "" = the root supervisor
+  int64_t count = 0;
+  bool alive = true;
+  Term reason{};
+  int line = 0;
+};
+
+struct Scenario {
+  std::string file;
+  std::string name;
+  int64_t run_ms = 60'000;
+  ChildDecl root;  // the top supervisor
+  std::vector<FaultDecl> faults;
+  std::vector<ExpectDecl> expects;
+};
+
+Scenario load_scenario(const std::string& path);
+
+struct ScenarioOutcome {
+  std::vector<std::string> failures;  // unmet expectations, each with its file:line
+  uint64_t trace_hash = 0;
+  std::vector<std::string> trace;
+  std::map<std::string, int64_t> starts;  // by child path
+  bool passed() const { return failures.empty(); }
+};
+
+ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace);
+
+std::string tree_text(const Scenario& s);
+std::string tree_dot(const Scenario& s);
+
+}  // namespace otp::sim

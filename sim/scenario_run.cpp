@@ -1,0 +1,195 @@
+#include <algorithm>
+#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/graphviz.hpp>
+#include <sstream>
+
+#include "core/supervisor.hpp"
+#include "sim/scenario.hpp"
+#include "sim/world.hpp"
+
+namespace otp::sim {
+namespace {
+
+// Shared by the workers of one run: start counts and queued init failures, by child path.
+struct RunState {
+  std::map<std::string, int64_t> starts;
+  std::map<std::string, std::vector<Term>> init_fail;
+};
+
+class ScenarioWorker : public GenServer {
+ public:
+  ScenarioWorker(RunState& st, std::string path, const ChildDecl& d) : st_(st), path_(std::move(path)), d_(d) {}
+  Task<InitResult> init(Process& self) override {
+    auto& q = st_.init_fail[path_];
+    if (!q.empty()) {
+      Term r = q.front();
+      q.erase(q.begin());
+      if (r.is_atom("ignore")) co_return InitResult::ignore();
+      co_return InitResult::stop(r);
+    }
+    if (d_.trap_exit) self.trap_exit(true);
+    ++st_.starts[path_];
+    co_return InitResult::ok();
+  }
+  Task<Result> handle_cast(Process&, Message m) override {  // {crash, Reason}
+    co_return Result::stop((*m.get<Term>())[1]);
+  }
+  Task<void> terminate(Process& self, Term) override {
+    if (d_.stop_delay_ms > 0) co_await self.sleep(d_.stop_delay_ms);
+  }
+
+ private:
+  RunState& st_;
+  std::string path_;
+  const ChildDecl& d_;
+};
+
+std::vector<ChildSpec> specs(RunState& st, const ChildDecl& parent, const std::string& prefix);
+
+ChildSpec spec(RunState& st, const ChildDecl& d, const std::string& prefix) {
+  std::string path = prefix.empty() ? d.id : prefix + "/" + d.id;
+  st.init_fail[path] = d.init_fail;
+  ChildSpec s;
+  if (d.is_supervisor) {
+    s = supervisor::supervisor_spec(atom(d.id), d.flags, specs(st, d, path));
+  } else {
+    s = worker_spec(atom(d.id), [&st, path, &d] { return std::make_unique<ScenarioWorker>(st, path, d); });
+  }
+  s.restart = d.restart;
+  s.shutdown = d.shutdown;
+  s.significant = d.significant;
+  return s;
+}
+
+std::vector<ChildSpec> specs(RunState& st, const ChildDecl& parent, const std::string& prefix) {
+  std::vector<ChildSpec> out;
+  for (const auto& c : parent.children) out.push_back(spec(st, c, prefix));
+  return out;
+}
+
+// The pid at `path` below `root`, or Pid{} if any step has no live child.
+Task<Pid> resolve(Process& self, Pid root, const std::string& path) {
+  Pid at = root;
+  std::stringstream ss(path);
+  std::string part;
+  while (std::getline(ss, part, '/')) {
+    if (!self.node().alive(at)) co_return Pid{};
+    Term kids;
+    try {
+      kids = co_await supervisor::which_children(self, at);
+    } catch (const Exit&) {
+      co_return Pid{};  // it died while we asked
+    }
+    Pid next{};
+    for (const auto& k : kids.items())
+      if (k[0] == atom(part) && k[1].is_pid()) next = k[1].pid();
+    if (!next) co_return Pid{};
+    at = next;
+  }
+  co_return at;
+}
+
+std::string where(const Scenario& s, int line) { return s.file + ":" + std::to_string(line) + ": "; }
+
+}  // namespace
+
+ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) {
+  World w({.seed = seed, .trace = true});
+  w.executor().sim_trace()->keep_lines(keep_trace);
+  RunState st;
+  ScenarioOutcome out;
+  std::vector<FaultDecl> faults = s.faults;
+  std::stable_sort(faults.begin(), faults.end(), [](const auto& a, const auto& b) { return a.at_ms < b.at_ms; });
+  std::vector<ChildSpec> root_specs = specs(st, s.root, "");
+  Pid root{};
+  bool done = false;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    StartResult r = co_await supervisor::start_link(self, s.root.flags, root_specs);
+    // A root that failed to start "exited" with its start error (S20: it is linked to us).
+    std::optional<Term> start_error;
+    if (!r.is_ok()) {
+      start_error = r.reason;
+      bool expected = std::any_of(s.expects.begin(), s.expects.end(),
+                                  [](const ExpectDecl& e) { return e.kind == ExpectDecl::Kind::exit_reason; });
+      if (!expected) out.failures.push_back(s.file + ": the root supervisor did not start: " + r.to_term().to_string());
+    }
+    root = r.pid;
+    for (const auto& f : faults) {
+      if (f.at_ms > self.now_ms()) co_await self.sleep(f.at_ms - self.now_ms());
+      Pid target = co_await resolve(self, root, f.path);
+      if (!target) continue;  // nothing alive there now: the fault is moot
+      if (f.action == FaultDecl::Action::crash) gen_server::cast(self, target, tuple(atom("crash"), f.reason));
+      if (f.action == FaultDecl::Action::exit) self.exit(target, f.reason);
+      if (f.action == FaultDecl::Action::kill) self.exit(target, atom("kill"));
+    }
+    if (s.run_ms > self.now_ms()) co_await self.sleep(s.run_ms - self.now_ms());
+    for (const auto& e : s.expects) {
+      if (e.kind == ExpectDecl::Kind::starts) {
+        int64_t got = st.starts[e.path];
+        if (got != e.count)
+          out.failures.push_back(where(s, e.line) + "expected " + e.path + " to start " + std::to_string(e.count) +
+                                 " time(s), it started " + std::to_string(got));
+      } else if (e.kind == ExpectDecl::Kind::alive) {
+        bool alive = e.path.empty() ? self.node().alive(root) : static_cast<bool>(co_await resolve(self, root, e.path));
+        if (alive != e.alive)
+          out.failures.push_back(where(s, e.line) + "expected " + (e.path.empty() ? "the root supervisor" : e.path) +
+                                 (e.alive ? " to be alive" : " to be dead"));
+      } else {
+        auto got = start_error ? start_error : self.node().exit_reason(root);
+        if (!got || *got != e.reason)
+          out.failures.push_back(where(s, e.line) + "expected the root supervisor to exit with " + e.reason.to_string() +
+                                 ", got " + (got ? got->to_string() : "no exit (alive)"));
+      }
+    }
+    done = true;
+    co_await self.receive([](const Message&) { return false; });
+  });
+  auto r = w.run({.max_steps = 20'000'000});
+  if (!done)
+    out.failures.push_back(s.file + ": the run did not reach run_ms (" + std::string(to_string(r.stop)) +
+                           " at " + std::to_string(w.now_ms()) + " ms); blocked:\n" + w.blocked_report());
+  out.trace_hash = w.trace_hash();
+  out.trace = w.trace_lines();
+  out.starts = st.starts;
+  return out;
+}
+
+namespace {
+void text_lines(const ChildDecl& d, const std::string& indent, std::string& out) {
+  for (const auto& c : d.children) {
+    out += indent + c.id + " (" + (c.is_supervisor ? std::string(to_string(c.flags.strategy)) + " supervisor" : "worker") +
+           ", " + to_string(c.restart) + ")\n";
+    text_lines(c, indent + "  ", out);
+  }
+}
+}  // namespace
+
+std::string tree_text(const Scenario& s) {
+  std::string out = s.name + " (" + to_string(s.root.flags.strategy) + ", " + std::to_string(s.root.flags.max_restarts) +
+                    " restarts in " + std::to_string(s.root.flags.max_seconds) + " s)\n";
+  text_lines(s.root, "  ", out);
+  return out;
+}
+
+std::string tree_dot(const Scenario& s) {
+  using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
+  Graph g;
+  std::vector<std::string> labels;
+  auto add = [&](auto& self, const ChildDecl& d, const std::string& label) -> size_t {
+    size_t v = boost::add_vertex(g);
+    labels.push_back(label);
+    for (const auto& c : d.children) {
+      std::string l = c.id + "\\n" + (c.is_supervisor ? to_string(c.flags.strategy) : to_string(c.restart));
+      size_t child = self(self, c, l);
+      boost::add_edge(v, child, g);
+    }
+    return v;
+  };
+  add(add, s.root, s.name + "\\n" + to_string(s.root.flags.strategy));
+  std::ostringstream os;
+  boost::write_graphviz(os, g, [&](std::ostream& o, size_t v) { o << "[label=\"" << labels[v] << "\"]"; });
+  return os.str();
+}
+
+}  // namespace otp::sim

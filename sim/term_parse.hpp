@@ -1,0 +1,19 @@
+#pragma once
+// Parses Erlang term text ("{shutdown,{failed_to_start_child,db,econnrefused}}", "'EXIT'",
+// "[1,2]", "\"str\"", "-5") into a Term: scenario files write reasons as Erlang does.
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "core/term.hpp"
+
+namespace otp::sim {
+
+struct TermParseError : std::runtime_error {
+  TermParseError(const std::string& what, size_t col) : std::runtime_error(what), column(col) {}
+  size_t column;  // 1-based position in the text
+};
+
+Term parse_term(std::string_view text);
+
+}  // namespace otp::sim
