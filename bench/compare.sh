@@ -12,7 +12,7 @@ trap 'rm -f "$peer_out" "$ours_out"' EXIT
 bash "$peers/run.sh" "$rounds" | tee "$peer_out"
 "$here/build/release/bench/otpsim_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$ours_out"
 ours() {  # median items/s of one benchmark
-  grep "^\"$1" "$ours_out" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $8}' | sort -g |
+  grep "^\"$1" "$ours_out" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
     awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
 }
 peer() { awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out"; }
