@@ -43,7 +43,7 @@ void BM_W1_PingPong(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * msgs);
   state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
 }
-BENCHMARK(BM_W1_PingPong)->Arg(200'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_W1_PingPong)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // W2: spawn N processes that exit at once, each monitored; wait for every DOWN.
 void BM_W2_SpawnExit(benchmark::State& state) {
@@ -59,7 +59,7 @@ void BM_W2_SpawnExit(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
-BENCHMARK(BM_W2_SpawnExit)->Arg(50'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_W2_SpawnExit)->Arg(50'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 class Echo : public GenServer {
  public:
@@ -81,7 +81,7 @@ void BM_W4_Call(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * calls);
 }
-BENCHMARK(BM_W4_Call)->Arg(100'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_W4_Call)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 class Announcer : public GenServer {
  public:
@@ -125,7 +125,7 @@ void BM_W3_RestartStorm(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * kills);
 }
-BENCHMARK(BM_W3_RestartStorm)->Arg(20'000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_W3_RestartStorm)->Arg(20'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 
