@@ -1,0 +1,119 @@
+// Task and Task.Supervisor: SEMANTICS S50, with the guide's NotificationService shape.
+#include <gtest/gtest.h>
+
+#include "core/task_supervisor.hpp"
+#include "sim/world.hpp"
+
+using namespace otp;
+using otp::sim::World;
+
+namespace {
+
+// A "notification" that takes `ms` of virtual time and returns its channel name, or crashes.
+TaskFn notify(const char* channel, int64_t ms, bool crash = false) {
+  return [channel, ms, crash](Process& self) -> Task<Term> {
+    co_await self.sleep(ms);
+    if (crash) throw std::runtime_error(std::string(channel) + " down");
+    co_return atom(channel);
+  };
+}
+
+Proc hold(Process& self) { co_await self.receive([](const Message&) { return false; }); }
+
+}  // namespace
+
+TEST(Task, AsyncAwaitReturnsTheResult) {  // S50
+  World w;
+  std::string got;
+  w.spawn([&](Process& self) -> Proc {
+    TaskRef t = task::async(self, notify("email", 100));
+    got = (co_await task::await(self, t)).to_string();
+    EXPECT_EQ(self.now_ms(), 100);
+  });
+  w.run();
+  EXPECT_EQ(got, "email");
+}
+
+TEST(Task, AwaitTimeoutExitsTheCaller) {  // S50
+  World w;
+  Pid caller = w.spawn([&](Process& self) -> Proc {
+    TaskRef t = task::async(self, notify("sms", 10'000));
+    co_await task::await(self, t, 500);
+  });
+  w.run();
+  std::string r = w.exit_reason(caller)->to_string();
+  EXPECT_EQ(r.rfind("{timeout,{'Elixir.Task',await,[{'Elixir.Task',<0.", 0), 0u) << r;
+  EXPECT_NE(r.find(",500]}}"), std::string::npos) << r;
+}
+
+TEST(Task, CrashingLinkedTaskTakesTheCallerDown) {  // S50
+  World w;
+  Pid caller = w.spawn([&](Process& self) -> Proc {
+    TaskRef t = task::async(self, notify("push", 10, true));
+    co_await task::await(self, t);
+  });
+  w.run();
+  std::string r = w.exit_reason(caller)->to_string();
+  EXPECT_NE(r.find("push down"), std::string::npos) << r;
+}
+
+TEST(Task, SupervisorAsyncNolinkYieldAndShutdown) {  // S50
+  World w;
+  std::vector<std::string> got;
+  Pid caller = w.spawn([&](Process& self) -> Proc {
+    Pid sup = (co_await task_supervisor::start_link(self)).pid;
+    TaskRef ok = co_await task_supervisor::async_nolink(self, sup, notify("email", 10));
+    TaskRef bad = co_await task_supervisor::async_nolink(self, sup, notify("sms", 10, true));
+    TaskRef slow = co_await task_supervisor::async_nolink(self, sup, notify("fax", 10'000));
+    got.push_back((co_await task::yield(self, ok, 100)).to_string());
+    got.push_back((co_await task::yield(self, bad, 100)).to_string());
+    got.push_back((co_await task::yield(self, slow, 100)).to_string());
+    got.push_back((co_await task::shutdown(self, slow)).to_string());
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"{ok,email}", "{exit,{error,\"sms down\"}}", "nil", "nil"}));
+  EXPECT_TRUE(w.alive(caller));  // nolink: the crash did not reach the caller
+}
+
+TEST(Task, AwaitManyKeepsOrderUnderOneDeadline) {  // S50
+  World w;
+  std::string got;
+  Pid late = w.spawn([&](Process& self) -> Proc {
+    std::vector<TaskRef> ts{task::async(self, notify("c", 300)), task::async(self, notify("a", 100)),
+                            task::async(self, notify("b", 200))};
+    auto rs = co_await task::await_many(self, ts, 1000);
+    got = Term::list(rs).to_string();
+    // Each task fits in 400 ms but together they do not: one deadline for all.
+    std::vector<TaskRef> ts2{task::async(self, notify("x", 300)), task::async(self, notify("y", 500))};
+    co_await task::await_many(self, ts2, 400);
+  });
+  w.run();
+  EXPECT_EQ(got, "[c,a,b]");
+  EXPECT_EQ(w.exit_reason(late)->to_string().rfind("{timeout,{'Elixir.Task',await_many,", 0), 0u);
+}
+
+TEST(Task, SupervisorStartChildTemporaryAndTransient) {  // S50
+  World w;
+  int runs_tmp = 0, runs_tr = 0;
+  w.spawn([&](Process& self) -> Proc {
+    Pid sup = (co_await task_supervisor::start_link(self)).pid;
+    co_await task_supervisor::start_child(self, sup, [&](Process&) -> Task<Term> {
+      ++runs_tmp;
+      throw std::runtime_error("once");
+      co_return atom("ok");
+    });
+    co_await task_supervisor::start_child(
+        self, sup,
+        [&](Process&) -> Task<Term> {
+          if (++runs_tr < 3) throw std::runtime_error("again");
+          co_return atom("ok");
+        },
+        Restart::transient);
+    co_await self.sleep(10);
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(runs_tmp, 1);  // temporary: never restarted
+  EXPECT_EQ(runs_tr, 3);   // transient: restarted until it exits normally
+}
