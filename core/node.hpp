@@ -57,6 +57,9 @@ class Node {
   Ref start_message_timer(Pid dest, Message msg, int64_t ms);
   std::optional<int64_t> cancel_message_timer(Ref ref);
 
+  // Application env (S70): like OTP's ac_tab, a node-wide table any process reads at once.
+  std::map<std::pair<std::string, std::string>, Term>& app_env() { return app_env_; }
+
   Ref make_ref() { return Ref{next_ref_++}; }
   TraceSink* trace() { return executor_.trace(); }
 
@@ -76,6 +79,7 @@ class Node {
   bool record_exits_ = true;
   std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
   std::map<std::string, Pid> names_;
+  std::map<std::pair<std::string, std::string>, Term> app_env_;
   struct MessageTimer {
     uint64_t timer_id;
     int64_t deadline_ms;
