@@ -2,6 +2,7 @@
 // the start_supervised fixture; and Application (S70).
 #include "core/application.hpp"
 #include "core/dynamic_supervisor.hpp"
+#include "core/registry.hpp"
 #include "sim/testing/supervised_test.hpp"
 
 using namespace otp;
@@ -132,4 +133,58 @@ TEST_F(ApplicationTest, StartFailsWithTheTreesError) {  // S70
     Term r = co_await application::start(self, shop_app(), {{"pool_size", integer(0)}});
     EXPECT_EQ(r.to_string(), "{error,{bad_pool_size,{shop,start,[]}}}");
   });
+}
+
+// The guide's GameSupervisor: game rooms under a DynamicSupervisor, named through a Registry.
+class GameRoom : public GenServer {
+ public:
+  Task<Result> handle_call(Process&, Message req, From) override {
+    const Term& t = *req.get<Term>();
+    if (t.is_tuple(2) && t[0].is_atom("join")) players_.push_back(t[1]);
+    co_return Result::reply(Term::list(players_));
+  }
+
+ private:
+  std::vector<Term> players_;
+};
+
+class GameSupervisorTest : public SupervisedTest {};
+
+TEST_F(GameSupervisorTest, RoomsAreFoundByNameAndRestartUnderTheirName) {  // S40, S60
+  run([&](Process& self) -> Task<void> {
+    ChildSpec reg{.id = atom("rooms_registry"), .start = [](Process& sup) {
+                    return registry::start_link(sup, {.name = "rooms"});
+                  }};
+    ChildSpec games{.id = atom("games"), .start = [](Process& sup) {
+                      return dynamic_supervisor::start_link(sup, {}, {.name = {.local = "games"}});
+                    }};
+    games.type = ChildType::supervisor;
+    co_await start_supervised(self, reg);
+    co_await start_supervised(self, games);
+    auto room = [](const char* id) {
+      dynamic_supervisor::ChildSpec s;
+      Name name{.via_registry = "rooms", .key = str(id)};
+      s.start = [name](Process& sup, std::vector<Term>) {
+        gen_server::StartOptions opts{.name = name};
+        return gen_server::start_link(sup, [] { return std::make_unique<GameRoom>(); }, opts);
+      };
+      return s;
+    };
+    co_await dynamic_supervisor::start_child(self, "games", room("chess"));
+    Term again = co_await dynamic_supervisor::start_child(self, "games", room("chess"));
+    EXPECT_EQ(again[0].to_string(), "error");  // {error,{already_started,Pid}}
+    Name chess{.via_registry = "rooms", .key = str("chess")};
+    co_await gen_server::call(self, chess, tuple(atom("join"), atom("ann")));
+    Term players = *(co_await gen_server::call(self, chess, tuple(atom("join"), atom("bob")))).get<Term>();
+    EXPECT_EQ(players.to_string(), "[ann,bob]");
+    Pid old = co_await registry::whereis_name(self, "rooms", str("chess"));
+    self.exit(old, atom("kill"));
+    co_await self.sleep(1);
+    Pid fresh = co_await registry::whereis_name(self, "rooms", str("chess"));
+    EXPECT_TRUE(fresh);
+    EXPECT_NE(fresh, old);
+    players = *(co_await gen_server::call(self, chess, atom("who"))).get<Term>();
+    EXPECT_EQ(players.to_string(), "[]");  // a restarted room starts empty
+  });
+  EXPECT_EQ(consume_crash_reports(), 1u);  // the killed room
 }
