@@ -141,6 +141,9 @@ bool Process::trap_exit(bool on) { return std::exchange(trap_exit_, on); }
 
 void Process::link(Pid other) {
   if (other == pid_ || links_.contains(other)) return;
+  // Measured on OTP 25: a non-trapping caller linking to a dead local pid fails inside
+  // link/1 with noproc; a trapping one gets {'EXIT', Pid, noproc} (the signal path below).
+  if (!trap_exit_ && !node_.alive(other)) throw Exit(reasons::noproc());
   links_.insert(other);
   node_.executor().send(Signal{SignalKind::link, false, pid_, other, {}, {}, {}});
 }

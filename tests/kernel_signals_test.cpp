@@ -188,6 +188,20 @@ TEST(Kernel, LinkToDeadPidYieldsNoproc) {  // S3
   EXPECT_EQ(seen.rfind("{'EXIT',", 0), 0u) << seen;
 }
 
+TEST(Kernel, NonTrappingLinkToDeadPidFailsWithNoproc) {  // S3, measured on OTP 25
+  World w;
+  bool after_link = false;
+  Pid p = w.spawn([&](Process& self) -> Proc {
+    Pid gone = self.spawn([](Process&) -> Proc { co_return; });
+    co_await self.sleep(1);
+    self.link(gone);
+    after_link = true;
+  });
+  w.run();
+  EXPECT_FALSE(after_link);
+  EXPECT_EQ(w.exit_reason(p)->to_string(), "noproc");
+}
+
 TEST(Kernel, UnlinkStopsPropagation) {  // S3
   World w;
   Pid survivor{};
