@@ -24,18 +24,6 @@ struct KillTimer {
   Term to_term() const { return tuple(atom("kill"), pid); }
 };
 
-Term reason_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const Exit& x) {
-    return x.reason();
-  } catch (const std::exception& x) {
-    return tuple(atom("error"), str(x.what()));
-  } catch (...) {
-    return tuple(atom("error"), atom("unknown"));
-  }
-}
-
 class DynamicServer : public GenServer {
  public:
   explicit DynamicServer(Options o) : opts_(std::move(o)) {}
@@ -136,7 +124,7 @@ class DynamicServer : public GenServer {
     try {
       co_return co_await spec.start(self, spec.args);
     } catch (...) {
-      co_return StartResult::error(reason_of(std::current_exception()));
+      co_return StartResult::error(exit_reason_of(std::current_exception()));
     }
   }
 

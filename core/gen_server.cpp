@@ -48,18 +48,6 @@ struct SysStop {
   Term to_term() const { return tuple(atom("system"), atom("terminate"), reason); }
 };
 
-Term reason_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const Exit& x) {
-    return x.reason();
-  } catch (const std::exception& x) {
-    return tuple(atom("error"), str(x.what()));
-  } catch (...) {
-    return tuple(atom("error"), atom("unknown"));
-  }
-}
-
 // The server's main loop. A crash in a callback, a {stop,...} return, or (when trapping
 // exits) the parent's EXIT runs terminate and ends the process with that reason (S12).
 class ServerLoop {
@@ -78,7 +66,7 @@ class ServerLoop {
     try {
       init = co_await impl_->init(self_);
     } catch (...) {
-      Term reason = reason_of(std::current_exception());
+      Term reason = exit_reason_of(std::current_exception());
       ack(starter, ack_ref, StartResult::error(reason));
       throw Exit(reason);
     }
@@ -130,7 +118,7 @@ class ServerLoop {
       } catch (...) {
         crash = std::current_exception();
       }
-      if (crash) co_await terminate_and_exit(reason_of(crash));
+      if (crash) co_await terminate_and_exit(exit_reason_of(crash));
       if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
         if (caller) {
           gen_server::reply(self_, *caller, std::move(*res.reply_value));
@@ -148,7 +136,7 @@ class ServerLoop {
     try {
       co_await impl_->terminate(self_, reason);
     } catch (...) {
-      reason = reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
+      reason = exit_reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
     }
     throw Exit(reason);
   }

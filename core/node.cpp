@@ -97,19 +97,8 @@ void Node::run(Pid pid) {
     assert(p->state_ == ProcState::waiting || p->state_ == ProcState::runnable);
     return;
   }
-  Term reason = reasons::normal();
-  if (auto err = p->root_.handle().promise().error) {
-    try {
-      std::rethrow_exception(err);
-    } catch (const Exit& e) {
-      reason = e.reason();
-    } catch (const std::exception& e) {
-      reason = tuple(atom("error"), str(e.what()));
-    } catch (...) {
-      reason = tuple(atom("error"), atom("unknown"));
-    }
-  }
-  finish(*p, std::move(reason));
+  auto err = p->root_.handle().promise().error;
+  finish(*p, err ? exit_reason_of(err) : reasons::normal());
 }
 
 void Node::kill_process(Process& p, Term reason) {

@@ -11,18 +11,6 @@ struct TryAgain {  // S29: a failed restart is retried through our own mailbox
   Term to_term() const { return tuple(atom("try_again_restart"), id); }
 };
 
-Term reason_of(std::exception_ptr e) {
-  try {
-    std::rethrow_exception(e);
-  } catch (const Exit& x) {
-    return x.reason();
-  } catch (const std::exception& x) {
-    return tuple(atom("error"), str(x.what()));
-  } catch (...) {
-    return tuple(atom("error"), atom("unknown"));
-  }
-}
-
 Term ok_undefined() { return tuple(atom("ok"), atom("undefined")); }
 Term error(Term r) { return tuple(atom("error"), std::move(r)); }
 
@@ -227,7 +215,7 @@ Task<Term> SupervisorServer::do_start_child(Process& self, const ChildSpec& spec
   try {
     r = co_await spec.start(self);
   } catch (...) {
-    co_return error(reason_of(std::current_exception()));
+    co_return error(exit_reason_of(std::current_exception()));
   }
   switch (r.kind) {
     case StartResult::Kind::ok: {
