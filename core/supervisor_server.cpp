@@ -2,6 +2,13 @@
 
 #include <cassert>
 
+// Known bugs that the property suites must catch (scripts/mutants.sh builds each one with
+// -DOTPSIM_MUTANT=<n>). Never defined in a normal build.
+#ifndef OTPSIM_MUTANT
+#define OTPSIM_MUTANT 0
+#endif
+#define MUTANT(n) (OTPSIM_MUTANT == (n))
+
 namespace otp::supervisor {
 
 namespace {
@@ -73,7 +80,8 @@ Task<SupervisorServer::Outcome> SupervisorServer::on_child_exit(Process& self, s
     report(self, "child_terminated", c, reason);
     co_return co_await restart(self, c.spec.id);
   }
-  if (is_normal_exit(reason)) {
+  bool normal = MUTANT(3) ? !reason.is_tuple() && is_normal_exit(reason) : is_normal_exit(reason);  // {shutdown,T} restarts
+  if (normal) {
     ChildSpec spec = c.spec;
     del_child(index);
     co_return auto_shutdown(spec);
@@ -96,7 +104,7 @@ Task<SupervisorServer::Outcome> SupervisorServer::restart(Process& self, Term id
   std::optional<Term> failed;
   switch (flags_.strategy) {
     case Strategy::one_for_one: failed = co_await restart_one_for_one(self, idx); break;
-    case Strategy::one_for_all: failed = co_await restart_from(self, 0, idx); break;
+    case Strategy::one_for_all: failed = co_await restart_from(self, MUTANT(2) ? idx : 0, idx); break;
     case Strategy::rest_for_one: failed = co_await restart_from(self, idx, idx); break;
   }
   if (failed) {
@@ -114,6 +122,7 @@ bool SupervisorServer::add_restart(Process& self) {
   int64_t now_s = self.now_ms() / 1000;
   restarts_.push_back(now_s);
   while (restarts_.front() < now_s - flags_.max_seconds) restarts_.pop_front();
+  if (MUTANT(1)) return static_cast<int64_t>(restarts_.size()) < flags_.max_restarts;  // off by one
   return static_cast<int64_t>(restarts_.size()) <= flags_.max_restarts;
 }
 
@@ -163,7 +172,10 @@ Task<std::optional<Term>> SupervisorServer::start_range(Process& self, size_t fi
 // Children from `first` on, newest first, one at a time. Temporary ones are removed.
 Task<void> SupervisorServer::terminate_range(Process& self, size_t first) {
   for (size_t i = children_.size(); i-- > first;) {
-    if (children_[i].pid) co_await shutdown_child(self, children_[i]);
+    size_t at = MUTANT(5) ? first + (children_.size() - 1 - i) : i;  // mutant 5: start order
+    if (children_[at].pid) co_await shutdown_child(self, children_[at]);
+  }
+  for (size_t i = children_.size(); i-- > first;) {
     if (children_[i].spec.restart == Restart::temporary) {
       children_.erase(children_.begin() + static_cast<ptrdiff_t>(i));
     } else {
@@ -190,6 +202,7 @@ Task<void> SupervisorServer::shutdown_child(Process& self, Child& c) {
   } else {
     self.exit(pid, reasons::shutdown());
     down = co_await self.receive(is_down, how.kind == Shutdown::Kind::infinity ? infinity : how.ms);
+    if (!down && MUTANT(4)) down = co_await self.receive(is_down);  // never kills after the timeout
     if (!down) {  // it did not stop in time
       self.exit(pid, reasons::kill());
       down = co_await self.receive(is_down);
