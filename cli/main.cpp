@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "cli/token.hpp"
+#include "properties/supervisor_suite.hpp"
 #include "sim/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -59,43 +60,72 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   return files;
 }
 
+// Property suites runnable from the CLI, by name.
+const char* const kSuites[] = {"supervisor-model"};
+
+std::vector<std::string> run_suite_case(const std::string& suite, uint64_t seed, bool verbose) {
+  (void)suite;  // one suite so far: supervisor-model
+  auto c = otp::properties::random_case(seed);
+  if (verbose) fmt::print("case: {}\n", otp::properties::describe(c));
+  auto failure = otp::properties::check_case(c);
+  if (!failure) return {};
+  return {"supervisor-model: the simulated run differs from the reference model (S23-S28)\n  case: " +
+          otp::properties::describe(c) + "\n  " + *failure};
+}
+
+bool is_suite(const std::string& name) {
+  for (const char* s : kSuites)
+    if (name == s) return true;
+  return false;
+}
+
 int cmd_check(const std::vector<std::string>& args, uint64_t seeds, uint64_t base, unsigned jobs, const std::string& shard) {
-  std::vector<Scenario> all;
-  for (const auto& f : scenario_files(args)) all.push_back(load_scenario(f));  // bad input fails before any run
-  if (all.empty()) throw std::invalid_argument("no scenarios found in the given paths");
+  struct Target {
+    std::string token_name;  // scenario path, or suite/<name>
+    std::function<std::vector<std::string>(uint64_t)> run;
+  };
+  std::vector<Target> targets;
+  std::vector<std::string> paths;
+  for (const auto& a : args) (is_suite(a) ? targets.push_back({"suite/" + a, [a](uint64_t s) { return run_suite_case(a, s, false); }}) : paths.push_back(a));
+  for (const auto& f : scenario_files(paths)) {
+    auto s = std::make_shared<Scenario>(load_scenario(f));  // bad input fails before any run
+    targets.push_back({f, [s](uint64_t seed) {
+                         ScenarioOutcome a = run_scenario(*s, seed, false);
+                         ScenarioOutcome b = run_scenario(*s, seed, false);  // S91: same seed, same trace
+                         if (a.trace_hash != b.trace_hash)
+                           a.failures.push_back(s->file + ": nondeterminism: same seed, different trace hash");
+                         return a.failures;
+                       }});
+  }
+  if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios or suites in the given arguments");
   unsigned shard_i = 0, shard_n = 1;
   if (!shard.empty() && (std::sscanf(shard.c_str(), "%u/%u", &shard_i, &shard_n) != 2 || shard_n == 0 || shard_i >= shard_n))
     throw std::invalid_argument("--shard must be i/n with 0 <= i < n, got '" + shard + "'");
   struct Job {
-    size_t scenario;
+    size_t target;
     uint64_t seed;
   };
-  std::vector<Job> work;
-  for (size_t i = 0; i < all.size(); ++i)
-    for (uint64_t k = 0; k < seeds; ++k)
-      work.push_back({i, base + k});
   std::vector<Job> mine;
-  for (size_t i = 0; i < work.size(); ++i)
-    if (i % shard_n == shard_i) mine.push_back(work[i]);
+  size_t k = 0;
+  for (size_t i = 0; i < targets.size(); ++i)
+    for (uint64_t j = 0; j < seeds; ++j, ++k)
+      if (k % shard_n == shard_i) mine.push_back({i, base + j});
   std::atomic<size_t> next{0}, failed{0}, done{0};
   std::mutex out_mu;
   bool tty = isatty(STDOUT_FILENO);
   auto worker = [&](unsigned job_id) {
     for (size_t i; (i = next++) < mine.size();) {
       const Job& j = mine[i];
-      const Scenario& s = all[j.scenario];
-      std::string token = make_token(s.file, j.seed);
+      std::string token = make_token(targets[j.target].token_name, j.seed);
       write_token_file(token, job_id);
-      ScenarioOutcome a = run_scenario(s, j.seed, false);
-      ScenarioOutcome b = run_scenario(s, j.seed, false);  // S91: the same seed, the same trace
+      std::vector<std::string> failures = targets[j.target].run(j.seed);
       std::lock_guard lock(out_mu);
-      if (a.trace_hash != b.trace_hash) a.failures.push_back(s.file + ": nondeterminism: same seed, different trace hash");
       ++done;
-      if (!a.passed()) {
+      if (!failures.empty()) {
         ++failed;
         if (tty) fmt::print("\r\033[K");
-        fmt::print("FAILED {} seed {}\n", s.file, j.seed);
-        print_outcome(a);
+        fmt::print("FAILED {} seed {}\n", targets[j.target].token_name, j.seed);
+        for (const auto& f : failures) fmt::print("FAIL {}\n", f);
         fmt::print("  otpsim replay {}\n", token);
       }
       if (tty) fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
@@ -103,11 +133,12 @@ int cmd_check(const std::vector<std::string>& args, uint64_t seeds, uint64_t bas
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned k = 0; k < std::max(1u, jobs); ++k) pool.emplace_back(worker, k);
+  for (unsigned w = 0; w < std::max(1u, jobs); ++w) pool.emplace_back(worker, w);
   for (auto& t : pool) t.join();
   if (tty) fmt::print("\n");
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
-  fmt::print("check: {} scenario(s) x {} seed(s) (from {}), each run twice for determinism\n", all.size(), seeds, base);
+  fmt::print("check: {} target(s) x {} seed(s) from seed {}; scenarios run twice per seed for determinism\n",
+             targets.size(), seeds, base);
   return failed ? kFailed : kOk;
 }
 
@@ -115,6 +146,14 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file) {
   Token t = parse_token(token_text);
   if (t.build != build_id())
     fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
+  if (t.scenario.rfind("suite/", 0) == 0) {
+    std::string suite = t.scenario.substr(6);
+    if (!is_suite(suite)) throw std::invalid_argument("unknown suite '" + suite + "' in the token");
+    auto failures = run_suite_case(suite, t.seed, true);
+    for (const auto& f : failures) fmt::print("FAIL {}\n", f);
+    if (failures.empty()) fmt::print("ok: suite {} seed {} passes\n", suite, t.seed);
+    return failures.empty() ? kOk : kFailed;
+  }
   return cmd_run(t.scenario, t.seed, trace_file, false);
 }
 
@@ -134,11 +173,12 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", quiet, "Do not print the event log");
 
   auto* check = app.add_subcommand("check", "Run scenarios over many seeds; a replay token per failure");
-  std::vector<std::string> check_paths{"scenarios"};
+  std::vector<std::string> check_paths{"scenarios", "supervisor-model"};
   uint64_t seeds = 20, base = 1;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::string shard;
-  check->add_option("paths", check_paths, "Scenario files or directories (default: scenarios)");
+  check->add_option("targets", check_paths,
+                    "Scenario files or directories, and suites (supervisor-model); default: scenarios supervisor-model");
   check->add_option("--seeds", seeds, "Seeds per scenario");
   check->add_option("--seed", base, "First seed (the root seed; every run derives from it)");
   check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded)");

@@ -1,5 +1,6 @@
 #include <toml++/toml.h>
 
+#include <fstream>
 #include <set>
 
 #include "sim/scenario.hpp"
@@ -172,6 +173,7 @@ struct Loader {
 
 Scenario load_scenario(const std::string& path) {
   Loader l{path};
+  if (!std::ifstream(path)) throw ScenarioError(path + ": cannot open the scenario file for reading");
   toml::table doc;
   try {
     doc = toml::parse_file(path);

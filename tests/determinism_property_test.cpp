@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "tests/sup_lab.hpp"
+#include "properties/lab.hpp"
 
 using namespace otp;
 using otp::sim::World;
