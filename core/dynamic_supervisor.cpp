@@ -202,7 +202,7 @@ Task<Term> ask(Process& self, ServerRef sup, Req req) {
 
 }  // namespace
 
-Task<StartResult> start_link(Process& self, Options opts, const gen_server::StartOptions& name) {
+Task<StartResult> start_link(Process& self, Options opts, gen_server::StartOptions name) {
   co_return co_await gen_server::start_link(self, [opts] { return std::make_unique<DynamicServer>(opts); }, name);
 }
 

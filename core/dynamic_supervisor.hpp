@@ -26,7 +26,7 @@ struct Options {
   std::vector<Term> extra_arguments{};
 };
 
-Task<StartResult> start_link(Process& self, Options opts, const gen_server::StartOptions& name);
+Task<StartResult> start_link(Process& self, Options opts, gen_server::StartOptions name);
 Task<StartResult> start_link(Process& self, Options opts);
 
 // {ok,Pid} | {ok,Pid,Info} | ignore | {error,max_children} | {error,R}

@@ -182,11 +182,11 @@ Term call_reason(Term why, const ServerRef& server, const Message& request, Time
 
 namespace gen_server {
 
-Task<StartResult> start_link(Process& self, ServerFactory factory, const StartOptions& opts) {
+Task<StartResult> start_link(Process& self, ServerFactory factory, StartOptions opts) {
   return do_start(self, std::move(factory), opts, true);
 }
 
-Task<StartResult> start(Process& self, ServerFactory factory, const StartOptions& opts) {
+Task<StartResult> start(Process& self, ServerFactory factory, StartOptions opts) {
   return do_start(self, std::move(factory), opts, false);
 }
 

@@ -110,11 +110,12 @@ struct StartOptions {
 };
 
 // S10: {ok,Pid} | ignore | {error,R}. start_link links the server to the caller.
-// (No class-type default arguments in this API: g++ 12 destroys such a default argument
-// twice when the call sits in a co_await expression. Overloads instead.)
-Task<StartResult> start_link(Process& self, ServerFactory factory, const StartOptions& opts);
+// Options are taken by value: a Task may be awaited after the caller's temporaries are gone
+// (a child spec's start function returns it). No class-type default arguments either: g++ 12
+// miscompiles them in co_await expressions. Overloads instead.
+Task<StartResult> start_link(Process& self, ServerFactory factory, StartOptions opts);
 Task<StartResult> start_link(Process& self, ServerFactory factory);
-Task<StartResult> start(Process& self, ServerFactory factory, const StartOptions& opts);
+Task<StartResult> start(Process& self, ServerFactory factory, StartOptions opts);
 Task<StartResult> start(Process& self, ServerFactory factory);
 
 // S11: the reply, or the caller exits with {Reason, {'Elixir.GenServer', call, [S, Req, T]}}.

@@ -95,7 +95,7 @@ Term SupervisorServer::count_children() const {
 // ---------------------------------------------------------------- client side
 
 Task<StartResult> start_link(Process& self, SupFlags flags, std::vector<ChildSpec> children,
-                             const gen_server::StartOptions& opts) {
+                             gen_server::StartOptions opts) {
   co_return co_await gen_server::start_link(
       self, [flags, children] { return std::make_unique<SupervisorServer>(flags, children); }, opts);
 }

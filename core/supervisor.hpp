@@ -9,7 +9,7 @@ namespace otp::supervisor {
 
 // S20: {ok,Pid} | {error,{shutdown,{failed_to_start_child,Id,R}}} | {error,{start_spec,E}}.
 Task<StartResult> start_link(Process& self, SupFlags flags, std::vector<ChildSpec> children,
-                             const gen_server::StartOptions& opts);
+                             gen_server::StartOptions opts);
 Task<StartResult> start_link(Process& self, SupFlags flags, std::vector<ChildSpec> children);
 
 // A child spec for a nested supervisor (type supervisor, shutdown infinity).

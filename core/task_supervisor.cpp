@@ -150,7 +150,7 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
 
 namespace task_supervisor {
 
-Task<StartResult> start_link(Process& self, const gen_server::StartOptions& name) {
+Task<StartResult> start_link(Process& self, gen_server::StartOptions name) {
   co_return co_await dynamic_supervisor::start_link(self, {}, name);
 }
 

@@ -34,7 +34,7 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
 }  // namespace task
 
 namespace task_supervisor {
-Task<StartResult> start_link(Process& self, const gen_server::StartOptions& name);
+Task<StartResult> start_link(Process& self, gen_server::StartOptions name);
 Task<StartResult> start_link(Process& self);
 // A fire-and-forget task under the supervisor: temporary by default (transient allowed).
 Task<Term> start_child(Process& self, ServerRef sup, TaskFn fn, Restart restart = Restart::temporary);
