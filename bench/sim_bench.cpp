@@ -2,6 +2,7 @@
 // single-threaded simulator in virtual time. items/s = messages, spawns, calls or restarts.
 // Tracing is off and exit reasons are not kept, as a production world would run.
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
 #include "core/supervisor.hpp"
 #include "sim/world.hpp"
@@ -126,6 +127,26 @@ void BM_W3_RestartStorm(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * kills);
 }
 BENCHMARK(BM_W3_RestartStorm)->Arg(20'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
+// bytes in use before and after. Includes the process record, its coroutine frame and mailbox.
+void BM_W6_BytesPerIdleProcess(benchmark::State& state) {
+  const int64_t n = state.range(0);
+  double per = 0;
+  for (auto _ : state) {
+    World w({.seed = 1});
+    quiet_world(w);
+    w.spawn([](Process&) -> Proc { co_return; });  // warm the executor's tables
+    w.run();
+    size_t before = mallinfo2().uordblks;
+    for (int64_t i = 0; i < n; ++i) w.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
+    w.run();
+    size_t after = mallinfo2().uordblks;
+    per = static_cast<double>(after - before) / static_cast<double>(n);
+  }
+  state.counters["bytes_per_process"] = per;
+}
+BENCHMARK(BM_W6_BytesPerIdleProcess)->Arg(100'000)->Iterations(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
