@@ -212,6 +212,7 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
     throw UsageError("GenServer.call: timeout must be >= 0 ms or otp::infinity");
   Pid pid = co_await whereis(self, server);
   if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
+  if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
   Ref mref = self.monitor(pid);
   self.activate_alias(mref);
   self.send(pid, CallMsg{From{self.self(), mref}, request});

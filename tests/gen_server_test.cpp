@@ -306,3 +306,11 @@ TEST(GenServer, StopApiRunsTerminate) {  // S12
   w.run();
   EXPECT_EQ(terminated, "normal");
 }
+
+TEST(GenServer, CallingSelfExitsInsteadOfDeadlocking) {  // S11 (Elixir's GenServer.call)
+  World w;
+  Pid p = w.spawn([](Process& self) -> Proc { co_await gen_server::call(self, self.self(), atom("hi")); });
+  w.run();
+  EXPECT_EQ(w.exit_reason(p)->to_string(),
+            "{calling_self,{'Elixir.GenServer',call,[" + Term(p).to_string() + ",hi,5000]}}");
+}
