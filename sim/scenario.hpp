@@ -23,6 +23,7 @@ struct ChildDecl {
   bool trap_exit = true;         // workers: trap exits, so terminate runs on shutdown
   int64_t stop_delay_ms = 0;     // workers: time terminate takes
   std::vector<Term> init_fail;   // workers: queued init outcomes (a reason, or ignore)
+  std::vector<Term> restart_fail;  // workers: like init_fail, but only once it has started (S29)
   SupFlags flags{};              // supervisors
   std::vector<ChildDecl> children;
 };

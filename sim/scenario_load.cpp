@@ -44,6 +44,24 @@ struct Loader {
     }
   }
 
+  std::vector<Term> terms(const toml::table& t, const char* key) const {
+    std::vector<Term> out;
+    const toml::node* n = t.get(key);
+    if (!n) return out;
+    const toml::array* a = n->as_array();
+    if (!a) fail(*n, std::string(key) + " must be an array of Erlang terms, e.g. [\"econnrefused\", \"ignore\"]");
+    for (const auto& e : *a) {
+      auto s = e.value<std::string>();
+      if (!s) fail(e, std::string(key) + " entries must be strings");
+      try {
+        out.push_back(parse_term(*s));
+      } catch (const TermParseError& x) {
+        fail(e, std::string(key) + ": " + x.what());
+      }
+    }
+    return out;
+  }
+
   SupFlags flags(const toml::table& t) const {
     SupFlags f;
     std::string s = get<std::string>(t, "strategy", "one_for_one", "a string");
@@ -64,7 +82,7 @@ struct Loader {
   }
 
   ChildDecl child(const toml::table& t) const {
-    only_keys(t, {"id", "type", "restart", "shutdown", "significant", "trap_exit", "stop_delay_ms", "init_fail",
+    only_keys(t, {"id", "type", "restart", "shutdown", "significant", "trap_exit", "stop_delay_ms", "init_fail", "restart_fail",
                   "strategy", "max_restarts", "max_seconds", "auto_shutdown", "children"},
               "a child");
     ChildDecl c;
@@ -94,19 +112,8 @@ struct Loader {
     c.significant = get<bool>(t, "significant", false, "true or false");
     c.trap_exit = get<bool>(t, "trap_exit", true, "true or false");
     c.stop_delay_ms = get<int64_t>(t, "stop_delay_ms", 0, "an integer");
-    if (const toml::node* n = t.get("init_fail")) {
-      const toml::array* a = n->as_array();
-      if (!a) fail(*n, "init_fail must be an array of Erlang terms, e.g. [\"econnrefused\", \"ignore\"]");
-      for (const auto& e : *a) {
-        auto s = e.value<std::string>();
-        if (!s) fail(e, "init_fail entries must be strings");
-        try {
-          c.init_fail.push_back(parse_term(*s));
-        } catch (const TermParseError& x) {
-          fail(e, std::string("init_fail: ") + x.what());
-        }
-      }
-    }
+    c.init_fail = terms(t, "init_fail");
+    c.restart_fail = terms(t, "restart_fail");
     if (c.is_supervisor) {
       c.flags = flags(t);
       c.children = children(t);

@@ -14,13 +14,14 @@ namespace {
 struct RunState {
   std::map<std::string, int64_t> starts;
   std::map<std::string, std::vector<Term>> init_fail;
+  std::map<std::string, std::vector<Term>> restart_fail;
 };
 
 class ScenarioWorker : public GenServer {
  public:
   ScenarioWorker(RunState& st, std::string path, const ChildDecl& d) : st_(st), path_(std::move(path)), d_(d) {}
   Task<InitResult> init(Process& self) override {
-    auto& q = st_.init_fail[path_];
+    auto& q = st_.starts[path_] == 0 || st_.restart_fail[path_].empty() ? st_.init_fail[path_] : st_.restart_fail[path_];
     if (!q.empty()) {
       Term r = q.front();
       q.erase(q.begin());
@@ -49,6 +50,7 @@ std::vector<ChildSpec> specs(RunState& st, const ChildDecl& parent, const std::s
 ChildSpec spec(RunState& st, const ChildDecl& d, const std::string& prefix) {
   std::string path = prefix.empty() ? d.id : prefix + "/" + d.id;
   st.init_fail[path] = d.init_fail;
+  st.restart_fail[path] = d.restart_fail;
   ChildSpec s;
   if (d.is_supervisor) {
     s = supervisor::supervisor_spec(atom(d.id), d.flags, specs(st, d, path));
