@@ -48,10 +48,7 @@ class Master : public GenServer {
     if (!top_ || !self.node().alive(top_)) co_return;
     Ref mon = self.monitor(top_);
     self.exit(top_, reasons::shutdown());
-    co_await self.receive([mon](const Message& m) {
-      const auto* d = m.get<DownMsg>();
-      return d && d->ref == mon;
-    });
+    co_await self.receive(down_of(mon));
     top_ = Pid{};
   }
 

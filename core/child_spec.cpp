@@ -22,9 +22,20 @@ const char* to_string(Strategy s) {
   return "?";
 }
 
-Shutdown ChildSpec::effective_shutdown() const {
-  if (shutdown.kind != Shutdown::Kind::unset) return shutdown;
+Shutdown effective_shutdown(Shutdown s, ChildType type) {
+  if (s.kind != Shutdown::Kind::unset) return s;
   return type == ChildType::worker ? Shutdown::timeout(5000) : Shutdown::infinity();
+}
+
+Term modules_term(const std::vector<std::string>& modules) {
+  std::vector<Term> mods;
+  for (const auto& m : modules) mods.push_back(atom(m));
+  return Term::list(std::move(mods));
+}
+
+Term count_children_term(int64_t specs, int64_t active, int64_t supervisors) {
+  return list(tuple(atom("specs"), integer(specs)), tuple(atom("active"), integer(active)),
+              tuple(atom("supervisors"), integer(supervisors)), tuple(atom("workers"), integer(specs - supervisors)));
 }
 
 Term to_term(const Shutdown& s) {
@@ -38,11 +49,9 @@ Term to_term(const Shutdown& s) {
 }
 
 Term ChildSpec::to_term() const {
-  std::vector<Term> mods;
-  for (const auto& m : modules) mods.push_back(atom(m));
   return list(tuple(atom("id"), id), tuple(atom("restart"), atom(to_string(restart))),
               tuple(atom("shutdown"), otp::to_term(effective_shutdown())),
-              tuple(atom("type"), atom(to_string(type))), tuple(atom("modules"), Term::list(mods)),
+              tuple(atom("type"), atom(to_string(type))), tuple(atom("modules"), modules_term(modules)),
               tuple(atom("significant"), atom(significant ? "true" : "false")));
 }
 

@@ -25,6 +25,12 @@ struct Shutdown {
 
 using StartFn = std::function<Task<StartResult>(Process& sup)>;
 
+// S22 defaults: unset means 5000 ms for a worker, infinity for a supervisor.
+Shutdown effective_shutdown(Shutdown s, ChildType type);
+// The Modules list of which_children / a spec, and count_children's result.
+Term modules_term(const std::vector<std::string>& modules);
+Term count_children_term(int64_t specs, int64_t active, int64_t supervisors);
+
 struct ChildSpec {
   Term id{};
   StartFn start{};
@@ -34,7 +40,7 @@ struct ChildSpec {
   std::vector<std::string> modules{};
   bool significant = false;
 
-  Shutdown effective_shutdown() const;
+  Shutdown effective_shutdown() const { return otp::effective_shutdown(shutdown, type); }
   Term to_term() const;  // [{id,Id},{restart,R},{shutdown,S},{type,T},{modules,M},{significant,B}]
 };
 

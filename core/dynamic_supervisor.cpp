@@ -1,6 +1,7 @@
 #include "core/dynamic_supervisor.hpp"
 
-#include <deque>
+#include "core/restart_window.hpp"
+
 #include <map>
 #include <set>
 
@@ -26,12 +27,12 @@ struct KillTimer {
 
 class DynamicServer : public GenServer {
  public:
-  explicit DynamicServer(Options o) : opts_(std::move(o)) {}
+  explicit DynamicServer(Options o) : opts_(std::move(o)), restarts_(opts_.max_seconds) {}
 
   Task<InitResult> init(Process& self) override {
     self.trap_exit(true);
-    if (opts_.max_restarts < 0) co_return InitResult::stop(tuple(atom("invalid_intensity"), integer(opts_.max_restarts)));
-    if (opts_.max_seconds <= 0) co_return InitResult::stop(tuple(atom("invalid_period"), integer(opts_.max_seconds)));
+    if (auto e = check_flags({.max_restarts = opts_.max_restarts, .max_seconds = opts_.max_seconds}))
+      co_return InitResult::stop(*e);
     co_return InitResult::ok();
   }
 
@@ -49,10 +50,8 @@ class DynamicServer : public GenServer {
       case Req::Op::which: {
         std::vector<Term> out;
         for (const auto& [pid, c] : children_) {
-          std::vector<Term> mods;
-          for (const auto& m : c.spec.modules) mods.push_back(atom(m));
           out.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid),
-                              atom(to_string(c.spec.type)), Term::list(mods)));
+                              atom(to_string(c.spec.type)), modules_term(c.spec.modules)));
         }
         co_return Result::reply(Term::list(std::move(out)));
       }
@@ -62,9 +61,7 @@ class DynamicServer : public GenServer {
           sups += c.spec.type == ChildType::supervisor;
           active += !c.restarting;
         }
-        auto n = static_cast<int64_t>(children_.size());
-        co_return Result::reply(list(tuple(atom("specs"), integer(n)), tuple(atom("active"), integer(active)),
-                                     tuple(atom("supervisors"), integer(sups)), tuple(atom("workers"), integer(n - sups))));
+        co_return Result::reply(count_children_term(static_cast<int64_t>(children_.size()), active, sups));
       }
     }
     co_return Result::noreply();
@@ -130,10 +127,7 @@ class DynamicServer : public GenServer {
 
   // false = intensity exceeded: the supervisor shuts down.
   Task<bool> restart(Process& self, Pid old) {
-    int64_t now_s = self.now_ms() / 1000;
-    restarts_.push_back(now_s);
-    while (restarts_.front() < now_s - opts_.max_seconds) restarts_.pop_front();
-    if (static_cast<int64_t>(restarts_.size()) > opts_.max_restarts) {
+    if (restarts_.record(self.now_ms()) > opts_.max_restarts) {
       report(self, "reached_max_restart_intensity", old, reasons::shutdown());
       children_.erase(old);
       co_return false;
@@ -158,9 +152,7 @@ class DynamicServer : public GenServer {
     std::map<Ref, Pid> waiting;
     for (Pid p : pids) {
       const Child& c = children_.at(p);
-      Shutdown how = c.spec.shutdown.kind != Shutdown::Kind::unset
-                         ? c.spec.shutdown
-                         : (c.spec.type == ChildType::worker ? Shutdown::timeout(5000) : Shutdown::infinity());
+      Shutdown how = effective_shutdown(c.spec.shutdown, c.spec.type);
       waiting.emplace(self.monitor(p), p);
       self.exit(p, how.kind == Shutdown::Kind::brutal_kill ? reasons::kill() : reasons::shutdown());
       if (how.kind == Shutdown::Kind::timeout) self.send_after(self.self(), KillTimer{p}, how.ms);
@@ -181,7 +173,7 @@ class DynamicServer : public GenServer {
       waiting.erase(d->ref);
     }
     for (Pid p : pids)  // the links' EXITs arrived before the DOWNs: flush them
-      co_await self.receive([p](const Message& m) { const auto* e = m.get<ExitMsg>(); return e && e->from == p; }, 0);
+      co_await self.receive(exit_from(p), 0);
   }
 
   void report(Process& self, const char* what, Pid pid, const Term& reason) {
@@ -192,7 +184,7 @@ class DynamicServer : public GenServer {
 
   Options opts_;
   std::map<Pid, Child> children_;  // by pid: ordered, so iteration is deterministic
-  std::deque<int64_t> restarts_;
+  RestartWindow restarts_;
 };
 
 Task<Term> ask(Process& self, ServerRef sup, Req req) {

@@ -262,12 +262,7 @@ Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
   if (!pid) throw Exit(reasons::noproc());
   Ref mref = self.monitor(pid);
   self.send(pid, SysStop{reason});
-  auto m = co_await self.receive(
-      [mref](const Message& m) {
-        const auto* d = m.get<DownMsg>();
-        return d && d->ref == mref;
-      },
-      timeout);
+  auto m = co_await self.receive(down_of(mref), timeout);
   if (!m) {
     self.demonitor(mref, true);
     throw Exit(atom("timeout"));

@@ -22,6 +22,20 @@ class Process;
 using Body = std::function<Proc(Process&)>;
 using Filter = std::function<bool(const Message&)>;
 
+// Receive filters the behaviours share: the DOWN of one monitor, an EXIT from one pid.
+inline Filter down_of(Ref ref) {
+  return [ref](const Message& m) {
+    const auto* d = m.get<DownMsg>();
+    return d && d->ref == ref;
+  };
+}
+inline Filter exit_from(Pid pid) {
+  return [pid](const Message& m) {
+    const auto* e = m.get<ExitMsg>();
+    return e && e->from == pid;
+  };
+}
+
 // A GenServer reply travelling to a caller: only delivered while the caller still waits
 // for it (OTP 24+ alias semantics), so a late reply is dropped (S11).
 struct ReplyMsg {

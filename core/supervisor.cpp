@@ -73,10 +73,8 @@ Term SupervisorServer::api_delete(const Term& id) {
 Term SupervisorServer::which_children() const {
   std::vector<Term> out;
   for (auto it = children_.rbegin(); it != children_.rend(); ++it) {  // newest first, as OTP 25
-    std::vector<Term> mods;
-    for (const auto& m : it->spec.modules) mods.push_back(atom(m));
     Term pid = it->pid ? Term(it->pid) : atom(it->restarting ? "restarting" : "undefined");
-    out.push_back(tuple(it->spec.id, pid, atom(to_string(it->spec.type)), Term::list(mods)));
+    out.push_back(tuple(it->spec.id, pid, atom(to_string(it->spec.type)), modules_term(it->spec.modules)));
   }
   return Term::list(std::move(out));
 }
@@ -87,9 +85,7 @@ Term SupervisorServer::count_children() const {
     if (c.pid) ++active;
     if (c.spec.type == ChildType::supervisor) ++sups;
   }
-  auto n = static_cast<int64_t>(children_.size());
-  return list(tuple(atom("specs"), integer(n)), tuple(atom("active"), integer(active)),
-              tuple(atom("supervisors"), integer(sups)), tuple(atom("workers"), integer(n - sups)));
+  return count_children_term(static_cast<int64_t>(children_.size()), active, sups);
 }
 
 // ---------------------------------------------------------------- client side

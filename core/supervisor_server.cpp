@@ -119,11 +119,9 @@ Task<SupervisorServer::Outcome> SupervisorServer::restart(Process& self, Term id
 // S28: whole seconds; a timestamp equal to now - max_seconds is kept; more than
 // max_restarts left in the window means give up.
 bool SupervisorServer::add_restart(Process& self) {
-  int64_t now_s = self.now_ms() / 1000;
-  restarts_.push_back(now_s);
-  while (restarts_.front() < now_s - flags_.max_seconds) restarts_.pop_front();
-  if (MUTANT(1)) return static_cast<int64_t>(restarts_.size()) < flags_.max_restarts;  // off by one
-  return static_cast<int64_t>(restarts_.size()) <= flags_.max_restarts;
+  int64_t in_window = restarts_.record(self.now_ms());
+  if (MUTANT(1)) return in_window < flags_.max_restarts;  // off by one
+  return in_window <= flags_.max_restarts;
 }
 
 Task<std::optional<Term>> SupervisorServer::restart_one_for_one(Process& self, size_t index) {  // S25
@@ -190,10 +188,7 @@ Task<void> SupervisorServer::terminate_range(Process& self, size_t first) {
 Task<void> SupervisorServer::shutdown_child(Process& self, Child& c) {
   Pid pid = c.pid;
   Ref mon = self.monitor(pid);
-  auto is_down = [mon](const Message& m) {
-    const auto* d = m.get<DownMsg>();
-    return d && d->ref == mon;
-  };
+  Filter is_down = down_of(mon);
   Shutdown how = c.spec.effective_shutdown();
   std::optional<Message> down;
   if (how.kind == Shutdown::Kind::brutal_kill) {
@@ -210,12 +205,7 @@ Task<void> SupervisorServer::shutdown_child(Process& self, Child& c) {
   }
   Term reason = down->get<DownMsg>()->reason;
   self.unlink(pid);
-  auto exit_msg = co_await self.receive(
-      [pid](const Message& m) {
-        const auto* e = m.get<ExitMsg>();
-        return e && e->from == pid;
-      },
-      0);
+  auto exit_msg = co_await self.receive(exit_from(pid), 0);
   if (exit_msg) reason = exit_msg->get<ExitMsg>()->reason;
   bool expected = how.kind == Shutdown::Kind::brutal_kill ? reason.is_atom("killed") : reason.is_atom("shutdown");
   if (!expected && c.spec.restart != Restart::permanent && is_normal_exit(reason)) expected = true;

@@ -1,10 +1,10 @@
 #pragma once
 // The supervisor's state and restart logic, as a GenServer. The restart path reads top to
 // bottom like OTP's: exit seen -> restart type decides -> intensity check -> strategy.
-#include <deque>
 #include <vector>
 
 #include "core/child_spec.hpp"
+#include "core/restart_window.hpp"
 
 namespace otp::supervisor {
 
@@ -18,7 +18,7 @@ struct SupReq {
 class SupervisorServer : public GenServer {
  public:
   SupervisorServer(SupFlags flags, std::vector<ChildSpec> specs)
-      : flags_(flags), initial_(std::move(specs)) {}
+      : flags_(flags), initial_(std::move(specs)), restarts_(flags.max_seconds) {}
 
   Task<InitResult> init(Process& self) override;
   Task<Result> handle_call(Process& self, Message request, From from) override;
@@ -63,7 +63,7 @@ class SupervisorServer : public GenServer {
   SupFlags flags_;
   std::vector<ChildSpec> initial_;
   std::vector<Child> children_;  // in start order
-  std::deque<int64_t> restarts_;  // whole seconds, oldest first: pruned from the front, O(1) amortised
+  RestartWindow restarts_;
 };
 
 }  // namespace otp::supervisor

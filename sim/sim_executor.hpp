@@ -51,6 +51,7 @@ class SimExecutor final : public Executor {
   size_t pending_timers() const { return timers_.size(); }
   Chooser& chooser() { return chooser_; }
   SimTrace* sim_trace() { return trace_.get(); }
+  const SimTrace* sim_trace() const { return trace_.get(); }
 
  private:
   void run_one(uint32_t index);

@@ -30,13 +30,13 @@ RunResult World::run(RunLimits limits) {
 }
 
 uint64_t World::trace_hash() const {
-  auto* t = const_cast<SimExecutor&>(exec_).sim_trace();
+  const SimTrace* t = exec_.sim_trace();
   return t ? t->hash() : 0;
 }
 
 const std::vector<std::string>& World::trace_lines() const {
   static const std::vector<std::string> none;
-  auto* t = const_cast<SimExecutor&>(exec_).sim_trace();
+  const SimTrace* t = exec_.sim_trace();
   return t ? t->lines() : none;
 }
 

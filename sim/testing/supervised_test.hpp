@@ -29,10 +29,7 @@ class SupervisedTest : public ::testing::Test {
       Ref mon = self.monitor(sup_);
       self.unlink(sup_);
       self.exit(sup_, reasons::shutdown());
-      co_await self.receive([mon](const Message& m) {
-        const auto* d = m.get<DownMsg>();
-        return d && d->ref == mon;
-      });
+      co_await self.receive(down_of(mon));
       finished_ = true;
     });
     auto r = world_.run({.max_steps = 5'000'000});
