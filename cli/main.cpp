@@ -4,14 +4,19 @@
 #include <fmt/core.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
 #include <thread>
 
-#include "cli/token.hpp"
-#include "properties/supervisor_suite.hpp"
+#include <fmt/ranges.h>
+
+#include "properties/suites.hpp"
+#include "sim/shrink.hpp"
+#include "sim/token.hpp"
 #include "sim/scenario.hpp"
 
 namespace fs = std::filesystem;
@@ -60,43 +65,81 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   return files;
 }
 
-// Property suites runnable from the CLI, by name.
-const char* const kSuites[] = {"supervisor-model"};
+// One run of a target (a suite or a scenario) from a seed or from a recorded choice list.
+struct TargetRun {
+  std::vector<std::string> failures;
+  std::string case_text;           // suites: the generated case
+  std::vector<uint32_t> choices;   // suites: the case's draws; scenarios: the Chooser's decisions
+  std::vector<std::string> trace;  // scenarios, when asked for
+};
 
-std::vector<std::string> run_suite_case(const std::string& suite, uint64_t seed, bool verbose) {
-  (void)suite;  // one suite so far: supervisor-model
-  auto c = otp::properties::random_case(seed);
-  if (verbose) fmt::print("case: {}\n", otp::properties::describe(c));
-  auto failure = otp::properties::check_case(c);
-  if (!failure) return {};
-  return {"supervisor-model: the simulated run differs from the reference model (S23-S28)\n  case: " +
-          otp::properties::describe(c) + "\n  " + *failure};
+TargetRun run_target(const std::string& target, uint64_t seed, const std::optional<std::vector<uint32_t>>& choices,
+                     bool keep_trace, const Scenario* loaded = nullptr) {
+  TargetRun out;
+  if (target.rfind("suite/", 0) == 0) {
+    const auto* suite = otp::properties::find_suite(target.substr(6));
+    if (!suite) throw std::invalid_argument("unknown suite '" + target.substr(6) + "'");
+    Draws d = choices ? Draws(*choices) : Draws(seed);
+    auto o = suite->run(d);
+    if (o.failure) out.failures.push_back(std::string(suite->name) + " (" + suite->rules + "): " + suite->what + "\n  " + *o.failure);
+    out.case_text = o.case_text;
+    out.choices = d.recorded();
+    return out;
+  }
+  std::optional<Scenario> own;
+  if (!loaded) loaded = &own.emplace(load_scenario(target));
+  ScenarioOutcome a = run_scenario(*loaded, ScenarioRun{.seed = seed, .script = choices, .keep_trace = keep_trace});
+  if (!choices) {  // S91: same seed, same trace
+    ScenarioOutcome b = run_scenario(*loaded, seed, false);
+    if (a.trace_hash != b.trace_hash) a.failures.push_back(loaded->file + ": nondeterminism: same seed, different trace hash");
+  }
+  out.failures = a.failures;
+  out.choices = a.decisions;
+  out.trace = a.trace;
+  return out;
 }
 
-bool is_suite(const std::string& name) {
-  for (const char* s : kSuites)
-    if (name == s) return true;
-  return false;
+// Shrink a failing run's choice list; prints and returns the shrunk token.
+std::string shrink_and_report(const std::string& target, uint64_t seed, const std::vector<uint32_t>& failing,
+                              const std::string& first_failure, const Scenario* loaded) {
+  // Keep a candidate only if it fails the same way: the same property, or the same
+  // expectation line of the scenario (its text before " expected").
+  auto key = [](const std::string& f) { return f.substr(0, std::min(f.find('\n'), f.find(" expected"))); };
+  std::string want = key(first_failure);
+  auto fails = [&](const std::vector<uint32_t>& cand) {
+    TargetRun r = run_target(target, seed, cand, false, loaded);
+    return std::any_of(r.failures.begin(), r.failures.end(), [&](const std::string& f) { return key(f) == want; });
+  };
+  ShrinkResult sr = shrink_choices(failing, fails);
+  TargetRun minimal = run_target(target, seed, sr.choices, false, loaded);
+  std::string token = make_token(target, seed, sr.choices);
+  fmt::print("shrunk: {} -> {} choices in {} runs ({} accepted)\n", failing.size(), sr.choices.size(), sr.attempts, sr.accepted);
+  if (!minimal.case_text.empty()) fmt::print("  minimal case: {}\n", minimal.case_text);
+  for (const auto& f : minimal.failures) fmt::print("  FAIL {}\n", f);
+  fmt::print("  otpsim replay {}\n", token);
+  return token;
 }
 
-int cmd_check(const std::vector<std::string>& args, uint64_t seeds, uint64_t base, unsigned jobs, const std::string& shard) {
+std::vector<std::string> suite_names() {
+  std::vector<std::string> names;
+  for (const auto& s : otp::properties::all_suites()) names.push_back(s.name);
+  return names;
+}
+
+int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsigned jobs, const std::string& shard, bool shrink) {
   struct Target {
     std::string token_name;  // scenario path, or suite/<name>
-    std::function<std::vector<std::string>(uint64_t)> run;
+    std::shared_ptr<Scenario> scenario;
   };
   std::vector<Target> targets;
   std::vector<std::string> paths;
-  for (const auto& a : args) (is_suite(a) ? targets.push_back({"suite/" + a, [a](uint64_t s) { return run_suite_case(a, s, false); }}) : paths.push_back(a));
-  for (const auto& f : scenario_files(paths)) {
-    auto s = std::make_shared<Scenario>(load_scenario(f));  // bad input fails before any run
-    targets.push_back({f, [s](uint64_t seed) {
-                         ScenarioOutcome a = run_scenario(*s, seed, false);
-                         ScenarioOutcome b = run_scenario(*s, seed, false);  // S91: same seed, same trace
-                         if (a.trace_hash != b.trace_hash)
-                           a.failures.push_back(s->file + ": nondeterminism: same seed, different trace hash");
-                         return a.failures;
-                       }});
+  if (std::find(args.begin(), args.end(), "all-suites") != args.end()) {
+    args.erase(std::remove(args.begin(), args.end(), "all-suites"), args.end());
+    for (const auto& n : suite_names()) args.push_back(n);
   }
+  for (const auto& a : args) (otp::properties::find_suite(a) ? targets.push_back({"suite/" + a, nullptr}) : paths.push_back(a));
+  for (const auto& f : scenario_files(paths))
+    targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios or suites in the given arguments");
   unsigned shard_i = 0, shard_n = 1;
   if (!shard.empty() && (std::sscanf(shard.c_str(), "%u/%u", &shard_i, &shard_n) != 2 || shard_n == 0 || shard_i >= shard_n))
@@ -118,43 +161,72 @@ int cmd_check(const std::vector<std::string>& args, uint64_t seeds, uint64_t bas
       const Job& j = mine[i];
       std::string token = make_token(targets[j.target].token_name, j.seed);
       write_token_file(token, job_id);
-      std::vector<std::string> failures = targets[j.target].run(j.seed);
+      const Target& t = targets[j.target];
+      TargetRun r = run_target(t.token_name, j.seed, std::nullopt, false, t.scenario.get());
       std::lock_guard lock(out_mu);
       ++done;
-      if (!failures.empty()) {
+      if (!r.failures.empty()) {
         ++failed;
         if (tty) fmt::print("\r\033[K");
-        fmt::print("FAILED {} seed {}\n", targets[j.target].token_name, j.seed);
-        for (const auto& f : failures) fmt::print("FAIL {}\n", f);
+        fmt::print("FAILED {} seed {}\n", t.token_name, j.seed);
+        if (!r.case_text.empty()) fmt::print("  case: {}\n", r.case_text);
+        for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
         fmt::print("  otpsim replay {}\n", token);
+        if (shrink) shrink_and_report(t.token_name, j.seed, r.choices, r.failures.front(), t.scenario.get());
       }
       if (tty) fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
       std::fflush(stdout);
     }
   };
+  auto started = std::chrono::steady_clock::now();  // the CLI may read the clock; core/ and sim/ never do
   std::vector<std::thread> pool;
   for (unsigned w = 0; w < std::max(1u, jobs); ++w) pool.emplace_back(worker, w);
   for (auto& t : pool) t.join();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (tty) fmt::print("\n");
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
-  fmt::print("check: {} target(s) x {} seed(s) from seed {}; scenarios run twice per seed for determinism\n",
-             targets.size(), seeds, base);
+  fmt::print("check: {} target(s) x {} seed(s) from seed {}; scenarios run twice per seed for determinism; "
+             "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
+             targets.size(), seeds, base, secs, static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
   return failed ? kFailed : kOk;
 }
 
-int cmd_replay(const std::string& token_text, const std::string& trace_file) {
-  Token t = parse_token(token_text);
+Token read_token(const std::string& text) {
+  Token t = parse_token(text);
   if (t.build != build_id())
     fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
-  if (t.scenario.rfind("suite/", 0) == 0) {
-    std::string suite = t.scenario.substr(6);
-    if (!is_suite(suite)) throw std::invalid_argument("unknown suite '" + suite + "' in the token");
-    auto failures = run_suite_case(suite, t.seed, true);
-    for (const auto& f : failures) fmt::print("FAIL {}\n", f);
-    if (failures.empty()) fmt::print("ok: suite {} seed {} passes\n", suite, t.seed);
-    return failures.empty() ? kOk : kFailed;
+  if (t.is_suite() && !otp::properties::find_suite(t.suite()))
+    throw std::invalid_argument("unknown suite '" + t.suite() + "' in the token");
+  return t;
+}
+
+int cmd_replay(const std::string& token_text, const std::string& trace_file) {
+  Token t = read_token(token_text);
+  if (!t.is_suite() && !t.choices) return cmd_run(t.target, t.seed, trace_file, false);
+  TargetRun r = run_target(t.target, t.seed, t.choices, true);
+  if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
+  for (const auto& l : r.trace) fmt::print("{}\n", l);
+  if (!trace_file.empty()) {
+    std::ofstream out(trace_file);
+    for (const auto& l : r.trace) out << l << '\n';
   }
-  return cmd_run(t.scenario, t.seed, trace_file, false);
+  for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
+  if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
+  return r.failures.empty() ? kOk : kFailed;
+}
+
+int cmd_shrink(const std::string& token_text) {
+  Token t = read_token(token_text);
+  std::optional<Scenario> s;
+  if (!t.is_suite()) s = load_scenario(t.target);
+  TargetRun r = run_target(t.target, t.seed, t.choices, false, s ? &*s : nullptr);
+  if (r.failures.empty()) {
+    fmt::print("nothing to shrink: {} passes with this token\n", t.target);
+    return kOk;
+  }
+  fmt::print("FAIL {}\n", r.failures.front());
+  shrink_and_report(t.target, t.seed, r.choices, r.failures.front(), s ? &*s : nullptr);
+  return kFailed;
 }
 
 }  // namespace
@@ -173,12 +245,15 @@ int main(int argc, char** argv) {
   run->add_flag("--quiet", quiet, "Do not print the event log");
 
   auto* check = app.add_subcommand("check", "Run scenarios over many seeds; a replay token per failure");
-  std::vector<std::string> check_paths{"scenarios", "supervisor-model"};
+  std::vector<std::string> check_paths{"scenarios", "all-suites"};
+  bool shrink_failures = false;
   uint64_t seeds = 20, base = 1;
   unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
   std::string shard;
   check->add_option("targets", check_paths,
-                    "Scenario files or directories, and suites (supervisor-model); default: scenarios supervisor-model");
+                    "Scenario files or directories, suite names (" + fmt::format("{}", fmt::join(suite_names(), ", ")) +
+                        "), or all-suites; default: scenarios all-suites");
+  check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
   check->add_option("--seeds", seeds, "Seeds per scenario");
   check->add_option("--seed", base, "First seed (the root seed; every run derives from it)");
   check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded)");
@@ -188,6 +263,10 @@ int main(int argc, char** argv) {
   std::string token;
   replay->add_option("token", token, "The token printed by check or run")->required();
   replay->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+
+  auto* shrink = app.add_subcommand("shrink", "Shrink a failing token to the fewest, smallest choices that still fail");
+  std::string shrink_token;
+  shrink->add_option("token", shrink_token, "A failing replay token")->required();
 
   auto* tree = app.add_subcommand("tree", "Print a scenario's supervision tree");
   std::string tree_file, format = "text";
@@ -202,8 +281,9 @@ int main(int argc, char** argv) {
   }
   try {
     if (*run) return cmd_run(run_file, seed, trace_file, quiet);
-    if (*check) return cmd_check(check_paths, seeds, base, jobs, shard);
+    if (*check) return cmd_check(check_paths, seeds, base, jobs, shard, shrink_failures);
     if (*replay) return cmd_replay(token, trace_file);
+    if (*shrink) return cmd_shrink(shrink_token);
     if (*tree) {
       Scenario s = load_scenario(tree_file);
       fmt::print("{}", format == "dot" ? tree_dot(s) : tree_text(s));

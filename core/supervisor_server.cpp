@@ -108,7 +108,10 @@ Task<SupervisorServer::Outcome> SupervisorServer::restart(Process& self, Term id
     case Strategy::rest_for_one: failed = co_await restart_from(self, idx, idx); break;
   }
   if (failed) {
-    Child& f = children_[*find_id(*failed)];
+    // one_for_one names the child; start_range returns {failed_to_start_child, Id, R}.
+    Term failed_id = failed->is_tuple(3) ? (*failed)[1] : *failed;
+    failed = failed_id;
+    Child& f = children_[*find_id(failed_id)];
     f.pid = Pid{};
     f.restarting = true;
     gen_server::cast(self, self.self(), TryAgain{*failed});

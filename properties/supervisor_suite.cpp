@@ -14,8 +14,7 @@ Term exit_reason_kind(int k) {
   }
 }
 
-SupCase random_case(uint64_t seed) {
-  sim::Prng r(seed);
+SupCase random_case(sim::Draws& r, bool with_api) {
   SupCase c;
   static constexpr Strategy strategies[] = {Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one};
   static constexpr Restart restarts[] = {Restart::permanent, Restart::transient, Restart::temporary};
@@ -28,18 +27,27 @@ SupCase random_case(uint64_t seed) {
   int64_t t = 0;
   for (size_t i = 0; i < m; ++i) {
     t += 2 + static_cast<int64_t>(r.below(1500));
-    c.exits.push_back({r.below(n), exit_reason_kind(static_cast<int>(r.below(4))), t});
+    model::Exit e{r.below(static_cast<uint32_t>(n)), exit_reason_kind(static_cast<int>(r.below(4))), t};
+    if (with_api) e.op = static_cast<model::OpKind>(r.below(4));
+    c.exits.push_back(e);
   }
-  c.seed = r.next();
+  c.seed = r.seed();
   return c;
 }
 
 namespace {
 
-std::pair<std::vector<std::string>, bool> simulate(const SupCase& c) {
+struct Simulated {
+  std::vector<std::string> events;
+  bool escalated = false;
+  std::vector<std::string> final;
+};
+
+Simulated simulate(const SupCase& c) {
   sim::World w({.seed = c.seed});
   lab::Lab l;
   Pid sup{};
+  std::vector<std::string> final;
   w.spawn([&](Process& self) -> Proc {
     self.trap_exit(true);
     std::vector<ChildSpec> specs;
@@ -49,15 +57,32 @@ std::pair<std::vector<std::string>, bool> simulate(const SupCase& c) {
     for (const auto& e : c.exits) {
       if (e.at_ms > self.now_ms()) co_await self.sleep(e.at_ms - self.now_ms());
       if (!self.node().alive(sup)) break;
-      Pid p = co_await lab::child_pid(self, sup, c.kids[e.child].id);
+      const std::string& id = c.kids[e.child].id;
+      if (e.op != model::OpKind::exit) {  // S31, from a client process
+        Term r = e.op == model::OpKind::terminate_child ? co_await supervisor::terminate_child(self, sup, atom(id))
+                 : e.op == model::OpKind::restart_child ? co_await supervisor::restart_child(self, sup, atom(id))
+                                                        : co_await supervisor::delete_child(self, sup, atom(id));
+        // {ok,<0.7.0>} prints as {ok,Pid}: pids differ between the model and a run.
+        std::string rs = r.is_tuple(2) && r[1].is_pid() ? "{ok,Pid}" : r.to_string();
+        const char* name = e.op == model::OpKind::terminate_child ? "terminate:" : e.op == model::OpKind::restart_child ? "restart:" : "delete:";
+        l.events.push_back(name + id + "->" + rs);
+        co_await self.sleep(1);
+        continue;
+      }
+      Pid p = co_await lab::child_pid(self, sup, id);
       if (!p) continue;
       gen_server::cast(self, p, tuple(atom("crash"), e.reason));
       co_await self.sleep(1);  // each exit settles before the next
     }
+    if (self.node().alive(sup)) {
+      Term kids = co_await supervisor::which_children(self, sup);  // newest first
+      for (const auto& k : kids.items())
+        final.insert(final.begin(), k[0].to_string() + (k[1].is_pid() ? ":running" : ":undefined"));
+    }
     co_await self.receive([](const Message&) { return false; });
   });
   w.run({.max_steps = 2'000'000});
-  return {l.events, !w.alive(sup)};
+  return {l.events, !w.alive(sup), final};
 }
 
 std::string join(const std::vector<std::string>& v) {
@@ -70,10 +95,11 @@ std::string join(const std::vector<std::string>& v) {
 
 std::optional<std::string> check_case(const SupCase& c) {
   model::Prediction want = model::predict(c.flags, c.kids, c.exits);
-  auto [got, escalated] = simulate(c);
-  if (got == want.events && escalated == want.escalated) return std::nullopt;
-  return "model:     " + join(want.events) + (want.escalated ? " [escalated]" : "") +
-         "\nsimulated: " + join(got) + (escalated ? " [escalated]" : "");
+  Simulated got = simulate(c);
+  if (want.escalated) want.final.clear();  // nothing left to ask
+  if (got.events == want.events && got.escalated == want.escalated && got.final == want.final) return std::nullopt;
+  return "model:     " + join(want.events) + (want.escalated ? " [escalated]" : "") + " final: " + join(want.final) +
+         "\nsimulated: " + join(got.events) + (got.escalated ? " [escalated]" : "") + " final: " + join(got.final);
 }
 
 std::string describe(const SupCase& c) {
@@ -81,7 +107,10 @@ std::string describe(const SupCase& c) {
                   " max_seconds=" + std::to_string(c.flags.max_seconds) + " kids=";
   for (const auto& k : c.kids) s += k.id + "/" + to_string(k.restart) + " ";
   s += "exits=";
-  for (const auto& e : c.exits) s += c.kids[e.child].id + ":" + e.reason.to_string() + "@" + std::to_string(e.at_ms) + " ";
+  static const char* const ops[] = {"", "terminate_child ", "restart_child ", "delete_child "};
+  for (const auto& e : c.exits)
+    s += ops[static_cast<int>(e.op)] + c.kids[e.child].id + (e.op == model::OpKind::exit ? ":" + e.reason.to_string() : "") + "@" +
+         std::to_string(e.at_ms) + " ";
   return s + "sched-seed=" + std::to_string(c.seed);
 }
 

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build build/release
-build/release/cli/otpsim check scenarios supervisor-model --seeds "${SEEDS:-50}" "$@"
+build/release/cli/otpsim check scenarios all-suites --seeds "${SEEDS:-50}" "$@"

@@ -12,4 +12,4 @@ for preset in debug asan-ubsan; do
   ctest --preset "$preset" -j "$jobs"
 done
 echo "== scenarios (debug build)"
-build/debug/cli/otpsim check scenarios supervisor-model --seeds 20
+build/debug/cli/otpsim check scenarios all-suites --seeds 200

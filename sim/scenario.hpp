@@ -2,6 +2,7 @@
 // Scenarios: a human-written TOML file declaring a supervision tree, a fault plan and
 // expectations (schema: docs/scenarios.md). Bad files get file:line:column errors.
 #include <map>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -61,9 +62,18 @@ struct ScenarioOutcome {
   uint64_t trace_hash = 0;
   std::vector<std::string> trace;
   std::map<std::string, int64_t> starts;  // by child path
+  std::vector<uint32_t> decisions;        // the Chooser's recorded choices
+  bool replay_diverged = false;           // a scripted choice did not fit this run
   bool passed() const { return failures.empty(); }
 };
 
+struct ScenarioRun {
+  uint64_t seed = 1;
+  std::optional<std::vector<uint32_t>> script{};  // replay these decisions instead of the seed
+  bool keep_trace = false;
+};
+
+ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts);
 ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace);
 
 std::string tree_text(const Scenario& s);

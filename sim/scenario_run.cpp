@@ -96,8 +96,12 @@ std::string where(const Scenario& s, int line) { return s.file + ":" + std::to_s
 }  // namespace
 
 ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) {
-  World w({.seed = seed, .trace = true});
-  w.executor().sim_trace()->keep_lines(keep_trace);
+  return run_scenario(s, ScenarioRun{.seed = seed, .keep_trace = keep_trace});
+}
+
+ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
+  World w({.seed = opts.seed, .script = opts.script, .trace = true});
+  w.executor().sim_trace()->keep_lines(opts.keep_trace);
   RunState st;
   ScenarioOutcome out;
   std::vector<FaultDecl> faults = s.faults;
@@ -154,6 +158,8 @@ ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) 
   out.trace_hash = w.trace_hash();
   out.trace = w.trace_lines();
   out.starts = st.starts;
+  out.decisions = w.executor().chooser().choices();
+  out.replay_diverged = w.executor().chooser().replay_diverged();
   return out;
 }
 

@@ -7,6 +7,7 @@ const char* to_string(StopReason r) {
     case StopReason::quiescent: return "quiescent";
     case StopReason::time_limit: return "time_limit";
     case StopReason::step_limit: return "step_limit";
+    case StopReason::stopped: return "stopped";
   }
   return "?";
 }
@@ -25,6 +26,7 @@ RunResult World::run(RunLimits limits) {
       }
       return {StopReason::quiescent, exec_.steps() - start, now_ms()};
     }
+    if (limits.after_step && !limits.after_step()) return {StopReason::stopped, exec_.steps() - start, now_ms()};
   }
   return {StopReason::step_limit, exec_.steps() - start, now_ms()};
 }

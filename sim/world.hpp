@@ -1,6 +1,7 @@
 #pragma once
 // World: a simulated node and its executor, for tests, scenarios and property suites.
 // Two worlds share nothing, so they can run side by side (even on different threads).
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -14,9 +15,11 @@ namespace otp::sim {
 struct RunLimits {
   uint64_t max_steps = 50'000'000;  // a bound on everything: a livelock ends here
   int64_t until_ms = INT64_MAX;     // virtual time bound
+  // Called after every step (invariant checks); returning false stops the run.
+  std::function<bool()> after_step{};
 };
 
-enum class StopReason { quiescent, time_limit, step_limit };
+enum class StopReason { quiescent, time_limit, step_limit, stopped };
 const char* to_string(StopReason r);
 
 struct RunResult {

@@ -1,34 +1,50 @@
-// Property suites against the reference model (properties/supervisor_model):
-// restart-strategy ordering (S23, S25-S27), intensity escalation (S28), restart types (S24),
-// under random trees, exit plans and scheduling seeds.
+// The property suites (properties/suites.cpp) as RapidCheck properties: RapidCheck generates
+// and shrinks the draw list a case is built from, and a failure prints the otpsim token that
+// replays exactly that (shrunk) case: `otpsim replay otpsim2:...:suite/<name>`.
+//   supervisor-model: S23, S25-S28    intensity: S28, S30    restart-types: S21, S24, S31
+//   determinism: S91                  invariants: S3, S23, S28 (suite 5, after every step)
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "properties/supervisor_suite.hpp"
-#include "properties/lab.hpp"
+#include "properties/suites.hpp"
+#include "sim/token.hpp"
 
 using namespace otp;
-using otp::sim::World;
 
-using otp::properties::SupCase;
+namespace {
 
-RC_GTEST_PROP(SupervisorModel, TraceMatchesTheReferenceModel, ()) {  // S23-S28
-  SupCase c;
-  c.flags.strategy = *rc::gen::element(Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one);
-  c.flags.max_restarts = *rc::gen::inRange<int64_t>(0, 4);
-  c.flags.max_seconds = *rc::gen::inRange<int64_t>(1, 4);
-  int n = *rc::gen::inRange(1, 5);
-  for (int i = 0; i < n; ++i)
-    c.kids.push_back({"c" + std::to_string(i), *rc::gen::element(Restart::permanent, Restart::transient, Restart::temporary)});
-  int m = *rc::gen::inRange(0, 7);
-  int64_t t = 0;
-  for (int i = 0; i < m; ++i) {
-    t += *rc::gen::inRange<int64_t>(2, 1500);  // >= 2 ms apart: each exit settles first
-    c.exits.push_back({static_cast<size_t>(*rc::gen::inRange(0, n)),
-                       properties::exit_reason_kind(*rc::gen::inRange(0, 4)), t});
+void check_suite(const char* name) {
+  const auto* suite = properties::find_suite(name);
+  RC_ASSERT(suite != nullptr);
+  auto draws = *rc::gen::container<std::vector<uint32_t>>(rc::gen::arbitrary<uint32_t>());
+  sim::Draws d(draws);
+  properties::SuiteOutcome o = suite->run(d);
+  if (o.failure) {
+    RC_LOG() << "case: " << o.case_text << "\n" << *o.failure << "\n"
+             << "otpsim replay " << make_token(std::string("suite/") + name, 0, d.recorded()) << "\n";
   }
-  c.seed = *rc::gen::arbitrary<uint64_t>();
-  auto failure = properties::check_case(c);
-  RC_LOG() << properties::describe(c) << "\n" << failure.value_or("") << "\n";
-  RC_ASSERT(!failure.has_value());
+  RC_ASSERT(!o.failure.has_value());
+}
+
+}  // namespace
+
+RC_GTEST_PROP(PropertySuites, SupervisorModel, ()) { check_suite("supervisor-model"); }  // S23 S25-S28
+RC_GTEST_PROP(PropertySuites, Intensity, ()) { check_suite("intensity"); }               // S28 S30
+RC_GTEST_PROP(PropertySuites, RestartTypes, ()) { check_suite("restart-types"); }        // S21 S24 S31
+RC_GTEST_PROP(PropertySuites, Determinism, ()) { check_suite("determinism"); }           // S91
+RC_GTEST_PROP(PropertySuites, Invariants, ()) { check_suite("invariants"); }             // S3 S23 S28
+
+// The shrinker and the token round trip that `otpsim shrink` / `replay` rely on.
+TEST(Tokens, ChoicesRoundTrip) {
+  std::vector<uint32_t> v{0, 0, 0, 0, 7, 7, 1, 4294967295u, 0};
+  Token t = parse_token(make_token("suite/intensity", 42, v));
+  EXPECT_EQ(t.seed, 42u);
+  EXPECT_EQ(t.target, "suite/intensity");
+  ASSERT_TRUE(t.choices.has_value());
+  EXPECT_EQ(*t.choices, v);
+  Token old = parse_token("otpsim1:abc:7:scenarios/x:y.toml");
+  EXPECT_EQ(old.seed, 7u);
+  EXPECT_EQ(old.target, "scenarios/x:y.toml");
+  EXPECT_FALSE(old.choices.has_value());
+  EXPECT_THROW(parse_token("otpsim2:abc:7:1.x:suite/a"), std::invalid_argument);
 }

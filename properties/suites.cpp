@@ -1,0 +1,51 @@
+#include "properties/suites.hpp"
+
+#include "properties/intensity_suite.hpp"
+#include "properties/supervisor_suite.hpp"
+#include "properties/tree_suite.hpp"
+
+namespace otp::properties {
+
+namespace {
+
+SuiteOutcome supervisor_model(sim::Draws& d) {
+  SupCase c = random_case(d);
+  return {check_case(c), describe(c)};
+}
+SuiteOutcome restart_types(sim::Draws& d) {
+  SupCase c = random_case(d, true);
+  return {check_case(c), describe(c)};
+}
+SuiteOutcome intensity(sim::Draws& d) {
+  NestedCase c = random_nested_case(d);
+  return {check_nested_case(c), describe(c)};
+}
+SuiteOutcome invariants(sim::Draws& d) {
+  TreeCase c = random_tree_case(d);
+  return {check_invariants(c), describe(c)};
+}
+SuiteOutcome determinism(sim::Draws& d) {
+  TreeCase c = random_tree_case(d);
+  return {check_determinism(c), describe(c)};
+}
+
+}  // namespace
+
+const std::vector<Suite>& all_suites() {
+  static const std::vector<Suite> suites = {
+      {"supervisor-model", "S23 S25-S28", "restart-strategy ordering: the simulated event log equals the reference model's", supervisor_model},
+      {"intensity", "S28 S30", "a nested supervisor escalates exactly when the model says and its parent restarts it", intensity},
+      {"restart-types", "S21 S24 S31", "restart per exit reason and restart type; API results and the specs left afterwards", restart_types},
+      {"determinism", "S91", "same case and seed => same trace hash; the recorded decision list replays to it", determinism},
+      {"invariants", "S3 S23 S28", "random trees and faults: per-step safety invariants and no orphans at rest", invariants},
+  };
+  return suites;
+}
+
+const Suite* find_suite(std::string_view name) {
+  for (const auto& s : all_suites())
+    if (name == s.name) return &s;
+  return nullptr;
+}
+
+}  // namespace otp::properties

@@ -1,0 +1,92 @@
+#include "sim/token.hpp"
+
+#include <fstream>
+#include <stdexcept>
+
+std::string build_id() { return OTPSIM_BUILD_ID; }
+
+namespace {
+
+std::string encode(const std::vector<uint32_t>& v) {
+  if (v.empty()) return "0*0";
+  std::string s;
+  for (size_t i = 0; i < v.size();) {
+    size_t j = i;
+    while (j < v.size() && v[j] == v[i]) ++j;
+    if (!s.empty()) s += '.';
+    s += std::to_string(v[i]);
+    if (j - i > 2) {
+      s += '*' + std::to_string(j - i);
+      i = j;
+    } else {
+      ++i;
+    }
+  }
+  return s;
+}
+
+uint64_t number(const std::string& s, const std::string& what, const std::string& token) {
+  size_t used = 0;
+  uint64_t n = 0;
+  try {
+    n = std::stoull(s, &used);
+  } catch (const std::logic_error&) {
+    used = 0;
+  }
+  if (s.empty() || used != s.size() || s[0] == '-')
+    throw std::invalid_argument("malformed replay token '" + token + "': " + what + " '" + s + "' is not a number");
+  return n;
+}
+
+std::vector<uint32_t> decode(const std::string& s, const std::string& token) {
+  std::vector<uint32_t> out;
+  size_t pos = 0;
+  while (pos <= s.size()) {
+    size_t dot = s.find('.', pos);
+    std::string item = s.substr(pos, dot == std::string::npos ? std::string::npos : dot - pos);
+    size_t star = item.find('*');
+    uint64_t v = number(item.substr(0, star), "choice", token);
+    uint64_t n = star == std::string::npos ? 1 : number(item.substr(star + 1), "repeat count", token);
+    if (v > UINT32_MAX || n > 100'000'000)
+      throw std::invalid_argument("malformed replay token '" + token + "': choice item '" + item + "' out of range");
+    out.insert(out.end(), n, static_cast<uint32_t>(v));
+    if (dot == std::string::npos) break;
+    pos = dot + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string make_token(const std::string& target, uint64_t seed, const std::optional<std::vector<uint32_t>>& choices) {
+  return "otpsim2:" + build_id() + ":" + std::to_string(seed) + ":" + (choices ? encode(*choices) : "-") + ":" + target;
+}
+
+Token parse_token(const std::string& text) {
+  auto bad = [&](const char* why) {
+    return std::invalid_argument("malformed replay token '" + text + "': " + why +
+                                 " (expected otpsim2:<build>:<seed>:<choices|->:<scenario or suite/name>)");
+  };
+  int version = text.rfind("otpsim2:", 0) == 0 ? 2 : text.rfind("otpsim1:", 0) == 0 ? 1 : 0;
+  if (version == 0) throw bad("unknown format version");
+  std::vector<std::string> fields;
+  size_t pos = 8;
+  for (int i = 0; i < version + 1; ++i) {  // build, seed[, choices]; the target may hold ':'
+    size_t c = text.find(':', pos);
+    if (c == std::string::npos) throw bad(i == 0 ? "no seed" : "no target");
+    fields.push_back(text.substr(pos, c - pos));
+    pos = c + 1;
+  }
+  Token t;
+  t.build = fields[0];
+  t.seed = number(fields[1], "seed", text);
+  if (version == 2 && fields[2] != "-") t.choices = decode(fields[2], text);
+  t.target = text.substr(pos);
+  if (t.target.empty()) throw bad("empty target");
+  return t;
+}
+
+void write_token_file(const std::string& token, unsigned job) {
+  std::ofstream(job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt")
+      << "otpsim replay " << token << '\n';
+}

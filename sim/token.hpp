@@ -1,0 +1,24 @@
+#pragma once
+// Replay tokens: "otpsim2:<build>:<seed>:<choices>:<target>", where target is a scenario path
+// or suite/<name>, and choices is "-" or a recorded (possibly shrunk) list: for a suite, its
+// case's draws; for a scenario, the Chooser's decisions. Runs of one value are written v*n.
+// "otpsim1:<build>:<seed>:<target>" (no choices) is still read.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+struct Token {
+  std::string build;
+  uint64_t seed = 0;
+  std::optional<std::vector<uint32_t>> choices;
+  std::string target;
+  bool is_suite() const { return target.rfind("suite/", 0) == 0; }
+  std::string suite() const { return target.substr(6); }
+};
+
+std::string build_id();
+std::string make_token(const std::string& target, uint64_t seed,
+                       const std::optional<std::vector<uint32_t>>& choices = std::nullopt);
+Token parse_token(const std::string& text);  // std::invalid_argument on a malformed token
+void write_token_file(const std::string& token, unsigned job = 0);
