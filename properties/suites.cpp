@@ -1,6 +1,7 @@
 #include "properties/suites.hpp"
 
 #include "properties/intensity_suite.hpp"
+#include "properties/pool_suite.hpp"
 #include "properties/supervisor_suite.hpp"
 #include "properties/tree_suite.hpp"
 
@@ -24,6 +25,14 @@ SuiteOutcome invariants(sim::Draws& d) {
   TreeCase c = random_tree_case(d);
   return {check_invariants(c), describe(c)};
 }
+SuiteOutcome pool_contract(sim::Draws& d) {
+  PoolCase c = random_pool_case(d);
+  return {check_pool_case(c), describe(c)};
+}
+SuiteOutcome pool_guide(sim::Draws& d) {
+  PoolCase c = random_pool_case(d, true);
+  return {check_pool_case(c), describe(c)};
+}
 SuiteOutcome determinism(sim::Draws& d) {
   TreeCase c = random_tree_case(d);
   return {check_determinism(c), describe(c)};
@@ -38,13 +47,21 @@ const std::vector<Suite>& all_suites() {
       {"restart-types", "S21 S24 S31", "restart per exit reason and restart type; API results and the specs left afterwards", restart_types},
       {"determinism", "S91", "same case and seed => same trace hash; the recorded decision list replays to it", determinism},
       {"invariants", "S3 S23 S28", "random trees and faults: per-step safety invariants and no orphans at rest", invariants},
+      {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
   };
   return suites;
+}
+
+// Not in all_suites(): the guide's original pool, which S80 is expected to reject.
+const Suite& guide_pool_suite() {
+  static const Suite s{"pool-guide", "S80", "the guide's original pool design under the pool suite's contract (expected to fail)", pool_guide};
+  return s;
 }
 
 const Suite* find_suite(std::string_view name) {
   for (const auto& s : all_suites())
     if (name == s.name) return &s;
+  if (name == guide_pool_suite().name) return &guide_pool_suite();
   return nullptr;
 }
 

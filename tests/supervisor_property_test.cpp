@@ -33,6 +33,7 @@ RC_GTEST_PROP(PropertySuites, Intensity, ()) { check_suite("intensity"); }      
 RC_GTEST_PROP(PropertySuites, RestartTypes, ()) { check_suite("restart-types"); }        // S21 S24 S31
 RC_GTEST_PROP(PropertySuites, Determinism, ()) { check_suite("determinism"); }           // S91
 RC_GTEST_PROP(PropertySuites, Invariants, ()) { check_suite("invariants"); }             // S3 S23 S28
+RC_GTEST_PROP(PropertySuites, Pool, ()) { check_suite("pool"); }                         // S80
 
 // The shrinker and the token round trip that `otpsim shrink` / `replay` rely on.
 TEST(Tokens, ChoicesRoundTrip) {

@@ -1,0 +1,107 @@
+#include "core/pool.hpp"
+
+#include "core/pool_dispatcher.hpp"
+#include "core/registry.hpp"
+#include "core/supervisor.hpp"
+
+namespace otp::pool {
+
+std::string dispatcher_name(const std::string& pool) { return pool + ".dispatcher"; }
+std::string registry_name(const std::string& pool) { return pool + ".registry"; }
+
+namespace {
+
+class Worker : public GenServer {
+ public:
+  Worker(Options opts, int id) : opts_(std::move(opts)), id_(id) {}
+  Task<InitResult> init(Process& self) override {
+    gen_server::cast(self, dispatcher_name(opts_.name), RegisterWorker{id_, self.self()});
+    co_return InitResult::ok();
+  }
+  Task<Result> handle_cast(Process& self, Message request) override {
+    auto* job = request.get_mut<RunJob>();
+    if (!job) co_return Result::noreply();
+    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), true);
+    Term value = co_await job->fn(self);  // a throw or exit here crashes this worker
+    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), false);
+    if (opts_.guide_mode) {
+      gen_server::reply(self, job->caller, tuple(atom("ok"), std::move(value)));
+      gen_server::cast(self, dispatcher_name(opts_.name), WorkerAvailable{id_});
+    } else {
+      gen_server::cast(self, dispatcher_name(opts_.name), JobDone{self.self(), job->job, std::move(value)});
+    }
+    co_return Result::noreply();
+  }
+
+ private:
+  Options opts_;
+  int id_;
+};
+
+}  // namespace
+
+ChildSpec child_spec(Options opts) {
+  if (opts.size < 1) throw UsageError("pool " + opts.name + ": size must be >= 1, got " + std::to_string(opts.size));
+  if (opts.max_attempts < 1)
+    throw UsageError("pool " + opts.name + ": max_attempts must be >= 1, got " + std::to_string(opts.max_attempts));
+  ChildSpec reg;
+  reg.id = atom("registry");
+  reg.start = [name = registry_name(opts.name)](Process& sup) {
+    return registry::start_link(sup, registry::Options{.name = name, .keys = registry::Keys::unique});
+  };
+  ChildSpec dispatcher = worker_spec(
+      atom("dispatcher"),
+      [opts]() -> std::unique_ptr<GenServer> {
+        if (opts.guide_mode) return std::make_unique<GuideDispatcher>(opts);
+        return std::make_unique<Dispatcher>(opts);
+      },
+      {.name = {.local = dispatcher_name(opts.name)}});
+  std::vector<ChildSpec> workers;
+  for (int i = 1; i <= opts.size; ++i) {
+    Name name{.via_registry = registry_name(opts.name), .key = tuple(atom("worker"), integer(i))};
+    workers.push_back(worker_spec(tuple(atom("worker"), integer(i)), [opts, i] { return std::make_unique<Worker>(opts, i); },
+                                  {.name = name}));
+  }
+  ChildSpec worker_sup = supervisor::supervisor_spec(atom("workers"), opts.worker_flags, std::move(workers));
+  SupFlags flags{.strategy = Strategy::one_for_all};
+  return supervisor::supervisor_spec(atom(opts.name), flags, {reg, dispatcher, worker_sup});
+}
+
+Task<StartResult> start_link(Process& self, Options opts) {
+  ChildSpec spec = child_spec(std::move(opts));
+  co_return co_await spec.start(self);
+}
+
+Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout) {
+  Ref ref = self.make_ref();
+  std::optional<Term> failed;
+  try {
+    Message m = co_await gen_server::call(self, dispatcher_name(pool), RunReq{ref, std::move(job)}, timeout);
+    co_return *m.get<Term>();
+  } catch (const Exit& e) {
+    failed = e.reason();  // {Reason, {'Elixir.GenServer', call, ...}}
+  }
+  Term why = failed->is_tuple(2) ? (*failed)[0] : *failed;
+  if (why.is_atom("timeout")) {
+    gen_server::cast(self, dispatcher_name(pool), CancelReq{ref});  // drop it if still queued
+    co_return tuple(atom("error"), atom("timeout"));
+  }
+  co_return tuple(atom("error"), tuple(atom("dispatcher_down"), why));
+}
+
+void async(Process& self, std::string pool, Job job, Timeout timeout) {
+  Pid caller = self.self();
+  // A proxy waits for the outcome so the caller does not have to; not linked: a crashing
+  // caller must not take the job's bookkeeping down, and the proxy outlives nothing it owns.
+  self.spawn([caller, pool = std::move(pool), job = std::move(job), timeout](Process& proxy) -> Proc {
+    Term outcome = co_await run(proxy, pool, job, timeout);
+    proxy.send(caller, tuple(atom("task_result"), outcome));
+  });
+}
+
+Task<Term> status(Process& self, std::string pool) {
+  Message m = co_await gen_server::call(self, dispatcher_name(pool), StatusReq{}, 5000);
+  co_return *m.get<Term>();
+}
+
+}  // namespace otp::pool

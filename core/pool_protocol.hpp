@@ -1,0 +1,41 @@
+#pragma once
+// Messages between pool callers, the dispatcher and the workers.
+#include "core/pool.hpp"
+
+namespace otp::pool {
+
+struct RunReq {  // call: a job to run; the reply is the outcome
+  Ref job;
+  Job fn;
+  Term to_term() const { return tuple(atom("run"), job); }
+};
+struct CancelReq {  // cast: the caller stopped waiting (timeout)
+  Ref job;
+  Term to_term() const { return tuple(atom("cancel"), job); }
+};
+struct StatusReq {
+  Term to_term() const { return atom("status"); }
+};
+struct RegisterWorker {  // cast from a worker's init
+  int id;
+  Pid pid;
+  Term to_term() const { return tuple(atom("register"), integer(id), pid); }
+};
+struct JobDone {  // cast from a worker when a job returned
+  Pid worker;
+  Ref job;
+  Term value;
+  Term to_term() const { return tuple(atom("done"), worker, job, value); }
+};
+struct RunJob {  // cast to a worker
+  Ref job;
+  Job fn;
+  From caller{};  // guide mode: the worker replies to the caller itself
+  Term to_term() const { return tuple(atom("run_job"), job); }
+};
+struct WorkerAvailable {  // guide mode: cast from a worker after a job
+  int id;
+  Term to_term() const { return tuple(atom("available"), integer(id)); }
+};
+
+}  // namespace otp::pool
