@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the peer workloads (BEAM, CAF: ../shared/peer-bench/run.sh) and our simulator benchmark
-# in one invocation and prints ours / peer ratios for W1-W4.
+# in one invocation and prints ours / peer ratios for W1-W5.
 # Usage: bench/compare.sh [ROUNDS]   (needs: apt-get install erlang-base elixir libcaf-dev)
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,7 +17,7 @@ ours() {  # median items/s of one benchmark
 }
 peer() { awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out"; }
 printf '\n%-24s %14s %14s %14s %14s\n' workload otpsim-sim/s vs-BEAM+S1 vs-BEAM vs-CAF-1thread
-for row in "w1_pingpong BM_W1_PingPong" "w2_spawn_exit BM_W2_SpawnExit" "w3_restart_storm BM_W3_RestartStorm" "w4_call_1client BM_W4_Call"; do
+for row in "w1_pingpong BM_W1_PingPong" "w2_spawn_exit BM_W2_SpawnExit" "w3_restart_storm BM_W3_RestartStorm" "w4_call_1client BM_W4_Call/" "w4_call_100clients BM_W4_Call100" "w5_pool BM_W5_Pool"; do
   set -- $row
   o=$(ours "$2")
   r() { local p; p=$(peer "$1" "$2"); [ -n "$p" ] && awk -v o="$o" -v p="$p" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }

@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 #include <malloc.h>
 
+#include "core/pool.hpp"
 #include "core/supervisor.hpp"
 #include "sim/world.hpp"
 
@@ -83,6 +84,58 @@ void BM_W4_Call(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * calls);
 }
 BENCHMARK(BM_W4_Call)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// W4b: 100 concurrent clients calling one echo server.
+void BM_W4_Call100(benchmark::State& state) {
+  const int64_t per_client = state.range(0) / 100;
+  for (auto _ : state) {
+    World w({.seed = 1});
+    quiet_world(w);
+    w.spawn([per_client](Process& self) -> Proc {
+      Pid s = (co_await gen_server::start_link(self, [] { return std::make_unique<Echo>(); })).pid;
+      Pid me = self.self();
+      for (int c = 0; c < 100; ++c)
+        self.spawn([s, me, per_client](Process& client) -> Proc {
+          for (int64_t i = 0; i < per_client; ++i) co_await gen_server::call(client, s, integer(i));
+          client.send(me, atom("done"));
+        });
+      for (int c = 0; c < 100; ++c) co_await self.receive_any();
+      self.exit(s, atom("kill"));
+    });
+    w.run();
+  }
+  state.SetItemsProcessed(state.iterations() * per_client * 100);
+}
+BENCHMARK(BM_W4_Call100)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+// W5: otp::pool of 8 workers; 10 clients each submit jobs with pool::async (j -> 2j), then
+// collect their {task_result, R} messages. The full library path: dispatcher monitors, one
+// proxy per async job.
+void BM_W5_Pool(benchmark::State& state) {
+  const int64_t per_client = state.range(0) / 10;
+  for (auto _ : state) {
+    World w({.seed = 1});
+    quiet_world(w);
+    w.spawn([per_client](Process& self) -> Proc {
+      self.trap_exit(true);
+      Pid sup = (co_await pool::start_link(self, {.name = "w5", .size = 8})).pid;
+      Pid me = self.self();
+      for (int c = 0; c < 10; ++c)
+        self.spawn([me, per_client](Process& client) -> Proc {
+          for (int64_t j = 0; j < per_client; ++j)
+            pool::async(client, "w5", [j](Process&) -> Task<Term> { co_return integer(2 * j); });
+          for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
+          client.send(me, atom("done"));
+        });
+      for (int c = 0; c < 10; ++c) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
+      self.exit(sup, atom("shutdown"));
+      co_await self.receive(exit_from(sup));
+    });
+    w.run();
+  }
+  state.SetItemsProcessed(state.iterations() * per_client * 10);
+}
+BENCHMARK(BM_W5_Pool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 class Announcer : public GenServer {
  public:
