@@ -11,10 +11,12 @@
 #include <fstream>
 #include <mutex>
 #include <thread>
+#include <unordered_set>
 
 #include <fmt/ranges.h>
 
 #include "properties/suites.hpp"
+#include "sim/explore.hpp"
 #include "sim/shrink.hpp"
 #include "sim/token.hpp"
 #include "sim/scenario.hpp"
@@ -229,6 +231,81 @@ int cmd_shrink(const std::string& token_text) {
   return kFailed;
 }
 
+int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, bool shrink) {
+  Scenario s = load_scenario(file);
+  std::mutex mu;
+  std::unordered_set<uint64_t> states;  // distinct state fingerprints over all schedules
+  RunSchedule run = [&](DecisionHook* hook, uint64_t seed) {
+    std::vector<uint64_t> seen;
+    ScenarioRun r{.seed = seed, .hook = hook};
+    r.on_step = [&seen](otp::Node&, SimExecutor& e) { seen.push_back(e.fingerprint()); };
+    ScenarioOutcome o = run_scenario(s, r);
+    std::lock_guard lock(mu);
+    states.insert(seen.begin(), seen.end());
+    return ScheduleRun{o.failures, o.decisions, 0};
+  };
+  if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
+    fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random and pct\n");
+    jobs = 1;
+  }
+  jobs = std::max(1u, jobs);
+  bool tty = isatty(STDOUT_FILENO);
+  auto started = std::chrono::steady_clock::now();
+  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream.
+  std::vector<ExploreResult> parts(jobs);
+  std::atomic<uint64_t> total{0};
+  std::vector<std::thread> threads;
+  for (unsigned j = 0; j < jobs; ++j) {
+    threads.emplace_back([&, j] {
+      ExploreOptions o = opts;
+      o.seed = opts.seed + j * 1'000'003ull;
+      o.max_schedules = opts.max_schedules / jobs + (j < opts.max_schedules % jobs ? 1 : 0);
+      parts[j] = explore(run, o, [&](const ExploreResult& r) {
+        uint64_t n = total += 256;
+        (void)r;
+        std::lock_guard lock(mu);
+        std::string line = fmt::format("{} schedules, {:.0f} schedules/s, {} distinct states", n, static_cast<double>(n) / std::max(secs(), 1e-9), states.size());
+        if (tty) fmt::print("\r\033[K{}", line), std::fflush(stdout);
+        else if (n % 4096 == 0) fmt::print("{}\n", line);
+      });
+    });
+  }
+  for (auto& t : threads) t.join();
+  if (tty) fmt::print("\r\033[K");
+  ExploreResult res;
+  const ExploreResult* failing = nullptr;
+  for (const auto& p : parts) {
+    res.schedules += p.schedules;
+    res.distinct_schedules += p.distinct_schedules;
+    res.actor_decisions = std::max(res.actor_decisions, p.actor_decisions);
+    res.max_depth = std::max(res.max_depth, p.max_depth);
+    res.pruned += p.pruned;
+    res.exhausted = p.exhausted;
+    if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
+  }
+  double t = secs();
+  fmt::print("explore {} ({}, bound {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s; {} distinct states "
+             "({:.0f} states/s); {} (process, decision) pairs; max depth {} decisions",
+             s.file, to_string(opts.strategy), opts.bound, res.schedules, res.distinct_schedules, t,
+             static_cast<double>(res.schedules) / std::max(t, 1e-9), states.size(), static_cast<double>(states.size()) / std::max(t, 1e-9),
+             res.actor_decisions, res.max_depth);
+  if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
+  fmt::print("\n");
+  if (!failing) {
+    if (res.exhausted) fmt::print("exhausted within bound {}: every schedule passed\n", opts.bound);
+    else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
+    return kOk;
+  }
+  fmt::print("VIOLATION at schedule {} of job stream (first failure):\n", *failing->first_failure_at);
+  for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
+  std::string token = make_token(file, opts.seed, failing->failing_decisions);
+  write_token_file(token);
+  fmt::print("  otpsim replay {}\n", token);
+  if (shrink) shrink_and_report(file, opts.seed, failing->failing_decisions, failing->failures.front(), &s);
+  return kFailed;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -268,6 +345,20 @@ int main(int argc, char** argv) {
   std::string shrink_token;
   shrink->add_option("token", shrink_token, "A failing replay token")->required();
 
+  auto* explore_cmd = app.add_subcommand("explore", "Explore a scenario's schedules systematically (pct, dfs with sleep sets, random)");
+  std::string explore_file, strategy = "pct";
+  ExploreOptions eopts;
+  bool no_por = false, explore_shrink = true;
+  unsigned explore_jobs = 1;
+  explore_cmd->add_option("scenario", explore_file, "Scenario file (.toml)")->required();
+  explore_cmd->add_option("--strategy", strategy, "pct, dfs or random")->check(CLI::IsMember({"pct", "dfs", "random"}));
+  explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2)");
+  explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)");
+  explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct");
+  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct");
+  explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
+  explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
+
   auto* tree = app.add_subcommand("tree", "Print a scenario's supervision tree");
   std::string tree_file, format = "text";
   tree->add_option("scenario", tree_file, "Scenario file")->required();
@@ -284,6 +375,12 @@ int main(int argc, char** argv) {
     if (*check) return cmd_check(check_paths, seeds, base, jobs, shard, shrink_failures);
     if (*replay) return cmd_replay(token, trace_file);
     if (*shrink) return cmd_shrink(shrink_token);
+    if (*explore_cmd) {
+      eopts.strategy = strategy == "dfs" ? ExploreStrategy::dfs : strategy == "random" ? ExploreStrategy::random : ExploreStrategy::pct;
+      eopts.sleep_sets = !no_por;
+      if (eopts.max_schedules == 0) throw std::invalid_argument("--max-schedules must be > 0");
+      return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink);
+    }
     if (*tree) {
       Scenario s = load_scenario(tree_file);
       fmt::print("{}", format == "dot" ? tree_dot(s) : tree_text(s));

@@ -30,6 +30,25 @@ struct Decision {
   uint32_t choice;
 };
 
+// What an option at a decision point is, for strategies that look (PCT, DFS with sleep sets):
+// run a process, deliver the head signal of the (from, to) channel, fire one of several timers
+// due at the same ms, or answer a fault point.
+struct OptionLabel {
+  enum class Kind : uint8_t { run, deliver, timer, fault } kind = Kind::run;
+  uint64_t a = 0;  // run: pid; deliver: from; timer: tie index
+  uint64_t b = 0;  // deliver: to
+  friend bool operator==(const OptionLabel&, const OptionLabel&) = default;
+  // The process this step acts on: the runner, or the signal's receiver.
+  uint64_t actor() const { return kind == Kind::deliver ? b : a; }
+};
+
+// A strategy that picks among labelled options instead of the seeded PRNG (sim/explore).
+class DecisionHook {
+ public:
+  virtual ~DecisionHook() = default;
+  virtual uint32_t choose(DecisionPoint point, const std::vector<OptionLabel>& options) = 0;
+};
+
 class Chooser {
  public:
   explicit Chooser(uint64_t seed) : prng_(seed) {}
@@ -39,6 +58,8 @@ class Chooser {
       : prng_(seed), script_(std::move(script)), replaying_(true) {}
 
   uint32_t choose(DecisionPoint point, uint32_t options);
+  // A choice made by a DecisionHook, recorded like any other so the run replays from its list.
+  void record(DecisionPoint point, uint32_t options, uint32_t choice) { log_.push_back({point, options, choice}); }
   // A fault fires with probability per_million / 1e6 (swarm testing draws it per seed).
   bool fault(uint32_t per_million);
 

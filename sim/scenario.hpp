@@ -1,6 +1,7 @@
 #pragma once
 // Scenarios: a human-written TOML file declaring a supervision tree, a fault plan and
 // expectations (schema: docs/scenarios.md). Bad files get file:line:column errors.
+#include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
@@ -8,6 +9,8 @@
 #include <vector>
 
 #include "core/child_spec.hpp"
+#include "sim/chooser.hpp"
+#include "sim/sim_executor.hpp"
 
 namespace otp::sim {
 
@@ -25,6 +28,13 @@ struct ChildDecl {
   int64_t stop_delay_ms = 0;     // workers: time terminate takes
   std::vector<Term> init_fail;   // workers: queued init outcomes (a reason, or ignore)
   std::vector<Term> restart_fail;  // workers: like init_fail, but only once it has started (S29)
+  // workers: plain, or a known-buggy user server for exploration: expects_down_before_exit
+  // monitors a process W and is linked (trapping) to the end of a chain of `chain` processes
+  // linked to W; W fails after fail_after_ms; the server assumes W's DOWN arrives before the
+  // chain's EXIT — true in most schedules, not all (S5 orders only one sender's signals).
+  enum class Behavior : uint8_t { plain, expects_down_before_exit } behavior = Behavior::plain;
+  int64_t chain = 1;
+  int64_t fail_after_ms = 100;
   SupFlags flags{};              // supervisors
   std::vector<ChildDecl> children;
 };
@@ -71,6 +81,12 @@ struct ScenarioRun {
   uint64_t seed = 1;
   std::optional<std::vector<uint32_t>> script{};  // replay these decisions instead of the seed
   bool keep_trace = false;
+  DecisionHook* hook = nullptr;  // explore: a strategy makes the choices
+  // After every step: alive xor exactly one exit recorded; one live process per
+  // (supervisor, child id). Violations are failures like unmet expectations.
+  bool check_invariants = true;
+  // Reported after every step (explore counts distinct states with it).
+  std::function<void(Node&, SimExecutor&)> on_step{};
 };
 
 ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts);

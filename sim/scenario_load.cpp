@@ -83,7 +83,7 @@ struct Loader {
 
   ChildDecl child(const toml::table& t) const {
     only_keys(t, {"id", "type", "restart", "shutdown", "significant", "trap_exit", "stop_delay_ms", "init_fail", "restart_fail",
-                  "strategy", "max_restarts", "max_seconds", "auto_shutdown", "children"},
+                  "behavior", "chain", "fail_after_ms", "strategy", "max_restarts", "max_seconds", "auto_shutdown", "children"},
               "a child");
     ChildDecl c;
     if (!t.get("id")) fail(t, "a child needs an 'id'");
@@ -114,6 +114,15 @@ struct Loader {
     c.stop_delay_ms = get<int64_t>(t, "stop_delay_ms", 0, "an integer");
     c.init_fail = terms(t, "init_fail");
     c.restart_fail = terms(t, "restart_fail");
+    std::string b = get<std::string>(t, "behavior", "plain", "a string");
+    if (b == "plain") c.behavior = ChildDecl::Behavior::plain;
+    else if (b == "expects_down_before_exit") c.behavior = ChildDecl::Behavior::expects_down_before_exit;
+    else fail(*t.get("behavior"), "unknown behavior '" + b + "': expected plain or expects_down_before_exit");
+    c.chain = get<int64_t>(t, "chain", 1, "an integer");
+    if (c.chain < 1 || c.chain > 64) fail(*t.get("chain"), "chain must be 1..64");
+    c.fail_after_ms = get<int64_t>(t, "fail_after_ms", 100, "an integer");
+    if (c.fail_after_ms < 0) fail(*t.get("fail_after_ms"), "fail_after_ms must be >= 0");
+    if (c.is_supervisor && c.behavior != ChildDecl::Behavior::plain) fail(*t.get("behavior"), "a supervisor has no behavior");
     if (c.is_supervisor) {
       c.flags = flags(t);
       c.children = children(t);

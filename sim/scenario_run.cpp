@@ -15,7 +15,43 @@ struct RunState {
   std::map<std::string, int64_t> starts;
   std::map<std::string, std::vector<Term>> init_fail;
   std::map<std::string, std::vector<Term>> restart_fail;
+  struct Label {
+    std::string path;
+    Pid parent;
+  };
+  std::map<uint64_t, Label> labels;  // every process of the tree, by pid id
 };
+
+// The global invariants explore and check hold every schedule to (suite 5's, for scenarios).
+std::optional<std::string> broken_invariant(Node& node, const RunState& st) {
+  std::map<std::pair<uint64_t, std::string>, uint64_t> live;
+  for (const auto& [id, l] : st.labels) {
+    Pid pid{id};
+    bool alive = node.alive(pid);
+    if (alive == node.exit_reason(pid).has_value())
+      return "invariant: " + Term(pid).to_string() + " (" + l.path + ") is " + (alive ? "alive with an exit recorded" : "dead with no exit recorded");
+    if (!alive) continue;
+    auto [it, fresh] = live.emplace(std::make_pair(l.parent.id, l.path), id);
+    if (!fresh)
+      return "invariant: two live processes for child " + l.path + ": " + Term(Pid{it->second}).to_string() + " and " +
+             Term(pid).to_string();
+  }
+  return std::nullopt;
+}
+
+// W for expects_down_before_exit: fails once, in the first incarnation only.
+Proc watched(Process& self, int64_t fail_after_ms, bool fail) {
+  if (fail) {
+    co_await self.sleep(fail_after_ms);
+    self.exit(atom("boom"));
+  }
+  co_await self.receive([](const Message&) { return false; });
+}
+
+Proc chain_link(Process& self, Pid prev) {
+  self.link(prev);
+  co_await self.receive([](const Message&) { return false; });
+}
 
 class ScenarioWorker : public GenServer {
  public:
@@ -30,10 +66,28 @@ class ScenarioWorker : public GenServer {
     }
     if (d_.trap_exit) self.trap_exit(true);
     ++st_.starts[path_];
+    st_.labels[self.self().id] = {path_, self.parent()};
+    if (d_.behavior == ChildDecl::Behavior::expects_down_before_exit) {
+      self.trap_exit(true);
+      bool fail = st_.starts[path_] == 1;
+      int64_t after = d_.fail_after_ms;
+      auto [w, ref] = self.spawn_monitor([after, fail](Process& p) { return watched(p, after, fail); });
+      watched_ = ref;
+      Pid prev = w;
+      for (int64_t i = 0; i < d_.chain; ++i) prev = self.spawn([prev](Process& p) { return chain_link(p, prev); });
+      self.link(prev);
+    }
     co_return InitResult::ok();
   }
   Task<Result> handle_cast(Process&, Message m) override {  // {crash, Reason}
     co_return Result::stop((*m.get<Term>())[1]);
+  }
+  Task<Result> handle_info(Process&, Message m) override {
+    if (const auto* d = m.get<DownMsg>(); d && d->ref == watched_) down_seen_ = true;
+    // The bug under test: "W's DOWN always comes first" — S5 orders W's own signals only.
+    if (m.get<ExitMsg>() && d_.behavior == ChildDecl::Behavior::expects_down_before_exit && !down_seen_)
+      co_return Result::stop(tuple(atom("assumption_violated"), atom("exit_before_down")));
+    co_return Result::noreply();
   }
   Task<void> terminate(Process& self, Term) override {
     if (d_.stop_delay_ms > 0) co_await self.sleep(d_.stop_delay_ms);
@@ -43,6 +97,8 @@ class ScenarioWorker : public GenServer {
   RunState& st_;
   std::string path_;
   const ChildDecl& d_;
+  Ref watched_{};
+  bool down_seen_ = false;
 };
 
 std::vector<ChildSpec> specs(RunState& st, const ChildDecl& parent, const std::string& prefix);
@@ -54,6 +110,11 @@ ChildSpec spec(RunState& st, const ChildDecl& d, const std::string& prefix) {
   ChildSpec s;
   if (d.is_supervisor) {
     s = supervisor::supervisor_spec(atom(d.id), d.flags, specs(st, d, path));
+    s.start = [&st, path, start = s.start](Process& sup) -> Task<StartResult> {
+      StartResult r = co_await start(sup);
+      if (r.pid) st.labels[r.pid.id] = {path, sup.self()};
+      co_return r;
+    };
   } else {
     s = worker_spec(atom(d.id), [&st, path, &d] { return std::make_unique<ScenarioWorker>(st, path, d); });
   }
@@ -100,7 +161,7 @@ ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) 
 }
 
 ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
-  World w({.seed = opts.seed, .script = opts.script, .trace = true});
+  World w({.seed = opts.seed, .script = opts.script, .trace = true, .hook = opts.hook});
   w.executor().sim_trace()->keep_lines(opts.keep_trace);
   RunState st;
   ScenarioOutcome out;
@@ -121,6 +182,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
       if (!expected) out.failures.push_back(s.file + ": the root supervisor did not start: " + r.to_term().to_string());
     }
     root = r.pid;
+    if (root) st.labels[root.id] = {"(root)", self.self()};
     for (const auto& f : faults) {
       if (f.at_ms > self.now_ms()) co_await self.sleep(f.at_ms - self.now_ms());
       Pid target = co_await resolve(self, root, f.path);
@@ -151,8 +213,18 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     done = true;
     co_await self.receive([](const Message&) { return false; });
   });
-  auto r = w.run({.max_steps = 20'000'000});
-  if (!done)
+  RunLimits limits{.max_steps = 20'000'000};
+  std::optional<std::string> violation;
+  if (opts.check_invariants || opts.on_step) {
+    limits.after_step = [&] {
+      if (opts.on_step) opts.on_step(w.node(), w.executor());
+      if (opts.check_invariants) violation = broken_invariant(w.node(), st);
+      return !violation;
+    };
+  }
+  auto r = w.run(limits);
+  if (violation) out.failures.push_back(s.file + ": " + *violation + " (step " + std::to_string(w.executor().steps()) + ")");
+  if (!done && !violation)
     out.failures.push_back(s.file + ": the run did not reach run_ms (" + std::string(to_string(r.stop)) +
                            " at " + std::to_string(w.now_ms()) + " ms); blocked:\n" + w.blocked_report());
   out.trace_hash = w.trace_hash();

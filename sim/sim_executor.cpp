@@ -6,6 +6,7 @@ namespace otp::sim {
 
 SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
+      hook_(opts.hook),
       fault_per_million_(opts.fault_per_million) {
   if (opts.trace)
     trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
@@ -46,9 +47,37 @@ bool SimExecutor::cancel_timer(uint64_t timer_id) {
 }
 
 bool SimExecutor::fault(std::string_view point) {
-  bool hit = chooser_.fault(fault_per_million_);
+  bool hit = false;
+  if (hook_ && fault_per_million_ > 0) {
+    labels_.assign({OptionLabel{OptionLabel::Kind::fault, 0, 0}, OptionLabel{OptionLabel::Kind::fault, 1, 0}});
+    hit = hook_->choose(DecisionPoint::fault, labels_) == 1;
+    chooser_.record(DecisionPoint::fault, 2, hit ? 1 : 0);
+  } else {
+    hit = chooser_.fault(fault_per_million_);
+  }
   if (hit && trace_) trace_->emit("fault", {{"point", std::string(point)}});
   return hit;
+}
+
+uint64_t SimExecutor::fingerprint() const {
+  uint64_t h = 1469598103934665603ull;
+  auto mix = [&h](uint64_t x) { h = (h ^ x) * 1099511628211ull; };
+  mix(static_cast<uint64_t>(now_ms_));
+  for (Pid pid : node_->live_pids()) {
+    Process* p = node_->find(pid);
+    mix(pid.id);
+    mix(static_cast<uint64_t>(p->state()));
+    mix(p->mailbox_size());
+    mix(p->links().size());
+  }
+  for (const auto& [key, ch] : channels_) {  // ordered map: deterministic
+    mix(key.first);
+    mix(key.second);
+    mix(ch.queue.size());
+    mix(static_cast<uint64_t>(ch.queue.front().kind));
+  }
+  for (const auto& [deadline, id] : timers_) mix(static_cast<uint64_t>(deadline));
+  return h;
 }
 
 std::optional<int64_t> SimExecutor::next_deadline() const {
@@ -60,7 +89,7 @@ bool SimExecutor::step(int64_t until_ms) {
   assert(node_ && "SimExecutor::attach(node) first");
   auto options = static_cast<uint32_t>(runnable_.size() + ready_.size());
   if (options > 0) {
-    uint32_t c = chooser_.choose(DecisionPoint::next_step, options);
+    uint32_t c = choose_step(options);
     ++steps_;
     if (c < runnable_.size())
       run_one(c);
@@ -72,6 +101,17 @@ bool SimExecutor::step(int64_t until_ms) {
   ++steps_;
   fire_timer();
   return true;
+}
+
+uint32_t SimExecutor::choose_step(uint32_t options) {
+  if (!hook_ || options <= 1) return chooser_.choose(DecisionPoint::next_step, options);
+  labels_.clear();
+  for (Pid p : runnable_) labels_.push_back({OptionLabel::Kind::run, p.id, 0});
+  for (const auto& key : ready_) labels_.push_back({OptionLabel::Kind::deliver, key.first, key.second});
+  uint32_t c = hook_->choose(DecisionPoint::next_step, labels_);
+  assert(c < options && "a DecisionHook chose an option that does not exist");
+  chooser_.record(DecisionPoint::next_step, options, c);
+  return c;
 }
 
 void SimExecutor::run_one(uint32_t index) {
@@ -106,7 +146,15 @@ void SimExecutor::fire_timer() {
   int64_t deadline = timers_.begin()->first;
   uint32_t ties = 0;
   for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) ++ties;
-  uint32_t c = chooser_.choose(DecisionPoint::timer_tie, ties);
+  uint32_t c = 0;
+  if (hook_ && ties > 1) {
+    labels_.clear();
+    for (uint32_t i = 0; i < ties; ++i) labels_.push_back({OptionLabel::Kind::timer, i, 0});
+    c = hook_->choose(DecisionPoint::timer_tie, labels_);
+    chooser_.record(DecisionPoint::timer_tie, ties, c);
+  } else {
+    c = chooser_.choose(DecisionPoint::timer_tie, ties);
+  }
   auto it = std::next(timers_.begin(), c);
   uint64_t id = it->second;
   timers_.erase(it);

@@ -23,6 +23,7 @@ struct SimOptions {
   std::optional<std::vector<uint32_t>> script{};  // replay this decision list instead
   bool trace = false;
   uint32_t fault_per_million = 0;               // probability of each named fault point
+  DecisionHook* hook = nullptr;                 // explore: a strategy chooses, not the seed
 };
 
 class SimExecutor final : public Executor {
@@ -47,6 +48,10 @@ class SimExecutor final : public Executor {
   }
 
   uint64_t steps() const { return steps_; }
+  // A hash of the observable world state (time, processes' states and mailbox sizes and links,
+  // in-flight signals per channel, timers). Coroutine frames are opaque, so equal fingerprints
+  // do not prove equal states: explore counts distinct fingerprints, it never prunes by them.
+  uint64_t fingerprint() const;
   size_t in_flight() const { return in_flight_; }
   size_t pending_timers() const { return timers_.size(); }
   Chooser& chooser() { return chooser_; }
@@ -57,9 +62,12 @@ class SimExecutor final : public Executor {
   void run_one(uint32_t index);
   void deliver_one(uint32_t index);
   void fire_timer();
+  uint32_t choose_step(uint32_t options);
 
   Node* node_ = nullptr;
   Chooser chooser_;
+  DecisionHook* hook_;
+  std::vector<OptionLabel> labels_;  // scratch for the hook
   std::unique_ptr<SimTrace> trace_;
   uint32_t fault_per_million_;
   int64_t now_ms_ = 0;

@@ -1,0 +1,63 @@
+#pragma once
+// Systematic schedule exploration (issue 8): the Chooser's decision points as a search space.
+//  - random: each schedule from its own seed (the baseline);
+//  - pct: probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): random process
+//    priorities, d-1 random priority change points; a bug of depth d is found with probability
+//    >= 1/(n k^(d-1)) per schedule (n processes, k steps);
+//  - dfs: depth-first over decision lists with a delay bound K (at most K choices that differ
+//    from the canonical first option), with sleep sets (partial-order reduction): signals to
+//    different processes commute, so their orders are not all explored.
+// Every schedule is one run of `run` with a DecisionHook; a run that fails yields its decision
+// list, which replays it exactly (Chooser script) and is shrunk before it is reported.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/chooser.hpp"
+
+namespace otp::sim {
+
+enum class ExploreStrategy : uint8_t { random, pct, dfs };
+const char* to_string(ExploreStrategy s);
+
+struct ExploreOptions {
+  ExploreStrategy strategy = ExploreStrategy::pct;
+  uint32_t bound = 2;              // dfs: delay bound K; pct: bug depth d
+  uint64_t max_schedules = 10'000;
+  uint64_t seed = 1;
+  bool sleep_sets = true;          // dfs: partial-order reduction
+  bool stop_at_first = true;
+};
+
+// One schedule: run the target with this hook (nullptr = seeded random run with `seed`);
+// returns its failures (empty = passed) and the recorded decision list.
+struct ScheduleRun {
+  std::vector<std::string> failures;
+  std::vector<uint32_t> decisions;
+  uint64_t state_fingerprints = 0;  // distinct per-step state fingerprints seen in this run (optional)
+};
+using RunSchedule = std::function<ScheduleRun(DecisionHook* hook, uint64_t seed)>;
+
+struct ExploreResult {
+  uint64_t schedules = 0;
+  uint64_t distinct_schedules = 0;  // distinct decision lists
+  uint64_t actor_decisions = 0;     // distinct (process, decision point, option kind) pairs chosen
+  uint64_t max_depth = 0;           // most decisions in one schedule
+  uint64_t pruned = 0;              // dfs: branches skipped by sleep sets
+  bool exhausted = false;           // dfs: the whole space within the bound was explored
+  std::optional<uint64_t> first_failure_at;  // schedule number (1-based) of the first failure
+  std::vector<std::string> failures;
+  std::vector<uint32_t> failing_decisions;
+};
+
+// `progress` is called now and then with the result so far.
+ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
+                      const std::function<void(const ExploreResult&)>& progress = {});
+
+// Whether two steps commute (sleep sets): deliveries to different processes do.
+bool independent(const OptionLabel& a, const OptionLabel& b);
+
+}  // namespace otp::sim
