@@ -54,13 +54,18 @@ TEST(Explore, SleepSetsFindWhatPlainDfsFinds) {
     for (uint32_t bound : {0u, 1u, 2u}) {
       Recorder plain{load_scenario(scenario_path(file)), {}};
       Recorder por{load_scenario(scenario_path(file)), {}};
-      ExploreOptions o{.strategy = ExploreStrategy::dfs, .bound = bound, .max_schedules = 50'000, .stop_at_first = false};
+      ExploreOptions o{.strategy = ExploreStrategy::dfs, .bound = bound, .max_schedules = 50'000, .sleep_sets = false, .stop_at_first = false};
       auto p = explore(plain.fn(), o);
       o.sleep_sets = true;
       auto q = explore(por.fn(), o);
-      o.sleep_sets = false;
       EXPECT_TRUE(p.exhausted && q.exhausted) << file << " bound " << bound;
-      EXPECT_EQ(p.first_failure_at.has_value(), q.first_failure_at.has_value()) << file << " bound " << bound;
+      if (p.first_failure_at) EXPECT_TRUE(q.first_failure_at.has_value()) << file << " bound " << bound;
+      if (bound == 2 && std::string(file) == "down_before_exit.toml") {
+        // Sleep sets spend no delay on a forced choice, so within the same bound they reach the
+        // rare bug that plain DFS does not.
+        EXPECT_TRUE(q.first_failure_at.has_value());
+        EXPECT_LT(q.schedules, p.schedules);
+      }
     }
   }
 }
