@@ -82,9 +82,8 @@ Task<Term> stop(Process& self, const std::string& app) {
 }
 
 Term fetch_env(Process& self, const std::string& app, const std::string& key) {
-  auto& env = self.node().app_env();
-  auto it = env.find({app, key});
-  return it == env.end() ? atom("error") : tuple(atom("ok"), it->second);
+  std::optional<Term> v = self.node().env_get(app, key);
+  return v ? tuple(atom("ok"), *v) : atom("error");
 }
 
 Term get_env(Process& self, const std::string& app, const std::string& key, Term fallback) {
@@ -93,7 +92,7 @@ Term get_env(Process& self, const std::string& app, const std::string& key, Term
 }
 
 void put_env(Process& self, const std::string& app, const std::string& key, Term value) {
-  self.node().app_env()[{app, key}] = std::move(value);
+  self.node().env_put(app, key, std::move(value));
 }
 
 }  // namespace otp::application

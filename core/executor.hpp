@@ -36,6 +36,9 @@ class Executor {
   virtual bool fault(std::string_view point) = 0;
   // Where trace events go; nullptr when tracing is off (the common case on rt).
   virtual TraceSink* trace() = 0;
+  // True when processes run on several threads at once (rt/): the Node then locks its
+  // node-wide tables. A process itself always runs on one thread at a time.
+  virtual bool concurrent() const { return false; }
 };
 
 }  // namespace otp

@@ -19,24 +19,57 @@ const char* to_string(SignalKind k) {
   return "?";
 }
 
-Node::Node(Executor& executor) : executor_(executor) { procs_.emplace_back(); }
+Node::Node(Executor& executor)
+    : executor_(executor),
+      concurrent_(executor.concurrent()),
+      chunks_(std::make_unique<std::array<std::atomic<std::atomic<Process*>*>, kMaxChunks>>()) {
+  for (auto& c : *chunks_) c.store(nullptr, std::memory_order_relaxed);
+}
 
 Node::~Node() {
   // Destroy coroutine frames first, while every Process object still exists.
-  for (auto& p : procs_)
-    if (p) p->root_ = Proc{};
+  uint64_t n = next_pid_.load();
+  for (uint64_t id = 1; id < n; ++id)
+    if (auto* s = slot(id))
+      if (Process* p = s->load()) p->root_ = Proc{};
+  for (uint64_t id = 1; id < n; ++id)
+    if (auto* s = slot(id)) delete s->load();
+  for (auto& c : *chunks_) delete[] c.load();
+}
+
+std::atomic<Process*>* Node::slot(uint64_t id) const {
+  size_t chunk = id >> kChunkBits;
+  if (chunk >= kMaxChunks) return nullptr;
+  std::atomic<Process*>* c = (*chunks_)[chunk].load(std::memory_order_acquire);
+  return c ? &c[id & (kChunkSize - 1)] : nullptr;
+}
+
+std::atomic<Process*>& Node::slot_for_spawn(uint64_t id) {
+  size_t chunk = id >> kChunkBits;
+  if (chunk >= kMaxChunks) throw UsageError("process table full: more than " + std::to_string(kMaxChunks * kChunkSize) + " pids");
+  auto& cell = (*chunks_)[chunk];
+  std::atomic<Process*>* c = cell.load(std::memory_order_acquire);
+  if (!c) {  // first pid of this chunk: allocate it; a racing spawner may win
+    auto* fresh = new std::atomic<Process*>[kChunkSize];
+    for (size_t i = 0; i < kChunkSize; ++i) fresh[i].store(nullptr, std::memory_order_relaxed);
+    if (cell.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) c = fresh;
+    else delete[] fresh;
+  }
+  return c[id & (kChunkSize - 1)];
 }
 
 Process* Node::find(Pid pid) {
-  if (pid.id == 0 || pid.id >= procs_.size()) return nullptr;
-  return procs_[pid.id].get();
+  auto* s = pid.id == 0 ? nullptr : slot(pid.id);
+  return s ? s->load(std::memory_order_acquire) : nullptr;
 }
 
 bool Node::alive(Pid pid) const {
-  return pid.id != 0 && pid.id < procs_.size() && procs_[pid.id] != nullptr;
+  auto* s = pid.id == 0 ? nullptr : slot(pid.id);
+  return s && s->load(std::memory_order_acquire) != nullptr;
 }
 
 std::optional<Term> Node::exit_reason(Pid pid) const {
+  auto lk = lock();
   auto it = exits_.find(pid.id);
   if (it == exits_.end()) return std::nullopt;
   return it->second;
@@ -44,13 +77,26 @@ std::optional<Term> Node::exit_reason(Pid pid) const {
 
 std::vector<Pid> Node::live_pids() const {
   std::vector<Pid> out;
-  for (const auto& p : procs_)
-    if (p) out.push_back(p->self());
+  uint64_t n = next_pid_.load();
+  for (uint64_t id = 1; id < n; ++id)
+    if (alive(Pid{id})) out.push_back(Pid{id});
   return out;
 }
 
+std::optional<Term> Node::env_get(const std::string& app, const std::string& key) const {
+  auto lk = lock();
+  auto it = app_env_.find({app, key});
+  if (it == app_env_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Node::env_put(const std::string& app, const std::string& key, Term value) {
+  auto lk = lock();
+  app_env_[{app, key}] = std::move(value);
+}
+
 Pid Node::spawn(Body body, SpawnOptions opts) {
-  Pid pid{next_pid_++};
+  Pid pid{next_pid_.fetch_add(1, std::memory_order_relaxed)};
   auto proc = std::make_unique<Process>(*this, pid, std::move(body));
   proc->parent_ = opts.parent;
   if (opts.link_to) {  // spawn_link is atomic: both sides of the link exist at once
@@ -65,9 +111,8 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     watcher->monitoring_[opts.monitor_ref] = pid;
     proc->watchers_[opts.monitor_ref] = opts.monitor_by;
   }
-  assert(procs_.size() == pid.id);
-  procs_.push_back(std::move(proc));
-  ++live_count_;
+  slot_for_spawn(pid.id).store(proc.release(), std::memory_order_release);
+  live_count_.fetch_add(1, std::memory_order_relaxed);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
   executor_.make_runnable(pid);
@@ -116,11 +161,16 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
   for (auto& [ref, watcher] : p.watchers_)  // S4
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
-  if (!p.name_.empty()) names_.erase(p.name_);  // S7
-  if (record_exits_) exits_.emplace(pid.id, reason);
-  --live_count_;
+  {
+    auto lk = lock();
+    if (!p.name_.empty()) names_.erase(p.name_);  // S7
+    if (record_exits_) exits_.emplace(pid.id, reason);
+  }
+  live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
-  procs_[pid.id].reset();
+  slot(pid.id)->store(nullptr, std::memory_order_release);
+  delete &p;
+  if (exit_observer_) exit_observer_(pid);
 }
 
 void Node::deliver(Signal&& s) {
@@ -199,10 +249,14 @@ void Node::fire_timer(const TimerTarget& target) {
     executor_.make_runnable(p->pid_);
     return;
   }
-  auto it = message_timers_.find(target.token);
-  if (it == message_timers_.end()) return;
-  MessageTimer mt = std::move(it->second);
-  message_timers_.erase(it);
+  MessageTimer mt;
+  {
+    auto lk = lock();
+    auto it = message_timers_.find(target.token);
+    if (it == message_timers_.end()) return;
+    mt = std::move(it->second);
+    message_timers_.erase(it);
+  }
   if (auto* t = trace())
     t->emit("timer", {{"to", Term(mt.dest).to_string()}, {"what", mt.msg.to_term().to_string()}});
   if (Process* p = find(mt.dest)) p->push_message(std::move(mt.msg));
@@ -211,12 +265,14 @@ void Node::fire_timer(const TimerTarget& target) {
 Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
   Ref ref = make_ref();
   int64_t deadline = now_ms() + ms;
+  auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
   uint64_t id = executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
   message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
   return ref;
 }
 
 std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
+  auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
   executor_.cancel_timer(it->second.timer_id);
@@ -226,6 +282,7 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
 }
 
 bool Node::register_name(const std::string& name, Pid pid) {
+  auto lk = lock();
   Process* p = find(pid);
   if (name.empty() || !p || !p->name_.empty()) return false;
   if (!names_.emplace(name, pid).second) return false;
@@ -234,6 +291,7 @@ bool Node::register_name(const std::string& name, Pid pid) {
 }
 
 void Node::unregister_name(const std::string& name) {
+  auto lk = lock();
   auto it = names_.find(name);
   if (it == names_.end()) return;
   if (Process* p = find(it->second)) p->name_.clear();
@@ -241,6 +299,7 @@ void Node::unregister_name(const std::string& name) {
 }
 
 Pid Node::whereis(const std::string& name) const {
+  auto lk = lock();
   auto it = names_.find(name);
   return it == names_.end() ? Pid{} : it->second;
 }

@@ -1,9 +1,13 @@
 #pragma once
 // Node: the set of processes of one world, their names, and the kernel's signal semantics.
 // The executor drives it: run(pid), deliver(signal), fire_timer(target).
+#include <array>
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -44,7 +48,7 @@ class Node {
   // The exit reason of a process that has exited (kept while record_exits is on).
   std::optional<Term> exit_reason(Pid pid) const;
   void set_record_exits(bool on) { record_exits_ = on; }
-  size_t live_count() const { return live_count_; }
+  size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
   std::vector<Pid> live_pids() const;  // ascending
   uint64_t spawned_count() const { return next_pid_ - 1; }
 
@@ -58,9 +62,13 @@ class Node {
   std::optional<int64_t> cancel_message_timer(Ref ref);
 
   // Application env (S70): like OTP's ac_tab, a node-wide table any process reads at once.
-  std::map<std::pair<std::string, std::string>, Term>& app_env() { return app_env_; }
+  std::optional<Term> env_get(const std::string& app, const std::string& key) const;
+  void env_put(const std::string& app, const std::string& key, Term value);
 
-  Ref make_ref() { return Ref{next_ref_++}; }
+  Ref make_ref() { return Ref{next_ref_.fetch_add(1, std::memory_order_relaxed)}; }
+  // Called (on the exiting process's thread) after every process exit; rt/ uses it to wake
+  // threads waiting for a process to end.
+  void set_exit_observer(std::function<void(Pid)> fn) { exit_observer_ = std::move(fn); }
   TraceSink* trace() { return executor_.trace(); }
 
   // Terminate a process that is not currently running (signal-caused death).
@@ -71,20 +79,35 @@ class Node {
   void deliver_exit(Process& target, Signal& s);
   void bounce(Signal& s);               // a signal reached a dead pid
 
+  // The process table: pid id -> Process, in chunks that never move, so a lookup from any
+  // thread (rt/) needs no lock while spawns on other threads add entries.
+  static constexpr size_t kChunkBits = 12, kChunkSize = size_t{1} << kChunkBits, kMaxChunks = size_t{1} << 15;
+  std::atomic<Process*>* slot(uint64_t id) const;
+  std::atomic<Process*>& slot_for_spawn(uint64_t id);
+
+  // Node-wide tables are locked only when the executor runs processes on several threads;
+  // in the simulator (one thread) the lock is skipped.
+  std::unique_lock<std::mutex> lock() const {
+    return concurrent_ ? std::unique_lock<std::mutex>(mu_) : std::unique_lock<std::mutex>();
+  }
+
   Executor& executor_;
-  uint64_t next_pid_ = 1;
-  uint64_t next_ref_ = 1;
-  std::vector<std::unique_ptr<Process>> procs_;  // index = pid id
-  size_t live_count_ = 0;
+  const bool concurrent_;
+  mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
+  std::atomic<uint64_t> next_pid_{1};
+  std::atomic<uint64_t> next_ref_{1};
+  std::unique_ptr<std::array<std::atomic<std::atomic<Process*>*>, kMaxChunks>> chunks_;
+  std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
   std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
   std::map<std::string, Pid> names_;
   std::map<std::pair<std::string, std::string>, Term> app_env_;
+  std::function<void(Pid)> exit_observer_;
   struct MessageTimer {
-    uint64_t timer_id;
-    int64_t deadline_ms;
-    Pid dest;
-    Message msg;
+    uint64_t timer_id = 0;
+    int64_t deadline_ms = 0;
+    Pid dest{};
+    Message msg{};
   };
   std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
 };

@@ -1,0 +1,87 @@
+#pragma once
+// RtExecutor: the core's Executor on N worker threads (issue 7). Each process has a slot with
+// an inbox (signals, fired timers, "run" requests from other threads) and a `scheduled` flag:
+// whoever finds it clear sets it and queues the process, so exactly one thread at a time
+// delivers to and runs a process — the same single-owner rule the simulator has by being
+// single-threaded. Run queues: one per worker plus an injection queue, with stealing.
+// Timers: a hashed timer wheel on the steady clock.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/node.hpp"
+#include "rt/timer_wheel.hpp"
+
+namespace otp::rt {
+
+class RtExecutor final : public Executor {
+ public:
+  explicit RtExecutor(unsigned threads = 0);  // 0: std::thread::hardware_concurrency()
+  ~RtExecutor() override;
+  RtExecutor(const RtExecutor&) = delete;
+  RtExecutor& operator=(const RtExecutor&) = delete;
+
+  void start(Node& node);  // spawns the worker threads
+  void stop();             // joins them; queued work is dropped
+
+  int64_t now_ms() const override;
+  void make_runnable(Pid pid) override;
+  void send(Signal&& signal) override;
+  uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) override;
+  bool cancel_timer(uint64_t timer_id) override;
+  bool fault(std::string_view) override { return false; }
+  TraceSink* trace() override { return nullptr; }
+  bool concurrent() const override { return true; }
+
+  // Blocks until no process has work queued or running and no timer is pending.
+  void wait_idle();
+  unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+
+ private:
+  struct Item {
+    enum class Kind : uint8_t { signal, timer, run } kind = Kind::run;
+    Signal signal{};
+    TimerTarget timer{};
+  };
+  struct Slot {
+    std::mutex mu;
+    std::vector<Item> inbox;
+    bool scheduled = false;  // guarded by mu
+    bool runnable = false;   // touched only by the thread that owns the scheduled process
+  };
+  struct RunQueue {
+    std::mutex mu;
+    std::deque<uint64_t> q;
+  };
+  static constexpr size_t kChunkBits = 12, kChunkSize = size_t{1} << kChunkBits, kMaxChunks = size_t{1} << 15;
+
+  Slot* slot(uint64_t id);
+  void enqueue(uint64_t pid, Item&& item);
+  void push_runnable(uint64_t pid);
+  bool pop_runnable(unsigned self, uint64_t& pid);
+  void worker(unsigned index);
+  void process(uint64_t pid);
+  void busy_add(int64_t n);
+
+  Node* node_ = nullptr;
+  const std::chrono::steady_clock::time_point epoch_;
+  std::unique_ptr<std::array<std::atomic<Slot*>, kMaxChunks>> chunks_;
+  std::vector<std::unique_ptr<RunQueue>> local_;
+  RunQueue global_;
+  std::atomic<int64_t> queued_{0};   // processes sitting in run queues
+  std::atomic<int64_t> busy_{0};     // scheduled processes + pending timers
+  std::atomic<int> sleepers_{0};
+  std::atomic<bool> stop_{false};
+  std::mutex idle_mu_;
+  std::condition_variable work_cv_;  // workers wait for work
+  std::condition_variable idle_cv_;  // wait_idle waits for busy_ == 0
+  std::vector<std::thread> workers_;
+  unsigned nthreads_;
+  std::unique_ptr<TimerWheel> wheel_;
+};
+
+}  // namespace otp::rt

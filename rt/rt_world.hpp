@@ -1,0 +1,40 @@
+#pragma once
+// RtWorld: a node on real threads — what you ship. The same processes, behaviours and
+// supervisors as sim::World, with wall-clock time.
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "core/node.hpp"
+#include "rt/rt_executor.hpp"
+
+namespace otp::rt {
+
+class RtWorld {
+ public:
+  explicit RtWorld(unsigned threads = 0);
+  ~RtWorld();  // stops the threads, then destroys every process still alive
+  RtWorld(const RtWorld&) = delete;
+  RtWorld& operator=(const RtWorld&) = delete;
+
+  Node& node() { return *node_; }
+  RtExecutor& executor() { return exec_; }
+  Pid spawn(Body body) { return node_->spawn(std::move(body)); }
+  bool alive(Pid pid) const { return node_->alive(pid); }
+  std::optional<Term> exit_reason(Pid pid) const { return node_->exit_reason(pid); }
+
+  // Until the process has exited; false if `timeout` passed first.
+  bool wait_exit(Pid pid, std::chrono::milliseconds timeout = std::chrono::minutes(5));
+  // Until nothing is runnable, in flight or timed.
+  void wait_idle() { exec_.wait_idle(); }
+
+ private:
+  RtExecutor exec_;
+  std::unique_ptr<Node> node_;
+  std::mutex mu_;
+  std::condition_variable exited_;
+};
+
+}  // namespace otp::rt

@@ -1,0 +1,314 @@
+// Behaviour that does not depend on a particular interleaving, run on both executors: the
+// deterministic simulator and the multithreaded rt executor (issue 7). Outcomes only, never
+// traces. Then rt stress tests that check invariants: restart storms, 100k processes, many
+// concurrent callers. The whole file runs under TSan in CI (tsan preset).
+#include <gtest/gtest.h>
+
+#include <mutex>
+
+#include "core/application.hpp"
+#include "core/dynamic_supervisor.hpp"
+#include "core/pool.hpp"
+#include "core/registry.hpp"
+#include "core/supervisor.hpp"
+#include "core/task_supervisor.hpp"
+#include "rt/rt_world.hpp"
+#include "sim/world.hpp"
+
+using namespace otp;
+
+namespace {
+
+enum class Exec { sim, rt };
+
+// Runs `body` as a root process until it exits, on the chosen executor.
+void run_on(Exec e, std::function<Proc(Process&)> body) {
+  if (e == Exec::sim) {
+    sim::World w({.seed = 7});
+    Pid p = w.spawn(std::move(body));
+    w.run();
+    ASSERT_FALSE(w.alive(p)) << "the root process did not finish:\n" << w.blocked_report();
+  } else {
+    rt::RtWorld w(2);
+    Pid p = w.spawn(std::move(body));
+    ASSERT_TRUE(w.wait_exit(p, std::chrono::seconds(60))) << "the root process did not finish on rt";
+  }
+}
+
+// A thread-safe event log (on rt, children of one supervisor run on different threads).
+struct Log {
+  std::mutex mu;
+  std::vector<std::string> events;
+  void add(std::string e) {
+    std::lock_guard lock(mu);
+    events.push_back(std::move(e));
+  }
+  std::string joined() {
+    std::lock_guard lock(mu);
+    std::string s;
+    for (const auto& e : events) s += (s.empty() ? "" : " ") + e;
+    return s;
+  }
+};
+
+class Kid : public GenServer {
+ public:
+  Kid(Log& log, std::string id) : log_(log), id_(std::move(id)) {}
+  Task<InitResult> init(Process& self) override {
+    self.trap_exit(true);
+    log_.add("start:" + id_);
+    co_return InitResult::ok();
+  }
+  Task<Result> handle_call(Process&, Message m, From) override { co_return Result::reply(std::move(m)); }
+  Task<Result> handle_cast(Process&, Message) override { co_return Result::stop(atom("boom")); }
+  Task<void> terminate(Process&, Term reason) override {
+    if (reason.is_atom("shutdown")) log_.add("stop:" + id_);
+    co_return;
+  }
+
+ private:
+  Log& log_;
+  std::string id_;
+};
+
+ChildSpec kid(Log& log, const std::string& id) {
+  return worker_spec(atom(id), [&log, id] { return std::make_unique<Kid>(log, id); });
+}
+
+Task<Pid> child(Process& self, Pid sup, const std::string& id) {
+  Term kids = co_await supervisor::which_children(self, sup);
+  for (const auto& k : kids.items())
+    if (k[0] == atom(id) && k[1].is_pid()) co_return k[1].pid();
+  co_return Pid{};
+}
+
+// Waits (in the process's own time) until `pred` holds, polling every ms.
+Task<bool> eventually(Process& self, std::function<Task<bool>()> pred) {
+  for (int i = 0; i < 5000; ++i) {
+    if (co_await pred()) co_return true;
+    co_await self.sleep(1);
+  }
+  co_return false;
+}
+
+class BothExecutors : public ::testing::TestWithParam<Exec> {};
+
+}  // namespace
+
+TEST_P(BothExecutors, GenServerCallCastAndNoproc) {  // S11
+  std::string reply, dead;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Log log;
+    auto s = co_await gen_server::start_link(self, [&] { return std::make_unique<Kid>(log, "k"); });
+    reply = (co_await gen_server::call(self, s.pid, atom("ping"))).to_term().to_string();
+    self.trap_exit(true);
+    gen_server::cast(self, s.pid, atom("die"));
+    co_await self.receive(exit_from(s.pid));
+    try {
+      co_await gen_server::call(self, s.pid, atom("ping"), 1000);
+    } catch (const Exit& e) {
+      dead = e.reason()[0].to_string();
+    }
+  });
+  EXPECT_EQ(reply, "ping");
+  EXPECT_EQ(dead, "noproc");
+}
+
+TEST_P(BothExecutors, OneForAllRestartsInOrder) {  // S23, S26
+  Log log;
+  bool restarted = false;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto sup = co_await supervisor::start_link(self, {.strategy = Strategy::one_for_all}, {kid(log, "a"), kid(log, "b"), kid(log, "c")});
+    Pid b = co_await child(self, sup.pid, "b");
+    gen_server::cast(self, b, atom("crash"));
+    restarted = co_await eventually(self, [&]() -> Task<bool> {
+      Pid nb = co_await child(self, sup.pid, "b");
+      co_return nb && nb != b && static_cast<bool>(co_await child(self, sup.pid, "c"));
+    });
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  });
+  EXPECT_TRUE(restarted);
+  EXPECT_EQ(log.joined(), "start:a start:b start:c stop:c stop:a start:a start:b start:c stop:c stop:b stop:a");
+}
+
+TEST_P(BothExecutors, IntensityEscalates) {  // S28, S30
+  Term reason;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Log log;
+    self.trap_exit(true);
+    auto sup = co_await supervisor::start_link(self, {.max_restarts = 1, .max_seconds = 60}, {kid(log, "a")});
+    for (int i = 0; i < 2; ++i) {
+      Pid a{};
+      co_await eventually(self, [&]() -> Task<bool> {
+        a = co_await child(self, sup.pid, "a");
+        co_return static_cast<bool>(a);
+      });
+      gen_server::cast(self, a, atom("crash"));
+      if (i == 0) co_await eventually(self, [&]() -> Task<bool> { co_return (co_await child(self, sup.pid, "a")) != a; });
+    }
+    auto m = co_await self.receive(exit_from(sup.pid));
+    reason = m->get<ExitMsg>()->reason;
+  });
+  EXPECT_EQ(reason.to_string(), "shutdown");
+}
+
+TEST_P(BothExecutors, RegistryEntriesVanishWithTheirOwner) {  // S60
+  std::string first, after;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto reg = co_await registry::start_link(self, {.name = "reg"});
+    Pid owner = self.spawn([](Process& p) -> Proc {
+      co_await registry::register_key(p, "reg", atom("k"), integer(1));
+      co_await p.receive_any();
+    });
+    co_await eventually(self, [&]() -> Task<bool> { co_return !(co_await registry::lookup(self, "reg", atom("k"))).empty(); });
+    first = Term((co_await registry::lookup(self, "reg", atom("k")))[0].first).to_string() == Term(owner).to_string() ? "owner" : "other";
+    self.exit(owner, atom("kill"));
+    co_await eventually(self, [&]() -> Task<bool> { co_return (co_await registry::lookup(self, "reg", atom("k"))).empty(); });
+    after = std::to_string((co_await registry::lookup(self, "reg", atom("k"))).size());
+    self.exit(reg.pid, atom("shutdown"));
+    co_await self.receive(exit_from(reg.pid));
+  });
+  EXPECT_EQ(first, "owner");
+  EXPECT_EQ(after, "0");
+}
+
+TEST_P(BothExecutors, TasksAndTimers) {  // S50, S6
+  std::vector<std::string> got;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    TaskRef t = task::async(self, [](Process& p) -> Task<Term> {
+      co_await p.sleep(5);
+      co_return atom("done");
+    });
+    got.push_back((co_await task::await(self, t)).to_string());
+    Ref keep = self.send_after(self.self(), atom("tick"), 10);
+    Ref drop = self.send_after(self.self(), atom("never"), 10);
+    (void)keep;
+    got.push_back(self.cancel_timer(drop) ? "cancelled" : "late");
+    auto m = co_await self.receive_any(5000);
+    got.push_back(m ? m->to_term().to_string() : "nothing");
+    auto none = co_await self.receive_any(30);
+    got.push_back(none ? none->to_term().to_string() : "nothing");
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"done", "cancelled", "tick", "nothing"}));
+}
+
+TEST_P(BothExecutors, DynamicSupervisorAndApplicationEnv) {  // S40, S70
+  std::string full, env;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Log log;
+    self.trap_exit(true);
+    auto sup = co_await dynamic_supervisor::start_link(self, {.max_children = 2});
+    dynamic_supervisor::ChildSpec spec;
+    spec.start = [&log](Process& s, std::vector<Term>) { return gen_server::start_link(s, [&log] { return std::make_unique<Kid>(log, "d"); }); };
+    for (int i = 0; i < 3; ++i) full = (co_await dynamic_supervisor::start_child(self, sup.pid, spec)).to_string();
+    application::put_env(self, "app", "pool_size", integer(8));
+    env = application::get_env(self, "app", "pool_size", integer(0)).to_string();
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  });
+  EXPECT_EQ(full, "{error,max_children}");
+  EXPECT_EQ(env, "8");
+}
+
+TEST_P(BothExecutors, PoolRunsJobsAndReportsCrashes) {  // S80
+  std::vector<std::string> got;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto p = co_await pool::start_link(self, {.name = "pool", .size = 2});
+    got.push_back((co_await pool::run(self, "pool", [](Process&) -> Task<Term> { co_return integer(42); }, 5000)).to_string());
+    got.push_back((co_await pool::run(self, "pool", [](Process& w) -> Task<Term> {
+                    w.exit(atom("oops"));
+                    co_return atom("unreachable");
+                  }, 5000)).to_string());
+    got.push_back((co_await pool::run(self, "pool", [](Process&) -> Task<Term> { co_return integer(7); }, 5000)).to_string());
+    self.exit(p.pid, atom("shutdown"));
+    co_await self.receive(exit_from(p.pid));
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"{ok,42}", "{error,{worker_crashed,oops}}", "{ok,7}"}));
+}
+
+INSTANTIATE_TEST_SUITE_P(SimAndRt, BothExecutors, ::testing::Values(Exec::sim, Exec::rt),
+                         [](const auto& info) { return info.param == Exec::sim ? std::string("sim") : std::string("rt"); });
+
+// ------------------------------------------------------------------------- rt stress tests
+
+TEST(RtStress, HundredThousandProcesses) {
+  rt::RtWorld w(2);
+  std::atomic<int64_t> sum{0};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    Pid me = self.self();
+    for (int64_t i = 0; i < 100'000; ++i)
+      self.spawn([me, i](Process& p) -> Proc {
+        p.send(me, integer(i));
+        co_return;
+      });
+    int64_t s = 0;
+    for (int i = 0; i < 100'000; ++i) s += (co_await self.receive_any())->get<Term>()->integer_value();
+    sum = s;
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  EXPECT_EQ(sum.load(), int64_t{100'000} * 99'999 / 2);
+  w.wait_idle();
+  EXPECT_EQ(w.node().live_count(), 0u);
+}
+
+TEST(RtStress, ManyConcurrentCallers) {  // S11 under contention: no lost or duplicated calls
+  class Counter : public GenServer {
+    int64_t n_ = 0;
+    Task<Result> handle_call(Process&, Message m, From) override {
+      if (m.get<Term>()->is_atom("get")) co_return Result::reply(integer(n_));
+      co_return Result::reply(integer(++n_));
+    }
+  };
+  rt::RtWorld w(2);
+  int64_t total = -1;
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    auto s = co_await gen_server::start_link(self, [] { return std::make_unique<Counter>(); });
+    Pid me = self.self();
+    for (int c = 0; c < 100; ++c)
+      self.spawn([s, me](Process& p) -> Proc {
+        for (int i = 0; i < 1000; ++i) co_await gen_server::call(p, s.pid, atom("inc"));
+        p.send(me, atom("done"));
+      });
+    for (int c = 0; c < 100; ++c) co_await self.receive_any();
+    total = (co_await gen_server::call(self, s.pid, atom("get"))).get<Term>()->integer_value();
+    self.trap_exit(true);
+    self.exit(s.pid, atom("shutdown"));
+    co_await self.receive(exit_from(s.pid));
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  EXPECT_EQ(total, 100'000);
+}
+
+TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
+  rt::RtWorld w(2);
+  Log log;
+  int64_t live = 0, starts = 0;
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<ChildSpec> kids;
+    for (int i = 0; i < 100; ++i) kids.push_back(kid(log, "k" + std::to_string(i)));
+    auto sup = co_await supervisor::start_link(self, {.max_restarts = 1'000'000, .max_seconds = 1}, kids);
+    for (int round = 0; round < 20; ++round) {
+      Term ks = co_await supervisor::which_children(self, sup.pid);
+      for (const auto& k : ks.items())
+        if (k[1].is_pid()) self.exit(k[1].pid(), atom("kill"));  // 100 kills at once
+      co_await self.sleep(1);
+    }
+    co_await eventually(self, [&]() -> Task<bool> {
+      Term c = co_await supervisor::count_children(self, sup.pid);
+      co_return c[1][1].integer_value() == 100;
+    });
+    Term ks = co_await supervisor::which_children(self, sup.pid);
+    for (const auto& k : ks.items()) live += k[1].is_pid() && self.node().alive(k[1].pid());
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  for (const auto& e : log.events) starts += e.rfind("start:", 0) == 0;
+  EXPECT_EQ(live, 100);
+  EXPECT_GE(starts, 100 + 100);  // at least one full round of restarts happened
+}
