@@ -1,0 +1,119 @@
+#pragma once
+// The peer workloads (shared/peer-bench W1-W5) as root process bodies, so the simulator
+// benchmark and the rt benchmark run exactly the same code. Each root returns when done.
+#include <vector>
+
+#include "core/pool.hpp"
+#include "core/supervisor.hpp"
+
+namespace otp::bench {
+
+// W1: ping-pong between two processes; one message = one send + one receive.
+inline Body w1_pingpong(int64_t msgs) {
+  return [msgs](Process& self) -> Proc {
+    Pid pong = self.spawn([](Process& p) -> Proc {
+      for (;;) {
+        auto m = co_await p.receive_any();
+        const Term* t = m->get<Term>();
+        if (t->is_atom("stop")) co_return;
+        p.send((*t)[1].pid(), integer(0));
+      }
+    });
+    for (int64_t i = 0; i < msgs / 2; ++i) {
+      self.send(pong, tuple(atom("ping"), self.self()));
+      co_await self.receive_any();
+    }
+    self.send(pong, atom("stop"));
+  };
+}
+
+// W2: spawn N processes that exit at once, each monitored; wait for every DOWN.
+inline Body w2_spawn_exit(int64_t n) {
+  return [n](Process& self) -> Proc {
+    for (int64_t i = 0; i < n; ++i) self.spawn_monitor([](Process&) -> Proc { co_return; });
+    for (int64_t i = 0; i < n; ++i) co_await self.receive_any();
+  };
+}
+
+class Announcer : public GenServer {
+ public:
+  explicit Announcer(Pid driver) : driver_(driver) {}
+  Task<InitResult> init(Process& self) override {
+    self.send(driver_, self.self());
+    co_return InitResult::ok();
+  }
+
+ private:
+  Pid driver_;
+};
+
+// W3: one_for_one supervisor with 100 children; kill one, wait for its replacement to
+// announce itself; repeat. Intensity is high so it never escalates (as in the peer bench).
+inline Body w3_restart_storm(int64_t kills) {
+  return [kills](Process& self) -> Proc {
+    std::vector<ChildSpec> kids;
+    for (int i = 0; i < 100; ++i) {
+      Pid me = self.self();
+      kids.push_back(worker_spec(integer(i), [me] { return std::make_unique<Announcer>(me); }));
+    }
+    auto sup = co_await supervisor::start_link(self, {.max_restarts = 10'000'000, .max_seconds = 1}, kids);
+    std::vector<Pid> pids;
+    for (int i = 0; i < 100; ++i) pids.push_back((co_await self.receive_any())->get<Pid>()[0]);
+    uint64_t x = 12345;
+    for (int64_t k = 0; k < kills; ++k) {
+      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+      size_t victim = (x >> 33) % pids.size();
+      self.exit(pids[victim], atom("kill"));
+      pids[victim] = (co_await self.receive_any())->get<Pid>()[0];
+    }
+    self.trap_exit(true);
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  };
+}
+
+class Echo : public GenServer {
+ public:
+  Task<Result> handle_call(Process&, Message req, From) override { co_return Result::reply(std::move(req)); }
+};
+
+// W4: GenServer.call to an echo server from `clients` concurrent clients.
+inline Body w4_call(int64_t calls, int clients) {
+  return [calls, clients](Process& self) -> Proc {
+    Pid s = (co_await gen_server::start_link(self, [] { return std::make_unique<Echo>(); })).pid;
+    Pid me = self.self();
+    int64_t per_client = calls / clients;
+    for (int c = 0; c < clients; ++c)
+      self.spawn([s, me, per_client](Process& client) -> Proc {
+        for (int64_t i = 0; i < per_client; ++i) co_await gen_server::call(client, s, integer(i));
+        client.send(me, atom("done"));
+      });
+    for (int c = 0; c < clients; ++c) co_await self.receive_any();
+    self.unlink(s);
+    self.exit(s, atom("kill"));
+  };
+}
+
+// W5: otp::pool of 8 workers; 10 clients each submit jobs with pool::async (j -> 2j), then
+// collect their {task_result, R} messages: the library path (dispatcher monitors, one proxy per
+// async job), not a hand-rolled pool.
+inline Body w5_pool(int64_t jobs) {
+  return [jobs](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await pool::start_link(self, {.name = "w5", .size = 8})).pid;
+    Pid me = self.self();
+    int64_t per_client = jobs / 10;
+    for (int c = 0; c < 10; ++c)
+      self.spawn([me, per_client](Process& client) -> Proc {
+        for (int64_t j = 0; j < per_client; ++j)
+          pool::async(client, "w5", [j](Process&) -> Task<Term> { co_return integer(2 * j); });
+        for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
+        client.send(me, atom("done"));
+      });
+    for (int c = 0; c < 10; ++c) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
+    self.exit(sup, atom("shutdown"));
+    co_await self.receive(exit_from(sup));
+  };
+}
+
+}  // namespace otp::bench
