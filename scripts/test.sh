@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Passes the tests: install, build Debug with -Werror and run the whole ctest suite, then the
-# same suite under ASan+UBSan, then the scenario check (each seed run twice: determinism).
+# same suite under ASan+UBSan, then the rt tests under TSan, then the property suites and
+# scenarios from the CLI (each scenario seed run twice: determinism), then a consumer program
+# built against the installed package (find_package(otpsim)).
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -11,5 +13,16 @@ for preset in debug asan-ubsan; do
   cmake --build "build/$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
-echo "== scenarios (debug build)"
+echo "== tsan: every test that runs on the rt executor"
+cmake --preset tsan >/dev/null
+cmake --build build/tsan -j "$jobs" --target otpsim_tests
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/otpsim_tests --gtest_filter='SimAndRt/*/rt:RtStress.*'
+echo "== property suites and scenarios (debug build)"
 build/debug/cli/otpsim check scenarios all-suites --seeds 200
+echo "== consumer example against the installed package"
+prefix=$(mktemp -d)
+cmake --install build/debug --prefix "$prefix" >/dev/null
+cmake -S examples/consumer -B build/consumer -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
+cmake --build build/consumer
+build/consumer/consumer
+rm -rf "$prefix"
