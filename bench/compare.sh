@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
-# Runs the peer workloads (BEAM, CAF: ../shared/peer-bench/run.sh) and our simulator benchmark
-# in one invocation and prints ours / peer ratios for W1-W5.
+# Runs the peer workloads (BEAM, CAF: ../shared/peer-bench/run.sh) and our benchmarks (the
+# simulator, and rt with 1 and 2 threads) in one invocation and prints ours / peer ratios.
 # Usage: bench/compare.sh [ROUNDS]   (needs: apt-get install erlang-base elixir libcaf-dev)
 set -eu -o pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEER_BENCH:-$here/../shared/peer-bench}
 rounds=${1:-1}
-[ -x "$here/build/release/bench/otpsim_bench" ] || { cmake --preset release >/dev/null && cmake --build build/release --target otpsim_bench >/dev/null; }
-peer_out=$(mktemp); ours_out=$(mktemp)
-trap 'rm -f "$peer_out" "$ours_out"' EXIT
+if [ ! -x "$here/build/release/bench/otpsim_rt_bench" ]; then
+  cmake --preset release >/dev/null && cmake --build build/release --target otpsim_bench otpsim_rt_bench >/dev/null
+fi
+peer_out=$(mktemp); sim_out=$(mktemp); rt_out=$(mktemp)
+trap 'rm -f "$peer_out" "$sim_out" "$rt_out"' EXIT
 bash "$peers/run.sh" "$rounds" | tee "$peer_out"
-"$here/build/release/bench/otpsim_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$ours_out"
-ours() {  # median items/s of one benchmark
-  grep "^\"$1" "$ours_out" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
-    awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'
+"$here/build/release/bench/otpsim_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$sim_out"
+"$here/build/release/bench/otpsim_rt_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$rt_out"
+median() {  # median items/s (CSV column 7) of the rows matching a benchmark name prefix
+  grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
+    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
 }
 peer() { awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out"; }
-printf '\n%-24s %14s %14s %14s %14s\n' workload otpsim-sim/s vs-BEAM+S1 vs-BEAM vs-CAF-1thread
-for row in "w1_pingpong BM_W1_PingPong" "w2_spawn_exit BM_W2_SpawnExit" "w3_restart_storm BM_W3_RestartStorm" "w4_call_1client BM_W4_Call/" "w4_call_100clients BM_W4_Call100" "w5_pool BM_W5_Pool"; do
+ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
+printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' workload sim/s rt1/s rt2/s \
+  sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1
+for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_storm W3_RestartStorm" \
+           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool"; do
   set -- $row
-  o=$(ours "$2")
-  r() { local p; p=$(peer "$1" "$2"); [ -n "$p" ] && awk -v o="$o" -v p="$p" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
-  printf '%-24s %14.0f %14s %14s %14s\n' "$1" "$o" "$(r beam_S1 "$1")" "$(r beam "$1")" "$(r caf_T1 "$1")"
+  s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
+  [ "$2" = "W4_Call/" ] && { r1=$(median "$rt_out" "BM_RT_W4_Call/.*/1/"); r2=$(median "$rt_out" "BM_RT_W4_Call/.*/2/"); }
+  printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "$1" "${s:-0}" "${r1:-0}" "${r2:-0}" \
+    "$(ratio "$s" "$(peer beam_S1 "$1")")" "$(ratio "$r1" "$(peer beam_S1 "$1")")" "$(ratio "$r2" "$(peer beam "$1")")" \
+    "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")"
 done
+echo "(ratios > 1: we are faster. rt1/rt2 = rt executor with 1/2 worker threads; BEAMS1 = BEAM +S 1; CAF1/CAF2 = CAF with 1/2 threads)"

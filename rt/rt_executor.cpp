@@ -120,8 +120,10 @@ void RtExecutor::push_runnable(uint64_t pid) {
     std::lock_guard lock(q.mu);
     q.q.push_back(pid);
   }
-  queued_.fetch_add(1);
-  if (sleepers_.load() > 0) {
+  // Wake a sleeping worker only when there is more queued than this worker takes next (or the
+  // work came from outside): waking a thread for a ping-pong pair just bounces it between cores.
+  int64_t queued = queued_.fetch_add(1) + 1;
+  if (sleepers_.load() > 0 && (queued > 1 || t_exec != this)) {
     std::lock_guard lock(idle_mu_);
     work_cv_.notify_one();
   }
