@@ -12,8 +12,11 @@ fi
 peer_out=$(mktemp); sim_out=$(mktemp); rt_out=$(mktemp)
 trap 'rm -f "$peer_out" "$sim_out" "$rt_out"' EXIT
 bash "$peers/run.sh" "$rounds" | tee "$peer_out"
-"$here/build/release/bench/otpsim_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$sim_out"
-"$here/build/release/bench/otpsim_rt_bench" --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$rt_out"
+# W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
+"$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$sim_out"
+"$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$rt_out"
+w6_sim=$("$here/build/release/bench/otpsim_bench" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*' | cut -d= -f2)
+w6_rt=$("$here/build/release/bench/otpsim_rt_bench" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*' | cut -d= -f2)
 median() {  # median items/s (CSV column 7) of the rows matching a benchmark name prefix
   grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
     awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
@@ -31,4 +34,7 @@ for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_st
     "$(ratio "$s" "$(peer beam_S1 "$1")")" "$(ratio "$r1" "$(peer beam_S1 "$1")")" "$(ratio "$r2" "$(peer beam "$1")")" \
     "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")"
 done
+w6_beam=$(peer beam w6_bytes_per_idle_process); w6_caf=$(peer caf_T1 w6_bytes_per_idle_process)
+printf '%-20s %11s %11s %11s | bytes per idle process; vs BEAM %s (%s B), vs CAF %s (%s B): lower is better\n' w6_memory "${w6_sim}" "${w6_rt}" "" \
+  "$(ratio "$w6_rt" "$w6_beam")" "$w6_beam" "$(ratio "$w6_rt" "$w6_caf")" "$w6_caf"
 echo "(ratios > 1: we are faster. rt1/rt2 = rt executor with 1/2 worker threads; BEAMS1 = BEAM +S 1; CAF1/CAF2 = CAF with 1/2 threads)"

@@ -132,7 +132,9 @@ void RtExecutor::push_runnable(uint64_t pid) {
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
   auto take = [&](RunQueue& q, bool front) {
     std::lock_guard lock(q.mu);
-    if (q.q.empty()) return false;
+    // A thief leaves the victim its next process: stealing a ping-pong partner only makes the
+    // pair bounce between cores.
+    if (q.q.size() < (front ? 1u : 2u)) return false;
     if (front) {
       pid = q.q.front();
       q.q.pop_front();
@@ -151,12 +153,21 @@ bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
 void RtExecutor::worker(unsigned index) {
   t_exec = this;
   t_worker = index;
+  int idle_rounds = 0;
   while (!stop_.load()) {
     uint64_t pid = 0;
     if (pop_runnable(index, pid)) {
       process(pid);
+      idle_rounds = 0;
       continue;
     }
+    // Spin a little before sleeping: work usually comes back within microseconds, and a
+    // futex sleep + wake costs more than that.
+    if (++idle_rounds < 200) {
+      std::this_thread::yield();
+      continue;
+    }
+    idle_rounds = 0;
     std::unique_lock lock(idle_mu_);
     sleepers_.fetch_add(1);
     work_cv_.wait(lock, [&] { return stop_.load() || queued_.load() > 0; });

@@ -27,7 +27,10 @@ uint64_t TimerWheel::arm(int64_t deadline_ms, TimerTarget target) {
   size_t s = static_cast<size_t>(at) % kSlots;
   slots_[s].push_back({id, at, target});
   where_.emplace(id, s);
-  cv_.notify_one();
+  // The wheel's thread polls every half tick while timers are in use and sleeps indefinitely
+  // only after a quiet second, so a timer needs a wake-up only then (a GenServer call arms and
+  // cancels one per call: waking a thread for each would cost more than the call).
+  if (idle_) cv_.notify_one();
   return id;
 }
 
@@ -50,12 +53,19 @@ void TimerWheel::loop() {
   std::unique_lock lock(mu_);
   std::vector<TimerTarget> due;
   while (!stop_) {
+    int64_t now = now_();
     if (where_.empty()) {
-      processed_ms_ = std::max(processed_ms_, now_());
-      cv_.wait(lock, [&] { return stop_ || !where_.empty(); });
+      processed_ms_ = std::max(processed_ms_, now);
+      if (now - last_used_ms_ < 1000) {
+        cv_.wait_for(lock, std::chrono::microseconds(500));
+      } else {
+        idle_ = true;
+        cv_.wait(lock, [&] { return stop_ || !where_.empty(); });
+        idle_ = false;
+      }
       continue;
     }
-    int64_t now = now_();
+    last_used_ms_ = now;
     auto collect = [&](std::vector<Entry>& slot, int64_t upto) {
       for (size_t i = 0; i < slot.size();) {
         if (slot[i].deadline_ms <= upto) {

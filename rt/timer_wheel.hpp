@@ -45,6 +45,8 @@ class TimerWheel {
   uint64_t next_id_ = 1;
   int64_t processed_ms_;  // every tick up to here has fired
   bool stop_ = false;
+  bool idle_ = false;          // the thread sleeps until a timer is armed
+  int64_t last_used_ms_ = 0;   // when the wheel last held a timer
   std::thread thread_;
 };
 
