@@ -23,14 +23,14 @@ median() {  # median items/s (CSV column 7) of the rows matching a benchmark nam
 }
 peer() { awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out"; }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
-printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' workload sim/s rt1/s rt2/s \
+printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' benchmark sim/s rt1/s rt2/s \
   sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1
 for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_storm W3_RestartStorm" \
-           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool"; do
+           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_PoolAsyncProxy"; do
   set -- $row
   s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
   [ "$2" = "W4_Call/" ] && { r1=$(median "$rt_out" "BM_RT_W4_Call/.*/1/"); r2=$(median "$rt_out" "BM_RT_W4_Call/.*/2/"); }
-  printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "$1" "${s:-0}" "${r1:-0}" "${r2:-0}" \
+  printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \
     "$(ratio "$s" "$(peer beam_S1 "$1")")" "$(ratio "$r1" "$(peer beam_S1 "$1")")" "$(ratio "$r2" "$(peer beam "$1")")" \
     "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")"
 done

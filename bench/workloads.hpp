@@ -94,20 +94,28 @@ inline Body w4_call(int64_t calls, int clients) {
   };
 }
 
-// W5: otp::pool of 8 workers; 10 clients each submit jobs with pool::async (j -> 2j), then
-// collect their {task_result, R} messages: the library path (dispatcher monitors, one proxy per
-// async job), not a hand-rolled pool.
-inline Body w5_pool(int64_t jobs) {
-  return [jobs](Process& self) -> Proc {
+// W5: otp::pool of 8 workers; 10 clients each submit their jobs (j -> 2j) at once, then
+// collect the outcomes: the library path (the dispatcher monitors its workers, every job gets
+// exactly one outcome), not a hand-rolled pool. proxy = false: pool::submit + pool::await;
+// proxy = true: pool::async, the guide's {task_result, R} with a proxy process per job.
+inline Body w5_pool(int64_t jobs, bool proxy = false) {
+  return [jobs, proxy](Process& self) -> Proc {
     self.trap_exit(true);
     Pid sup = (co_await pool::start_link(self, {.name = "w5", .size = 8})).pid;
     Pid me = self.self();
     int64_t per_client = jobs / 10;
     for (int c = 0; c < 10; ++c)
-      self.spawn([me, per_client](Process& client) -> Proc {
-        for (int64_t j = 0; j < per_client; ++j)
-          pool::async(client, "w5", [j](Process&) -> Task<Term> { co_return integer(2 * j); });
-        for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
+      self.spawn([me, per_client, proxy](Process& client) -> Proc {
+        auto job = [](int64_t j) { return [j](Process&) -> Task<Term> { co_return integer(2 * j); }; };
+        if (proxy) {
+          for (int64_t j = 0; j < per_client; ++j) pool::async(client, "w5", job(j));
+          for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
+        } else {
+          std::vector<pool::Submitted> subs;
+          subs.reserve(static_cast<size_t>(per_client));
+          for (int64_t j = 0; j < per_client; ++j) subs.push_back(pool::submit(client, "w5", job(j)));
+          for (const auto& s : subs) co_await pool::await(client, s);
+        }
         client.send(me, atom("done"));
       });
     for (int c = 0; c < 10; ++c) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });

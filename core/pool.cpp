@@ -99,6 +99,36 @@ void async(Process& self, std::string pool, Job job, Timeout timeout) {
   });
 }
 
+Submitted submit(Process& self, const std::string& pool, Job job) {
+  Submitted s{self.make_ref(), {}};
+  Pid d = self.whereis(dispatcher_name(pool));
+  if (!d) {  // no dispatcher now: the outcome is already known
+    self.send(self.self(), tuple(atom("task_result"), s.ref, tuple(atom("error"), tuple(atom("dispatcher_down"), atom("noproc")))));
+    return s;
+  }
+  s.monitor = self.monitor(d);  // its DOWN stands for every outcome it would have sent
+  gen_server::cast(self, d, RunReq{s.ref, std::move(job), self.self()});
+  return s;
+}
+
+Task<Term> await(Process& self, Submitted job, Timeout timeout) {
+  Ref ref = job.ref, mon = job.monitor;
+  auto m = co_await self.receive(
+      [ref, mon](const Message& m) {
+        if (const auto* d = m.get<DownMsg>()) return mon && d->ref == mon;
+        const Term* t = m.get<Term>();
+        return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
+      },
+      timeout);
+  if (!m) {  // a late {task_result, Ref, _} may still arrive, as after Task.await's timeout
+    if (mon) self.demonitor(mon, true);
+    co_return tuple(atom("error"), atom("timeout"));
+  }
+  if (const auto* d = m->get<DownMsg>()) co_return tuple(atom("error"), tuple(atom("dispatcher_down"), d->reason));
+  if (mon) self.demonitor(mon, true);
+  co_return (*m->get<Term>())[2];
+}
+
 Task<Term> status(Process& self, std::string pool) {
   Message m = co_await gen_server::call(self, dispatcher_name(pool), StatusReq{}, 5000);
   co_return *m.get<Term>();

@@ -46,8 +46,19 @@ Task<StartResult> start_link(Process& self, Options opts);
 
 // Pool.run: the job's outcome (see above).
 Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout);
-// Pool.async: the caller later receives exactly one {task_result, Outcome}; returns at once.
+// Pool.async (the guide's shape): the caller later receives exactly one {task_result, Outcome};
+// returns at once. A proxy process waits for the outcome, so nothing is asked of the caller.
 void async(Process& self, std::string pool, Job job, Timeout timeout = infinity);
+
+// Task.async-style submission, without a proxy: the caller monitors the dispatcher and
+// receives {task_result, Ref, Outcome}; await turns that — or the dispatcher's DOWN — into
+// exactly one outcome. Cheaper than async (no process per job); the caller must await.
+struct Submitted {
+  Ref ref{};
+  Ref monitor{};
+};
+Submitted submit(Process& self, const std::string& pool, Job job);
+Task<Term> await(Process& self, Submitted job, Timeout timeout = infinity);  // {error,timeout} after timeout
 // [{available,A},{busy,B},{pending,P},{workers,W}]
 Task<Term> status(Process& self, std::string pool);
 

@@ -21,14 +21,27 @@ Task<Result> Dispatcher::handle_call(Process& self, Message request, From from) 
   if (request.get<StatusReq>()) co_return Result::reply(status());
   auto* run = request.get_mut<RunReq>();
   if (!run) co_return Result::reply(error(atom("badarg")));
-  if (opts_.max_pending > 0 && available_.empty() && pending_.size() >= opts_.max_pending)
-    co_return Result::reply(error(atom("overloaded")));  // back-pressure
-  pending_.push_back({run->job, std::move(run->fn), from, 0});
+  co_return co_await accept(self, *run, from);
+}
+
+Task<Result> Dispatcher::accept(Process& self, RunReq& run, From from) {
+  Pending job{run.job, std::move(run.fn), from, run.notify, 0};
+  if (opts_.max_pending > 0 && available_.empty() && pending_.size() >= opts_.max_pending) {
+    answer(self, job, error(atom("overloaded")));  // back-pressure
+    co_return Result::noreply();
+  }
+  pending_.push_back(std::move(job));
   dispatch(self);
-  co_return Result::noreply();  // the outcome is replied when the job ends
+  co_return Result::noreply();  // the outcome is sent when the job ends
+}
+
+void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
+  if (job.notify) self.send(job.notify, tuple(atom("task_result"), job.job, std::move(outcome)));
+  else gen_server::reply(self, job.caller, std::move(outcome));
 }
 
 Task<Result> Dispatcher::handle_cast(Process& self, Message request) {
+  if (auto* run = request.get_mut<RunReq>()) co_return co_await accept(self, *run, From{});
   if (const auto* r = request.get<RegisterWorker>()) {
     // Keyed by pid, not id: a restarted worker's register may overtake its old self's DOWN
     // (they come from different pids, so S5 orders nothing). A supervisor starts a child only
@@ -46,7 +59,7 @@ Task<Result> Dispatcher::handle_cast(Process& self, Message request) {
     auto it = workers_.find(d->worker);
     assert(it != workers_.end() && it->second.running && it->second.running->job == d->job &&
            "a worker reported a job it was not given");
-    gen_server::reply(self, it->second.running->caller, tuple(atom("ok"), std::move(d->value)));
+    answer(self, *it->second.running, tuple(atom("ok"), std::move(d->value)));
     it->second.running.reset();
     available_.push_back(d->worker);
   } else if (const auto* c = request.get<CancelReq>()) {
@@ -66,7 +79,7 @@ Task<Result> Dispatcher::handle_info(Process& self, Message msg) {
     if (job->attempts < opts_.max_attempts)
       pending_.push_front(std::move(*job));  // retry first: it has waited longest
     else
-      gen_server::reply(self, job->caller, error(tuple(atom("worker_crashed"), down->reason)));
+      answer(self, *job, error(tuple(atom("worker_crashed"), down->reason)));
   }
   workers_.erase(it);
   dispatch(self);

@@ -20,8 +20,11 @@ class Dispatcher : public GenServer {
     Ref job;
     Job fn;
     From caller;
+    Pid notify{};      // submitted jobs: the outcome goes here as {task_result, Job, Outcome}
     int attempts = 0;  // runs started so far
   };
+  void answer(Process& self, const Pending& job, Term outcome);
+  Task<Result> accept(Process& self, RunReq& run, From from);
   struct Worker {
     int id;
     Ref monitor;

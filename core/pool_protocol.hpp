@@ -7,6 +7,7 @@ namespace otp::pool {
 struct RunReq {  // call: a job to run; the reply is the outcome
   Ref job;
   Job fn;
+  Pid notify{};  // submit (a cast): send {task_result, Job, Outcome} here instead of replying
   Term to_term() const { return tuple(atom("run"), job); }
 };
 struct CancelReq {  // cast: the caller stopped waiting (timeout)

@@ -28,7 +28,9 @@ PoolCase random_pool_case(sim::Draws& d, bool guide_mode) {
       t += d.below(40);
       j.at_ms = t;
       j.duration_ms = d.below(60);
-      j.is_async = d.chance(3);
+      uint32_t mode = d.below(4);
+      j.is_async = mode == 1;
+      j.is_submit = mode == 2;
       uint32_t k = d.below(8);
       j.kind = k == 0 ? PoolJob::Kind::raise : k == 1 ? PoolJob::Kind::exit_worker : PoolJob::Kind::value;
       jobs.push_back(j);
@@ -56,7 +58,7 @@ std::string describe(const PoolCase& c) {
   for (const auto& jobs : c.clients) {
     s += "(";
     for (const auto& j : jobs)
-      s += std::string(j.is_async ? "async:" : "run:") + kinds[static_cast<int>(j.kind)] + "/" + std::to_string(j.duration_ms) +
+      s += std::string(j.is_async ? "async:" : j.is_submit ? "submit:" : "run:") + kinds[static_cast<int>(j.kind)] + "/" + std::to_string(j.duration_ms) +
            "ms@" + std::to_string(j.at_ms) + " ";
     s += ")";
   }
@@ -154,10 +156,13 @@ std::optional<std::string> check_pool_case(const PoolCase& c) {
       submitted += static_cast<int64_t>(jobs.size());
       self.spawn([&, jobs, first](Process& client) -> Proc {
         std::map<int64_t, PoolJob> async_jobs;
+        std::vector<std::pair<int64_t, pool::Submitted>> submitted_jobs;
         int64_t number = first;
         for (const auto& j : jobs) {
           if (j.at_ms > client.now_ms()) co_await client.sleep(j.at_ms - client.now_ms());
-          if (j.is_async) {
+          if (j.is_submit) {
+            submitted_jobs.push_back({number, pool::submit(client, "pool", make_job(t, number, j))});
+          } else if (j.is_async) {
             async_jobs[number] = j;
             pool::async(client, "pool", make_job(t, number, j), kPatience);
           } else {
@@ -167,10 +172,18 @@ std::optional<std::string> check_pool_case(const PoolCase& c) {
           }
           ++number;
         }
+        for (const auto& [n, sub] : submitted_jobs) {
+          Term o = co_await pool::await(client, sub, kPatience);
+          ++outcomes;
+          judge(t, c, n, jobs[static_cast<size_t>(n - first)], o);
+        }
         // {task_result, R} carries no job id (the guide's API): a result names its job by its
         // value; an error is judged without one. Exactly one per async job, none after.
         for (size_t got = 0; got < async_jobs.size(); ++got) {
-          auto m = co_await client.receive_any(kPatience + 1000);
+          auto m = co_await client.receive([](const Message& x) {
+            const Term* tt = x.get<Term>();
+            return tt && tt->is_tuple(2) && (*tt)[0].is_atom("task_result");
+          }, kPatience + 1000);
           if (!m) {
             t.violations.push_back("an async caller got " + std::to_string(got) + " task_result(s) for " +
                                    std::to_string(async_jobs.size()) + " jobs");

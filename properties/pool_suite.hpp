@@ -14,7 +14,8 @@ namespace otp::properties {
 
 struct PoolJob {
   enum class Kind : uint8_t { value, raise, exit_worker } kind = Kind::value;
-  bool is_async = false;
+  bool is_async = false;   // pool::async (proxy, {task_result, R})
+  bool is_submit = false;  // pool::submit + pool::await
   int64_t at_ms = 0;
   int64_t duration_ms = 0;
 };
