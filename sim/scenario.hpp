@@ -21,6 +21,11 @@ struct ScenarioError : std::runtime_error {
 struct ChildDecl {
   std::string id;
   bool is_supervisor = false;
+  // A library component instead of a test worker: the worker pool (S80) or a circuit breaker.
+  enum class Component : uint8_t { none, pool, circuit_breaker } component = Component::none;
+  int64_t pool_size = 2, max_attempts = 1, max_pending = 0;  // pool
+  bool guide_mode = false;                                   // pool: the guide's lossy design
+  int64_t threshold = 3, reset_ms = 1000;                    // circuit breaker
   Restart restart = Restart::permanent;
   Shutdown shutdown{};
   bool significant = false;
@@ -47,9 +52,22 @@ struct FaultDecl {
   int line = 0;
 };
 
+// Jobs sent to a pool or calls through a circuit breaker, from a client process.
+struct JobDecl {
+  int64_t at_ms = 0;
+  std::string target;  // path of a pool or circuit_breaker child
+  int64_t count = 1;   // sent one after another
+  int64_t duration_ms = 10;
+  enum class Outcome : uint8_t { ok, fail, exit } outcome = Outcome::ok;  // fail: {error,_} / throw
+  enum class Mode : uint8_t { run, async, submit } mode = Mode::run;      // pool only
+  int64_t timeout_ms = 5000;
+  int line = 0;
+};
+
 struct ExpectDecl {
-  enum class Kind : uint8_t { starts, alive, exit_reason } kind = Kind::alive;
+  enum class Kind : uint8_t { starts, alive, exit_reason, jobs, breaker_state } kind = Kind::alive;
   std::string path;  // "" = the root supervisor
+  std::string what;  // jobs: ok | errors | timeouts | rejected; breaker_state: closed | open | half_open
   int64_t count = 0;
   bool alive = true;
   Term reason{};
@@ -62,6 +80,7 @@ struct Scenario {
   int64_t run_ms = 60'000;
   ChildDecl root;  // the top supervisor
   std::vector<FaultDecl> faults;
+  std::vector<JobDecl> jobs;
   std::vector<ExpectDecl> expects;
 };
 

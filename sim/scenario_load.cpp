@@ -83,15 +83,36 @@ struct Loader {
 
   ChildDecl child(const toml::table& t) const {
     only_keys(t, {"id", "type", "restart", "shutdown", "significant", "trap_exit", "stop_delay_ms", "init_fail", "restart_fail",
-                  "behavior", "chain", "fail_after_ms", "strategy", "max_restarts", "max_seconds", "auto_shutdown", "children"},
+                  "behavior", "chain", "fail_after_ms", "size", "max_attempts", "max_pending", "guide_mode", "threshold",
+                  "reset_ms", "strategy", "max_restarts", "max_seconds", "auto_shutdown", "children"},
               "a child");
     ChildDecl c;
     if (!t.get("id")) fail(t, "a child needs an 'id'");
     c.id = get<std::string>(t, "id", "", "a string");
     if (c.id.empty() || c.id.find('/') != std::string::npos) fail(*t.get("id"), "'id' must be non-empty and contain no '/'");
     std::string type = get<std::string>(t, "type", "worker", "a string");
-    if (type != "worker" && type != "supervisor") fail(*t.get("type"), "'type' must be worker or supervisor");
+    if (type != "worker" && type != "supervisor" && type != "pool" && type != "circuit_breaker")
+      fail(*t.get("type"), "'type' must be worker, supervisor, pool or circuit_breaker");
     c.is_supervisor = type == "supervisor";
+    c.component = type == "pool" ? ChildDecl::Component::pool
+                  : type == "circuit_breaker" ? ChildDecl::Component::circuit_breaker
+                                              : ChildDecl::Component::none;
+    auto positive = [&](const char* key, int64_t fallback, int64_t min) {
+      int64_t v = get<int64_t>(t, key, fallback, "an integer");
+      if (v < min) fail(*t.get(key), std::string("'") + key + "' must be >= " + std::to_string(min));
+      return v;
+    };
+    for (const char* k : {"size", "max_attempts", "max_pending", "guide_mode"})
+      if (t.get(k) && c.component != ChildDecl::Component::pool) fail(*t.get(k), std::string("'") + k + "' is for type = \"pool\"");
+    for (const char* k : {"threshold", "reset_ms"})
+      if (t.get(k) && c.component != ChildDecl::Component::circuit_breaker)
+        fail(*t.get(k), std::string("'") + k + "' is for type = \"circuit_breaker\"");
+    c.pool_size = positive("size", 2, 1);
+    c.max_attempts = positive("max_attempts", 1, 1);
+    c.max_pending = positive("max_pending", 0, 0);
+    c.guide_mode = get<bool>(t, "guide_mode", false, "true or false");
+    c.threshold = positive("threshold", 3, 1);
+    c.reset_ms = positive("reset_ms", 1000, 0);
     std::string r = get<std::string>(t, "restart", "permanent", "a string");
     if (r == "permanent") c.restart = Restart::permanent;
     else if (r == "transient") c.restart = Restart::transient;
@@ -162,13 +183,60 @@ struct Loader {
     return f;
   }
 
+  JobDecl job(const toml::table& t) const {
+    only_keys(t, {"at_ms", "target", "count", "duration_ms", "outcome", "mode", "timeout_ms"}, "a [[job]]");
+    JobDecl j;
+    j.line = static_cast<int>(t.source().begin.line);
+    if (!t.get("target")) fail(t, "a job needs 'target' (the path of a pool or circuit_breaker child)");
+    j.target = get<std::string>(t, "target", "", "a string");
+    j.at_ms = get<int64_t>(t, "at_ms", 0, "an integer");
+    j.count = get<int64_t>(t, "count", 1, "an integer");
+    j.duration_ms = get<int64_t>(t, "duration_ms", 10, "an integer");
+    j.timeout_ms = get<int64_t>(t, "timeout_ms", 5000, "an integer");
+    if (j.at_ms < 0 || j.count < 1 || j.duration_ms < 0 || j.timeout_ms < 0)
+      fail(t, "at_ms, duration_ms and timeout_ms must be >= 0 and count >= 1");
+    std::string o = get<std::string>(t, "outcome", "ok", "a string");
+    if (o == "ok") j.outcome = JobDecl::Outcome::ok;
+    else if (o == "fail") j.outcome = JobDecl::Outcome::fail;
+    else if (o == "exit") j.outcome = JobDecl::Outcome::exit;
+    else fail(*t.get("outcome"), "unknown outcome '" + o + "': expected ok, fail or exit");
+    std::string m = get<std::string>(t, "mode", "run", "a string");
+    if (m == "run") j.mode = JobDecl::Mode::run;
+    else if (m == "async") j.mode = JobDecl::Mode::async;
+    else if (m == "submit") j.mode = JobDecl::Mode::submit;
+    else fail(*t.get("mode"), "unknown mode '" + m + "': expected run, async or submit");
+    return j;
+  }
+
   ExpectDecl expect(const toml::table& t) const {
-    only_keys(t, {"child", "starts", "alive", "exit_reason"}, "an [[expect]]");
+    only_keys(t, {"child", "starts", "alive", "exit_reason", "jobs_ok", "jobs_errors", "jobs_timeouts", "jobs_rejected",
+                  "breaker_state"},
+              "an [[expect]]");
     ExpectDecl e;
     e.line = static_cast<int>(t.source().begin.line);
     e.path = get<std::string>(t, "child", "", "a string");
-    int kinds = (t.get("starts") ? 1 : 0) + (t.get("alive") ? 1 : 0) + (t.get("exit_reason") ? 1 : 0);
-    if (kinds != 1) fail(t, "an [[expect]] needs exactly one of 'starts', 'alive', 'exit_reason'");
+    int kinds = 0;
+    for (const char* k : {"starts", "alive", "exit_reason", "jobs_ok", "jobs_errors", "jobs_timeouts", "jobs_rejected", "breaker_state"})
+      kinds += t.get(k) ? 1 : 0;
+    if (kinds != 1)
+      fail(t, "an [[expect]] needs exactly one of 'starts', 'alive', 'exit_reason', 'jobs_ok', 'jobs_errors', "
+              "'jobs_timeouts', 'jobs_rejected', 'breaker_state'");
+    for (const char* k : {"jobs_ok", "jobs_errors", "jobs_timeouts", "jobs_rejected"}) {
+      if (!t.get(k)) continue;
+      e.kind = ExpectDecl::Kind::jobs;
+      e.what = std::string(k).substr(5);
+      e.count = get<int64_t>(t, k, 0, "an integer");
+      if (e.path.empty()) fail(t, std::string("'") + k + "' needs a 'child' (the pool or circuit breaker)");
+      return e;
+    }
+    if (t.get("breaker_state")) {
+      e.kind = ExpectDecl::Kind::breaker_state;
+      e.what = get<std::string>(t, "breaker_state", "", "a string");
+      if (e.what != "closed" && e.what != "open" && e.what != "half_open")
+        fail(*t.get("breaker_state"), "breaker_state must be closed, open or half_open");
+      if (e.path.empty()) fail(t, "'breaker_state' needs a 'child'");
+      return e;
+    }
     if (t.get("starts")) {
       e.kind = ExpectDecl::Kind::starts;
       e.count = get<int64_t>(t, "starts", 0, "an integer");
@@ -198,7 +266,7 @@ Scenario load_scenario(const std::string& path) {
     throw ScenarioError(path + ":" + std::to_string(b.line) + ":" + std::to_string(b.column) + ": " +
                         std::string(e.description()));
   }
-  l.only_keys(doc, {"name", "run_ms", "supervisor", "fault", "expect"}, "the scenario");
+  l.only_keys(doc, {"name", "run_ms", "supervisor", "fault", "job", "expect"}, "the scenario");
   Scenario s;
   s.file = path;
   s.name = l.get<std::string>(doc, "name", path, "a string");
@@ -210,7 +278,7 @@ Scenario load_scenario(const std::string& path) {
   s.root.is_supervisor = true;
   s.root.flags = l.flags(*sup);
   s.root.children = l.children(*sup);
-  for (const auto* key : {"fault", "expect"}) {
+  for (const auto* key : {"fault", "job", "expect"}) {
     const toml::node* n = doc.get(key);
     if (!n) continue;
     const toml::array* a = n->as_array();
@@ -219,9 +287,29 @@ Scenario load_scenario(const std::string& path) {
       if (!e.as_table()) l.fail(e, std::string("each ") + key + " must be a table");
       if (std::string(key) == "fault")
         s.faults.push_back(l.fault(*e.as_table()));
+      else if (std::string(key) == "job")
+        s.jobs.push_back(l.job(*e.as_table()));
       else
         s.expects.push_back(l.expect(*e.as_table()));
     }
+  }
+  // Every job names a pool or circuit breaker of this tree.
+  for (const auto& j : s.jobs) {
+    const ChildDecl* at = &s.root;
+    size_t pos = 0;
+    while (at && pos <= j.target.size()) {
+      size_t slash = j.target.find('/', pos);
+      std::string part = j.target.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+      const ChildDecl* next = nullptr;
+      for (const auto& c : at->children)
+        if (c.id == part) next = &c;
+      at = next;
+      if (slash == std::string::npos) break;
+      pos = slash + 1;
+    }
+    if (!at || at->component == ChildDecl::Component::none)
+      throw ScenarioError(path + ":" + std::to_string(j.line) + ":1: job target '" + j.target +
+                          "' is not a child of type pool or circuit_breaker");
   }
   return s;
 }

@@ -3,6 +3,8 @@
 #include <boost/graph/graphviz.hpp>
 #include <sstream>
 
+#include "core/circuit_breaker.hpp"
+#include "core/pool.hpp"
 #include "core/supervisor.hpp"
 #include "sim/scenario.hpp"
 #include "sim/world.hpp"
@@ -20,7 +22,13 @@ struct RunState {
     Pid parent;
   };
   std::map<uint64_t, Label> labels;  // every process of the tree, by pid id
+  struct Tally {
+    int64_t ok = 0, errors = 0, timeouts = 0, rejected = 0;
+  };
+  std::map<std::string, Tally> jobs;  // by pool / circuit breaker path
 };
+
+std::string component_name(const std::string& path) { return "scenario:" + path; }
 
 // The global invariants explore and check hold every schedule to (suite 5's, for scenarios).
 std::optional<std::string> broken_invariant(Node& node, const RunState& st) {
@@ -108,7 +116,16 @@ ChildSpec spec(RunState& st, const ChildDecl& d, const std::string& prefix) {
   st.init_fail[path] = d.init_fail;
   st.restart_fail[path] = d.restart_fail;
   ChildSpec s;
-  if (d.is_supervisor) {
+  if (d.component == ChildDecl::Component::pool) {
+    pool::Options o{.name = component_name(path), .size = static_cast<int>(d.pool_size),
+                    .max_pending = static_cast<size_t>(d.max_pending), .max_attempts = static_cast<int>(d.max_attempts)};
+    o.guide_mode = d.guide_mode;
+    s = pool::child_spec(o);
+    s.id = atom(d.id);
+  } else if (d.component == ChildDecl::Component::circuit_breaker) {
+    s = worker_spec(atom(d.id), circuit_breaker::factory({.threshold = static_cast<int>(d.threshold), .reset_timeout_ms = d.reset_ms}),
+                    {.name = {.local = component_name(path)}});
+  } else if (d.is_supervisor) {
     s = supervisor::supervisor_spec(atom(d.id), d.flags, specs(st, d, path));
     s.start = [&st, path, start = s.start](Process& sup) -> Task<StartResult> {
       StartResult r = co_await start(sup);
@@ -144,8 +161,8 @@ Task<Pid> resolve(Process& self, Pid root, const std::string& path) {
       co_return Pid{};  // it died while we asked
     }
     Pid next{};
-    for (const auto& k : kids.items())
-      if (k[0] == atom(part) && k[1].is_pid()) next = k[1].pid();
+    for (const auto& k : kids.items())  // ids print as Erlang terms: db, {worker,1}
+      if (k[0].to_string() == part && k[1].is_pid()) next = k[1].pid();
     if (!next) co_return Pid{};
     at = next;
   }
@@ -153,6 +170,66 @@ Task<Pid> resolve(Process& self, Pid root, const std::string& path) {
 }
 
 std::string where(const Scenario& s, int line) { return s.file + ":" + std::to_string(line) + ": "; }
+
+// The work a [[job]] does inside a pool worker or the breaker.
+Task<Term> job_body(Process& p, int64_t duration_ms, JobDecl::Outcome outcome) {
+  if (duration_ms > 0) co_await p.sleep(duration_ms);
+  if (outcome == JobDecl::Outcome::exit) p.exit(atom("job_exit"));
+  if (outcome == JobDecl::Outcome::fail) co_return tuple(atom("error"), atom("job_failed"));
+  co_return tuple(atom("ok"), atom("done"));
+}
+
+void tally(RunState::Tally& t, const Term& outcome) {
+  // Pool outcomes are {ok,V} | {error,E}; a failing pool job's value is itself {error,_}.
+  if (outcome.is_tuple(2) && outcome[0].is_atom("ok") && !(outcome[1].is_tuple(2) && outcome[1][0].is_atom("error"))) ++t.ok;
+  else if (outcome.is_tuple(2) && outcome[1].is_atom("timeout")) ++t.timeouts;
+  else if (outcome.is_tuple(2) && (outcome[1].is_atom("overloaded") || outcome[1].is_atom("circuit_open"))) ++t.rejected;
+  else ++t.errors;
+}
+
+// One client process per [[job]] entry.
+Proc job_client(Process& self, RunState& st, const ChildDecl& target, JobDecl j) {
+  if (j.at_ms > self.now_ms()) co_await self.sleep(j.at_ms - self.now_ms());
+  std::string name = component_name(j.target);
+  auto& t = st.jobs[j.target];
+  auto fn = [d = j.duration_ms, o = j.outcome](Process& p) { return job_body(p, d, o); };
+  if (target.component == ChildDecl::Component::circuit_breaker) {
+    for (int64_t i = 0; i < j.count; ++i) {
+      try {
+        tally(t, co_await circuit_breaker::call(self, name, fn));
+      } catch (const Exit&) {
+        ++t.errors;  // the breaker is not there (restarting) or died during the call
+      }
+    }
+    co_return;
+  }
+  if (j.mode == JobDecl::Mode::run) {
+    for (int64_t i = 0; i < j.count; ++i) tally(t, co_await pool::run(self, name, fn, j.timeout_ms));
+  } else if (j.mode == JobDecl::Mode::submit) {
+    std::vector<pool::Submitted> subs;
+    for (int64_t i = 0; i < j.count; ++i) subs.push_back(pool::submit(self, name, fn));
+    for (const auto& s : subs) tally(t, co_await pool::await(self, s, j.timeout_ms));
+  } else {
+    for (int64_t i = 0; i < j.count; ++i) pool::async(self, name, fn, j.timeout_ms);
+    for (int64_t i = 0; i < j.count; ++i) {
+      auto m = co_await self.receive_any();
+      tally(t, (*m->get<Term>())[1]);
+    }
+  }
+}
+
+const ChildDecl* find_decl(const ChildDecl& root, const std::string& path) {
+  const ChildDecl* at = &root;
+  std::stringstream ss(path);
+  std::string part;
+  while (at && std::getline(ss, part, '/')) {
+    const ChildDecl* next = nullptr;
+    for (const auto& c : at->children)
+      if (c.id == part) next = &c;
+    at = next;
+  }
+  return at;
+}
 
 }  // namespace
 
@@ -183,6 +260,10 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     }
     root = r.pid;
     if (root) st.labels[root.id] = {"(root)", self.self()};
+    for (const auto& j : s.jobs) {
+      const ChildDecl* target = find_decl(s.root, j.target);
+      self.spawn([&st, target, j](Process& p) { return job_client(p, st, *target, j); });
+    }
     for (const auto& f : faults) {
       if (f.at_ms > self.now_ms()) co_await self.sleep(f.at_ms - self.now_ms());
       Pid target = co_await resolve(self, root, f.path);
@@ -193,7 +274,19 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     }
     if (s.run_ms > self.now_ms()) co_await self.sleep(s.run_ms - self.now_ms());
     for (const auto& e : s.expects) {
-      if (e.kind == ExpectDecl::Kind::starts) {
+      if (e.kind == ExpectDecl::Kind::jobs) {
+        const auto& t = st.jobs[e.path];
+        int64_t got = e.what == "ok" ? t.ok : e.what == "errors" ? t.errors : e.what == "timeouts" ? t.timeouts : t.rejected;
+        if (got != e.count)
+          out.failures.push_back(where(s, e.line) + "expected " + std::to_string(e.count) + " job(s) of " + e.path + " to end " + e.what +
+                                 ", got " + std::to_string(got) + " (ok " + std::to_string(t.ok) + ", errors " + std::to_string(t.errors) +
+                                 ", timeouts " + std::to_string(t.timeouts) + ", rejected " + std::to_string(t.rejected) + ")");
+      } else if (e.kind == ExpectDecl::Kind::breaker_state) {
+        std::string got = "not running";
+        if (Pid b = self.whereis(component_name(e.path))) got = circuit_breaker::to_string(co_await circuit_breaker::state(self, b));
+        if (got != e.what)
+          out.failures.push_back(where(s, e.line) + "expected breaker " + e.path + " to be " + e.what + ", it is " + got);
+      } else if (e.kind == ExpectDecl::Kind::starts) {
         int64_t got = st.starts[e.path];
         if (got != e.count)
           out.failures.push_back(where(s, e.line) + "expected " + e.path + " to start " + std::to_string(e.count) +
@@ -238,7 +331,11 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
 namespace {
 void text_lines(const ChildDecl& d, const std::string& indent, std::string& out) {
   for (const auto& c : d.children) {
-    out += indent + c.id + " (" + (c.is_supervisor ? std::string(to_string(c.flags.strategy)) + " supervisor" : "worker") +
+    std::string kind = c.is_supervisor ? std::string(to_string(c.flags.strategy)) + " supervisor"
+                       : c.component == ChildDecl::Component::pool ? "pool of " + std::to_string(c.pool_size)
+                       : c.component == ChildDecl::Component::circuit_breaker ? std::string("circuit breaker")
+                                                                               : std::string("worker");
+    out += indent + c.id + " (" + kind +
            ", " + to_string(c.restart) + ")\n";
     text_lines(c, indent + "  ", out);
   }
