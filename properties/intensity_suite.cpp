@@ -39,16 +39,6 @@ model::Prediction predict_nested(const NestedCase& c) {
   return all;
 }
 
-namespace {
-
-std::string join(const std::vector<std::string>& v) {
-  std::string s;
-  for (const auto& e : v) s += (s.empty() ? "" : " ") + e;
-  return s;
-}
-
-}  // namespace
-
 std::optional<std::string> check_nested_case(const NestedCase& c) {
   sim::World w({.seed = c.inner.seed});
   lab::Lab l;

@@ -85,13 +85,13 @@ Simulated simulate(const SupCase& c) {
   return {l.events, !w.alive(sup), final};
 }
 
+}  // namespace
+
 std::string join(const std::vector<std::string>& v) {
   std::string s;
   for (const auto& e : v) s += (s.empty() ? "" : " ") + e;
   return s;
 }
-
-}  // namespace
 
 std::optional<std::string> check_case(const SupCase& c) {
   model::Prediction want = model::predict(c.flags, c.kids, c.exits);

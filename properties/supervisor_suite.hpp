@@ -24,5 +24,6 @@ Term exit_reason_kind(int k);  // 0 normal, 1 shutdown, 2 {shutdown,bye}, else b
 SupCase random_case(sim::Draws& d, bool with_api = false);
 std::optional<std::string> check_case(const SupCase& c);  // nullopt = the run matched the model
 std::string describe(const SupCase& c);
+std::string join(const std::vector<std::string>& events);  // space-separated, for reports
 
 }  // namespace otp::properties

@@ -3,6 +3,7 @@
 #include <map>
 
 #include "core/supervisor.hpp"
+#include "sim/tree_invariants.hpp"
 #include "sim/world.hpp"
 
 namespace otp::properties {
@@ -48,16 +49,9 @@ TreeNode random_node(sim::Draws& d, int depth, const std::string& id, bool is_su
   return n;
 }
 
-struct Label {
-  std::string path;
-  Pid parent;         // the supervisor that started it
-  bool is_supervisor;
-  size_t spec_count;  // supervisors: how many children they declare
-};
-
 // The run's shared state: which process is which node of the tree.
 struct Registry {
-  std::map<uint64_t, Label> labels;  // by pid id: ordered, deterministic
+  sim::TreeLabels labels;
   std::map<std::string, std::vector<Term>> restart_fail;
   std::map<std::string, int> starts;
 };
@@ -74,7 +68,7 @@ class TreeWorker : public GenServer {
     }
     ++r_.starts[n_.id];
     if (n_.trap) self.trap_exit(true);
-    r_.labels[self.self().id] = {n_.id, self.parent(), false, 0};
+    r_.labels[self.self().id] = {n_.id, self.parent(), 0};
     co_return InitResult::ok();
   }
   Task<Result> handle_cast(Process&, Message m) override { co_return Result::stop((*m.get<Term>())[1]); }
@@ -95,7 +89,7 @@ ChildSpec node_spec(Registry& r, const TreeNode& n) {
     s = supervisor::supervisor_spec(atom(n.id), n.flags, std::move(kids));
     s.start = [&r, &n, start = s.start](Process& sup) -> Task<StartResult> {
       StartResult res = co_await start(sup);
-      if (res.pid) r.labels[res.pid.id] = {n.id, sup.self(), true, n.children.size()};
+      if (res.pid) r.labels[res.pid.id] = {n.id, sup.self(), n.children.size()};
       co_return res;
     };
   } else {
@@ -104,36 +98,6 @@ ChildSpec node_spec(Registry& r, const TreeNode& n) {
   s.restart = n.restart;
   s.shutdown = n.shutdown;
   return s;
-}
-
-// Suite 5's invariants, on the state after one step.
-std::optional<std::string> broken_invariant(Node& node, Registry& r) {
-  std::map<std::pair<uint64_t, std::string>, uint64_t> live_by_child;  // (supervisor, id)
-  std::map<uint64_t, size_t> live_children;  // by supervisor pid id
-  for (const auto& [id, l] : r.labels) {
-    Pid pid{id};
-    bool alive = node.alive(pid);
-    if (alive == node.exit_reason(pid).has_value())
-      return "process " + Term(pid).to_string() + " (" + l.path + ") is " + (alive ? "alive with an exit recorded" : "dead with no exit recorded");
-    if (!alive) continue;
-    auto [it, fresh] = live_by_child.emplace(std::make_pair(l.parent.id, l.path), id);
-    if (!fresh)
-      return "two live processes for child " + l.path + ": " + Term(Pid{it->second}).to_string() + " and " + Term(pid).to_string();
-    ++live_children[l.parent.id];
-    if (!node.alive(l.parent)) {
-      auto why = node.exit_reason(l.parent);
-      if (why && !why->is_atom("killed"))  // S23: a supervisor that ends on its own stops its children first
-        return l.path + " " + Term(pid).to_string() + " outlived its supervisor " + Term(l.parent).to_string() +
-               ", which exited with " + why->to_string();
-    }
-  }
-  for (const auto& [sup, n] : live_children) {
-    auto it = r.labels.find(sup);
-    if (it != r.labels.end() && n > it->second.spec_count)
-      return "supervisor " + it->second.path + " has " + std::to_string(n) + " live children but " +
-             std::to_string(it->second.spec_count) + " specs";
-  }
-  return std::nullopt;
 }
 
 std::string describe_node(const TreeNode& n) {
@@ -197,12 +161,12 @@ TreeRun run_tree_case(const TreeCase& c, bool trace, const std::vector<uint32_t>
     std::vector<ChildSpec> kids;
     for (const auto& k : c.root.children) kids.push_back(node_spec(r, k));
     root = (co_await supervisor::start_link(self, c.root.flags, std::move(kids))).pid;
-    if (root) r.labels[root.id] = {"root", self.self(), true, c.root.children.size()};
+    if (root) r.labels[root.id] = {"root", self.self(), c.root.children.size()};
     for (const auto& f : c.faults) {
       if (f.at_ms > self.now_ms()) co_await self.sleep(f.at_ms - self.now_ms());
       std::vector<std::pair<Pid, bool>> live;  // the tree's processes alive now, by pid
       for (const auto& [id, l] : r.labels)
-        if (self.node().alive(Pid{id})) live.push_back({Pid{id}, l.is_supervisor});
+        if (self.node().alive(Pid{id})) live.push_back({Pid{id}, l.spec_count > 0});
       if (live.empty()) break;
       auto [target, is_sup] = live[f.target % live.size()];
       if (f.action == Fault::Action::kill) self.exit(target, atom("kill"));
@@ -215,7 +179,7 @@ TreeRun run_tree_case(const TreeCase& c, bool trace, const std::vector<uint32_t>
   sim::RunLimits limits{.max_steps = 3'000'000};
   limits.after_step = [&] {
     if (!out.violation) {
-      if (auto v = broken_invariant(w.node(), r)) out.violation = "step " + std::to_string(w.executor().steps()) + " at " + std::to_string(w.now_ms()) + " ms: " + *v;
+      if (auto v = sim::broken_tree_invariant(w.node(), r.labels)) out.violation = "step " + std::to_string(w.executor().steps()) + " at " + std::to_string(w.now_ms()) + " ms: " + *v;
     }
     return !out.violation;
   };

@@ -7,6 +7,7 @@
 #include "core/pool.hpp"
 #include "core/supervisor.hpp"
 #include "sim/scenario.hpp"
+#include "sim/tree_invariants.hpp"
 #include "sim/world.hpp"
 
 namespace otp::sim {
@@ -17,11 +18,7 @@ struct RunState {
   std::map<std::string, int64_t> starts;
   std::map<std::string, std::vector<Term>> init_fail;
   std::map<std::string, std::vector<Term>> restart_fail;
-  struct Label {
-    std::string path;
-    Pid parent;
-  };
-  std::map<uint64_t, Label> labels;  // every process of the tree, by pid id
+  TreeLabels labels;  // every process of the tree, by pid id
   struct Tally {
     int64_t ok = 0, errors = 0, timeouts = 0, rejected = 0;
   };
@@ -29,23 +26,6 @@ struct RunState {
 };
 
 std::string component_name(const std::string& path) { return "scenario:" + path; }
-
-// The global invariants explore and check hold every schedule to (suite 5's, for scenarios).
-std::optional<std::string> broken_invariant(Node& node, const RunState& st) {
-  std::map<std::pair<uint64_t, std::string>, uint64_t> live;
-  for (const auto& [id, l] : st.labels) {
-    Pid pid{id};
-    bool alive = node.alive(pid);
-    if (alive == node.exit_reason(pid).has_value())
-      return "invariant: " + Term(pid).to_string() + " (" + l.path + ") is " + (alive ? "alive with an exit recorded" : "dead with no exit recorded");
-    if (!alive) continue;
-    auto [it, fresh] = live.emplace(std::make_pair(l.parent.id, l.path), id);
-    if (!fresh)
-      return "invariant: two live processes for child " + l.path + ": " + Term(Pid{it->second}).to_string() + " and " +
-             Term(pid).to_string();
-  }
-  return std::nullopt;
-}
 
 // W for expects_down_before_exit: fails once, in the first incarnation only.
 Proc watched(Process& self, int64_t fail_after_ms, bool fail) {
@@ -74,7 +54,7 @@ class ScenarioWorker : public GenServer {
     }
     if (d_.trap_exit) self.trap_exit(true);
     ++st_.starts[path_];
-    st_.labels[self.self().id] = {path_, self.parent()};
+    st_.labels[self.self().id] = {path_, self.parent(), 0};
     if (d_.behavior == ChildDecl::Behavior::expects_down_before_exit) {
       self.trap_exit(true);
       bool fail = st_.starts[path_] == 1;
@@ -127,9 +107,9 @@ ChildSpec spec(RunState& st, const ChildDecl& d, const std::string& prefix) {
                     {.name = {.local = component_name(path)}});
   } else if (d.is_supervisor) {
     s = supervisor::supervisor_spec(atom(d.id), d.flags, specs(st, d, path));
-    s.start = [&st, path, start = s.start](Process& sup) -> Task<StartResult> {
+    s.start = [&st, path, n = d.children.size(), start = s.start](Process& sup) -> Task<StartResult> {
       StartResult r = co_await start(sup);
-      if (r.pid) st.labels[r.pid.id] = {path, sup.self()};
+      if (r.pid) st.labels[r.pid.id] = {path, sup.self(), n};
       co_return r;
     };
   } else {
@@ -259,7 +239,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
       if (!expected) out.failures.push_back(s.file + ": the root supervisor did not start: " + r.to_term().to_string());
     }
     root = r.pid;
-    if (root) st.labels[root.id] = {"(root)", self.self()};
+    if (root) st.labels[root.id] = {"(root)", self.self(), s.root.children.size()};
     for (const auto& j : s.jobs) {
       const ChildDecl* target = find_decl(s.root, j.target);
       self.spawn([&st, target, j](Process& p) { return job_client(p, st, *target, j); });
@@ -311,7 +291,9 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
   if (opts.check_invariants || opts.on_step) {
     limits.after_step = [&] {
       if (opts.on_step) opts.on_step(w.node(), w.executor());
-      if (opts.check_invariants) violation = broken_invariant(w.node(), st);
+      if (opts.check_invariants) {
+        if (auto v = broken_tree_invariant(w.node(), st.labels)) violation = "invariant: " + *v;
+      }
       return !violation;
     };
   }
