@@ -130,24 +130,42 @@ void RtExecutor::push_runnable(uint64_t pid) {
 }
 
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
-  auto take = [&](RunQueue& q, bool front) {
+  auto take_front = [&](RunQueue& q) {
     std::lock_guard lock(q.mu);
-    // A thief leaves the victim its next process: stealing a ping-pong partner only makes the
-    // pair bounce between cores.
-    if (q.q.size() < (front ? 1u : 2u)) return false;
-    if (front) {
-      pid = q.q.front();
-      q.q.pop_front();
-    } else {  // steal the coldest end
-      pid = q.q.back();
-      q.q.pop_back();
-    }
+    if (q.q.empty()) return false;
+    pid = q.q.front();
+    q.q.pop_front();
     return true;
   };
-  bool got = take(*local_[self], true) || take(global_, true);
-  for (unsigned k = 1; !got && k < local_.size(); ++k) got = take(*local_[(self + k) % local_.size()], false);
-  if (got) queued_.fetch_sub(1);
-  return got;
+  if (take_front(*local_[self]) || take_front(global_)) {
+    queued_.fetch_sub(1);
+    return true;
+  }
+  // Steal half of a victim's queue from its cold end, so the thief then works from its own
+  // queue instead of coming back for every process. A thief leaves the victim its next
+  // process: stealing a ping-pong partner only makes the pair bounce between cores.
+  for (unsigned k = 1; k < local_.size(); ++k) {
+    RunQueue& victim = *local_[(self + k) % local_.size()];
+    std::vector<uint64_t> loot;
+    {
+      std::lock_guard lock(victim.mu);
+      size_t n = victim.q.size() < 2 ? 0 : victim.q.size() / 2;
+      for (size_t i = 0; i < n; ++i) {
+        loot.push_back(victim.q.back());
+        victim.q.pop_back();
+      }
+    }
+    if (loot.empty()) continue;
+    pid = loot.back();
+    loot.pop_back();
+    if (!loot.empty()) {
+      std::lock_guard lock(local_[self]->mu);
+      for (auto it = loot.rbegin(); it != loot.rend(); ++it) local_[self]->q.push_back(*it);
+    }
+    queued_.fetch_sub(1);
+    return true;
+  }
+  return false;
 }
 
 void RtExecutor::worker(unsigned index) {
@@ -178,7 +196,7 @@ void RtExecutor::worker(unsigned index) {
 
 void RtExecutor::process(uint64_t pid) {
   Slot* s = slot(pid);
-  std::vector<Item> batch;
+  std::deque<Item> batch;
   {
     std::lock_guard lock(s->mu);
     batch.swap(s->inbox);

@@ -49,7 +49,7 @@ class RtExecutor final : public Executor {
   };
   struct Slot {
     std::mutex mu;
-    std::vector<Item> inbox;
+    std::deque<Item> inbox;  // a deque: a burst of 200k signals must not be relocated as it grows
     bool scheduled = false;  // guarded by mu
     bool runnable = false;   // touched only by the thread that owns the scheduled process
   };

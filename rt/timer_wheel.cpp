@@ -5,8 +5,8 @@
 
 namespace otp::rt {
 
-TimerWheel::TimerWheel(Clock now, Fire fire)
-    : now_(std::move(now)), fire_(std::move(fire)), slots_(kSlots), processed_ms_(now_()) {
+TimerWheel::TimerWheel(Clock now, Fire fire) : now_(std::move(now)), fire_(std::move(fire)), processed_ms_(now_()) {
+  for (size_t i = 0; i < kShards; ++i) shards_.push_back(std::make_unique<Shard>());
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -20,79 +20,83 @@ TimerWheel::~TimerWheel() {
 }
 
 uint64_t TimerWheel::arm(int64_t deadline_ms, TimerTarget target) {
+  uint64_t id = next_id_.fetch_add(1);
+  Shard& sh = *shards_[id % kShards];
+  {
+    std::lock_guard lock(sh.mu);
+    // A deadline already passed fires on the next tick (never in the past, never lost).
+    int64_t at = std::max(deadline_ms, processed_ms_.load() + 1);
+    size_t s = static_cast<size_t>(at) % kSlots;
+    sh.slots[s].push_back({id, at, target});
+    sh.where.emplace(id, s);
+  }
+  pending_.fetch_add(1);
+  // The thread polls every half tick while timers are in use and sleeps indefinitely only
+  // after a quiet second, so only then does a timer need to wake it.
   std::lock_guard lock(mu_);
-  uint64_t id = next_id_++;
-  // A deadline already passed fires on the next tick (never in the past, never lost).
-  int64_t at = std::max(deadline_ms, processed_ms_ + 1);
-  size_t s = static_cast<size_t>(at) % kSlots;
-  slots_[s].push_back({id, at, target});
-  where_.emplace(id, s);
-  // The wheel's thread polls every half tick while timers are in use and sleeps indefinitely
-  // only after a quiet second, so a timer needs a wake-up only then (a GenServer call arms and
-  // cancels one per call: waking a thread for each would cost more than the call).
   if (idle_) cv_.notify_one();
   return id;
 }
 
 bool TimerWheel::cancel(uint64_t id) {
-  std::lock_guard lock(mu_);
-  auto it = where_.find(id);
-  if (it == where_.end()) return false;
-  auto& slot = slots_[it->second];
-  slot.erase(std::find_if(slot.begin(), slot.end(), [id](const Entry& e) { return e.id == id; }));
-  where_.erase(it);
+  Shard& sh = *shards_[id % kShards];
+  std::lock_guard lock(sh.mu);
+  auto it = sh.where.find(id);
+  if (it == sh.where.end()) return false;
+  auto& slot = sh.slots[it->second];
+  auto e = std::find_if(slot.begin(), slot.end(), [id](const Entry& x) { return x.id == id; });
+  *e = slot.back();
+  slot.pop_back();
+  sh.where.erase(it);
+  pending_.fetch_sub(1);
   return true;
 }
 
-size_t TimerWheel::pending() const {
-  std::lock_guard lock(mu_);
-  return where_.size();
+void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<TimerTarget>& due) {
+  std::lock_guard lock(sh.mu);
+  auto take = [&](std::vector<Entry>& slot, int64_t upto) {
+    for (size_t i = 0; i < slot.size();) {
+      if (slot[i].deadline_ms <= upto) {
+        due.push_back(slot[i].target);
+        sh.where.erase(slot[i].id);
+        slot[i] = slot.back();
+        slot.pop_back();
+        pending_.fetch_sub(1);
+      } else {
+        ++i;
+      }
+    }
+  };
+  if (to_ms - from_ms >= static_cast<int64_t>(kSlots)) {
+    for (auto& slot : sh.slots) take(slot, to_ms);  // a long stall: one pass over every slot
+  } else {
+    // Each elapsed tick once; a slot holds timers of every lap, so compare deadlines.
+    for (int64_t t = from_ms + 1; t <= to_ms; ++t) take(sh.slots[static_cast<size_t>(t) % kSlots], t);
+  }
 }
 
 void TimerWheel::loop() {
-  std::unique_lock lock(mu_);
   std::vector<TimerTarget> due;
-  while (!stop_) {
+  for (;;) {
     int64_t now = now_();
-    if (where_.empty()) {
-      processed_ms_ = std::max(processed_ms_, now);
-      if (now - last_used_ms_ < 1000) {
-        cv_.wait_for(lock, std::chrono::microseconds(500));
-      } else {
-        idle_ = true;
-        cv_.wait(lock, [&] { return stop_ || !where_.empty(); });
-        idle_ = false;
-      }
-      continue;
+    int64_t from = processed_ms_.load();
+    if (now > from) {
+      for (auto& sh : shards_) collect(*sh, from, now, due);
+      processed_ms_.store(now);
     }
-    last_used_ms_ = now;
-    auto collect = [&](std::vector<Entry>& slot, int64_t upto) {
-      for (size_t i = 0; i < slot.size();) {
-        if (slot[i].deadline_ms <= upto) {
-          due.push_back(slot[i].target);
-          where_.erase(slot[i].id);
-          slot[i] = slot.back();
-          slot.pop_back();
-        } else {
-          ++i;
-        }
-      }
-    };
-    if (now - processed_ms_ >= static_cast<int64_t>(kSlots)) {
-      for (auto& slot : slots_) collect(slot, now);  // a long stall: one pass over every slot
+    for (const auto& d : due) fire_(d);
+    due.clear();
+    std::unique_lock lock(mu_);
+    if (stop_) return;
+    if (pending_.load() > 0) last_used_ms_.store(now);
+    if (pending_.load() > 0 || now - last_used_ms_.load() < 1000) {
+      cv_.wait_for(lock, std::chrono::microseconds(500));
     } else {
-      // Visit each elapsed tick once; a slot holds timers of every lap, so compare deadlines.
-      for (int64_t t = processed_ms_ + 1; t <= now; ++t) collect(slots_[static_cast<size_t>(t) % kSlots], t);
+      idle_ = true;
+      cv_.wait(lock, [&] { return stop_ || pending_.load() > 0; });
+      idle_ = false;
     }
-    processed_ms_ = std::max(processed_ms_, now);
-    if (!due.empty()) {
-      lock.unlock();  // fire outside the lock: fire enqueues to processes
-      for (const auto& d : due) fire_(d);
-      due.clear();
-      lock.lock();
-      continue;
-    }
-    cv_.wait_for(lock, std::chrono::microseconds(500));
+    if (stop_) return;
   }
 }
 
