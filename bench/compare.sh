@@ -15,8 +15,12 @@ bash "$peers/run.sh" "$rounds" | tee "$peer_out"
 # W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
 "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$sim_out"
 "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$rt_out"
-w6_sim=$("$here/build/release/bench/otpsim_bench" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*' | cut -d= -f2)
-w6_rt=$("$here/build/release/bench/otpsim_rt_bench" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*' | cut -d= -f2)
+w6() {  # Google Benchmark prints 1.2295k for 1229.5
+  "$1" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*k\?' | cut -d= -f2 |
+    awk '{v = $1; if (v ~ /k$/) v = substr(v, 1, length(v) - 1) * 1000; printf "%.0f", v}'
+}
+w6_sim=$(w6 "$here/build/release/bench/otpsim_bench")
+w6_rt=$(w6 "$here/build/release/bench/otpsim_rt_bench")
 median() {  # median items/s (CSV column 7) of the rows matching a benchmark name prefix
   grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
     awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'

@@ -196,7 +196,7 @@ void RtExecutor::worker(unsigned index) {
 
 void RtExecutor::process(uint64_t pid) {
   Slot* s = slot(pid);
-  std::deque<Item> batch;
+  std::vector<Item> batch;
   {
     std::lock_guard lock(s->mu);
     batch.swap(s->inbox);

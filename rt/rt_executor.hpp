@@ -49,7 +49,7 @@ class RtExecutor final : public Executor {
   };
   struct Slot {
     std::mutex mu;
-    std::deque<Item> inbox;  // a deque: a burst of 200k signals must not be relocated as it grows
+    std::vector<Item> inbox;  // not a deque: an empty libstdc++ deque already holds ~600 bytes
     bool scheduled = false;  // guarded by mu
     bool runnable = false;   // touched only by the thread that owns the scheduled process
   };
