@@ -1,5 +1,7 @@
 #include "core/pool.hpp"
 
+#include <cassert>
+
 #include "core/pool_dispatcher.hpp"
 #include "core/registry.hpp"
 #include "core/supervisor.hpp"
@@ -99,34 +101,93 @@ void async(Process& self, std::string pool, Job job, Timeout timeout) {
   });
 }
 
+namespace {
+// Process-dictionary keys: the monitor shared by a caller's outstanding jobs on one pool,
+// how many jobs share it, and the reason once its DOWN has been consumed.
+std::string monitor_key(const std::string& pool) { return "otp.pool.monitor." + pool; }
+std::string count_key(Ref mon) { return "otp.pool.outstanding." + std::to_string(mon.id); }
+std::string down_key(Ref mon) { return "otp.pool.down." + std::to_string(mon.id); }
+Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
+
+// The last outstanding job of a monitor is done: drop the monitor (and any DOWN it left), so a
+// caller with nothing outstanding never finds a stray DOWN in its mailbox.
+void release(Process& self, const std::string& pool, Ref mon) {
+  auto& dict = self.dictionary();
+  auto c = dict.find(count_key(mon));
+  assert(c != dict.end() && "await of a job whose monitor was already released");
+  int64_t left = c->second.integer_value() - 1;
+  if (left > 0) {
+    c->second = integer(left);
+    return;
+  }
+  dict.erase(c);
+  dict.erase(down_key(mon));
+  auto cached = dict.find(monitor_key(pool));
+  if (cached != dict.end() && cached->second[1] == Term(mon)) dict.erase(cached);
+  self.demonitor(mon, true);
+}
+}  // namespace
+
 Submitted submit(Process& self, const std::string& pool, Job job) {
-  Submitted s{self.make_ref(), {}};
+  Submitted s{self.make_ref(), {}, pool};
   Pid d = self.whereis(dispatcher_name(pool));
   if (!d) {  // no dispatcher now: the outcome is already known
-    self.send(self.self(), tuple(atom("task_result"), s.ref, tuple(atom("error"), tuple(atom("dispatcher_down"), atom("noproc")))));
+    self.send(self.self(), tuple(atom("task_result"), s.ref, dispatcher_down(atom("noproc"))));
     return s;
   }
-  s.monitor = self.monitor(d);  // its DOWN stands for every outcome it would have sent
+  auto& dict = self.dictionary();
+  auto it = dict.find(monitor_key(pool));
+  if (it != dict.end() && it->second[0] == Term(d)) {
+    s.monitor = it->second[1].ref();  // this dispatcher is watched already
+    Term& n = dict[count_key(s.monitor)];
+    n = integer(n.integer_value() + 1);
+  } else {
+    // A new dispatcher (or the first job): watch it. An older dispatcher's monitor stays until
+    // its last job is awaited, so its DOWN still reaches those awaits.
+    s.monitor = self.monitor(d);
+    dict[monitor_key(pool)] = tuple(d, s.monitor);
+    dict[count_key(s.monitor)] = integer(1);
+  }
   gen_server::cast(self, d, RunReq{s.ref, std::move(job), self.self()});
   return s;
 }
 
 Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   Ref ref = job.ref, mon = job.monitor;
-  auto m = co_await self.receive(
-      [ref, mon](const Message& m) {
-        if (const auto* d = m.get<DownMsg>()) return mon && d->ref == mon;
-        const Term* t = m.get<Term>();
-        return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
-      },
-      timeout);
-  if (!m) {  // a late {task_result, Ref, _} may still arrive, as after Task.await's timeout
-    if (mon) self.demonitor(mon, true);
-    co_return tuple(atom("error"), atom("timeout"));
+  auto is_result = [ref](const Message& m) {
+    const Term* t = m.get<Term>();
+    return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
+  };
+  if (!mon) {  // submitted while no dispatcher existed: the outcome is in the mailbox
+    auto m = co_await self.receive(is_result, timeout);
+    co_return m ? (*m->get<Term>())[2] : tuple(atom("error"), atom("timeout"));
   }
-  if (const auto* d = m->get<DownMsg>()) co_return tuple(atom("error"), tuple(atom("dispatcher_down"), d->reason));
-  if (mon) self.demonitor(mon, true);
-  co_return (*m->get<Term>())[2];
+  Term outcome;
+  auto& dict = self.dictionary();
+  if (auto down = dict.find(down_key(mon)); down != dict.end()) {
+    // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
+    // was sent is in the mailbox now.
+    Term why = down->second;
+    auto m = co_await self.receive(is_result, 0);
+    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(why);
+  } else {
+    auto m = co_await self.receive(
+        [is_result, mon](const Message& m) {
+          if (const auto* d = m.get<DownMsg>()) return d->ref == mon;
+          return is_result(m);
+        },
+        timeout);
+    if (!m) {
+      outcome = tuple(atom("error"), atom("timeout"));  // a late result may still arrive
+    } else if (const auto* d = m->get<DownMsg>()) {
+      self.dictionary()[down_key(mon)] = d->reason;  // for the other jobs of this dispatcher
+      outcome = dispatcher_down(d->reason);
+    } else {
+      outcome = (*m->get<Term>())[2];
+    }
+  }
+  release(self, job.pool, mon);
+  co_return outcome;
 }
 
 Task<Term> status(Process& self, std::string pool) {

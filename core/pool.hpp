@@ -50,12 +50,16 @@ Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout);
 // returns at once. A proxy process waits for the outcome, so nothing is asked of the caller.
 void async(Process& self, std::string pool, Job job, Timeout timeout = infinity);
 
-// Task.async-style submission, without a proxy: the caller monitors the dispatcher and
-// receives {task_result, Ref, Outcome}; await turns that — or the dispatcher's DOWN — into
-// exactly one outcome. Cheaper than async (no process per job); the caller must await.
+// Task.async-style submission, without a proxy: the caller receives {task_result, Ref,
+// Outcome}; await turns that — or the dispatcher's DOWN — into exactly one outcome. Jobs a
+// caller has outstanding on one pool share one monitor (kept in its process dictionary); the
+// first await that meets the dispatcher's DOWN consumes it and records the reason there for the
+// others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async
+// (no process per job); every submitted job must be awaited once.
 struct Submitted {
   Ref ref{};
   Ref monitor{};
+  std::string pool{};
 };
 Submitted submit(Process& self, const std::string& pool, Job job);
 Task<Term> await(Process& self, Submitted job, Timeout timeout = infinity);  // {error,timeout} after timeout

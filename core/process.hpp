@@ -108,6 +108,9 @@ class Process {
   Pid whereis(const std::string& name) const;
   const std::string& registered_name() const { return name_; }
 
+  // --- the process dictionary (erlang:put/get/erase): state a library keeps per process
+  std::map<std::string, Term>& dictionary() { return dict_; }
+
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
   void activate_alias(Ref ref) { aliases_.insert(ref); }
   void deactivate_alias(Ref ref) { aliases_.erase(ref); }
@@ -148,6 +151,7 @@ class Process {
   std::map<Ref, Pid> watchers_;     // monitors on this process: ref -> watcher
   std::set<Ref> aliases_;
   std::string name_;
+  std::map<std::string, Term> dict_;
 };
 
 }  // namespace otp

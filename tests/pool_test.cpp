@@ -190,3 +190,23 @@ TEST(PoolProperty, HoldsForOurPool) {  // S80
     ASSERT_FALSE(f.has_value()) << properties::describe(c) << "\n" << *f << "\notpsim replay otpsim2:x:" << seed << ":-:suite/pool";
   }
 }
+
+TEST(Pool, SubmitAwaitSharesOneMonitorAndLeavesNoStrayDown) {  // S80
+  PoolWorld p;
+  std::vector<std::string> got;
+  std::string leftover = "none", after;
+  p.run({.name = "p", .size = 1}, [&](Process& self) -> Task<void> {
+    std::vector<pool::Submitted> subs;
+    for (int i = 0; i < 4; ++i) subs.push_back(pool::submit(self, "p", value_after(100, i)));
+    EXPECT_EQ(subs[0].monitor, subs[3].monitor);  // one monitor for the four jobs
+    co_await self.sleep(10);
+    self.exit(self.whereis(pool::dispatcher_name("p")), atom("kill"));
+    for (const auto& s : subs) got.push_back((co_await pool::await(self, s)).to_string());
+    if (auto m = co_await self.receive_any(0)) leftover = m->to_term().to_string();
+    co_await self.sleep(10);  // the pool has restarted
+    after = (co_await pool::await(self, pool::submit(self, "p", value_after(1, 7)))).to_string();
+  });
+  for (const auto& g : got) EXPECT_EQ(g, "{error,{dispatcher_down,killed}}");
+  EXPECT_EQ(leftover, "none");
+  EXPECT_EQ(after, "{ok,7}");
+}
