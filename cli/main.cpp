@@ -321,7 +321,7 @@ int main(int argc, char** argv) {
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
   run->add_flag("--quiet", quiet, "Do not print the event log");
 
-  auto* check = app.add_subcommand("check", "Run scenarios over many seeds; a replay token per failure");
+  auto* check = app.add_subcommand("check", "Run scenarios and property suites over many seeds; a replay token per failure");
   std::vector<std::string> check_paths{"scenarios", "all-suites"};
   bool shrink_failures = false;
   uint64_t seeds = 20, base = 1;
