@@ -176,7 +176,11 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
         fmt::print("  otpsim replay {}\n", token);
         if (shrink) shrink_and_report(t.token_name, j.seed, r.choices, r.failures.front(), t.scenario.get());
       }
-      if (tty) fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
+      if (tty) {
+        fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
+      } else if (mine.size() >= 100 && done % (mine.size() / 10) == 0) {  // CI logs: a plain line per 10 %
+        fmt::print("progress: {}/{} runs, {} failed\n", done.load(), mine.size(), failed.load());
+      }
       std::fflush(stdout);
     }
   };
