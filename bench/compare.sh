@@ -33,7 +33,6 @@ for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_st
            "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_PoolAsyncProxy"; do
   set -- $row
   s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
-  [ "$2" = "W4_Call/" ] && { r1=$(median "$rt_out" "BM_RT_W4_Call/.*/1/"); r2=$(median "$rt_out" "BM_RT_W4_Call/.*/2/"); }
   printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \
     "$(ratio "$s" "$(peer beam_S1 "$1")")" "$(ratio "$r1" "$(peer beam_S1 "$1")")" "$(ratio "$r2" "$(peer beam "$1")")" \
     "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")"

@@ -246,7 +246,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     ScenarioOutcome o = run_scenario(s, r);
     std::lock_guard lock(mu);
     states.insert(seen.begin(), seen.end());
-    return ScheduleRun{o.failures, o.decisions, 0};
+    return ScheduleRun{o.failures, o.decisions};
   };
   if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
     fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random and pct\n");

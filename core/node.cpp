@@ -19,52 +19,25 @@ const char* to_string(SignalKind k) {
   return "?";
 }
 
-Node::Node(Executor& executor)
-    : executor_(executor),
-      concurrent_(executor.concurrent()),
-      chunks_(std::make_unique<std::array<std::atomic<std::atomic<Process*>*>, kMaxChunks>>()) {
-  for (auto& c : *chunks_) c.store(nullptr, std::memory_order_relaxed);
-}
+Node::Node(Executor& executor) : executor_(executor), concurrent_(executor.concurrent()) {}
 
 Node::~Node() {
   // Destroy coroutine frames first, while every Process object still exists.
   uint64_t n = next_pid_.load();
   for (uint64_t id = 1; id < n; ++id)
-    if (auto* s = slot(id))
+    if (auto* s = procs_.find(id))
       if (Process* p = s->load()) p->root_ = Proc{};
   for (uint64_t id = 1; id < n; ++id)
-    if (auto* s = slot(id)) delete s->load();
-  for (auto& c : *chunks_) delete[] c.load();
-}
-
-std::atomic<Process*>* Node::slot(uint64_t id) const {
-  size_t chunk = id >> kChunkBits;
-  if (chunk >= kMaxChunks) return nullptr;
-  std::atomic<Process*>* c = (*chunks_)[chunk].load(std::memory_order_acquire);
-  return c ? &c[id & (kChunkSize - 1)] : nullptr;
-}
-
-std::atomic<Process*>& Node::slot_for_spawn(uint64_t id) {
-  size_t chunk = id >> kChunkBits;
-  if (chunk >= kMaxChunks) throw UsageError("process table full: more than " + std::to_string(kMaxChunks * kChunkSize) + " pids");
-  auto& cell = (*chunks_)[chunk];
-  std::atomic<Process*>* c = cell.load(std::memory_order_acquire);
-  if (!c) {  // first pid of this chunk: allocate it; a racing spawner may win
-    auto* fresh = new std::atomic<Process*>[kChunkSize];
-    for (size_t i = 0; i < kChunkSize; ++i) fresh[i].store(nullptr, std::memory_order_relaxed);
-    if (cell.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) c = fresh;
-    else delete[] fresh;
-  }
-  return c[id & (kChunkSize - 1)];
+    if (auto* s = procs_.find(id)) delete s->load();
 }
 
 Process* Node::find(Pid pid) {
-  auto* s = pid.id == 0 ? nullptr : slot(pid.id);
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
   return s ? s->load(std::memory_order_acquire) : nullptr;
 }
 
 bool Node::alive(Pid pid) const {
-  auto* s = pid.id == 0 ? nullptr : slot(pid.id);
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
   return s && s->load(std::memory_order_acquire) != nullptr;
 }
 
@@ -111,7 +84,9 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     watcher->monitoring_[opts.monitor_ref] = pid;
     proc->watchers_[opts.monitor_ref] = opts.monitor_by;
   }
-  slot_for_spawn(pid.id).store(proc.release(), std::memory_order_release);
+  auto* cell = procs_.get(pid.id);
+  if (!cell) throw UsageError("process table full: more than " + std::to_string(procs_.kCapacity) + " pids");
+  cell->store(proc.release(), std::memory_order_release);
   live_count_.fetch_add(1, std::memory_order_relaxed);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
@@ -168,7 +143,7 @@ void Node::finish(Process& p, Term reason) {
   }
   live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
-  slot(pid.id)->store(nullptr, std::memory_order_release);
+  procs_.find(pid.id)->store(nullptr, std::memory_order_release);
   delete &p;
   if (exit_observer_) exit_observer_(pid);
 }

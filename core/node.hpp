@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/chunked_table.hpp"
 #include "core/executor.hpp"
 #include "core/process.hpp"
 
@@ -79,11 +80,6 @@ class Node {
   void deliver_exit(Process& target, Signal& s);
   void bounce(Signal& s);               // a signal reached a dead pid
 
-  // The process table: pid id -> Process, in chunks that never move, so a lookup from any
-  // thread (rt/) needs no lock while spawns on other threads add entries.
-  static constexpr size_t kChunkBits = 12, kChunkSize = size_t{1} << kChunkBits, kMaxChunks = size_t{1} << 15;
-  std::atomic<Process*>* slot(uint64_t id) const;
-  std::atomic<Process*>& slot_for_spawn(uint64_t id);
 
   // Node-wide tables are locked only when the executor runs processes on several threads;
   // in the simulator (one thread) the lock is skipped.
@@ -96,7 +92,8 @@ class Node {
   mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
   std::atomic<uint64_t> next_pid_{1};
   std::atomic<uint64_t> next_ref_{1};
-  std::unique_ptr<std::array<std::atomic<std::atomic<Process*>*>, kMaxChunks>> chunks_;
+  // The process table: pid id -> Process; lookups from any thread (rt/) need no lock.
+  ChunkedTable<std::atomic<Process*>> procs_;
   std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
   std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated

@@ -9,6 +9,10 @@
 namespace otp::pool {
 
 std::string dispatcher_name(const std::string& pool) { return pool + ".dispatcher"; }
+
+namespace {
+Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
+}  // namespace
 std::string registry_name(const std::string& pool) { return pool + ".registry"; }
 
 namespace {
@@ -88,7 +92,7 @@ Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout) {
     gen_server::cast(self, dispatcher_name(pool), CancelReq{ref});  // drop it if still queued
     co_return tuple(atom("error"), atom("timeout"));
   }
-  co_return tuple(atom("error"), tuple(atom("dispatcher_down"), why));
+  co_return dispatcher_down(why);
 }
 
 void async(Process& self, std::string pool, Job job, Timeout timeout) {
@@ -107,8 +111,6 @@ namespace {
 std::string monitor_key(const std::string& pool) { return "otp.pool.monitor." + pool; }
 std::string count_key(Ref mon) { return "otp.pool.outstanding." + std::to_string(mon.id); }
 std::string down_key(Ref mon) { return "otp.pool.down." + std::to_string(mon.id); }
-Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
-
 // The last outstanding job of a monitor is done: drop the monitor (and any DOWN it left), so a
 // caller with nothing outstanding never finds a stray DOWN in its mailbox.
 void release(Process& self, const std::string& pool, Ref mon) {

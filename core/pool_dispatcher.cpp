@@ -7,6 +7,11 @@ namespace otp::pool {
 
 namespace {
 Term error(Term why) { return tuple(atom("error"), std::move(why)); }
+// status/1's answer, for both dispatchers.
+Term status_term(int64_t available, int64_t busy, int64_t pending, int64_t workers) {
+  return Term::list({tuple(atom("available"), integer(available)), tuple(atom("busy"), integer(busy)),
+                     tuple(atom("pending"), integer(pending)), tuple(atom("workers"), integer(workers))});
+}
 Name worker_name(const Options& o, int id) {
   return Name{.via_registry = registry_name(o.name), .key = tuple(atom("worker"), integer(id))};
 }
@@ -125,18 +130,14 @@ void Dispatcher::publish() {
 
 Term Dispatcher::status() const {
   Counts c = counts();
-  return Term::list({tuple(atom("available"), integer(c.available)), tuple(atom("busy"), integer(c.busy)),
-                     tuple(atom("pending"), integer(c.pending)), tuple(atom("workers"), integer(c.workers))});
+  return status_term(c.available, c.busy, c.pending, c.workers);
 }
 
 // ------------------------------------------------------------------ the guide's dispatcher
 
 Task<Result> GuideDispatcher::handle_call(Process& self, Message request, From from) {
   if (request.get<StatusReq>())
-    co_return Result::reply(Term::list({tuple(atom("available"), integer(static_cast<int64_t>(available_.size()))),
-                                  tuple(atom("busy"), integer(0)),
-                                  tuple(atom("pending"), integer(static_cast<int64_t>(pending_.size()))),
-                                  tuple(atom("workers"), integer(opts_.size))}));
+    co_return Result::reply(status_term(static_cast<int64_t>(available_.size()), 0, static_cast<int64_t>(pending_.size()), opts_.size));
   auto* run = request.get_mut<RunReq>();
   if (!run) co_return Result::reply(error(atom("badarg")));
   pending_.push_back(RunJob{run->job, std::move(run->fn), from});

@@ -12,16 +12,11 @@ thread_local uint64_t t_current = 0;  // the process this thread is delivering t
 
 RtExecutor::RtExecutor(unsigned threads)
     : epoch_(std::chrono::steady_clock::now()),
-      chunks_(std::make_unique<std::array<std::atomic<Slot*>, kMaxChunks>>()),
       nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {
-  for (auto& c : *chunks_) c.store(nullptr, std::memory_order_relaxed);
   for (unsigned i = 0; i < nthreads_; ++i) local_.push_back(std::make_unique<RunQueue>());
 }
 
-RtExecutor::~RtExecutor() {
-  stop();
-  for (auto& c : *chunks_) delete[] c.load();
-}
+RtExecutor::~RtExecutor() { stop(); }
 
 void RtExecutor::start(Node& node) {
   assert(!node_ && "RtExecutor::start called twice");
@@ -52,18 +47,7 @@ int64_t RtExecutor::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
-RtExecutor::Slot* RtExecutor::slot(uint64_t id) {
-  size_t chunk = id >> kChunkBits;
-  if (id == 0 || chunk >= kMaxChunks) return nullptr;
-  auto& cell = (*chunks_)[chunk];
-  Slot* c = cell.load(std::memory_order_acquire);
-  if (!c) {
-    auto* fresh = new Slot[kChunkSize];
-    if (cell.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) c = fresh;
-    else delete[] fresh;
-  }
-  return &c[id & (kChunkSize - 1)];
-}
+RtExecutor::Slot* RtExecutor::slot(uint64_t id) { return id == 0 ? nullptr : slots_.get(id); }
 
 void RtExecutor::busy_add(int64_t n) {
   if (busy_.fetch_add(n) + n == 0) {

@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/chunked_table.hpp"
 #include "core/node.hpp"
 #include "rt/timer_wheel.hpp"
 
@@ -57,7 +58,6 @@ class RtExecutor final : public Executor {
     std::mutex mu;
     std::deque<uint64_t> q;
   };
-  static constexpr size_t kChunkBits = 12, kChunkSize = size_t{1} << kChunkBits, kMaxChunks = size_t{1} << 15;
 
   Slot* slot(uint64_t id);
   void enqueue(uint64_t pid, Item&& item);
@@ -69,7 +69,7 @@ class RtExecutor final : public Executor {
 
   Node* node_ = nullptr;
   const std::chrono::steady_clock::time_point epoch_;
-  std::unique_ptr<std::array<std::atomic<Slot*>, kMaxChunks>> chunks_;
+  ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
   RunQueue global_;
   std::atomic<int64_t> queued_{0};   // processes sitting in run queues

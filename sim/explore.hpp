@@ -37,7 +37,6 @@ struct ExploreOptions {
 struct ScheduleRun {
   std::vector<std::string> failures;
   std::vector<uint32_t> decisions;
-  uint64_t state_fingerprints = 0;  // distinct per-step state fingerprints seen in this run (optional)
 };
 using RunSchedule = std::function<ScheduleRun(DecisionHook* hook, uint64_t seed)>;
 

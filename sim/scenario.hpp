@@ -85,6 +85,8 @@ struct Scenario {
 };
 
 Scenario load_scenario(const std::string& path);
+// The declaration at a path of ids ("inner/x") below `root`, or nullptr.
+const ChildDecl* find_child(const ChildDecl& root, const std::string& path);
 
 struct ScenarioOutcome {
   std::vector<std::string> failures;  // unmet expectations, each with its file:line

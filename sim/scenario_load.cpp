@@ -255,6 +255,22 @@ struct Loader {
 
 }  // namespace
 
+const ChildDecl* find_child(const ChildDecl& root, const std::string& path) {
+  const ChildDecl* at = &root;
+  size_t pos = 0;
+  while (at) {
+    size_t slash = path.find('/', pos);
+    std::string part = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+    const ChildDecl* next = nullptr;
+    for (const auto& c : at->children)
+      if (c.id == part) next = &c;
+    at = next;
+    if (slash == std::string::npos) break;
+    pos = slash + 1;
+  }
+  return at;
+}
+
 Scenario load_scenario(const std::string& path) {
   Loader l{path};
   if (!std::ifstream(path)) throw ScenarioError(path + ": cannot open the scenario file for reading");
@@ -295,18 +311,7 @@ Scenario load_scenario(const std::string& path) {
   }
   // Every job names a pool or circuit breaker of this tree.
   for (const auto& j : s.jobs) {
-    const ChildDecl* at = &s.root;
-    size_t pos = 0;
-    while (at && pos <= j.target.size()) {
-      size_t slash = j.target.find('/', pos);
-      std::string part = j.target.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
-      const ChildDecl* next = nullptr;
-      for (const auto& c : at->children)
-        if (c.id == part) next = &c;
-      at = next;
-      if (slash == std::string::npos) break;
-      pos = slash + 1;
-    }
+    const ChildDecl* at = find_child(s.root, j.target);
     if (!at || at->component == ChildDecl::Component::none)
       throw ScenarioError(path + ":" + std::to_string(j.line) + ":1: job target '" + j.target +
                           "' is not a child of type pool or circuit_breaker");

@@ -198,18 +198,6 @@ Proc job_client(Process& self, RunState& st, const ChildDecl& target, JobDecl j)
   }
 }
 
-const ChildDecl* find_decl(const ChildDecl& root, const std::string& path) {
-  const ChildDecl* at = &root;
-  std::stringstream ss(path);
-  std::string part;
-  while (at && std::getline(ss, part, '/')) {
-    const ChildDecl* next = nullptr;
-    for (const auto& c : at->children)
-      if (c.id == part) next = &c;
-    at = next;
-  }
-  return at;
-}
 
 }  // namespace
 
@@ -241,7 +229,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     root = r.pid;
     if (root) st.labels[root.id] = {"(root)", self.self(), s.root.children.size()};
     for (const auto& j : s.jobs) {
-      const ChildDecl* target = find_decl(s.root, j.target);
+      const ChildDecl* target = find_child(s.root, j.target);
       self.spawn([&st, target, j](Process& p) { return job_client(p, st, *target, j); });
     }
     for (const auto& f : faults) {

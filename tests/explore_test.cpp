@@ -18,7 +18,7 @@ struct Recorder {
     return [this](DecisionHook* h, uint64_t seed) {
       ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .hook = h});
       schedules.push_back(o.decisions);
-      return ScheduleRun{o.failures, o.decisions, 0};
+      return ScheduleRun{o.failures, o.decisions};
     };
   }
 };
