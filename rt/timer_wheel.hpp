@@ -28,7 +28,6 @@ class TimerWheel {
 
   uint64_t arm(int64_t deadline_ms, TimerTarget target);
   bool cancel(uint64_t id);  // true if it was pending (it will then never fire)
-  size_t pending() const { return static_cast<size_t>(pending_.load()); }
 
  private:
   static constexpr size_t kSlots = 1024, kShards = 16;
