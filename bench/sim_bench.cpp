@@ -63,6 +63,12 @@ void BM_W5_Pool(benchmark::State& state) {
 }
 BENCHMARK(BM_W5_Pool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+void BM_W5_BarePool(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::w5_bare_pool(state.range(0)));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_W5_BarePool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_W5_PoolAsyncProxy(benchmark::State& state) {
   for (auto _ : state) run_sim(bench::w5_pool(state.range(0), true));
   state.SetItemsProcessed(state.iterations() * state.range(0));

@@ -1,6 +1,7 @@
 #pragma once
 // The peer workloads (shared/peer-bench W1-W5) as root process bodies, so the simulator
 // benchmark and the rt benchmark run exactly the same code. Each root returns when done.
+#include <deque>
 #include <vector>
 
 #include "core/pool.hpp"
@@ -121,6 +122,60 @@ inline Body w5_pool(int64_t jobs, bool proxy = false) {
     for (int c = 0; c < 10; ++c) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
     self.exit(sup, atom("shutdown"));
     co_await self.receive(exit_from(sup));
+  };
+}
+
+// W5 as the peers implement it (shared/peer-bench): a bare dispatcher process with a queue of
+// idle workers and one of pending jobs; a worker replies to the client itself and re-registers
+// as ready. No monitors and no per-job outcome guarantee: this measures the runtime's messaging
+// on the peers' exact protocol, next to w5_pool's library path.
+inline Body w5_bare_pool(int64_t jobs) {
+  return [jobs](Process& self) -> Proc {
+    Pid disp = self.spawn([](Process& d) -> Proc {
+      std::deque<Pid> ready;
+      std::deque<Term> pending;  // {job, From, J}
+      for (;;) {
+        auto m = co_await d.receive_any();
+        const Term& t = *m->get<Term>();
+        if (t.is_atom("stop")) co_return;
+        if (t[0].is_atom("job")) {
+          if (ready.empty()) {
+            pending.push_back(t);
+          } else {
+            d.send(ready.front(), tuple(atom("run"), t[1], t[2]));
+            ready.pop_front();
+          }
+        } else if (pending.empty()) {  // {ready, W}
+          ready.push_back(t[1].pid());
+        } else {
+          d.send(t[1].pid(), tuple(atom("run"), pending.front()[1], pending.front()[2]));
+          pending.pop_front();
+        }
+      }
+    });
+    std::vector<Pid> workers;
+    for (int w = 0; w < 8; ++w)
+      workers.push_back(self.spawn([disp](Process& wp) -> Proc {
+        wp.send(disp, tuple(atom("ready"), wp.self()));
+        for (;;) {
+          auto m = co_await wp.receive_any();
+          const Term& t = *m->get<Term>();
+          if (t.is_atom("stop")) co_return;
+          wp.send(t[1].pid(), tuple(atom("result"), integer(t[2].integer_value() * 2)));
+          wp.send(disp, tuple(atom("ready"), wp.self()));
+        }
+      }));
+    Pid me = self.self();
+    int64_t per_client = jobs / 10;
+    for (int c = 0; c < 10; ++c)
+      self.spawn([me, disp, per_client](Process& client) -> Proc {
+        for (int64_t j = 0; j < per_client; ++j) client.send(disp, tuple(atom("job"), client.self(), integer(j)));
+        for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
+        client.send(me, atom("done"));
+      });
+    for (int c = 0; c < 10; ++c) co_await self.receive_any();
+    for (Pid w : workers) self.send(w, atom("stop"));
+    self.send(disp, atom("stop"));
   };
 }
 

@@ -43,8 +43,10 @@ class Mailbox {
 
  private:
   void grow() {
-    std::vector<Message> bigger(buf_.empty() ? 4 : buf_.size() * 2);
-    for (size_t i = 0; i < count_; ++i) bigger[i] = std::move((*this)[i]);
+    std::vector<Message> bigger;
+    bigger.reserve(buf_.empty() ? 4 : buf_.size() * 2);
+    for (size_t i = 0; i < count_; ++i) bigger.push_back(std::move((*this)[i]));
+    bigger.resize(bigger.capacity());
     buf_ = std::move(bigger);
     head_ = 0;
   }

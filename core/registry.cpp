@@ -151,7 +151,8 @@ Task<Entries> lookup(Process& self, ServerRef reg, Term key) {
 }
 
 Task<std::vector<Term>> keys(Process& self, ServerRef reg, Pid pid) {
-  co_return (co_await ask(self, std::move(reg), {Req::Op::keys, {}, {}, pid})).items();
+  Term keys = co_await ask(self, std::move(reg), {Req::Op::keys, {}, {}, pid});
+  co_return std::vector<Term>(keys.items().begin(), keys.items().end());
 }
 
 Task<int64_t> count(Process& self, ServerRef reg) {

@@ -4,14 +4,41 @@
 
 namespace otp {
 
-const std::vector<Term>& Term::items() const {
-  static const std::vector<Term> empty;  // immutable, so sharing it across worlds is safe
-  return items_ ? *items_ : empty;
+Term::Box* Term::Box::make(size_t n, size_t elem) {
+  void* raw = ::operator new(sizeof(Box) + n * elem);
+  Box* b = new (raw) Box;
+  b->size = static_cast<uint32_t>(n);
+  return b;
+}
+
+Term::Term(Kind k, std::string_view text) : kind_(k) {
+  if (k == Kind::atom && text.size() <= kInlineText) {
+    tag_ = static_cast<uint8_t>(text.size());
+    std::memcpy(bytes_, text.data(), text.size());
+    return;
+  }
+  Box* b = Box::make(text.size(), 1);
+  std::memcpy(b->chars(), text.data(), text.size());
+  set_box(b);
+}
+
+Term::Term(Kind k, std::vector<Term> items) : kind_(k) {
+  Box* b = Box::make(items.size(), sizeof(Term));
+  Term* out = b->terms();
+  for (auto& t : items) new (out++) Term(std::move(t));
+  set_box(b);
+}
+
+void Term::destroy(Box* b, Kind k) noexcept {
+  if (k == Kind::tuple || k == Kind::list)
+    for (uint32_t i = 0; i < b->size; ++i) b->terms()[i].~Term();
+  b->~Box();
+  ::operator delete(b);
 }
 
 namespace {
 
-bool atom_needs_quotes(const std::string& a) {
+bool atom_needs_quotes(std::string_view a) {
   static constexpr std::array<std::string_view, 26> reserved = {
       "after", "and",  "andalso", "band", "begin", "bnot",  "bor",   "bsl", "bsr",
       "bxor",  "case", "catch",   "cond", "div",   "end",   "fun",   "if",  "let",
@@ -27,7 +54,7 @@ bool atom_needs_quotes(const std::string& a) {
   return false;
 }
 
-void print_escaped(std::string& out, const std::string& s, char quote) {
+void print_escaped(std::string& out, std::string_view s, char quote) {
   out += quote;
   for (char c : s) {
     if (c == quote || c == '\\') {
@@ -49,22 +76,22 @@ void print_escaped(std::string& out, const std::string& s, char quote) {
 void Term::print(std::string& out) const {
   switch (kind_) {
     case Kind::atom:
-      if (atom_needs_quotes(text_))
-        print_escaped(out, text_, '\'');
+      if (atom_needs_quotes(text()))
+        print_escaped(out, text(), '\'');
       else
-        out += text_;
+        out += text();
       return;
     case Kind::integer:
-      out += std::to_string(num_);
+      out += std::to_string(num());
       return;
     case Kind::string:
-      print_escaped(out, text_, '"');
+      print_escaped(out, text(), '"');
       return;
     case Kind::pid:
-      out += "<0." + std::to_string(num_) + ".0>";
+      out += "<0." + std::to_string(num()) + ".0>";
       return;
     case Kind::ref:
-      out += "#Ref<0.0.0." + std::to_string(num_) + ">";
+      out += "#Ref<0.0.0." + std::to_string(num()) + ">";
       return;
     case Kind::tuple:
     case Kind::list: {
@@ -93,14 +120,16 @@ int Term::compare(const Term& a, const Term& b) {
     case Kind::integer:
     case Kind::pid:
     case Kind::ref:
-      return a.num_ < b.num_ ? -1 : (a.num_ > b.num_ ? 1 : 0);
+      return a.num() < b.num() ? -1 : (a.num() > b.num() ? 1 : 0);
     case Kind::atom:
-    case Kind::string:
-      return a.text_.compare(b.text_) < 0 ? -1 : (a.text_ == b.text_ ? 0 : 1);
+    case Kind::string: {
+      int c = a.text().compare(b.text());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
     case Kind::tuple:
     case Kind::list: {
-      const auto& x = a.items();
-      const auto& y = b.items();
+      auto x = a.items();
+      auto y = b.items();
       // Erlang orders tuples by size first, lists lexicographically.
       if (a.kind_ == Kind::tuple && x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
       for (size_t i = 0; i < x.size() && i < y.size(); ++i)

@@ -1,7 +1,11 @@
 #pragma once
 // Term: Erlang-shaped values for exit reasons, ids, keys and replies. Printed exactly as
 // Erlang's ~p prints them (minus line breaking) so traces compare with OTP's.
+#include <atomic>
 #include <compare>
+#include <cstring>
+#include <new>
+#include <span>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
@@ -23,24 +27,65 @@ struct Ref {
   auto operator<=>(const Ref&) const = default;
 };
 
-class Term {
+// 16 bytes. Integers, pids, refs and atoms of up to 14 characters are held in place; tuples,
+// lists, strings and longer atoms in one shared, immutable, reference-counted block (copies
+// share it; the count is atomic because the rt executor hands terms between threads). A
+// message like {job, Pid, 7} is thus one allocation, not one per element.
+class alignas(8) Term {
  public:
   // Declared in Erlang's term order: number < atom < reference < pid < tuple < list < string.
   enum class Kind : uint8_t { integer, atom, ref, pid, tuple, list, string };
 
-  Term() : Term(Kind::atom, 0, "undefined") {}
-  Term(Pid p) : kind_(Kind::pid), num_(static_cast<int64_t>(p.id)) {}  // NOLINT implicit
-  Term(Ref r) : kind_(Kind::ref), num_(static_cast<int64_t>(r.id)) {}  // NOLINT implicit
+  Term() noexcept : Term(Kind::atom, std::string_view("undefined")) {}
+  Term(Pid p) noexcept : kind_(Kind::pid) { set_num(static_cast<int64_t>(p.id)); }  // NOLINT implicit
+  Term(Ref r) noexcept : kind_(Kind::ref) { set_num(static_cast<int64_t>(r.id)); }  // NOLINT implicit
+  Term(const Term& o) noexcept : kind_(o.kind_), tag_(o.tag_) {
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    if (Box* b = box()) b->refs.fetch_add(1, std::memory_order_relaxed);
+  }
+  Term(Term&& o) noexcept : kind_(o.kind_), tag_(o.tag_) {
+    std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+    if (o.tag_ == kBoxed) o.set_box(nullptr);  // a moved-from tuple is empty, an atom stays
+  }
+  Term& operator=(const Term& o) noexcept {
+    Term copy(o);
+    return *this = std::move(copy);
+  }
+  Term& operator=(Term&& o) noexcept {
+    if (this != &o) {
+      release();
+      kind_ = o.kind_;
+      tag_ = o.tag_;
+      std::memcpy(bytes_, o.bytes_, sizeof bytes_);
+      if (o.tag_ == kBoxed) o.set_box(nullptr);
+    }
+    return *this;
+  }
+  ~Term() { release(); }
 
-  static Term atom(std::string_view name) { return Term(Kind::atom, 0, std::string(name)); }
-  static Term integer(int64_t v) { return Term(Kind::integer, v, {}); }
-  static Term string(std::string_view s) { return Term(Kind::string, 0, std::string(s)); }
+  static Term atom(std::string_view name) { return Term(Kind::atom, name); }
+  static Term integer(int64_t v) {
+    Term t(Kind::integer);
+    t.set_num(v);
+    return t;
+  }
+  static Term string(std::string_view s) { return Term(Kind::string, s); }
   static Term tuple(std::vector<Term> items) { return Term(Kind::tuple, std::move(items)); }
   static Term list(std::vector<Term> items) { return Term(Kind::list, std::move(items)); }
+  // A tuple built in place from its elements (no intermediate vector).
+  template <class... Ts>
+  static Term make_tuple(Ts&&... items) {
+    Term t(Kind::tuple);
+    Box* b = Box::make(sizeof...(Ts), sizeof(Term));
+    Term* out = b->terms();
+    (new (out++) Term(std::forward<Ts>(items)), ...);
+    t.set_box(b);
+    return t;
+  }
 
   Kind kind() const { return kind_; }
   bool is_atom() const { return kind_ == Kind::atom; }
-  bool is_atom(std::string_view name) const { return kind_ == Kind::atom && text_ == name; }
+  bool is_atom(std::string_view name) const { return kind_ == Kind::atom && text() == name; }
   bool is_integer() const { return kind_ == Kind::integer; }
   bool is_pid() const { return kind_ == Kind::pid; }
   bool is_tuple() const { return kind_ == Kind::tuple; }
@@ -48,13 +93,23 @@ class Term {
   bool is_list() const { return kind_ == Kind::list; }
   bool is_string() const { return kind_ == Kind::string; }
 
-  const std::string& text() const { return text_; }  // atom name or string contents
-  int64_t integer_value() const { return num_; }
-  Pid pid() const { return Pid{static_cast<uint64_t>(num_)}; }
-  Ref ref() const { return Ref{static_cast<uint64_t>(num_)}; }
-  size_t size() const { return items_ ? items_->size() : 0; }
-  const Term& operator[](size_t i) const { return (*items_)[i]; }
-  const std::vector<Term>& items() const;
+  std::string_view text() const {  // atom name or string contents
+    if (tag_ == kBoxed) {
+      const Box* b = box();
+      return b && (kind_ == Kind::atom || kind_ == Kind::string) ? std::string_view(b->chars(), b->size) : std::string_view();
+    }
+    return kind_ == Kind::atom ? std::string_view(bytes_, tag_) : std::string_view();
+  }
+  int64_t integer_value() const { return num(); }
+  Pid pid() const { return Pid{static_cast<uint64_t>(num())}; }
+  Ref ref() const { return Ref{static_cast<uint64_t>(num())}; }
+  size_t size() const { return items().size(); }
+  const Term& operator[](size_t i) const { return items()[i]; }
+  std::span<const Term> items() const {
+    const Box* b = box();
+    return b && (kind_ == Kind::tuple || kind_ == Kind::list) ? std::span<const Term>(b->terms(), b->size)
+                                                              : std::span<const Term>();
+  }
 
   std::string to_string() const;
   void print(std::string& out) const;
@@ -66,15 +121,54 @@ class Term {
   static int compare(const Term& a, const Term& b);
 
  private:
-  Term(Kind k, int64_t n, std::string s) : kind_(k), num_(n), text_(std::move(s)) {}
-  Term(Kind k, std::vector<Term> items)
-      : kind_(k), items_(std::make_shared<const std::vector<Term>>(std::move(items))) {}
+  static constexpr uint8_t kBoxed = 0xFF;       // tag_: the payload is a Box*
+  static constexpr size_t kInlineText = 14;     // atoms this long or shorter need no block
+  struct Box {
+    std::atomic<uint32_t> refs{1};
+    uint32_t size = 0;  // elements, or characters
+    static Box* make(size_t n, size_t elem);
+    Term* terms() { return reinterpret_cast<Term*>(this + 1); }
+    const Term* terms() const { return reinterpret_cast<const Term*>(this + 1); }
+    char* chars() { return reinterpret_cast<char*>(this + 1); }
+    const char* chars() const { return reinterpret_cast<const char*>(this + 1); }
+  };
+  static_assert(sizeof(Box) == 8, "elements follow the header at 8-byte alignment");
 
-  Kind kind_;
-  int64_t num_ = 0;
-  std::string text_;
-  std::shared_ptr<const std::vector<Term>> items_;  // immutable, so copies share it
+  explicit Term(Kind k) noexcept : kind_(k), tag_(0) {}
+  Term(Kind k, std::string_view text);
+  Term(Kind k, std::vector<Term> items);
+
+  int64_t num() const {
+    int64_t v;
+    std::memcpy(&v, bytes_ + 6, sizeof v);
+    return v;
+  }
+  void set_num(int64_t v) {
+    tag_ = 0;
+    std::memset(bytes_, 0, 6);
+    std::memcpy(bytes_ + 6, &v, sizeof v);
+  }
+  Box* box() const {
+    if (tag_ != kBoxed) return nullptr;
+    Box* b;
+    std::memcpy(&b, bytes_ + 6, sizeof b);
+    return b;
+  }
+  void set_box(Box* b) {
+    tag_ = kBoxed;
+    std::memcpy(bytes_ + 6, &b, sizeof b);
+  }
+  void release() noexcept {
+    Box* b = box();
+    if (b && b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(b, kind_);
+  }
+  static void destroy(Box* b, Kind k) noexcept;
+
+  Kind kind_ = Kind::integer;
+  uint8_t tag_ = 0;       // atoms: the inline length; kBoxed: the payload is a Box*
+  char bytes_[14] = {};   // inline atom text; or at offset 6, the int64 / Box* payload
 };
+static_assert(sizeof(Term) == 16);
 
 // Shorthands that read like Erlang: atom("normal"), tuple(atom("error"), reason).
 inline Term atom(std::string_view name) { return Term::atom(name); }
@@ -82,7 +176,7 @@ inline Term integer(int64_t v) { return Term::integer(v); }
 inline Term str(std::string_view s) { return Term::string(s); }
 template <class... Ts>
 Term tuple(Ts&&... items) {
-  return Term::tuple(std::vector<Term>{Term(std::forward<Ts>(items))...});
+  return Term::make_tuple(std::forward<Ts>(items)...);
 }
 template <class... Ts>
 Term list(Ts&&... items) {

@@ -8,6 +8,9 @@ namespace {
 thread_local RtExecutor* t_exec = nullptr;
 thread_local unsigned t_worker = 0;
 thread_local uint64_t t_current = 0;  // the process this thread is delivering to or running
+// Signals delivered to a process per turn: a flooded server works through its inbox in steps,
+// so its mailbox stays small and other processes get turns in between.
+constexpr size_t kDeliveryBudget = 128;
 }  // namespace
 
 RtExecutor::RtExecutor(unsigned threads)
@@ -23,10 +26,8 @@ void RtExecutor::start(Node& node) {
   node_ = &node;
   wheel_ = std::make_unique<TimerWheel>([this] { return now_ms(); },
                                         [this](const TimerTarget& t) {
-                                          Item item;
-                                          item.kind = Item::Kind::timer;
-                                          item.timer = t;
-                                          enqueue(t.pid.id, std::move(item));
+                                          Item item{t};
+                                          enqueue(t.pid.id, &item);
                                           busy_add(-1);  // after the enqueue: never a false idle
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
@@ -56,13 +57,14 @@ void RtExecutor::busy_add(int64_t n) {
   }
 }
 
-void RtExecutor::enqueue(uint64_t pid, Item&& item) {
+void RtExecutor::enqueue(uint64_t pid, Item* item) {
   Slot* s = slot(pid);
   if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
   bool schedule = false;
   {
     std::lock_guard lock(s->mu);
-    s->inbox.push_back(std::move(item));
+    if (item) s->inbox.push(std::move(*item));
+    else s->woken = true;
     if (!s->scheduled) schedule = s->scheduled = true;
   }
   if (schedule) {
@@ -76,15 +78,13 @@ void RtExecutor::make_runnable(Pid pid) {
     slot(pid.id)->runnable = true;
     return;
   }
-  enqueue(pid.id, Item{});  // a new process, spawned on another thread
+  enqueue(pid.id, nullptr);  // a new process, spawned on another thread
 }
 
 void RtExecutor::send(Signal&& signal) {
   uint64_t to = signal.to.id;
-  Item item;
-  item.kind = Item::Kind::signal;
-  item.signal = std::move(signal);
-  enqueue(to, std::move(item));  // one inbox per receiver, appended in send order: S5 holds
+  Item item{std::move(signal)};
+  enqueue(to, &item);  // one inbox per receiver, appended in send order: S5 holds
 }
 
 uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
@@ -99,54 +99,63 @@ bool RtExecutor::cancel_timer(uint64_t timer_id) {
 }
 
 void RtExecutor::push_runnable(uint64_t pid) {
-  RunQueue& q = t_exec == this ? *local_[t_worker] : global_;
-  {
-    std::lock_guard lock(q.mu);
-    q.q.push_back(pid);
+  bool wake;
+  if (t_exec == this && local_[t_worker]->push(pid)) {
+    // Wake a sleeping worker only when there is more queued than this worker takes next:
+    // waking a thread for a ping-pong pair just bounces the pair between cores.
+    wake = local_[t_worker]->size() > 1;
+  } else {
+    std::lock_guard lock(global_.mu);
+    global_.q.push_back(pid);
+    global_.size.store(global_.q.size(), std::memory_order_release);
+    wake = true;
   }
-  // Wake a sleeping worker only when there is more queued than this worker takes next (or the
-  // work came from outside): waking a thread for a ping-pong pair just bounces it between cores.
-  int64_t queued = queued_.fetch_add(1) + 1;
-  if (sleepers_.load() > 0 && (queued > 1 || t_exec != this)) {
+  // Pairs with the fence in worker(): either the sleeper sees this pid or we see the sleeper.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (wake && sleepers_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard lock(idle_mu_);
     work_cv_.notify_one();
   }
 }
 
+bool RtExecutor::has_queued() const {
+  if (global_.size.load(std::memory_order_acquire) > 0) return true;
+  for (const auto& q : local_)
+    if (q->size() > 0) return true;
+  return false;
+}
+
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
-  auto take_front = [&](RunQueue& q) {
-    std::lock_guard lock(q.mu);
-    if (q.q.empty()) return false;
-    pid = q.q.front();
-    q.q.pop_front();
-    return true;
-  };
-  if (take_front(*local_[self]) || take_front(global_)) {
-    queued_.fetch_sub(1);
-    return true;
+  if (local_[self]->pop(pid)) return true;
+  if (global_.size.load(std::memory_order_acquire) > 0) {
+    std::lock_guard lock(global_.mu);
+    if (!global_.q.empty()) {
+      pid = global_.q.front();
+      global_.q.pop_front();
+      global_.size.store(global_.q.size(), std::memory_order_release);
+      return true;
+    }
   }
-  // Steal half of a victim's queue from its cold end, so the thief then works from its own
-  // queue instead of coming back for every process. A thief leaves the victim its next
-  // process: stealing a ping-pong partner only makes the pair bounce between cores.
+  return steal(self, pid);
+}
+
+bool RtExecutor::steal(unsigned self, uint64_t& pid) {
+  // Take half of a victim's queue, so the thief then works from its own queue instead of
+  // coming back for every process. The victim keeps its next process: stealing a ping-pong
+  // partner only makes the pair bounce between cores.
   for (unsigned k = 1; k < local_.size(); ++k) {
     RunQueue& victim = *local_[(self + k) % local_.size()];
-    std::vector<uint64_t> loot;
-    {
-      std::lock_guard lock(victim.mu);
-      size_t n = victim.q.size() < 2 ? 0 : victim.q.size() / 2;
-      for (size_t i = 0; i < n; ++i) {
-        loot.push_back(victim.q.back());
-        victim.q.pop_back();
+    uint64_t n = victim.size() / 2;
+    if (n == 0 || !victim.pop(pid)) continue;
+    for (uint64_t i = 1; i < n; ++i) {
+      uint64_t more;
+      if (!victim.pop(more)) break;
+      if (!local_[self]->push(more)) {
+        std::lock_guard lock(global_.mu);
+        global_.q.push_back(more);
+        global_.size.store(global_.q.size(), std::memory_order_release);
       }
     }
-    if (loot.empty()) continue;
-    pid = loot.back();
-    loot.pop_back();
-    if (!loot.empty()) {
-      std::lock_guard lock(local_[self]->mu);
-      for (auto it = loot.rbegin(); it != loot.rend(); ++it) local_[self]->q.push_back(*it);
-    }
-    queued_.fetch_sub(1);
     return true;
   }
   return false;
@@ -156,7 +165,7 @@ void RtExecutor::worker(unsigned index) {
   t_exec = this;
   t_worker = index;
   int idle_rounds = 0;
-  while (!stop_.load()) {
+  while (!stop_.load(std::memory_order_relaxed)) {
     uint64_t pid = 0;
     if (pop_runnable(index, pid)) {
       process(pid);
@@ -164,15 +173,18 @@ void RtExecutor::worker(unsigned index) {
       continue;
     }
     // Spin a little before sleeping: work usually comes back within microseconds, and a
-    // futex sleep + wake costs more than that.
+    // futex sleep + wake costs more than that. Polling reads only atomics: no lock is taken.
     if (++idle_rounds < 200) {
       std::this_thread::yield();
       continue;
     }
     idle_rounds = 0;
-    std::unique_lock lock(idle_mu_);
     sleepers_.fetch_add(1);
-    work_cv_.wait(lock, [&] { return stop_.load() || queued_.load() > 0; });
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    {
+      std::unique_lock lock(idle_mu_);
+      work_cv_.wait(lock, [&] { return stop_.load() || has_queued(); });
+    }
     sleepers_.fetch_sub(1);
   }
   t_exec = nullptr;
@@ -180,19 +192,17 @@ void RtExecutor::worker(unsigned index) {
 
 void RtExecutor::process(uint64_t pid) {
   Slot* s = slot(pid);
-  std::vector<Item> batch;
-  {
+  auto batch = [&] {
     std::lock_guard lock(s->mu);
-    batch.swap(s->inbox);
-  }
+    if (s->woken) s->runnable = true;
+    s->woken = false;
+    return s->inbox.take(kDeliveryBudget);
+  }();
   t_current = pid;
-  for (auto& item : batch) {
-    switch (item.kind) {
-      case Item::Kind::signal: node_->deliver(std::move(item.signal)); break;
-      case Item::Kind::timer: node_->fire_timer(item.timer); break;
-      case Item::Kind::run: s->runnable = true; break;
-    }
-  }
+  batch.for_each([&](Item& item) {
+    if (auto* sig = std::get_if<Signal>(&item)) node_->deliver(std::move(*sig));
+    else node_->fire_timer(std::get<TimerTarget>(item));
+  });
   if (s->runnable) {
     s->runnable = false;
     node_->run(Pid{pid});  // may set runnable again (yield, a message to itself)

@@ -11,10 +11,13 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <variant>
 #include <vector>
 
 #include "core/chunked_table.hpp"
 #include "core/node.hpp"
+#include "rt/run_queue.hpp"
+#include "rt/segment_queue.hpp"
 #include "rt/timer_wheel.hpp"
 
 namespace otp::rt {
@@ -43,26 +46,26 @@ class RtExecutor final : public Executor {
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
 
  private:
-  struct Item {
-    enum class Kind : uint8_t { signal, timer, run } kind = Kind::run;
-    Signal signal{};
-    TimerTarget timer{};
-  };
+  using Item = std::variant<Signal, TimerTarget>;  // a signal in flight or a fired timer
   struct Slot {
     std::mutex mu;
-    std::vector<Item> inbox;  // not a deque: an empty libstdc++ deque already holds ~600 bytes
-    bool scheduled = false;  // guarded by mu
-    bool runnable = false;   // touched only by the thread that owns the scheduled process
+    SegmentQueue<Item> inbox;  // guarded by mu
+    bool scheduled = false;    // guarded by mu
+    bool woken = false;        // guarded by mu: made runnable from another thread (a spawn)
+    bool runnable = false;     // touched only by the thread that owns the scheduled process
   };
-  struct RunQueue {
+  struct InjectionQueue {  // from outside the workers, and a full local queue's overflow
     std::mutex mu;
     std::deque<uint64_t> q;
+    std::atomic<size_t> size{0};  // read without the lock by idle workers
   };
 
   Slot* slot(uint64_t id);
-  void enqueue(uint64_t pid, Item&& item);
+  void enqueue(uint64_t pid, Item* item);  // nullptr: just wake the process
   void push_runnable(uint64_t pid);
   bool pop_runnable(unsigned self, uint64_t& pid);
+  bool steal(unsigned self, uint64_t& pid);
+  bool has_queued() const;
   void worker(unsigned index);
   void process(uint64_t pid);
   void busy_add(int64_t n);
@@ -71,8 +74,7 @@ class RtExecutor final : public Executor {
   const std::chrono::steady_clock::time_point epoch_;
   ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
-  RunQueue global_;
-  std::atomic<int64_t> queued_{0};   // processes sitting in run queues
+  InjectionQueue global_;
   std::atomic<int64_t> busy_{0};     // scheduled processes + pending timers
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
