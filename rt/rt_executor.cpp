@@ -28,7 +28,6 @@ void RtExecutor::start(Node& node) {
                                         [this](const TimerTarget& t) {
                                           Item item{t};
                                           enqueue(t.pid.id, &item);
-                                          busy_add(-1);  // after the enqueue: never a false idle
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
@@ -87,16 +86,9 @@ void RtExecutor::send(Signal&& signal) {
   enqueue(to, &item);  // one inbox per receiver, appended in send order: S5 holds
 }
 
-uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
-  busy_add(1);
-  return wheel_->arm(deadline_ms, target);
-}
+uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) { return wheel_->arm(deadline_ms, target); }
 
-bool RtExecutor::cancel_timer(uint64_t timer_id) {
-  if (!wheel_->cancel(timer_id)) return false;
-  busy_add(-1);
-  return true;
-}
+bool RtExecutor::cancel_timer(uint64_t timer_id) { return wheel_->cancel(timer_id); }
 
 void RtExecutor::push_runnable(uint64_t pid) {
   bool wake;
@@ -219,8 +211,16 @@ void RtExecutor::process(uint64_t pid) {
 }
 
 void RtExecutor::wait_idle() {
-  std::unique_lock lock(idle_mu_);
-  idle_cv_.wait(lock, [&] { return busy_.load() == 0; });
+  // Idle: no process scheduled, no timer pending, and still no process scheduled (a timer
+  // handed over meanwhile has scheduled its process before it stops counting as pending).
+  for (;;) {
+    {
+      std::unique_lock lock(idle_mu_);
+      idle_cv_.wait(lock, [&] { return busy_.load() == 0; });
+    }
+    if (wheel_->pending() == 0 && busy_.load() == 0) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(200));
+  }
 }
 
 }  // namespace otp::rt

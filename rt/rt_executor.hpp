@@ -41,7 +41,8 @@ class RtExecutor final : public Executor {
   TraceSink* trace() override { return nullptr; }
   bool concurrent() const override { return true; }
 
-  // Blocks until no process has work queued or running and no timer is pending.
+  // Blocks until no process has work queued or running and no timer is pending. Polls while
+  // timers are pending: it serves tests and benchmarks, not the hot path.
   void wait_idle();
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
 
@@ -75,7 +76,7 @@ class RtExecutor final : public Executor {
   ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
   InjectionQueue global_;
-  std::atomic<int64_t> busy_{0};     // scheduled processes + pending timers
+  std::atomic<int64_t> busy_{0};     // scheduled processes
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
   std::mutex idle_mu_;

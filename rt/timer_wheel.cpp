@@ -19,37 +19,61 @@ TimerWheel::~TimerWheel() {
   thread_.join();
 }
 
+size_t TimerWheel::my_shard() {
+  // Each thread arms into its own shard (round robin over threads), so two workers arming
+  // at once do not meet on a lock.
+  thread_local const TimerWheel* owner = nullptr;
+  thread_local size_t shard = 0;
+  if (owner != this) {
+    owner = this;
+    shard = next_shard_.fetch_add(1) % kShards;
+  }
+  return shard;
+}
+
 uint64_t TimerWheel::arm(int64_t deadline_ms, TimerTarget target) {
-  uint64_t id = next_id_.fetch_add(1);
-  Shard& sh = *shards_[id % kShards];
+  size_t shard = my_shard();
+  Shard& sh = *shards_[shard];
+  uint64_t id;
   {
     std::lock_guard lock(sh.mu);
     // A deadline already passed fires on the next tick (never in the past, never lost).
     int64_t at = std::max(deadline_ms, processed_ms_.load() + 1);
     size_t s = static_cast<size_t>(at) % kSlots;
+    id = (++sh.serial << (kSlotBits + kShardBits)) | (s << kShardBits) | shard;
     sh.slots[s].push_back({id, at, target});
-    sh.where.emplace(id, s);
+    ++sh.pending;
   }
-  pending_.fetch_add(1);
   // The thread polls every half tick while timers are in use and sleeps indefinitely only
-  // after a quiet second, so only then does a timer need to wake it.
-  std::lock_guard lock(mu_);
-  if (idle_) cv_.notify_one();
+  // after a quiet second, so only then does a timer need to wake it. Pairs with the store of
+  // idle_ in loop(): it either sees this timer or we see it idle.
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (idle_.load()) {
+    std::lock_guard lock(mu_);
+    cv_.notify_one();
+  }
   return id;
 }
 
 bool TimerWheel::cancel(uint64_t id) {
-  Shard& sh = *shards_[id % kShards];
+  Shard& sh = *shards_[id & (kShards - 1)];
+  auto& slot = sh.slots[(id >> kShardBits) & (kSlots - 1)];
   std::lock_guard lock(sh.mu);
-  auto it = sh.where.find(id);
-  if (it == sh.where.end()) return false;
-  auto& slot = sh.slots[it->second];
   auto e = std::find_if(slot.begin(), slot.end(), [id](const Entry& x) { return x.id == id; });
+  if (e == slot.end()) return false;
   *e = slot.back();
   slot.pop_back();
-  sh.where.erase(it);
-  pending_.fetch_sub(1);
+  --sh.pending;
   return true;
+}
+
+int64_t TimerWheel::pending() {
+  int64_t n = 0;
+  for (auto& sh : shards_) {
+    std::lock_guard lock(sh->mu);
+    n += sh->pending;
+  }
+  return n + firing_.load();
 }
 
 void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<TimerTarget>& due) {
@@ -58,10 +82,10 @@ void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<
     for (size_t i = 0; i < slot.size();) {
       if (slot[i].deadline_ms <= upto) {
         due.push_back(slot[i].target);
-        sh.where.erase(slot[i].id);
+        firing_.fetch_add(1);  // before the shard's count drops: pending() never misses it
         slot[i] = slot.back();
         slot.pop_back();
-        pending_.fetch_sub(1);
+        --sh.pending;
       } else {
         ++i;
       }
@@ -77,6 +101,7 @@ void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<
 
 void TimerWheel::loop() {
   std::vector<TimerTarget> due;
+  int64_t last_used_ms = 0;
   for (;;) {
     int64_t now = now_();
     int64_t from = processed_ms_.load();
@@ -84,17 +109,22 @@ void TimerWheel::loop() {
       for (auto& sh : shards_) collect(*sh, from, now, due);
       processed_ms_.store(now);
     }
-    for (const auto& d : due) fire_(d);
+    for (const auto& d : due) {
+      fire_(d);
+      firing_.fetch_sub(1);
+    }
     due.clear();
+    int64_t pending_now = pending();
     std::unique_lock lock(mu_);
     if (stop_) return;
-    if (pending_.load() > 0) last_used_ms_.store(now);
-    if (pending_.load() > 0 || now - last_used_ms_.load() < 1000) {
+    if (pending_now > 0) last_used_ms = now;
+    if (pending_now > 0 || now - last_used_ms < 1000) {
       cv_.wait_for(lock, std::chrono::microseconds(500));
     } else {
-      idle_ = true;
-      cv_.wait(lock, [&] { return stop_ || pending_.load() > 0; });
-      idle_ = false;
+      idle_.store(true);
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      cv_.wait(lock, [&] { return stop_ || pending() > 0; });
+      idle_.store(false);
     }
     if (stop_) return;
   }

@@ -1,8 +1,10 @@
 #pragma once
 // A hashed timer wheel (1 ms ticks, 1024 slots) driven by the steady clock on its own thread.
 // Due timers are handed to `fire` (which enqueues them to their process); the wheel never
-// touches processes itself. Sharded by timer id, each shard with its own lock: every
-// GenServer call arms and cancels a timeout, from every worker thread at once.
+// touches processes itself. Every GenServer call arms and cancels a timeout, from every worker
+// thread at once, so arming and cancelling take no shared lock and no shared counter: each
+// thread arms into a shard of its own, and a timer's id says its shard and slot, so a cancel
+// (from any thread) goes straight there.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -10,7 +12,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "core/executor.hpp"
@@ -28,33 +29,37 @@ class TimerWheel {
 
   uint64_t arm(int64_t deadline_ms, TimerTarget target);
   bool cancel(uint64_t id);  // true if it was pending (it will then never fire)
+  // Timers armed and not yet handed to `fire` (or being handed over right now).
+  int64_t pending();
 
  private:
-  static constexpr size_t kSlots = 1024, kShards = 16;
+  static constexpr size_t kSlotBits = 10, kShardBits = 4;
+  static constexpr size_t kSlots = size_t{1} << kSlotBits, kShards = size_t{1} << kShardBits;
   struct Entry {
     uint64_t id;
     int64_t deadline_ms;
     TimerTarget target;
   };
-  struct Shard {
+  struct alignas(64) Shard {
     std::mutex mu;
     std::vector<std::vector<Entry>> slots = std::vector<std::vector<Entry>>(kSlots);
-    std::unordered_map<uint64_t, size_t> where;  // id -> slot
+    uint64_t serial = 0;  // guarded by mu: ids are (serial, slot, shard)
+    int64_t pending = 0;  // guarded by mu
   };
   void loop();
   void collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<TimerTarget>& due);
+  size_t my_shard();
 
   Clock now_;
   Fire fire_;
   std::vector<std::unique_ptr<Shard>> shards_;
-  std::atomic<uint64_t> next_id_{1};
-  std::atomic<int64_t> pending_{0};
+  std::atomic<size_t> next_shard_{0};
+  std::atomic<int64_t> firing_{0};     // taken out of a shard, not yet handed to fire_
   std::atomic<int64_t> processed_ms_;  // every tick up to here has fired
-  std::atomic<int64_t> last_used_ms_{0};
   std::mutex mu_;  // the thread's sleep
   std::condition_variable cv_;
-  bool idle_ = false;  // guarded by mu_: the thread sleeps until a timer is armed
-  bool stop_ = false;
+  std::atomic<bool> idle_{false};  // the thread sleeps until a timer is armed
+  bool stop_ = false;              // guarded by mu_
   std::thread thread_;
 };
 
