@@ -16,7 +16,12 @@ constexpr size_t kDeliveryBudget = 128;
 RtExecutor::RtExecutor(unsigned threads)
     : epoch_(std::chrono::steady_clock::now()),
       nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {
-  for (unsigned i = 0; i < nthreads_; ++i) local_.push_back(std::make_unique<RunQueue>());
+  for (unsigned i = 0; i < nthreads_; ++i) {
+    local_.push_back(std::make_unique<RunQueue>());
+    remote_.push_back(std::make_unique<InjectionQueue>());
+  }
+  sleeping_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
+  assert(nthreads_ < kNoHome && "worker numbers must fit a slot's home");
 }
 
 RtExecutor::~RtExecutor() { stop(); }
@@ -60,15 +65,17 @@ void RtExecutor::enqueue(uint64_t pid, Item* item) {
   Slot* s = slot(pid);
   if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
   bool schedule = false;
+  uint16_t home;
   {
     std::lock_guard lock(s->mu);
     if (item) s->inbox.push(std::move(*item));
     else s->woken = true;
     if (!s->scheduled) schedule = s->scheduled = true;
+    home = s->home;
   }
   if (schedule) {
     busy_add(1);
-    push_runnable(pid);
+    push_runnable(pid, home);
   }
 }
 
@@ -90,8 +97,15 @@ uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) { return
 
 bool RtExecutor::cancel_timer(uint64_t timer_id) { return wheel_->cancel(timer_id); }
 
-void RtExecutor::push_runnable(uint64_t pid) {
+void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
   bool wake;
+  if (t_exec == this && home != kNoHome && home != t_worker && !sleeping_[home].load()) {
+    // Woken by a process on another worker while its own worker is awake: it goes home, so
+    // a busy server stays on one core instead of following each client that calls it. (To a
+    // sleeping worker's process we do not pay a wake-up: it moves here.)
+    push_remote(home, pid);
+    return;
+  }
   if (t_exec == this && local_[t_worker]->push(pid)) {
     // Wake a sleeping worker only when there is more queued than this worker takes next:
     // waking a thread for a ping-pong pair just bounces the pair between cores.
@@ -110,14 +124,55 @@ void RtExecutor::push_runnable(uint64_t pid) {
   }
 }
 
+void RtExecutor::push_remote(unsigned worker, uint64_t pid) {
+  {
+    InjectionQueue& q = *remote_[worker];
+    std::lock_guard lock(q.mu);
+    q.q.push_back(pid);
+    q.size.store(q.q.size(), std::memory_order_release);
+  }
+  // It may have started to fall asleep after we looked: pairs with the fence in worker().
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  if (sleeping_[worker].load()) {
+    std::lock_guard lock(idle_mu_);
+    work_cv_.notify_all();  // the one shared condition: make sure that worker is among them
+  }
+}
+
+bool RtExecutor::take_half(InjectionQueue& q, std::vector<uint64_t>& out) {
+  if (q.size.load(std::memory_order_acquire) == 0) return false;
+  std::lock_guard lock(q.mu);
+  size_t n = (q.q.size() + 1) / 2;
+  for (size_t i = 0; i < n; ++i) {
+    out.push_back(q.q.front());
+    q.q.pop_front();
+  }
+  q.size.store(q.q.size(), std::memory_order_release);
+  return n > 0;
+}
+
 bool RtExecutor::has_queued() const {
   if (global_.size.load(std::memory_order_acquire) > 0) return true;
   for (const auto& q : local_)
     if (q->size() > 0) return true;
+  for (const auto& q : remote_)
+    if (q->size.load(std::memory_order_acquire) > 0) return true;
   return false;
 }
 
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
+  InjectionQueue& mine = *remote_[self];
+  if (mine.size.load(std::memory_order_acquire) > 0) {  // sent home: behind what is queued here
+    std::lock_guard lock(mine.mu);
+    for (uint64_t p : mine.q)
+      if (!local_[self]->push(p)) {
+        std::lock_guard g(global_.mu);
+        global_.q.push_back(p);
+        global_.size.store(global_.q.size(), std::memory_order_release);
+      }
+    mine.q.clear();
+    mine.size.store(0, std::memory_order_release);
+  }
   if (local_[self]->pop(pid)) return true;
   if (global_.size.load(std::memory_order_acquire) > 0) {
     std::lock_guard lock(global_.mu);
@@ -136,9 +191,23 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
   // coming back for every process. The victim keeps its next process: stealing a ping-pong
   // partner only makes the pair bounce between cores.
   for (unsigned k = 1; k < local_.size(); ++k) {
-    RunQueue& victim = *local_[(self + k) % local_.size()];
+    unsigned v = (self + k) % static_cast<unsigned>(local_.size());
+    RunQueue& victim = *local_[v];
     uint64_t n = victim.size() / 2;
-    if (n == 0 || !victim.pop(pid)) continue;
+    if (n == 0 || !victim.pop(pid)) {
+      // Nothing to spare in its own queue: processes sent home to a busy worker wait in its
+      // remote queue until it is done with its current one; take half of those.
+      std::vector<uint64_t> loot;
+      if (!take_half(*remote_[v], loot)) continue;
+      pid = loot.front();
+      for (size_t i = 1; i < loot.size(); ++i)
+        if (!local_[self]->push(loot[i])) {
+          std::lock_guard lock(global_.mu);
+          global_.q.push_back(loot[i]);
+          global_.size.store(global_.q.size(), std::memory_order_release);
+        }
+      return true;
+    }
     for (uint64_t i = 1; i < n; ++i) {
       uint64_t more;
       if (!victim.pop(more)) break;
@@ -172,11 +241,13 @@ void RtExecutor::worker(unsigned index) {
     }
     idle_rounds = 0;
     sleepers_.fetch_add(1);
+    sleeping_[index].store(true);
     std::atomic_thread_fence(std::memory_order_seq_cst);
     {
       std::unique_lock lock(idle_mu_);
       work_cv_.wait(lock, [&] { return stop_.load() || has_queued(); });
     }
+    sleeping_[index].store(false);
     sleepers_.fetch_sub(1);
   }
   t_exec = nullptr;
@@ -186,6 +257,7 @@ void RtExecutor::process(uint64_t pid) {
   Slot* s = slot(pid);
   auto batch = [&] {
     std::lock_guard lock(s->mu);
+    s->home = static_cast<uint16_t>(t_worker);
     if (s->woken) s->runnable = true;
     s->woken = false;
     return s->inbox.take(kDeliveryBudget);
@@ -206,7 +278,7 @@ void RtExecutor::process(uint64_t pid) {
     again = !s->inbox.empty() || s->runnable;
     if (!again) s->scheduled = false;
   }
-  if (again) push_runnable(pid);  // to the back of the queue: fairness
+  if (again) push_runnable(pid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
   else busy_add(-1);
 }
 

@@ -54,7 +54,9 @@ class RtExecutor final : public Executor {
     bool scheduled = false;    // guarded by mu
     bool woken = false;        // guarded by mu: made runnable from another thread (a spawn)
     bool runnable = false;     // touched only by the thread that owns the scheduled process
+    uint16_t home = kNoHome;   // guarded by mu: the worker it last ran on
   };
+  static constexpr uint16_t kNoHome = 0xFFFF;
   struct InjectionQueue {  // from outside the workers, and a full local queue's overflow
     std::mutex mu;
     std::deque<uint64_t> q;
@@ -63,7 +65,9 @@ class RtExecutor final : public Executor {
 
   Slot* slot(uint64_t id);
   void enqueue(uint64_t pid, Item* item);  // nullptr: just wake the process
-  void push_runnable(uint64_t pid);
+  void push_runnable(uint64_t pid, uint16_t home);
+  void push_remote(unsigned worker, uint64_t pid);
+  static bool take_half(InjectionQueue& q, std::vector<uint64_t>& out);
   bool pop_runnable(unsigned self, uint64_t& pid);
   bool steal(unsigned self, uint64_t& pid);
   bool has_queued() const;
@@ -75,6 +79,8 @@ class RtExecutor final : public Executor {
   const std::chrono::steady_clock::time_point epoch_;
   ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
+  std::vector<std::unique_ptr<InjectionQueue>> remote_;  // from other workers, to their home
+  std::unique_ptr<std::atomic<bool>[]> sleeping_;        // per worker: waiting for work
   InjectionQueue global_;
   std::atomic<int64_t> busy_{0};     // scheduled processes
   std::atomic<int> sleepers_{0};

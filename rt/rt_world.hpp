@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 #include "core/node.hpp"
 #include "rt/rt_executor.hpp"
@@ -35,6 +36,7 @@ class RtWorld {
   std::unique_ptr<Node> node_;
   std::mutex mu_;
   std::condition_variable exited_;
+  std::vector<Pid> awaited_;  // guarded by mu_: wait_exit is woken for these exits only
 };
 
 }  // namespace otp::rt
