@@ -37,3 +37,46 @@ TEST(Term, NormalExitsPerS1) {  // S1
   EXPECT_FALSE(is_normal_exit(atom("killed")));
   EXPECT_FALSE(is_normal_exit(tuple(atom("shutdown"), atom("x"), atom("y"))));
 }
+
+// The compact representation (16 bytes; short atoms in place, the rest in a shared block)
+// must not show through: values, order and printing are the same either way.
+TEST(Term, InlineAndBoxedAtomsAreTheSameAtoms) {
+  std::string at_limit(14, 'a'), over(15, 'a');
+  EXPECT_EQ(atom(at_limit).text(), at_limit);
+  EXPECT_EQ(atom(over).text(), over);
+  EXPECT_LT(atom(at_limit), atom(over));  // a prefix sorts first, across the two forms
+  EXPECT_TRUE(atom("dispatcher_down").is_atom("dispatcher_down"));
+  EXPECT_FALSE(atom("dispatcher_down").is_atom("dispatcher_dow"));
+  EXPECT_EQ(atom(""), atom(""));
+  EXPECT_EQ(atom("").to_string(), "''");
+  EXPECT_NE(atom("abc"), str("abc"));
+}
+
+TEST(Term, CopiesShareAndOutliveTheOriginal) {
+  Term copy;
+  {
+    Term t = tuple(atom("job"), Pid{3}, list(integer(1), str("two"), atom("a_rather_long_atom_name")));
+    copy = t;
+    Term moved = std::move(t);
+    EXPECT_EQ(moved, copy);
+    EXPECT_EQ(t.size(), 0u);  // a moved-from tuple is empty, not dangling
+  }
+  EXPECT_EQ(copy.to_string(), "{job,<0.3.0>,[1,\"two\",a_rather_long_atom_name]}");
+  Term a = integer(-7), b = copy;
+  a = b;  // a scalar overwritten by a shared block
+  b = integer(1);
+  EXPECT_EQ(a, copy);
+  Term& same = a;
+  a = same;  // self-assignment keeps the value
+  EXPECT_EQ(a, copy);
+  EXPECT_EQ(integer(INT64_MIN).integer_value(), INT64_MIN);
+  EXPECT_EQ(Term(Pid{UINT64_MAX >> 1}).pid().id, UINT64_MAX >> 1);
+}
+
+TEST(Term, BuiltFromAVectorOrInPlaceIsTheSame) {
+  std::vector<Term> items{atom("a"), integer(2)};
+  EXPECT_EQ(Term::tuple(items), tuple(atom("a"), integer(2)));
+  EXPECT_EQ(Term::list(items), list(atom("a"), integer(2)));
+  EXPECT_NE(Term::tuple(items), Term::list(items));
+  EXPECT_EQ(tuple().to_string(), "{}");
+}
