@@ -31,8 +31,7 @@ void RtExecutor::start(Node& node) {
   node_ = &node;
   wheel_ = std::make_unique<TimerWheel>([this] { return now_ms(); },
                                         [this](const TimerTarget& t) {
-                                          Item item{t};
-                                          enqueue(t.pid.id, &item);
+                                          enqueue(t.pid.id, Item{t});
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
@@ -61,21 +60,12 @@ void RtExecutor::busy_add(int64_t n) {
   }
 }
 
-void RtExecutor::enqueue(uint64_t pid, Item* item) {
+void RtExecutor::enqueue(uint64_t pid, Item&& item) {
   Slot* s = slot(pid);
   if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
-  bool schedule = false;
-  uint16_t home;
-  {
-    std::lock_guard lock(s->mu);
-    if (item) s->inbox.push(std::move(*item));
-    else s->woken = true;
-    if (!s->scheduled) schedule = s->scheduled = true;
-    home = s->home;
-  }
-  if (schedule) {
+  if (s->inbox.push(std::move(item))) {  // it was idle: we schedule it
     busy_add(1);
-    push_runnable(pid, home);
+    push_runnable(pid, s->home.load(std::memory_order_relaxed));
   }
 }
 
@@ -84,13 +74,12 @@ void RtExecutor::make_runnable(Pid pid) {
     slot(pid.id)->runnable = true;
     return;
   }
-  enqueue(pid.id, nullptr);  // a new process, spawned on another thread
+  enqueue(pid.id, Item{std::monostate{}});  // a new process, spawned on another thread
 }
 
 void RtExecutor::send(Signal&& signal) {
   uint64_t to = signal.to.id;
-  Item item{std::move(signal)};
-  enqueue(to, &item);  // one inbox per receiver, appended in send order: S5 holds
+  enqueue(to, Item{std::move(signal)});  // one inbox per receiver, in send order: S5 holds
 }
 
 uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) { return wheel_->arm(deadline_ms, target); }
@@ -255,31 +244,23 @@ void RtExecutor::worker(unsigned index) {
 
 void RtExecutor::process(uint64_t pid) {
   Slot* s = slot(pid);
-  auto batch = [&] {
-    std::lock_guard lock(s->mu);
-    s->home = static_cast<uint16_t>(t_worker);
-    if (s->woken) s->runnable = true;
-    s->woken = false;
-    return s->inbox.take(kDeliveryBudget);
-  }();
+  s->home.store(static_cast<uint16_t>(t_worker), std::memory_order_relaxed);
+  s->inbox.collect();
   t_current = pid;
-  batch.for_each([&](Item& item) {
+  s->inbox.drain(kDeliveryBudget, [&](Item& item) {
     if (auto* sig = std::get_if<Signal>(&item)) node_->deliver(std::move(*sig));
-    else node_->fire_timer(std::get<TimerTarget>(item));
+    else if (auto* timer = std::get_if<TimerTarget>(&item)) node_->fire_timer(*timer);
+    else s->runnable = true;
   });
   if (s->runnable) {
     s->runnable = false;
     node_->run(Pid{pid});  // may set runnable again (yield, a message to itself)
   }
   t_current = 0;
-  bool again;
-  {
-    std::lock_guard lock(s->mu);
-    again = !s->inbox.empty() || s->runnable;
-    if (!again) s->scheduled = false;
-  }
-  if (again) push_runnable(pid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
-  else busy_add(-1);
+  if (s->inbox.holding() || s->runnable || !s->inbox.try_idle())
+    push_runnable(pid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
+  else
+    busy_add(-1);
 }
 
 void RtExecutor::wait_idle() {

@@ -1,8 +1,8 @@
 #pragma once
 // RtExecutor: the core's Executor on N worker threads (issue 7). Each process has a slot with
-// an inbox (signals, fired timers, "run" requests from other threads) and a `scheduled` flag:
-// whoever finds it clear sets it and queues the process, so exactly one thread at a time
-// delivers to and runs a process — the same single-owner rule the simulator has by being
+// a lock-free inbox (signals, fired timers, "run" requests from other threads); the sender
+// that finds the inbox idle queues the process, so exactly one thread at a time delivers to
+// and runs a process — the same single-owner rule the simulator has by being
 // single-threaded. Run queues: one per worker plus an injection queue, with stealing.
 // Timers: a hashed timer wheel on the steady clock.
 #include <atomic>
@@ -17,7 +17,7 @@
 #include "core/chunked_table.hpp"
 #include "core/node.hpp"
 #include "rt/run_queue.hpp"
-#include "rt/segment_queue.hpp"
+#include "rt/inbox.hpp"
 #include "rt/timer_wheel.hpp"
 
 namespace otp::rt {
@@ -47,14 +47,12 @@ class RtExecutor final : public Executor {
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
 
  private:
-  using Item = std::variant<Signal, TimerTarget>;  // a signal in flight or a fired timer
+  // A signal in flight, a fired timer, or (monostate) "run": spawned from another thread.
+  using Item = std::variant<std::monostate, Signal, TimerTarget>;
   struct Slot {
-    std::mutex mu;
-    SegmentQueue<Item> inbox;  // guarded by mu
-    bool scheduled = false;    // guarded by mu
-    bool woken = false;        // guarded by mu: made runnable from another thread (a spawn)
-    bool runnable = false;     // touched only by the thread that owns the scheduled process
-    uint16_t home = kNoHome;   // guarded by mu: the worker it last ran on
+    Inbox<Item> inbox;  // also says whether the process is scheduled (see Inbox)
+    std::atomic<uint16_t> home{kNoHome};  // the worker it last ran on
+    bool runnable = false;  // touched only by the thread that owns the scheduled process
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
   struct InjectionQueue {  // from outside the workers, and a full local queue's overflow
@@ -64,7 +62,7 @@ class RtExecutor final : public Executor {
   };
 
   Slot* slot(uint64_t id);
-  void enqueue(uint64_t pid, Item* item);  // nullptr: just wake the process
+  void enqueue(uint64_t pid, Item&& item);
   void push_runnable(uint64_t pid, uint16_t home);
   void push_remote(unsigned worker, uint64_t pid);
   static bool take_half(InjectionQueue& q, std::vector<uint64_t>& out);

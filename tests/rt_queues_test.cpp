@@ -1,5 +1,5 @@
-// The rt executor's queues: a process's segmented inbox (FIFO, whole segments per take) and a
-// worker's run queue (each pid taken exactly once while thieves race the owner). Runs under
+// The rt executor's queues: a process's lock-free inbox (send order kept, exactly one sender
+// schedules an idle process) and a worker's run queue (each pid taken exactly once while thieves race the owner). Runs under
 // TSan in CI with the other rt tests.
 #include <gtest/gtest.h>
 
@@ -9,37 +9,72 @@
 #include <vector>
 
 #include "rt/run_queue.hpp"
-#include "rt/segment_queue.hpp"
+#include "rt/inbox.hpp"
 
 using namespace otp::rt;
 
-TEST(RtSegmentQueue, FifoAcrossSegmentsAndBudgetedTakes) {
-  SegmentQueue<std::unique_ptr<int>, 4, 32> q;
-  EXPECT_TRUE(q.empty());
-  for (int i = 0; i < 100; ++i) q.push(std::make_unique<int>(i));
+TEST(RtInbox, OnlyThePushToAnIdleInboxSchedulesAndOrderIsKept) {
+  Inbox<std::unique_ptr<int>> in;
+  EXPECT_TRUE(in.push(std::make_unique<int>(0)));   // idle: this sender schedules
+  EXPECT_FALSE(in.push(std::make_unique<int>(1)));  // already scheduled
+  in.collect();
+  EXPECT_FALSE(in.push(std::make_unique<int>(2)));  // running: still scheduled
   std::vector<int> seen;
-  while (!q.empty()) {
-    auto batch = q.take(10);  // whole segments: at least 10 unless fewer are left
-    size_t n = batch.size();
-    EXPECT_TRUE(n >= 10 || q.empty());
-    batch.for_each([&](std::unique_ptr<int>& v) { seen.push_back(*v); });
-  }
-  ASSERT_EQ(seen.size(), 100u);
-  for (int i = 0; i < 100; ++i) EXPECT_EQ(seen[static_cast<size_t>(i)], i);
-  q.push(std::make_unique<int>(7));  // usable again after draining
-  auto last = q.take(1);
-  EXPECT_EQ(last.size(), 1u);
+  auto take = [&](std::unique_ptr<int>& v) { seen.push_back(*v); };
+  EXPECT_EQ(in.drain(1, take), 1u);  // a budget leaves the rest held
+  EXPECT_TRUE(in.holding());
+  in.collect();  // 2 goes behind 1
+  EXPECT_EQ(in.drain(100, take), 2u);
+  EXPECT_EQ(seen, (std::vector<int>{0, 1, 2}));
+  EXPECT_FALSE(in.push(std::make_unique<int>(3)));
+  EXPECT_FALSE(in.try_idle());  // something arrived during the turn: stay scheduled
+  in.collect();
+  in.drain(100, take);
+  EXPECT_TRUE(in.try_idle());
+  EXPECT_TRUE(in.push(std::make_unique<int>(4)));  // idle again: the next sender schedules
 }
 
-TEST(RtSegmentQueue, UntakenAndUnvisitedItemsAreDestroyed) {
+TEST(RtInbox, UndrainedValuesAreDestroyed) {
   auto token = std::make_shared<int>(0);
   {
-    SegmentQueue<std::shared_ptr<int>> q;
-    for (int i = 0; i < 50; ++i) q.push(std::shared_ptr<int>(token));
-    { auto batch = q.take(5); }  // taken, never visited
-    EXPECT_LT(token.use_count(), 51);
-  }  // the rest dies with the queue
+    Inbox<std::shared_ptr<int>> in;
+    for (int i = 0; i < 50; ++i) in.push(std::shared_ptr<int>(token));
+    in.collect();
+    in.push(std::shared_ptr<int>(token));  // one collected, one not
+  }
   EXPECT_EQ(token.use_count(), 1);
+}
+
+TEST(RtInbox, ConcurrentSendersEachKeepTheirOrderAndExactlyOneSchedules) {
+  Inbox<std::pair<int, int>> in;  // (sender, sequence)
+  constexpr int kSenders = 3, kEach = 50'000;
+  std::atomic<int> schedules{0};
+  std::vector<std::thread> senders;
+  for (int t = 0; t < kSenders; ++t)
+    senders.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i)
+        if (in.push({t, i})) schedules.fetch_add(1);
+    });
+  // The owner runs turns while they send; it may go idle, after which a sender schedules again.
+  std::vector<int> next(kSenders, 0);
+  int received = 0, turns = 0;
+  bool scheduled = false;
+  while (received < kSenders * kEach) {
+    if (!scheduled) {
+      if (schedules.load() <= turns) continue;  // idle and nobody scheduled it yet
+      scheduled = true;
+      ++turns;
+    }
+    in.collect();
+    in.drain(64, [&](std::pair<int, int>& v) {
+      EXPECT_EQ(v.second, next[static_cast<size_t>(v.first)]) << "sender " << v.first;
+      next[static_cast<size_t>(v.first)] = v.second + 1;
+      ++received;
+    });
+    if (!in.holding() && in.try_idle()) scheduled = false;
+  }
+  for (auto& t : senders) t.join();
+  EXPECT_EQ(schedules.load(), turns);  // each idle -> scheduled transition was one sender's
 }
 
 TEST(RtRunQueue, EveryPidIsTakenOnceWhileThievesRace) {
