@@ -106,27 +106,60 @@ void async(Process& self, std::string pool, Job job, Timeout timeout) {
 }
 
 namespace {
-// Process-dictionary keys: the monitor shared by a caller's outstanding jobs on one pool,
-// how many jobs share it, and the reason once its DOWN has been consumed.
-std::string monitor_key(const std::string& pool) { return "otp.pool.monitor." + pool; }
-std::string count_key(Ref mon) { return "otp.pool.outstanding." + std::to_string(mon.id); }
-std::string down_key(Ref mon) { return "otp.pool.down." + std::to_string(mon.id); }
-// The last outstanding job of a monitor is done: drop the monitor (and any DOWN it left), so a
-// caller with nothing outstanding never finds a stray DOWN in its mailbox.
-void release(Process& self, const std::string& pool, Ref mon) {
+// A caller's outstanding submit()s on one pool share one monitor of that pool's dispatcher.
+// Process-dictionary entries (short keys: this runs for every job):
+//   "$pool:<pool>"       -> {Dispatcher, Monitor, Outstanding}: the monitor new jobs share
+//   "$pool:<pool>:<ref>" -> {Outstanding, nodown | {down, Reason}}: a monitor retired because
+//                           its dispatcher was replaced or its DOWN was consumed, kept until
+//                           its last job is awaited
+std::string current_key(const std::string& pool) { return "$pool:" + pool; }
+std::string retired_key(const std::string& pool, Ref mon) { return "$pool:" + pool + ":" + std::to_string(mon.id); }
+
+void retire(Process& self, const std::string& pool, const Term& current, Term down) {
+  self.dictionary()[retired_key(pool, current[1].ref())] = tuple(current[2], std::move(down));
+}
+
+// The job's outcome is known: one fewer job shares its monitor. With none left, the monitor
+// goes (with any DOWN it left), so a caller with nothing outstanding never finds a stray DOWN.
+// `down` is the DOWN's reason if this await just consumed it.
+void release(Process& self, const std::string& pool, Ref mon, std::optional<Term> down) {
   auto& dict = self.dictionary();
-  auto c = dict.find(count_key(mon));
-  assert(c != dict.end() && "await of a job whose monitor was already released");
-  int64_t left = c->second.integer_value() - 1;
+  auto cur = dict.find(current_key(pool));
+  if (cur != dict.end() && cur->second[1] == Term(mon)) {
+    if (!down) {
+      int64_t left = cur->second[2].integer_value() - 1;
+      if (left > 0) {
+        cur->second = tuple(cur->second[0], mon, integer(left));
+        return;
+      }
+      dict.erase(cur);
+      self.demonitor(mon, true);
+      return;
+    }
+    // Its DOWN was just consumed: retire it with the reason for its other jobs (the next
+    // submit watches whichever dispatcher is registered then); this job is counted off below.
+    retire(self, pool, cur->second, tuple(atom("down"), *down));
+    dict.erase(cur);
+    down.reset();
+  }
+  auto old = dict.find(retired_key(pool, mon));
+  assert(old != dict.end() && "await of a job whose monitor was already released");
+  int64_t left = old->second[0].integer_value() - 1;
+  Term why = down ? tuple(atom("down"), *down) : old->second[1];
   if (left > 0) {
-    c->second = integer(left);
+    old->second = tuple(integer(left), std::move(why));
     return;
   }
-  dict.erase(c);
-  dict.erase(down_key(mon));
-  auto cached = dict.find(monitor_key(pool));
-  if (cached != dict.end() && cached->second[1] == Term(mon)) dict.erase(cached);
+  dict.erase(old);
   self.demonitor(mon, true);
+}
+
+// The DOWN reason already consumed for this monitor, if any.
+std::optional<Term> consumed_down(Process& self, const std::string& pool, Ref mon) {
+  auto& dict = self.dictionary();
+  auto old = dict.find(retired_key(pool, mon));
+  if (old == dict.end() || !old->second[1].is_tuple(2)) return std::nullopt;
+  return old->second[1][1];
 }
 }  // namespace
 
@@ -138,17 +171,20 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
     return s;
   }
   auto& dict = self.dictionary();
-  auto it = dict.find(monitor_key(pool));
+  std::string key = current_key(pool);
+  auto it = dict.find(key);
   if (it != dict.end() && it->second[0] == Term(d)) {
     s.monitor = it->second[1].ref();  // this dispatcher is watched already
-    Term& n = dict[count_key(s.monitor)];
-    n = integer(n.integer_value() + 1);
+    it->second = tuple(d, s.monitor, integer(it->second[2].integer_value() + 1));
   } else {
     // A new dispatcher (or the first job): watch it. An older dispatcher's monitor stays until
     // its last job is awaited, so its DOWN still reaches those awaits.
+    if (it != dict.end()) {
+      retire(self, pool, it->second, atom("nodown"));
+      dict.erase(it);
+    }
     s.monitor = self.monitor(d);
-    dict[monitor_key(pool)] = tuple(d, s.monitor);
-    dict[count_key(s.monitor)] = integer(1);
+    dict[key] = tuple(d, s.monitor, integer(1));
   }
   gen_server::cast(self, d, RunReq{s.ref, std::move(job), self.self()});
   return s;
@@ -165,13 +201,12 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     co_return m ? (*m->get<Term>())[2] : tuple(atom("error"), atom("timeout"));
   }
   Term outcome;
-  auto& dict = self.dictionary();
-  if (auto down = dict.find(down_key(mon)); down != dict.end()) {
+  std::optional<Term> down_now;
+  if (auto why = consumed_down(self, job.pool, mon)) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
-    Term why = down->second;
     auto m = co_await self.receive(is_result, 0);
-    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(why);
+    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(*why);
   } else {
     auto m = co_await self.receive(
         [is_result, mon](const Message& m) {
@@ -182,13 +217,13 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     if (!m) {
       outcome = tuple(atom("error"), atom("timeout"));  // a late result may still arrive
     } else if (const auto* d = m->get<DownMsg>()) {
-      self.dictionary()[down_key(mon)] = d->reason;  // for the other jobs of this dispatcher
+      down_now = d->reason;  // for the other jobs of this dispatcher
       outcome = dispatcher_down(d->reason);
     } else {
       outcome = (*m->get<Term>())[2];
     }
   }
-  release(self, job.pool, mon);
+  release(self, job.pool, mon, std::move(down_now));
   co_return outcome;
 }
 

@@ -210,3 +210,24 @@ TEST(Pool, SubmitAwaitSharesOneMonitorAndLeavesNoStrayDown) {  // S80
   EXPECT_EQ(leftover, "none");
   EXPECT_EQ(after, "{ok,7}");
 }
+
+TEST(Pool, JobsOfAReplacedDispatcherStillLearnItsFate) {  // S80
+  PoolWorld p;
+  std::vector<std::string> got;
+  std::string leftover = "none";
+  p.run({.name = "p", .size = 1}, [&](Process& self) -> Task<void> {
+    auto old1 = pool::submit(self, "p", value_after(100, 1));
+    auto old2 = pool::submit(self, "p", value_after(100, 2));
+    co_await self.sleep(10);
+    self.exit(self.whereis(pool::dispatcher_name("p")), atom("kill"));
+    co_await self.sleep(10);  // the pool has restarted: a new dispatcher is registered
+    auto fresh = pool::submit(self, "p", value_after(1, 3));
+    EXPECT_NE(fresh.monitor, old1.monitor);  // the new dispatcher is watched on its own
+    got.push_back((co_await pool::await(self, fresh)).to_string());
+    got.push_back((co_await pool::await(self, old2)).to_string());
+    got.push_back((co_await pool::await(self, old1)).to_string());
+    if (auto m = co_await self.receive_any(0)) leftover = m->to_term().to_string();
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"{ok,3}", "{error,{dispatcher_down,killed}}", "{error,{dispatcher_down,killed}}"}));
+  EXPECT_EQ(leftover, "none");
+}
