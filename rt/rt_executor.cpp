@@ -18,9 +18,10 @@ RtExecutor::RtExecutor(unsigned threads)
       nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {
   for (unsigned i = 0; i < nthreads_; ++i) {
     local_.push_back(std::make_unique<RunQueue>());
-    remote_.push_back(std::make_unique<InjectionQueue>());
+    home_.push_back(std::make_unique<HomeStack>());
   }
   sleeping_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
+  working_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
   assert(nthreads_ < kNoHome && "worker numbers must fit a slot's home");
 }
 
@@ -88,10 +89,11 @@ bool RtExecutor::cancel_timer(uint64_t timer_id) { return wheel_->cancel(timer_i
 
 void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
   bool wake;
-  if (t_exec == this && home != kNoHome && home != t_worker && !sleeping_[home].load()) {
-    // Woken by a process on another worker while its own worker is awake: it goes home, so
-    // a busy server stays on one core instead of following each client that calls it. (To a
-    // sleeping worker's process we do not pay a wake-up: it moves here.)
+  if (t_exec == this && home != kNoHome && home != t_worker && working_[home].load(std::memory_order_relaxed)) {
+    // Woken by a process on another worker while its own worker is busy: it goes home, so a
+    // busy server stays on one core instead of following each client that calls it. A
+    // process whose worker idles moves here instead: no wake-up to pay, and a ping-pong pair
+    // split over two cores comes back together.
     push_remote(home, pid);
     return;
   }
@@ -114,12 +116,12 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
 }
 
 void RtExecutor::push_remote(unsigned worker, uint64_t pid) {
-  {
-    InjectionQueue& q = *remote_[worker];
-    std::lock_guard lock(q.mu);
-    q.q.push_back(pid);
-    q.size.store(q.q.size(), std::memory_order_release);
-  }
+  Slot* s = slot(pid);
+  std::atomic<uint64_t>& head = home_[worker]->head;
+  uint64_t h = head.load(std::memory_order_relaxed);
+  do {
+    s->next_home = h;
+  } while (!head.compare_exchange_weak(h, pid, std::memory_order_release, std::memory_order_relaxed));
   // It may have started to fall asleep after we looked: pairs with the fence in worker().
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (sleeping_[worker].load()) {
@@ -128,40 +130,38 @@ void RtExecutor::push_remote(unsigned worker, uint64_t pid) {
   }
 }
 
-bool RtExecutor::take_half(InjectionQueue& q, std::vector<uint64_t>& out) {
-  if (q.size.load(std::memory_order_acquire) == 0) return false;
-  std::lock_guard lock(q.mu);
-  size_t n = (q.q.size() + 1) / 2;
-  for (size_t i = 0; i < n; ++i) {
-    out.push_back(q.q.front());
-    q.q.pop_front();
+void RtExecutor::take_home(unsigned self) {
+  uint64_t pid = home_[self]->head.exchange(0, std::memory_order_acquire);
+  uint64_t reversed = 0;  // the stack is newest first: queue them oldest first
+  while (pid) {
+    Slot* s = slot(pid);
+    uint64_t next = s->next_home;
+    s->next_home = reversed;
+    reversed = pid;
+    pid = next;
   }
-  q.size.store(q.q.size(), std::memory_order_release);
-  return n > 0;
+  for (pid = reversed; pid;) {
+    uint64_t next = slot(pid)->next_home;
+    if (!local_[self]->push(pid)) {
+      std::lock_guard lock(global_.mu);
+      global_.q.push_back(pid);
+      global_.size.store(global_.q.size(), std::memory_order_release);
+    }
+    pid = next;
+  }
 }
 
 bool RtExecutor::has_queued() const {
   if (global_.size.load(std::memory_order_acquire) > 0) return true;
   for (const auto& q : local_)
     if (q->size() > 0) return true;
-  for (const auto& q : remote_)
-    if (q->size.load(std::memory_order_acquire) > 0) return true;
+  for (const auto& h : home_)
+    if (h->head.load(std::memory_order_acquire) != 0) return true;
   return false;
 }
 
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
-  InjectionQueue& mine = *remote_[self];
-  if (mine.size.load(std::memory_order_acquire) > 0) {  // sent home: behind what is queued here
-    std::lock_guard lock(mine.mu);
-    for (uint64_t p : mine.q)
-      if (!local_[self]->push(p)) {
-        std::lock_guard g(global_.mu);
-        global_.q.push_back(p);
-        global_.size.store(global_.q.size(), std::memory_order_release);
-      }
-    mine.q.clear();
-    mine.size.store(0, std::memory_order_release);
-  }
+  if (home_[self]->head.load(std::memory_order_relaxed) != 0) take_home(self);  // behind what is queued
   if (local_[self]->pop(pid)) return true;
   if (global_.size.load(std::memory_order_acquire) > 0) {
     std::lock_guard lock(global_.mu);
@@ -183,20 +183,7 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
     unsigned v = (self + k) % static_cast<unsigned>(local_.size());
     RunQueue& victim = *local_[v];
     uint64_t n = victim.size() / 2;
-    if (n == 0 || !victim.pop(pid)) {
-      // Nothing to spare in its own queue: processes sent home to a busy worker wait in its
-      // remote queue until it is done with its current one; take half of those.
-      std::vector<uint64_t> loot;
-      if (!take_half(*remote_[v], loot)) continue;
-      pid = loot.front();
-      for (size_t i = 1; i < loot.size(); ++i)
-        if (!local_[self]->push(loot[i])) {
-          std::lock_guard lock(global_.mu);
-          global_.q.push_back(loot[i]);
-          global_.size.store(global_.q.size(), std::memory_order_release);
-        }
-      return true;
-    }
+    if (n == 0 || !victim.pop(pid)) continue;
     for (uint64_t i = 1; i < n; ++i) {
       uint64_t more;
       if (!victim.pop(more)) break;
@@ -215,13 +202,16 @@ void RtExecutor::worker(unsigned index) {
   t_exec = this;
   t_worker = index;
   int idle_rounds = 0;
+  bool working = false;  // what working_[index] says
   while (!stop_.load(std::memory_order_relaxed)) {
     uint64_t pid = 0;
     if (pop_runnable(index, pid)) {
+      if (!working) working_[index].store(working = true, std::memory_order_relaxed);
       process(pid);
       idle_rounds = 0;
       continue;
     }
+    if (working) working_[index].store(working = false, std::memory_order_relaxed);
     // Spin a little before sleeping: work usually comes back within microseconds, and a
     // futex sleep + wake costs more than that. Polling reads only atomics: no lock is taken.
     if (++idle_rounds < 200) {

@@ -53,6 +53,13 @@ class RtExecutor final : public Executor {
     Inbox<Item> inbox;  // also says whether the process is scheduled (see Inbox)
     std::atomic<uint16_t> home{kNoHome};  // the worker it last ran on
     bool runnable = false;  // touched only by the thread that owns the scheduled process
+    uint64_t next_home = 0;  // link in a worker's HomeStack while queued there
+  };
+  // Processes sent home to a worker by other workers: a lock-free stack linked through the
+  // slots (a process is queued at most once at a time, so its slot's link is free). The
+  // owner takes all of it at once; nobody else pops, so there is no ABA.
+  struct alignas(64) HomeStack {
+    std::atomic<uint64_t> head{0};  // a pid, 0 = empty
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
   struct InjectionQueue {  // from outside the workers, and a full local queue's overflow
@@ -65,7 +72,7 @@ class RtExecutor final : public Executor {
   void enqueue(uint64_t pid, Item&& item);
   void push_runnable(uint64_t pid, uint16_t home);
   void push_remote(unsigned worker, uint64_t pid);
-  static bool take_half(InjectionQueue& q, std::vector<uint64_t>& out);
+  void take_home(unsigned self);
   bool pop_runnable(unsigned self, uint64_t& pid);
   bool steal(unsigned self, uint64_t& pid);
   bool has_queued() const;
@@ -77,8 +84,9 @@ class RtExecutor final : public Executor {
   const std::chrono::steady_clock::time_point epoch_;
   ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
-  std::vector<std::unique_ptr<InjectionQueue>> remote_;  // from other workers, to their home
+  std::vector<std::unique_ptr<HomeStack>> home_;  // per worker
   std::unique_ptr<std::atomic<bool>[]> sleeping_;        // per worker: waiting for work
+  std::unique_ptr<std::atomic<bool>[]> working_;         // per worker: found work last time it looked
   InjectionQueue global_;
   std::atomic<int64_t> busy_{0};     // scheduled processes
   std::atomic<int> sleepers_{0};
