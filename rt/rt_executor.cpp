@@ -22,6 +22,7 @@ RtExecutor::RtExecutor(unsigned threads)
   }
   sleeping_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
   working_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
+  counts_ = std::make_unique<Counts[]>(nthreads_ + 1);
   assert(nthreads_ < kNoHome && "worker numbers must fit a slot's home");
 }
 
@@ -54,18 +55,31 @@ int64_t RtExecutor::now_ms() const {
 
 RtExecutor::Slot* RtExecutor::slot(uint64_t id) { return id == 0 ? nullptr : slots_.get(id); }
 
-void RtExecutor::busy_add(int64_t n) {
-  if (busy_.fetch_add(n) + n == 0) {
-    std::lock_guard lock(idle_mu_);
-    idle_cv_.notify_all();
+void RtExecutor::count(bool finished) {
+  // A worker's own counters have one writer: a plain increment, no locked instruction and no
+  // cache line shared with the other workers. Other threads (spawns from outside, the timer
+  // thread) share the last pair.
+  if (t_exec == this) {
+    auto& c = finished ? counts_[t_worker].finished : counts_[t_worker].scheduled;
+    c.store(c.load(std::memory_order_relaxed) + 1, std::memory_order_release);
+  } else {
+    assert(!finished && "a process finishes its turn on a worker");
+    counts_[nthreads_].scheduled.fetch_add(1, std::memory_order_acq_rel);
   }
+}
+
+uint64_t RtExecutor::total(bool finished) const {
+  uint64_t n = 0;
+  for (unsigned i = 0; i <= nthreads_; ++i)
+    n += (finished ? counts_[i].finished : counts_[i].scheduled).load(std::memory_order_acquire);
+  return n;
 }
 
 void RtExecutor::enqueue(uint64_t pid, Item&& item) {
   Slot* s = slot(pid);
   if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
   if (s->inbox.push(std::move(item))) {  // it was idle: we schedule it
-    busy_add(1);
+    count(false);
     push_runnable(pid, s->home.load(std::memory_order_relaxed));
   }
 }
@@ -107,9 +121,10 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
     global_.size.store(global_.q.size(), std::memory_order_release);
     wake = true;
   }
+  if (!wake) return;  // this worker runs it next: nobody needs waking
   // Pairs with the fence in worker(): either the sleeper sees this pid or we see the sleeper.
   std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (wake && sleepers_.load(std::memory_order_relaxed) > 0) {
+  if (sleepers_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard lock(idle_mu_);
     work_cv_.notify_one();
   }
@@ -250,19 +265,17 @@ void RtExecutor::process(uint64_t pid) {
   if (s->inbox.holding() || s->runnable || !s->inbox.try_idle())
     push_runnable(pid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
   else
-    busy_add(-1);
+    count(true);
 }
 
 void RtExecutor::wait_idle() {
-  // Idle: no process scheduled, no timer pending, and still no process scheduled (a timer
-  // handed over meanwhile has scheduled its process before it stops counting as pending).
+  // The counters only grow, so equal sums before and after mean none moved in between:
+  // then every process ever scheduled had finished its last turn, and no timer was pending
+  // (a timer being handed over schedules its process before it stops counting as pending).
   for (;;) {
-    {
-      std::unique_lock lock(idle_mu_);
-      idle_cv_.wait(lock, [&] { return busy_.load() == 0; });
-    }
-    if (wheel_->pending() == 0 && busy_.load() == 0) return;
-    std::this_thread::sleep_for(std::chrono::microseconds(200));
+    uint64_t scheduled = total(false);
+    if (total(true) == scheduled && wheel_->pending() == 0 && total(false) == scheduled) return;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
 }
 

@@ -78,7 +78,8 @@ class RtExecutor final : public Executor {
   bool has_queued() const;
   void worker(unsigned index);
   void process(uint64_t pid);
-  void busy_add(int64_t n);
+  void count(bool finished);  // a process was scheduled, or finished a turn with nothing left
+  uint64_t total(bool finished) const;
 
   Node* node_ = nullptr;
   const std::chrono::steady_clock::time_point epoch_;
@@ -88,12 +89,14 @@ class RtExecutor final : public Executor {
   std::unique_ptr<std::atomic<bool>[]> sleeping_;        // per worker: waiting for work
   std::unique_ptr<std::atomic<bool>[]> working_;         // per worker: found work last time it looked
   InjectionQueue global_;
-  std::atomic<int64_t> busy_{0};     // scheduled processes
+  struct alignas(64) Counts {  // per worker (+ one for other threads); only ever grow
+    std::atomic<uint64_t> scheduled{0}, finished{0};
+  };
+  std::unique_ptr<Counts[]> counts_;
   std::atomic<int> sleepers_{0};
   std::atomic<bool> stop_{false};
   std::mutex idle_mu_;
   std::condition_variable work_cv_;  // workers wait for work
-  std::condition_variable idle_cv_;  // wait_idle waits for busy_ == 0
   std::vector<std::thread> workers_;
   unsigned nthreads_;
   std::unique_ptr<TimerWheel> wheel_;
