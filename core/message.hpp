@@ -2,6 +2,7 @@
 // Message: a type-erased C++ value in a mailbox. Term is one such value; the kernel's own
 // messages ({'EXIT',...}, {'DOWN',...}) are small structs that print as Erlang terms.
 #include <cstddef>
+#include <cstring>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -27,6 +28,18 @@ struct DownMsg {
   Term to_term() const { return tuple(atom("DOWN"), ref, atom("process"), pid, reason); }
 };
 
+// Values whose bytes may be moved to another address with memcpy, the source then forgotten
+// (no move constructor, no destructor run): a Message moves them without an indirect call.
+// Specialise for your own message types that hold no pointer into themselves.
+template <class T>
+struct is_relocatable : std::is_trivially_copyable<T> {};
+template <>
+struct is_relocatable<Term> : std::true_type {};
+template <>
+struct is_relocatable<ExitMsg> : std::true_type {};
+template <>
+struct is_relocatable<DownMsg> : std::true_type {};
+
 template <class T>
 concept HasToTerm = requires(const T& v) {
   { v.to_term() } -> std::convertible_to<Term>;
@@ -50,10 +63,7 @@ class Message {
   Message(const Message& o) : ops_(o.ops_) {
     if (ops_) ops_->copy(buf_, o.buf_);
   }
-  Message(Message&& o) noexcept : ops_(o.ops_) {
-    if (ops_) ops_->move(buf_, o.buf_);
-    o.reset();
-  }
+  Message(Message&& o) noexcept : ops_(o.ops_) { take(o); }
   Message& operator=(const Message& o) {
     if (this != &o) {
       Message copy(o);
@@ -65,8 +75,7 @@ class Message {
     if (this != &o) {
       reset();
       ops_ = o.ops_;
-      if (ops_) ops_->move(buf_, o.buf_);
-      o.reset();
+      take(o);
     }
     return *this;
   }
@@ -96,6 +105,7 @@ class Message {
     void (*move)(std::byte* to, std::byte* from);  // leaves `from` to be destroyed
     void (*destroy)(std::byte* at);
     Term (*to_term)(const std::byte* at);
+    bool relocatable;  // move = copy the bytes (boxed values always are: a pointer)
   };
   template <class D>
   static constexpr bool fits =
@@ -141,7 +151,20 @@ class Message {
         else delete *reinterpret_cast<D**>(at);
       },
       [](const std::byte* at) { return Message::term_of<D>(*Message::ptr<D>(at)); },
+      !fits<D> || is_relocatable<D>::value,
   };
+  // Moves o's value here (ops_ already copied) and leaves o empty. A message is moved several
+  // times between send and receive, so the common relocatable case is a fixed-size copy.
+  void take(Message& o) noexcept {
+    if (!ops_) return;
+    if (ops_->relocatable) {
+      std::memcpy(buf_, o.buf_, kInline);
+      o.ops_ = nullptr;
+    } else {
+      ops_->move(buf_, o.buf_);
+      o.reset();
+    }
+  }
   void reset() noexcept {
     if (ops_) ops_->destroy(buf_);
     ops_ = nullptr;

@@ -11,15 +11,10 @@ Term::Box* Term::Box::make(size_t n, size_t elem) {
   return b;
 }
 
-Term::Term(Kind k, std::string_view text) : kind_(k) {
-  if (k == Kind::atom && text.size() <= kInlineText) {
-    tag_ = static_cast<uint8_t>(text.size());
-    std::memcpy(bytes_, text.data(), text.size());
-    return;
-  }
+Term::Box* Term::boxed_text(std::string_view text) {
   Box* b = Box::make(text.size(), 1);
   std::memcpy(b->chars(), text.data(), text.size());
-  set_box(b);
+  return b;
 }
 
 Term::Term(Kind k, std::vector<Term> items) : kind_(k) {

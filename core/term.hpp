@@ -135,7 +135,16 @@ class alignas(8) Term {
   static_assert(sizeof(Box) == 8, "elements follow the header at 8-byte alignment");
 
   explicit Term(Kind k) noexcept : kind_(k), tag_(0) {}
-  Term(Kind k, std::string_view text);
+  // Inline here: atom("ok") is built on every hot path, so the short case must not be a call.
+  Term(Kind k, std::string_view text) : kind_(k) {
+    if (k == Kind::atom && text.size() <= kInlineText) {
+      tag_ = static_cast<uint8_t>(text.size());
+      std::memcpy(bytes_, text.data(), text.size());
+    } else {
+      set_box(boxed_text(text));
+    }
+  }
+  static Box* boxed_text(std::string_view text);
   Term(Kind k, std::vector<Term> items);
 
   int64_t num() const {

@@ -35,8 +35,10 @@ class Inbox {
   }
 
   // Any thread. True if the inbox was idle: the caller must now schedule the owner.
-  bool push(T&& value) {
-    Node* n = acquire(std::move(value));
+  // The value is built in its node from `args` (a signal is moved once, not twice).
+  template <class... A>
+  bool push(A&&... args) {
+    Node* n = acquire(std::forward<A>(args)...);
     Node* h = head_.load(std::memory_order_relaxed);
     do {
       n->next = h == kRunning ? nullptr : h;
@@ -98,7 +100,8 @@ class Inbox {
     thread_local FreeList list;
     return list;
   }
-  static Node* acquire(T&& value) {
+  template <class... A>
+  static Node* acquire(A&&... args) {
     FreeList& f = free_list();
     void* raw;
     if (f.head) {
@@ -107,7 +110,7 @@ class Inbox {
     } else {
       raw = ::operator new(sizeof(Node));
     }
-    return new (raw) Node{nullptr, std::move(value)};
+    return new (raw) Node{nullptr, T(std::forward<A>(args)...)};
   }
   static void release(Node* n) {
     n->~Node();

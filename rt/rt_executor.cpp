@@ -33,7 +33,7 @@ void RtExecutor::start(Node& node) {
   node_ = &node;
   wheel_ = std::make_unique<TimerWheel>([this] { return now_ms(); },
                                         [this](const TimerTarget& t) {
-                                          enqueue(t.pid.id, Item{t});
+                                          enqueue(t.pid.id, t);
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
@@ -75,10 +75,11 @@ uint64_t RtExecutor::total(bool finished) const {
   return n;
 }
 
-void RtExecutor::enqueue(uint64_t pid, Item&& item) {
+template <class V>
+void RtExecutor::enqueue(uint64_t pid, V&& value) {
   Slot* s = slot(pid);
   if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
-  if (s->inbox.push(std::move(item))) {  // it was idle: we schedule it
+  if (s->inbox.push(std::forward<V>(value))) {  // it was idle: we schedule it
     count(false);
     push_runnable(pid, s->home.load(std::memory_order_relaxed));
   }
@@ -89,12 +90,12 @@ void RtExecutor::make_runnable(Pid pid) {
     slot(pid.id)->runnable = true;
     return;
   }
-  enqueue(pid.id, Item{std::monostate{}});  // a new process, spawned on another thread
+  enqueue(pid.id, std::monostate{});  // a new process, spawned on another thread
 }
 
 void RtExecutor::send(Signal&& signal) {
   uint64_t to = signal.to.id;
-  enqueue(to, Item{std::move(signal)});  // one inbox per receiver, in send order: S5 holds
+  enqueue(to, std::move(signal));  // one inbox per receiver, in send order: S5 holds
 }
 
 uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) { return wheel_->arm(deadline_ms, target); }

@@ -69,7 +69,8 @@ class RtExecutor final : public Executor {
   };
 
   Slot* slot(uint64_t id);
-  void enqueue(uint64_t pid, Item&& item);
+  template <class V>
+  void enqueue(uint64_t pid, V&& value);
   void push_runnable(uint64_t pid, uint16_t home);
   void push_remote(unsigned worker, uint64_t pid);
   void take_home(unsigned self);

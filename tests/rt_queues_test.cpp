@@ -53,7 +53,7 @@ TEST(RtInbox, ConcurrentSendersEachKeepTheirOrderAndExactlyOneSchedules) {
   for (int t = 0; t < kSenders; ++t)
     senders.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i)
-        if (in.push({t, i})) schedules.fetch_add(1);
+        if (in.push(t, i)) schedules.fetch_add(1);
     });
   // The owner runs turns while they send; it may go idle, after which a sender schedules again.
   std::vector<int> next(kSenders, 0);
