@@ -19,9 +19,9 @@ namespace {
 
 class Worker : public GenServer {
  public:
-  Worker(Options opts, int id) : opts_(std::move(opts)), id_(id) {}
+  Worker(Options opts, int id) : opts_(std::move(opts)), id_(id), dispatcher_(dispatcher_name(opts_.name)) {}
   Task<InitResult> init(Process& self) override {
-    gen_server::cast(self, dispatcher_name(opts_.name), RegisterWorker{id_, self.self()});
+    gen_server::cast(self, dispatcher_, RegisterWorker{id_, self.self()});
     co_return InitResult::ok();
   }
   Task<Result> handle_cast(Process& self, Message request) override {
@@ -32,9 +32,9 @@ class Worker : public GenServer {
     if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), false);
     if (opts_.guide_mode) {
       gen_server::reply(self, job->caller, tuple(atom("ok"), std::move(value)));
-      gen_server::cast(self, dispatcher_name(opts_.name), WorkerAvailable{id_});
+      gen_server::cast(self, dispatcher_, WorkerAvailable{id_});
     } else {
-      gen_server::cast(self, dispatcher_name(opts_.name), JobDone{self.self(), job->job, std::move(value)});
+      gen_server::cast(self, dispatcher_, JobDone{self.self(), job->job, std::move(value)});
     }
     co_return Result::noreply();
   }
@@ -42,6 +42,7 @@ class Worker : public GenServer {
  private:
   Options opts_;
   int id_;
+  std::string dispatcher_;  // by name, like OTP: a restarted dispatcher is found again
 };
 
 }  // namespace
@@ -154,9 +155,12 @@ void release(Process& self, const std::string& pool, Ref mon, std::optional<Term
   self.demonitor(mon, true);
 }
 
-// The DOWN reason already consumed for this monitor, if any.
+// The DOWN reason already consumed for this monitor, if any. A monitor that is still the
+// current one was never retired (the common case: no key to build).
 std::optional<Term> consumed_down(Process& self, const std::string& pool, Ref mon) {
   auto& dict = self.dictionary();
+  auto cur = dict.find(current_key(pool));
+  if (cur != dict.end() && cur->second[1] == Term(mon)) return std::nullopt;
   auto old = dict.find(retired_key(pool, mon));
   if (old == dict.end() || !old->second[1].is_tuple(2)) return std::nullopt;
   return old->second[1][1];
