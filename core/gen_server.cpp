@@ -101,11 +101,12 @@ class ServerLoop {
           auto msg = co_await self_.receive_any(timeout);
           if (!msg) {
             res = co_await impl_->handle_info(self_, atom("timeout"));
-          } else if (auto* call = msg->get_mut<CallMsg>()) {
-            caller = call->from;
-            res = co_await impl_->handle_call(self_, std::move(call->request), call->from);
-          } else if (auto* cast = msg->get_mut<CastMsg>()) {
-            res = co_await impl_->handle_cast(self_, std::move(cast->request));
+          } else if (msg->envelope() == Envelope::call) {
+            EnvelopeHeader h = msg->header();
+            caller = From{h.from, h.ref};
+            res = co_await impl_->handle_call(self_, std::move(*msg).open(), *caller);
+          } else if (msg->envelope() == Envelope::cast) {
+            res = co_await impl_->handle_cast(self_, std::move(*msg).open());
           } else if (auto* stop = msg->get<SysStop>()) {
             res = Result::stop(stop->reason);
           } else if (const auto* ex = msg->get<ExitMsg>();
@@ -215,10 +216,10 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
   if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
   Ref mref = self.monitor(pid);
   self.activate_alias(mref);
-  self.send(pid, CallMsg{From{self.self(), mref}, request});
+  self.send(pid, Message(request).seal(Envelope::call, {self.self(), mref}));  // kept for an exit reason
   auto m = co_await self.receive(
       [mref](const Message& m) {
-        if (const auto* r = m.get<ReplyMsg>()) return r->ref == mref;
+        if (m.envelope() == Envelope::reply) return m.header().ref == mref;
         if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
         return false;
       },
@@ -228,23 +229,23 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
     self.demonitor(mref, true);
     throw Exit(call_reason(atom("timeout"), server, request, timeout));
   }
-  if (auto* r = m->get_mut<ReplyMsg>()) {
+  if (m->envelope() == Envelope::reply) {
     self.demonitor(mref, true);
-    co_return std::move(r->value);
+    co_return std::move(*m).open();
   }
   throw Exit(call_reason(m->get<DownMsg>()->reason, server, request, timeout));
 }
 
 void cast(Process& self, ServerRef server, Message request) {
   if (server.pid) {
-    self.send(server.pid, CastMsg{std::move(request)});
+    self.send(server.pid, std::move(request).seal(Envelope::cast, {}));
     return;
   }
   if (!server.name.local.empty()) {
-    if (Pid p = self.whereis(server.name.local)) self.send(p, CastMsg{std::move(request)});
+    if (Pid p = self.whereis(server.name.local)) self.send(p, std::move(request).seal(Envelope::cast, {}));
     return;  // a cast to a name that is not registered is silently dropped, as in OTP
   }
-  names::send_via(self, server.name, CastMsg{std::move(request)});
+  names::send_via(self, server.name, std::move(request).seal(Envelope::cast, {}));
 }
 
 void reply(Process& self, const From& to, Message value) {

@@ -92,16 +92,6 @@ class GenServer {
 using ServerFactory = std::function<std::unique_ptr<GenServer>()>;
 
 // Messages of the gen_server protocol.
-struct CallMsg {
-  From from;
-  Message request;
-  Term to_term() const { return tuple(atom("$gen_call"), tuple(from.pid, from.ref), request.to_term()); }
-};
-struct CastMsg {
-  Message request;
-  Term to_term() const { return tuple(atom("$gen_cast"), request.to_term()); }
-};
-
 namespace gen_server {
 
 struct StartOptions {

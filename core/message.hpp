@@ -1,6 +1,7 @@
 #pragma once
 // Message: a type-erased C++ value in a mailbox. Term is one such value; the kernel's own
 // messages ({'EXIT',...}, {'DOWN',...}) are small structs that print as Erlang terms.
+#include <cassert>
 #include <cstddef>
 #include <cstring>
 #include <new>
@@ -39,6 +40,38 @@ template <>
 struct is_relocatable<ExitMsg> : std::true_type {};
 template <>
 struct is_relocatable<DownMsg> : std::true_type {};
+
+// A gen_server call or cast, or a call's reply, wraps its request in the same Message, so a
+// request of up to 56 bytes less the header travels without a heap block ({'$gen_call', From,
+// Req}, {'$gen_cast', Req}, {Ref, Reply}). Message::seal wraps, Message::open unwraps.
+enum class Envelope : uint8_t { none, cast, call, reply };
+struct EnvelopeHeader {
+  Pid from;  // call: the caller
+  Ref ref;   // call: the monitor/alias the reply carries; reply: that same ref
+};
+template <Envelope E, class D>
+struct Enveloped;
+template <class D>
+struct Enveloped<Envelope::cast, D> {
+  D value;
+};
+template <class D>
+struct Enveloped<Envelope::call, D> {
+  Pid from;
+  Ref ref;
+  D value;
+};
+template <class D>
+struct Enveloped<Envelope::reply, D> {
+  Ref ref;
+  D value;
+};
+template <class T>
+struct envelope_of : std::integral_constant<Envelope, Envelope::none> {};
+template <Envelope E, class D>
+struct envelope_of<Enveloped<E, D>> : std::integral_constant<Envelope, E> {};
+template <Envelope E, class D>
+struct is_relocatable<Enveloped<E, D>> : is_relocatable<D> {};
 
 template <class T>
 concept HasToTerm = requires(const T& v) {
@@ -95,6 +128,27 @@ class Message {
   }
   bool empty() const { return ops_ == nullptr; }
 
+  // Envelopes (see Enveloped): what this message is, its header, the value inside, and wrapping
+  // a value. seal/open move the value: no copy, and no allocation when the result fits in place.
+  Envelope envelope() const { return ops_ ? ops_->envelope : Envelope::none; }
+  EnvelopeHeader header() const {
+    assert(envelope() != Envelope::none && "header() of a message that is no envelope");
+    return ops_->header(buf_);
+  }
+  Message open() && {
+    assert(envelope() != Envelope::none && "open() of a message that is no envelope");
+    Message out;
+    ops_->open(buf_, out);
+    return out;
+  }
+  Message seal(Envelope e, EnvelopeHeader h) && {
+    assert(e != Envelope::none && "seal() into no envelope");
+    Message out;
+    if (ops_) ops_->seal(buf_, e, h, out);
+    else seal_empty(e, h, out);
+    return out;
+  }
+
   // The message as a Term: itself if it is one, its to_term() if it has one, else an atom
   // naming its C++ type (stable for one build, which is all a trace hash needs).
   Term to_term() const { return ops_ ? ops_->to_term(buf_) : atom("undefined"); }
@@ -106,7 +160,18 @@ class Message {
     void (*destroy)(std::byte* at);
     Term (*to_term)(const std::byte* at);
     bool relocatable;  // move = copy the bytes (boxed values always are: a pointer)
+    Envelope envelope;
+    EnvelopeHeader (*header)(const std::byte* at);  // envelopes only
+    void (*open)(std::byte* at, Message& out);       // envelopes only
+    void (*seal)(std::byte* at, Envelope e, EnvelopeHeader h, Message& out);
   };
+  template <class D>
+  static EnvelopeHeader header_of(const std::byte* at);
+  template <class D>
+  static void open_into(std::byte* at, Message& out);
+  template <class D>
+  static void seal_into(std::byte* at, Envelope e, EnvelopeHeader h, Message& out);
+  static void seal_empty(Envelope e, EnvelopeHeader h, Message& out);
   template <class D>
   static constexpr bool fits =
       sizeof(D) <= kInline && alignof(D) <= 8 && std::is_nothrow_move_constructible_v<D>;
@@ -123,6 +188,14 @@ class Message {
   static Term term_of(const D& v) {
     if constexpr (std::is_same_v<D, Term>) {
       return v;
+    } else if constexpr (std::is_same_v<D, Message>) {
+      return v.to_term();
+    } else if constexpr (envelope_of<D>::value == Envelope::cast) {
+      return tuple(atom("$gen_cast"), term_of(v.value));
+    } else if constexpr (envelope_of<D>::value == Envelope::call) {
+      return tuple(atom("$gen_call"), tuple(v.from, v.ref), term_of(v.value));
+    } else if constexpr (envelope_of<D>::value == Envelope::reply) {
+      return tuple(v.ref, term_of(v.value));
     } else if constexpr (HasToTerm<D>) {
       return v.to_term();
     } else if constexpr (std::is_integral_v<D>) {
@@ -152,6 +225,10 @@ class Message {
       },
       [](const std::byte* at) { return Message::term_of<D>(*Message::ptr<D>(at)); },
       !fits<D> || is_relocatable<D>::value,
+      envelope_of<D>::value,
+      &Message::header_of<D>,
+      &Message::open_into<D>,
+      &Message::seal_into<D>,
   };
   // Moves o's value here (ops_ already copied) and leaves o empty. A message is moved several
   // times between send and receive, so the common relocatable case is a fixed-size copy.
@@ -173,5 +250,47 @@ class Message {
   alignas(8) std::byte buf_[kInline];
   const Ops* ops_ = nullptr;
 };
+
+inline void Message::seal_empty(Envelope e, EnvelopeHeader h, Message& out) {
+  switch (e) {
+    case Envelope::cast: out = Message(Enveloped<Envelope::cast, Message>{Message()}); return;
+    case Envelope::call: out = Message(Enveloped<Envelope::call, Message>{h.from, h.ref, Message()}); return;
+    case Envelope::reply: out = Message(Enveloped<Envelope::reply, Message>{h.ref, Message()}); return;
+    case Envelope::none: break;
+  }
+  assert(false && "seal into no envelope");
+}
+
+template <class D>
+EnvelopeHeader Message::header_of(const std::byte* at) {
+  [[maybe_unused]] const D& v = *ptr<D>(at);
+  if constexpr (envelope_of<D>::value == Envelope::call) return {v.from, v.ref};
+  else if constexpr (envelope_of<D>::value == Envelope::reply) return {Pid{}, v.ref};
+  else return {};
+}
+
+template <class D>
+void Message::open_into(std::byte* at, Message& out) {
+  if constexpr (envelope_of<D>::value != Envelope::none) out = Message(std::move(ptr<D>(at)->value));
+  else assert(false && "open() of a message that is no envelope");
+}
+
+template <class D>
+void Message::seal_into(std::byte* at, Envelope e, EnvelopeHeader h, Message& out) {
+  // An envelope or an erased Message inside another goes in as a Message, so the types an
+  // envelope can hold stay finite (no Enveloped<cast, Enveloped<cast, ...>>).
+  using Inner = std::conditional_t<envelope_of<D>::value == Envelope::none, D, Message>;
+  auto inner = [&]() -> Inner {
+    if constexpr (std::is_same_v<Inner, D>) return std::move(*ptr<D>(at));
+    else return Message(std::move(*ptr<D>(at)));
+  };
+  switch (e) {
+    case Envelope::cast: out = Message(Enveloped<Envelope::cast, Inner>{inner()}); return;
+    case Envelope::call: out = Message(Enveloped<Envelope::call, Inner>{h.from, h.ref, inner()}); return;
+    case Envelope::reply: out = Message(Enveloped<Envelope::reply, Inner>{h.ref, inner()}); return;
+    case Envelope::none: break;
+  }
+  assert(false && "seal into no envelope");
+}
 
 }  // namespace otp

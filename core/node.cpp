@@ -188,7 +188,7 @@ void Node::deliver(Signal&& s) {
       if (t->monitoring_.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
       return;
     case SignalKind::reply:
-      if (t->aliases_.contains(s.ref)) t->push_message(ReplyMsg{s.ref, std::move(s.msg)});
+      if (t->aliases_.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
       return;
   }
 }

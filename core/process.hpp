@@ -38,12 +38,6 @@ inline Filter exit_from(Pid pid) {
 
 // A GenServer reply travelling to a caller: only delivered while the caller still waits
 // for it (OTP 24+ alias semantics), so a late reply is dropped (S11).
-struct ReplyMsg {
-  Ref ref;
-  Message value;
-  Term to_term() const { return tuple(ref, value.to_term()); }
-};
-
 enum class ProcState : uint8_t { runnable, running, waiting, dead };
 
 class Process {

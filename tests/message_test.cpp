@@ -38,7 +38,7 @@ TEST(Message, SmallAndLargeValuesRoundTrip) {
 TEST(Message, CopyAndMoveKeepTheValue) {
   Big b;
   b.v[3] = 3;
-  for (Message m : {Message(atom("x")), Message(b), Message(CallMsg{{Pid{1}, Ref{2}}, Message(integer(5))})}) {
+  for (Message m : {Message(atom("x")), Message(b), Message(integer(5)).seal(Envelope::call, {Pid{1}, Ref{2}})}) {
     Message copy = m;
     EXPECT_EQ(copy.to_term(), m.to_term());
     Message moved = std::move(m);
@@ -56,4 +56,37 @@ TEST(Message, CopyAndMoveKeepTheValue) {
     EXPECT_EQ(owned.use_count(), 3);
   }
   EXPECT_EQ(owned.use_count(), 1);
+}
+
+// gen_server's envelopes ({'$gen_call', From, Req}, {'$gen_cast', Req}, {Ref, Reply}) wrap the
+// request in the same Message; opening one gives the request back, whatever its size.
+TEST(Message, EnvelopesWrapAndOpenAnyValue) {
+  Message call = Message(tuple(atom("get"), integer(1))).seal(Envelope::call, {Pid{3}, Ref{4}});
+  EXPECT_EQ(call.envelope(), Envelope::call);
+  EXPECT_EQ(call.header().from, Pid{3});
+  EXPECT_EQ(call.header().ref, Ref{4});
+  EXPECT_EQ(call.to_term(), tuple(atom("$gen_call"), tuple(Pid{3}, Ref{4}), tuple(atom("get"), integer(1))));
+  Message req = std::move(call).open();
+  EXPECT_EQ(req.envelope(), Envelope::none);
+  EXPECT_EQ(*req.get<Term>(), tuple(atom("get"), integer(1)));
+
+  Big b;
+  b.v[15] = 15;
+  Message cast = Message(b).seal(Envelope::cast, {});  // boxed inside: the box moves, no copy
+  EXPECT_EQ(cast.envelope(), Envelope::cast);
+  EXPECT_EQ(cast.to_term(), tuple(atom("$gen_cast"), integer(0)));
+  Message opened = std::move(cast).open();
+  ASSERT_NE(opened.get<Big>(), nullptr);
+  EXPECT_EQ(opened.get<Big>()->v[15], 15);
+
+  Message reply = Message().seal(Envelope::reply, {Pid{}, Ref{9}});  // an empty value survives
+  EXPECT_EQ(reply.header().ref, Ref{9});
+  EXPECT_TRUE(std::move(reply).open().empty());
+
+  // An envelope inside an envelope (a cast forwarded as a call's request) keeps both.
+  Message nested = Message(atom("x")).seal(Envelope::cast, {}).seal(Envelope::call, {Pid{1}, Ref{2}});
+  EXPECT_EQ(nested.to_term().to_string(), "{'$gen_call',{<0.1.0>,#Ref<0.0.0.2>},{'$gen_cast',x}}");
+  Message inner = std::move(nested).open();
+  EXPECT_EQ(inner.envelope(), Envelope::cast);
+  EXPECT_EQ(*std::move(inner).open().get<Term>(), atom("x"));
 }
