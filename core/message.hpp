@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cstddef>
 #include <cstring>
+#include <functional>
 #include <new>
 #include <string>
 #include <type_traits>
@@ -40,6 +41,12 @@ template <>
 struct is_relocatable<ExitMsg> : std::true_type {};
 template <>
 struct is_relocatable<DownMsg> : std::true_type {};
+#if defined(__GLIBCXX__)
+// libstdc++ keeps only trivially copyable callables in a std::function's own buffer and moves
+// that buffer bytewise, so its std::function has no pointer into itself (libc++'s does).
+template <class Sig>
+struct is_relocatable<std::function<Sig>> : std::true_type {};
+#endif
 
 // A gen_server call or cast, or a call's reply, wraps its request in the same Message, so a
 // request of up to 56 bytes less the header travels without a heap block ({'$gen_call', From,

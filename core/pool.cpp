@@ -123,9 +123,9 @@ void retire(Process& self, const std::string& pool, const Term& current, Term do
 // The job's outcome is known: one fewer job shares its monitor. With none left, the monitor
 // goes (with any DOWN it left), so a caller with nothing outstanding never finds a stray DOWN.
 // `down` is the DOWN's reason if this await just consumed it.
-void release(Process& self, const std::string& pool, Ref mon, std::optional<Term> down) {
+void release(Process& self, const std::string& pool, const std::string& key, Ref mon, std::optional<Term> down) {
   auto& dict = self.dictionary();
-  auto cur = dict.find(current_key(pool));
+  auto cur = dict.find(key);
   if (cur != dict.end() && cur->second[1] == Term(mon)) {
     if (!down) {
       int64_t left = cur->second[2].integer_value() - 1;
@@ -157,9 +157,9 @@ void release(Process& self, const std::string& pool, Ref mon, std::optional<Term
 
 // The DOWN reason already consumed for this monitor, if any. A monitor that is still the
 // current one was never retired (the common case: no key to build).
-std::optional<Term> consumed_down(Process& self, const std::string& pool, Ref mon) {
+std::optional<Term> consumed_down(Process& self, const std::string& pool, const std::string& key, Ref mon) {
   auto& dict = self.dictionary();
-  auto cur = dict.find(current_key(pool));
+  auto cur = dict.find(key);
   if (cur != dict.end() && cur->second[1] == Term(mon)) return std::nullopt;
   auto old = dict.find(retired_key(pool, mon));
   if (old == dict.end() || !old->second[1].is_tuple(2)) return std::nullopt;
@@ -206,7 +206,8 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   }
   Term outcome;
   std::optional<Term> down_now;
-  if (auto why = consumed_down(self, job.pool, mon)) {
+  const std::string key = current_key(job.pool);
+  if (auto why = consumed_down(self, job.pool, key, mon)) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
     auto m = co_await self.receive(is_result, 0);
@@ -227,7 +228,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
       outcome = (*m->get<Term>())[2];
     }
   }
-  release(self, job.pool, mon, std::move(down_now));
+  release(self, job.pool, key, mon, std::move(down_now));
   co_return outcome;
 }
 

@@ -40,3 +40,13 @@ struct WorkerAvailable {  // guide mode: cast from a worker after a job
 };
 
 }  // namespace otp::pool
+
+namespace otp {
+// Sent on every job: moved between mailboxes as bytes when their std::function allows it.
+template <>
+struct is_relocatable<pool::RunReq> : is_relocatable<pool::Job> {};
+template <>
+struct is_relocatable<pool::RunJob> : is_relocatable<pool::Job> {};
+template <>
+struct is_relocatable<pool::JobDone> : std::true_type {};
+}  // namespace otp
