@@ -82,6 +82,7 @@ void Process::suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Tim
   scan_from_ = mailbox_.size();  // everything before was already tried by await_ready
   state_ = ProcState::waiting;
   timed_out_ = false;
+  matched_ = false;
   ++wait_generation_;
   if (timeout != infinity) {
     TimerTarget t{TimerTarget::Kind::receive_timeout, pid_, wait_generation_};
@@ -95,6 +96,10 @@ std::optional<Message> Process::finish_receive(const Filter& f) {
     timed_out_ = false;
     return std::nullopt;
   }
+  if (std::exchange(matched_, false)) {  // push_message already ran the filter on it
+    assert(scan_from_ < mailbox_.size() && f(mailbox_[scan_from_]));
+    return mailbox_.take(scan_from_);
+  }
   auto m = take_match(f, scan_from_);
   assert(m.has_value() && "woken from receive without a matching message");
   return m;
@@ -104,6 +109,9 @@ void Process::push_message(Message m) {
   mailbox_.push(std::move(m));
   if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_) return;
   if (!(*wait_filter_)(mailbox_[mailbox_.size() - 1])) return;
+  // The first match since the receive began (later arrivals only append): take it by index.
+  scan_from_ = mailbox_.size() - 1;
+  matched_ = true;
   if (wait_timer_) node_.executor().cancel_timer(wait_timer_);
   wait_timer_ = 0;
   state_ = ProcState::runnable;

@@ -132,6 +132,7 @@ class Process {
   ProcState state_ = ProcState::runnable;
   bool trap_exit_ = false;
   bool timed_out_ = false;
+  bool matched_ = false;  // a receive's match was found on arrival: it is at scan_from_
   Body body_;
   Proc root_;
   std::coroutine_handle<> resume_;

@@ -169,7 +169,10 @@ class alignas(8) Term {
   }
   void release() noexcept {
     Box* b = box();
-    if (b && b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(b, kind_);
+    if (!b) return;
+    // The only reference: nobody else can take another, so no locked decrement is needed.
+    if (b->refs.load(std::memory_order_acquire) == 1 || b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      destroy(b, kind_);
   }
   static void destroy(Box* b, Kind k) noexcept;
 

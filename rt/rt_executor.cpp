@@ -8,6 +8,7 @@ namespace {
 thread_local RtExecutor* t_exec = nullptr;
 thread_local unsigned t_worker = 0;
 thread_local uint64_t t_current = 0;  // the process this thread is delivering to or running
+thread_local void* t_current_slot = nullptr;  // its slot (Slot is private to RtExecutor)
 // Signals delivered to a process per turn: a flooded server works through its inbox in steps,
 // so its mailbox stays small and other processes get turns in between.
 constexpr size_t kDeliveryBudget = 128;
@@ -87,7 +88,7 @@ void RtExecutor::enqueue(uint64_t pid, V&& value) {
 
 void RtExecutor::make_runnable(Pid pid) {
   if (t_exec == this && t_current == pid.id) {  // from the process's own thread: just a flag
-    slot(pid.id)->runnable = true;
+    static_cast<Slot*>(t_current_slot)->runnable = true;
     return;
   }
   enqueue(pid.id, std::monostate{});  // a new process, spawned on another thread
@@ -253,6 +254,7 @@ void RtExecutor::process(uint64_t pid) {
   s->home.store(static_cast<uint16_t>(t_worker), std::memory_order_relaxed);
   s->inbox.collect();
   t_current = pid;
+  t_current_slot = s;
   s->inbox.drain(kDeliveryBudget, [&](Item& item) {
     if (auto* sig = std::get_if<Signal>(&item)) node_->deliver(std::move(*sig));
     else if (auto* timer = std::get_if<TimerTarget>(&item)) node_->fire_timer(*timer);
