@@ -211,7 +211,7 @@ Task<Pid> whereis(Process& self, const ServerRef& server) {
 Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout) {
   if (timeout < 0 && timeout != infinity)
     throw UsageError("GenServer.call: timeout must be >= 0 ms or otp::infinity");
-  Pid pid = co_await whereis(self, server);
+  Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
   if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
   if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
   Ref mref = self.monitor(pid);
@@ -259,7 +259,7 @@ void reply(Process& self, const From& to, Message value) {
 }
 
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
-  Pid pid = co_await whereis(self, server);
+  Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
   if (!pid) throw Exit(reasons::noproc());
   Ref mref = self.monitor(pid);
   self.send(pid, SysStop{reason});
