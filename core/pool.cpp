@@ -130,7 +130,7 @@ void release(Process& self, const std::string& pool, const std::string& key, Ref
     if (!down) {
       int64_t left = cur->second[2].integer_value() - 1;
       if (left > 0) {
-        cur->second = tuple(cur->second[0], mon, integer(left));
+        cur->second = std::move(cur->second).with_element(2, integer(left));
         return;
       }
       dict.erase(cur);
@@ -153,6 +153,11 @@ void release(Process& self, const std::string& pool, const std::string& key, Ref
   }
   dict.erase(old);
   self.demonitor(mon, true);
+}
+
+bool is_result_of(const Message& m, Ref ref) {
+  const Term* t = m.get<Term>();
+  return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
 }
 
 // The DOWN reason already consumed for this monitor, if any. A monitor that is still the
@@ -179,7 +184,7 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
   auto it = dict.find(key);
   if (it != dict.end() && it->second[0] == Term(d)) {
     s.monitor = it->second[1].ref();  // this dispatcher is watched already
-    it->second = tuple(d, s.monitor, integer(it->second[2].integer_value() + 1));
+    it->second = std::move(it->second).with_element(2, integer(it->second[2].integer_value() + 1));
   } else {
     // A new dispatcher (or the first job): watch it. An older dispatcher's monitor stays until
     // its last job is awaited, so its DOWN still reaches those awaits.
@@ -196,10 +201,8 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
 
 Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   Ref ref = job.ref, mon = job.monitor;
-  auto is_result = [ref](const Message& m) {
-    const Term* t = m.get<Term>();
-    return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
-  };
+  // Filters capture at most two refs: they fit in a std::function without a heap block.
+  auto is_result = [ref](const Message& m) { return is_result_of(m, ref); };
   if (!mon) {  // submitted while no dispatcher existed: the outcome is in the mailbox
     auto m = co_await self.receive(is_result, timeout);
     co_return m ? (*m->get<Term>())[2] : tuple(atom("error"), atom("timeout"));
@@ -214,9 +217,9 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     outcome = m ? (*m->get<Term>())[2] : dispatcher_down(*why);
   } else {
     auto m = co_await self.receive(
-        [is_result, mon](const Message& m) {
+        [ref, mon](const Message& m) {
           if (const auto* d = m.get<DownMsg>()) return d->ref == mon;
-          return is_result(m);
+          return is_result_of(m, ref);
         },
         timeout);
     if (!m) {

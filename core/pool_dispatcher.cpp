@@ -26,18 +26,18 @@ Task<Result> Dispatcher::handle_call(Process& self, Message request, From from) 
   if (request.get<StatusReq>()) co_return Result::reply(status());
   auto* run = request.get_mut<RunReq>();
   if (!run) co_return Result::reply(error(atom("badarg")));
-  co_return co_await accept(self, *run, from);
+  co_return accept(self, *run, from);
 }
 
-Task<Result> Dispatcher::accept(Process& self, RunReq& run, From from) {
+Result Dispatcher::accept(Process& self, RunReq& run, From from) {
   Pending job{run.job, std::move(run.fn), from, run.notify, 0};
   if (opts_.max_pending > 0 && available_.empty() && pending_.size() >= opts_.max_pending) {
     answer(self, job, error(atom("overloaded")));  // back-pressure
-    co_return Result::noreply();
+    return Result::noreply();
   }
   pending_.push_back(std::move(job));
   dispatch(self);
-  co_return Result::noreply();  // the outcome is sent when the job ends
+  return Result::noreply();  // the outcome is sent when the job ends
 }
 
 void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
@@ -46,7 +46,7 @@ void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
 }
 
 Task<Result> Dispatcher::handle_cast(Process& self, Message request) {
-  if (auto* run = request.get_mut<RunReq>()) co_return co_await accept(self, *run, From{});
+  if (auto* run = request.get_mut<RunReq>()) co_return accept(self, *run, From{});
   if (const auto* r = request.get<RegisterWorker>()) {
     // Keyed by pid, not id: a restarted worker's register may overtake its old self's DOWN
     // (they come from different pids, so S5 orders nothing). A supervisor starts a child only

@@ -24,7 +24,7 @@ class Dispatcher : public GenServer {
     int attempts = 0;  // runs started so far
   };
   void answer(Process& self, const Pending& job, Term outcome);
-  Task<Result> accept(Process& self, RunReq& run, From from);
+  Result accept(Process& self, RunReq& run, From from);  // no suspension: no coroutine frame
   struct Worker {
     int id;
     Ref monitor;

@@ -1,5 +1,7 @@
 #include "core/term.hpp"
 
+#include <stdexcept>
+
 #include <array>
 
 namespace otp {
@@ -22,6 +24,18 @@ Term::Term(Kind k, std::vector<Term> items) : kind_(k) {
   Term* out = b->terms();
   for (auto& t : items) new (out++) Term(std::move(t));
   set_box(b);
+}
+
+Term Term::with_element(size_t i, Term v) && {
+  Box* b = box();
+  if (kind_ != Kind::tuple || !b || i >= b->size) throw std::out_of_range("with_element: no element " + std::to_string(i));
+  if (b->refs.load(std::memory_order_acquire) == 1) {
+    b->terms()[i] = std::move(v);
+    return std::move(*this);
+  }
+  std::vector<Term> items(b->terms(), b->terms() + b->size);
+  items[i] = std::move(v);
+  return Term(Kind::tuple, std::move(items));
 }
 
 void Term::destroy(Box* b, Kind k) noexcept {

@@ -120,6 +120,10 @@ class alignas(8) Term {
   }
   static int compare(const Term& a, const Term& b);
 
+  // erlang:setelement/3 (0-based here): this tuple with element i replaced. When this term is
+  // the block's only holder nobody can observe a change, so the block is updated in place.
+  Term with_element(size_t i, Term v) &&;
+
  private:
   static constexpr uint8_t kBoxed = 0xFF;       // tag_: the payload is a Box*
   static constexpr size_t kInlineText = 14;     // atoms this long or shorter need no block

@@ -80,3 +80,22 @@ TEST(Term, BuiltFromAVectorOrInPlaceIsTheSame) {
   EXPECT_NE(Term::tuple(items), Term::list(items));
   EXPECT_EQ(tuple().to_string(), "{}");
 }
+
+// setelement: a tuple nobody else holds is updated in place; a shared one is copied, so the
+// other holder never sees the change (terms are values).
+TEST(Term, WithElementKeepsValueSemantics) {
+  Term t = tuple(atom("a"), integer(1), integer(2));
+  const Term* first = &t.items()[0];
+  t = std::move(t).with_element(2, integer(3));
+  EXPECT_EQ(t, tuple(atom("a"), integer(1), integer(3)));
+  EXPECT_EQ(&t.items()[0], first);  // the only holder: same block
+
+  Term shared = t;
+  Term changed = std::move(t).with_element(0, atom("b"));
+  EXPECT_EQ(shared, tuple(atom("a"), integer(1), integer(3)));
+  EXPECT_EQ(changed, tuple(atom("b"), integer(1), integer(3)));
+  EXPECT_NE(&changed.items()[0], &shared.items()[0]);
+
+  EXPECT_THROW((void)Term(shared).with_element(3, integer(0)), std::out_of_range);
+  EXPECT_THROW((void)integer(1).with_element(0, integer(0)), std::out_of_range);
+}
