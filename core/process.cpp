@@ -23,12 +23,7 @@ void Process::require_running(const char* what) const {
 // ---------------------------------------------------------------- messages
 
 void Process::send(Pid to, Message msg) {
-  Signal s;
-  s.kind = SignalKind::message;
-  s.from = pid_;
-  s.to = to;
-  s.msg = std::move(msg);
-  node_.executor().send(std::move(s));
+  node_.executor().send(Signal{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)});
 }
 
 void Process::send(const std::string& name, Message msg) {
@@ -105,7 +100,7 @@ std::optional<Message> Process::finish_receive(const Filter& f) {
   return m;
 }
 
-void Process::push_message(Message m) {
+void Process::push_message(Message&& m) {
   mailbox_.push(std::move(m));
   if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_) return;
   if (!(*wait_filter_)(mailbox_[mailbox_.size() - 1])) return;

@@ -123,7 +123,7 @@ class Process {
   std::optional<Message> take_match(const Filter& f, size_t from);
   void suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout);
   std::optional<Message> finish_receive(const Filter& f);
-  void push_message(Message m);  // a delivered message: wake the process if it matches
+  void push_message(Message&& m);  // a delivered message: wake the process if it matches
   void require_running(const char* what) const;
 
   Node& node_;
