@@ -179,6 +179,8 @@ class Message {
   template <class D>
   static void seal_into(std::byte* at, Envelope e, EnvelopeHeader h, Message& out);
   static void seal_empty(Envelope e, EnvelopeHeader h, Message& out);
+  template <class Inner>  // an rvalue: the value goes into the envelope
+  static void seal_value(Envelope e, EnvelopeHeader h, Inner&& v, Message& out);
   template <class D>
   static constexpr bool fits =
       sizeof(D) <= kInline && alignof(D) <= 8 && std::is_nothrow_move_constructible_v<D>;
@@ -258,15 +260,18 @@ class Message {
   const Ops* ops_ = nullptr;
 };
 
-inline void Message::seal_empty(Envelope e, EnvelopeHeader h, Message& out) {
+template <class Inner>
+void Message::seal_value(Envelope e, EnvelopeHeader h, Inner&& v, Message& out) {
   switch (e) {
-    case Envelope::cast: out = Message(Enveloped<Envelope::cast, Message>{Message()}); return;
-    case Envelope::call: out = Message(Enveloped<Envelope::call, Message>{h.from, h.ref, Message()}); return;
-    case Envelope::reply: out = Message(Enveloped<Envelope::reply, Message>{h.ref, Message()}); return;
+    case Envelope::cast: out = Message(Enveloped<Envelope::cast, Inner>{std::move(v)}); return;
+    case Envelope::call: out = Message(Enveloped<Envelope::call, Inner>{h.from, h.ref, std::move(v)}); return;
+    case Envelope::reply: out = Message(Enveloped<Envelope::reply, Inner>{h.ref, std::move(v)}); return;
     case Envelope::none: break;
   }
   assert(false && "seal into no envelope");
 }
+
+inline void Message::seal_empty(Envelope e, EnvelopeHeader h, Message& out) { seal_value(e, h, Message(), out); }
 
 template <class D>
 EnvelopeHeader Message::header_of(const std::byte* at) {
@@ -291,13 +296,7 @@ void Message::seal_into(std::byte* at, Envelope e, EnvelopeHeader h, Message& ou
     if constexpr (std::is_same_v<Inner, D>) return std::move(*ptr<D>(at));
     else return Message(std::move(*ptr<D>(at)));
   };
-  switch (e) {
-    case Envelope::cast: out = Message(Enveloped<Envelope::cast, Inner>{inner()}); return;
-    case Envelope::call: out = Message(Enveloped<Envelope::call, Inner>{h.from, h.ref, inner()}); return;
-    case Envelope::reply: out = Message(Enveloped<Envelope::reply, Inner>{h.ref, inner()}); return;
-    case Envelope::none: break;
-  }
-  assert(false && "seal into no envelope");
+  seal_value(e, h, inner(), out);
 }
 
 }  // namespace otp
