@@ -55,6 +55,33 @@ TEST(Kernel, SendAndSelectiveReceive) {  // S5
   EXPECT_FALSE(w.alive(r));
 }
 
+// A receive already waiting when messages arrive: it gets the first that matches, the rest stay
+// in arrival order, and its filter sees each arrival once (not again when the receive returns).
+TEST(Kernel, WaitingReceiveTakesTheFirstMatchingArrival) {  // S5
+  World w;
+  std::vector<std::string> got;
+  int filter_calls = 0;
+  Pid r = w.spawn([&](Process& self) -> Proc {
+    auto m = co_await self.receive([&](const Message& m) {
+      ++filter_calls;
+      const Term* t = m.get<Term>();
+      return t && t->is_tuple(2) && (*t)[0].is_atom("job");
+    });
+    got.push_back(m->to_term().to_string());
+    for (int i = 0; i < 3; ++i) got.push_back((co_await self.receive_any())->to_term().to_string());
+  });
+  w.spawn([r](Process& self) -> Proc {
+    co_await self.sleep(5);  // r is waiting by now
+    self.send(r, atom("noise"));
+    self.send(r, tuple(atom("job"), integer(1)));
+    self.send(r, atom("more"));
+    self.send(r, tuple(atom("job"), integer(2)));
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"{job,1}", "noise", "more", "{job,2}"}));
+  EXPECT_EQ(filter_calls, 2);  // noise, then {job,1}: the later two arrive after the match
+}
+
 TEST(Kernel, OrderBetweenOnePairIsKeptUnderEverySeed) {  // S5
   for (uint64_t seed = 1; seed <= 50; ++seed) {
     World w({.seed = seed});
