@@ -237,15 +237,16 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
 }
 
 void cast(Process& self, ServerRef server, Message request) {
+  Message cast = std::move(request).seal(Envelope::cast, {});
   if (server.pid) {
-    self.send(server.pid, std::move(request).seal(Envelope::cast, {}));
+    self.send(server.pid, std::move(cast));
     return;
   }
   if (!server.name.local.empty()) {
-    if (Pid p = self.whereis(server.name.local)) self.send(p, std::move(request).seal(Envelope::cast, {}));
+    if (Pid p = self.whereis(server.name.local)) self.send(p, std::move(cast));
     return;  // a cast to a name that is not registered is silently dropped, as in OTP
   }
-  names::send_via(self, server.name, std::move(request).seal(Envelope::cast, {}));
+  names::send_via(self, server.name, std::move(cast));
 }
 
 void reply(Process& self, const From& to, Message value) {

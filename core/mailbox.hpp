@@ -27,9 +27,7 @@ class Mailbox {
   Message take(size_t i) {
     assert(i < count_);
     Message out = std::move((*this)[i]);
-    if (i == 0) {  // the usual receive: the oldest message
-      head_ = (head_ + 1) & (buf_.size() - 1);
-    } else if (i < count_ / 2) {  // shift the front part right by one
+    if (i < count_ / 2) {  // shift the front part right by one
       for (size_t k = i; k > 0; --k) (*this)[k] = std::move((*this)[k - 1]);
       head_ = (head_ + 1) & (buf_.size() - 1);
     } else {  // shift the back part left by one

@@ -188,6 +188,8 @@ void Node::deliver(Signal&& s) {
       if (t->monitoring_.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
       return;
     case SignalKind::reply:
+      // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
+      // dropped (S11).
       if (t->aliases_.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
       return;
   }

@@ -36,8 +36,6 @@ inline Filter exit_from(Pid pid) {
   };
 }
 
-// A GenServer reply travelling to a caller: only delivered while the caller still waits
-// for it (OTP 24+ alias semantics), so a late reply is dropped (S11).
 enum class ProcState : uint8_t { runnable, running, waiting, dead };
 
 class Process {

@@ -1,8 +1,7 @@
 #include "core/term.hpp"
 
-#include <stdexcept>
-
 #include <array>
+#include <stdexcept>
 
 namespace otp {
 
@@ -29,7 +28,7 @@ Term::Term(Kind k, std::vector<Term> items) : kind_(k) {
 Term Term::with_element(size_t i, Term v) && {
   Box* b = box();
   if (kind_ != Kind::tuple || !b || i >= b->size) throw std::out_of_range("with_element: no element " + std::to_string(i));
-  if (b->refs.load(std::memory_order_acquire) == 1) {
+  if (unshared(b)) {
     b->terms()[i] = std::move(v);
     return std::move(*this);
   }

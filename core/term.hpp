@@ -174,10 +174,11 @@ class alignas(8) Term {
   void release() noexcept {
     Box* b = box();
     if (!b) return;
-    // The only reference: nobody else can take another, so no locked decrement is needed.
-    if (b->refs.load(std::memory_order_acquire) == 1 || b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1)
-      destroy(b, kind_);
+    if (unshared(b) || b->refs.fetch_sub(1, std::memory_order_acq_rel) == 1) destroy(b, kind_);
   }
+  // This holder is the block's only one: nobody else can take another reference, so it may
+  // be dropped without a locked decrement, or updated in place.
+  static bool unshared(const Box* b) { return b->refs.load(std::memory_order_acquire) == 1; }
   static void destroy(Box* b, Kind k) noexcept;
 
   Kind kind_ = Kind::integer;
