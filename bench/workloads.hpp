@@ -73,9 +73,10 @@ inline Body w3_restart_storm(int64_t kills) {
   };
 }
 
+// Written as a C++ user would write a handler that never waits: the synchronous callback.
 class Echo : public GenServer {
  public:
-  Task<Result> handle_call(Process&, Message req, From) override { co_return Result::reply(std::move(req)); }
+  std::optional<Result> try_handle_call(Process&, Message& req, From) override { return Result::reply(std::move(req)); }
 };
 
 // W4: GenServer.call to an echo server from `clients` concurrent clients.

@@ -29,6 +29,10 @@ Task<Result> GenServer::handle_continue(Process&, Message cont) {
 
 Task<void> GenServer::terminate(Process&, Term) { co_return; }
 
+std::optional<Result> GenServer::try_handle_call(Process&, Message&, From) { return std::nullopt; }
+std::optional<Result> GenServer::try_handle_cast(Process&, Message&) { return std::nullopt; }
+std::optional<Result> GenServer::try_handle_info(Process&, Message&) { return std::nullopt; }
+
 Term Name::to_term() const {
   if (!via_registry.empty())
     return tuple(atom("via"), atom("Elixir.Registry"), tuple(atom(via_registry), key));
@@ -99,19 +103,24 @@ class ServerLoop {
           res = co_await impl_->handle_continue(self_, std::move(c));
         } else {
           auto msg = co_await self_.receive_any(timeout);
-          if (!msg) {
-            res = co_await impl_->handle_info(self_, atom("timeout"));
-          } else if (msg->envelope() == Envelope::call) {
+          if (!msg) msg.emplace(atom("timeout"));  // the timeout is an info message
+          if (msg->envelope() == Envelope::call) {
             EnvelopeHeader h = msg->header();
             caller = From{h.from, h.ref};
-            res = co_await impl_->handle_call(self_, std::move(*msg).open(), *caller);
+            Message request = std::move(*msg).open();
+            if (auto now = impl_->try_handle_call(self_, request, *caller)) res = std::move(*now);
+            else res = co_await impl_->handle_call(self_, std::move(request), *caller);
           } else if (msg->envelope() == Envelope::cast) {
-            res = co_await impl_->handle_cast(self_, std::move(*msg).open());
+            Message request = std::move(*msg).open();
+            if (auto now = impl_->try_handle_cast(self_, request)) res = std::move(*now);
+            else res = co_await impl_->handle_cast(self_, std::move(request));
           } else if (auto* stop = msg->get<SysStop>()) {
             res = Result::stop(stop->reason);
           } else if (const auto* ex = msg->get<ExitMsg>();
                      ex && ex->from == self_.parent() && self_.trapping_exits()) {
             res = Result::stop(ex->reason);  // S12: the parent's EXIT never reaches handle_info
+          } else if (auto now = impl_->try_handle_info(self_, *msg)) {
+            res = std::move(*now);
           } else {
             res = co_await impl_->handle_info(self_, std::move(*msg));
           }
@@ -129,7 +138,7 @@ class ServerLoop {
       }
       if (res.kind == Result::Kind::stop) co_await terminate_and_exit(res.reason);
       timeout = res.timeout;
-      cont = std::move(res.continue_with);
+      if (res.continue_with) cont = std::move(res.continue_with);  // cont is empty here
     }
   }
 

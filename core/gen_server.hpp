@@ -87,6 +87,15 @@ class GenServer {
   virtual Task<Result> handle_info(Process& self, Message msg);
   virtual Task<Result> handle_continue(Process& self, Message cont);
   virtual Task<void> terminate(Process& self, Term reason);
+
+  // Fast path for a callback that never suspends (no co_await): the loop offers each request
+  // or message here first. Return a Result to have handled it, as the Task version would have,
+  // with no coroutine frame; or std::nullopt, leaving the message untouched, to have it go to
+  // handle_call / handle_cast / handle_info. A throw crashes the server as there (S12).
+  // The defaults decline everything.
+  virtual std::optional<Result> try_handle_call(Process& self, Message& request, From from);
+  virtual std::optional<Result> try_handle_cast(Process& self, Message& request);
+  virtual std::optional<Result> try_handle_info(Process& self, Message& msg);
 };
 
 using ServerFactory = std::function<std::unique_ptr<GenServer>()>;

@@ -275,7 +275,7 @@ void Node::unregister_name(const std::string& name) {
   names_.erase(it);
 }
 
-Pid Node::whereis(const std::string& name) const {
+Pid Node::whereis(std::string_view name) const {
   auto lk = lock();
   auto it = names_.find(name);
   return it == names_.end() ? Pid{} : it->second;

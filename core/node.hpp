@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -56,7 +57,7 @@ class Node {
   // --- names (S7)
   bool register_name(const std::string& name, Pid pid);
   void unregister_name(const std::string& name);
-  Pid whereis(const std::string& name) const;
+  Pid whereis(std::string_view name) const;
 
   // --- timers owned by the node (send_after / cancel_timer)
   Ref start_message_timer(Pid dest, Message msg, int64_t ms);
@@ -97,7 +98,7 @@ class Node {
   std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
   std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
-  std::map<std::string, Pid> names_;
+  std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;
   struct MessageTimer {

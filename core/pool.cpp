@@ -1,6 +1,8 @@
 #include "core/pool.hpp"
 
+#include <array>
 #include <cassert>
+#include <string_view>
 
 #include "core/pool_dispatcher.hpp"
 #include "core/registry.hpp"
@@ -8,7 +10,10 @@
 
 namespace otp::pool {
 
-std::string dispatcher_name(const std::string& pool) { return pool + ".dispatcher"; }
+namespace {
+constexpr std::string_view kDispatcherSuffix = ".dispatcher";
+}
+std::string dispatcher_name(const std::string& pool) { return pool + std::string(kDispatcherSuffix); }
 
 namespace {
 Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
@@ -19,9 +24,15 @@ namespace {
 
 class Worker : public GenServer {
  public:
-  Worker(Options opts, int id) : opts_(std::move(opts)), id_(id), dispatcher_(dispatcher_name(opts_.name)) {}
+  Worker(Options opts, int id) : opts_(std::move(opts)), id_(id) {}
   Task<InitResult> init(Process& self) override {
-    gen_server::cast(self, dispatcher_, RegisterWorker{id_, self.self()});
+    // The pool supervisor is one_for_all and starts the dispatcher before the workers: the
+    // dispatcher registered now is this worker's for its whole life (a new dispatcher means
+    // new workers), so it is looked up once, not on every job.
+    // None registered (it died just now, and the supervisor is about to stop this worker too):
+    // casts go nowhere, as a cast to an unregistered name does.
+    dispatcher_ = self.whereis(dispatcher_name(opts_.name));
+    cast_dispatcher(self, RegisterWorker{id_, self.self()});
     co_return InitResult::ok();
   }
   Task<Result> handle_cast(Process& self, Message request) override {
@@ -32,9 +43,9 @@ class Worker : public GenServer {
     if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), false);
     if (opts_.guide_mode) {
       gen_server::reply(self, job->caller, tuple(atom("ok"), std::move(value)));
-      gen_server::cast(self, dispatcher_, WorkerAvailable{id_});
+      cast_dispatcher(self, WorkerAvailable{id_});
     } else {
-      gen_server::cast(self, dispatcher_, JobDone{self.self(), job->job, std::move(value)});
+      cast_dispatcher(self, JobDone{self.self(), job->job, std::move(value)});
     }
     co_return Result::noreply();
   }
@@ -42,7 +53,10 @@ class Worker : public GenServer {
  private:
   Options opts_;
   int id_;
-  std::string dispatcher_;  // by name, like OTP: a restarted dispatcher is found again
+  void cast_dispatcher(Process& self, Message m) {
+    if (dispatcher_) gen_server::cast(self, dispatcher_, std::move(m));
+  }
+  Pid dispatcher_{};
 };
 
 }  // namespace
@@ -113,7 +127,26 @@ namespace {
 //   "$pool:<pool>:<ref>" -> {Outstanding, nodown | {down, Reason}}: a monitor retired because
 //                           its dispatcher was replaced or its DOWN was consumed, kept until
 //                           its last job is awaited
-std::string current_key(const std::string& pool) { return "$pool:" + pool; }
+// "$pool:<pool>" (or "<pool>.dispatcher") for a lookup on every job: built on the stack when
+// short, so a lookup costs no heap block.
+class JoinedName {
+ public:
+  JoinedName(std::string_view a, std::string_view b) : size_(a.size() + b.size()) {
+    if (size_ <= short_.size()) {
+      std::copy(a.begin(), a.end(), short_.begin());
+      std::copy(b.begin(), b.end(), short_.begin() + static_cast<std::ptrdiff_t>(a.size()));
+    } else {
+      long_.append(a).append(b);
+    }
+  }
+  std::string_view view() const { return size_ <= short_.size() ? std::string_view(short_.data(), size_) : long_; }
+
+ private:
+  size_t size_;
+  std::array<char, 48> short_;
+  std::string long_;
+};
+JoinedName current_key(std::string_view pool) { return JoinedName("$pool:", pool); }
 std::string retired_key(const std::string& pool, Ref mon) { return "$pool:" + pool + ":" + std::to_string(mon.id); }
 
 void retire(Process& self, const std::string& pool, const Term& current, Term down) {
@@ -123,7 +156,7 @@ void retire(Process& self, const std::string& pool, const Term& current, Term do
 // The job's outcome is known: one fewer job shares its monitor. With none left, the monitor
 // goes (with any DOWN it left), so a caller with nothing outstanding never finds a stray DOWN.
 // `down` is the DOWN's reason if this await just consumed it.
-void release(Process& self, const std::string& pool, const std::string& key, Ref mon, std::optional<Term> down) {
+void release(Process& self, const std::string& pool, std::string_view key, Ref mon, std::optional<Term> down) {
   auto& dict = self.dictionary();
   auto cur = dict.find(key);
   if (cur != dict.end() && cur->second[1] == Term(mon)) {
@@ -162,7 +195,7 @@ bool is_result_of(const Message& m, Ref ref) {
 
 // The DOWN reason already consumed for this monitor, if any. A monitor that is still the
 // current one was never retired (the common case: no key to build).
-std::optional<Term> consumed_down(Process& self, const std::string& pool, const std::string& key, Ref mon) {
+std::optional<Term> consumed_down(Process& self, const std::string& pool, std::string_view key, Ref mon) {
   auto& dict = self.dictionary();
   auto cur = dict.find(key);
   if (cur != dict.end() && cur->second[1] == Term(mon)) return std::nullopt;
@@ -174,14 +207,14 @@ std::optional<Term> consumed_down(Process& self, const std::string& pool, const 
 
 Submitted submit(Process& self, const std::string& pool, Job job) {
   Submitted s{self.make_ref(), {}, pool};
-  Pid d = self.whereis(dispatcher_name(pool));
+  Pid d = self.whereis(JoinedName(pool, kDispatcherSuffix).view());
   if (!d) {  // no dispatcher now: the outcome is already known
     self.send(self.self(), tuple(atom("task_result"), s.ref, dispatcher_down(atom("noproc"))));
     return s;
   }
   auto& dict = self.dictionary();
-  std::string key = current_key(pool);
-  auto it = dict.find(key);
+  const JoinedName key = current_key(pool);
+  auto it = dict.find(key.view());
   if (it != dict.end() && it->second[0] == Term(d)) {
     s.monitor = it->second[1].ref();  // this dispatcher is watched already
     it->second = std::move(it->second).with_element(2, integer(it->second[2].integer_value() + 1));
@@ -193,7 +226,7 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
       dict.erase(it);
     }
     s.monitor = self.monitor(d);
-    dict[key] = tuple(d, s.monitor, integer(1));
+    dict.emplace(key.view(), tuple(d, s.monitor, integer(1)));
   }
   gen_server::cast(self, d, RunReq{s.ref, std::move(job), self.self()});
   return s;
@@ -209,8 +242,8 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   }
   Term outcome;
   std::optional<Term> down_now;
-  const std::string key = current_key(job.pool);
-  if (auto why = consumed_down(self, job.pool, key, mon)) {
+  const JoinedName key = current_key(job.pool);
+  if (auto why = consumed_down(self, job.pool, key.view(), mon)) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
     auto m = co_await self.receive(is_result, 0);
@@ -231,7 +264,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
       outcome = (*m->get<Term>())[2];
     }
   }
-  release(self, job.pool, key, mon, std::move(down_now));
+  release(self, job.pool, key.view(), mon, std::move(down_now));
   co_return outcome;
 }
 

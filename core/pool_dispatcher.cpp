@@ -22,11 +22,11 @@ Task<InitResult> Dispatcher::init(Process&) {
   co_return InitResult::ok();
 }
 
-Task<Result> Dispatcher::handle_call(Process& self, Message request, From from) {
-  if (request.get<StatusReq>()) co_return Result::reply(status());
+std::optional<Result> Dispatcher::try_handle_call(Process& self, Message& request, From from) {
+  if (request.get<StatusReq>()) return Result::reply(status());
   auto* run = request.get_mut<RunReq>();
-  if (!run) co_return Result::reply(error(atom("badarg")));
-  co_return accept(self, *run, from);
+  if (!run) return Result::reply(error(atom("badarg")));
+  return accept(self, *run, from);
 }
 
 Result Dispatcher::accept(Process& self, RunReq& run, From from) {
@@ -45,8 +45,8 @@ void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
   else gen_server::reply(self, job.caller, std::move(outcome));
 }
 
-Task<Result> Dispatcher::handle_cast(Process& self, Message request) {
-  if (auto* run = request.get_mut<RunReq>()) co_return accept(self, *run, From{});
+std::optional<Result> Dispatcher::try_handle_cast(Process& self, Message& request) {
+  if (auto* run = request.get_mut<RunReq>()) return accept(self, *run, From{});
   if (const auto* r = request.get<RegisterWorker>()) {
     // Keyed by pid, not id: a restarted worker's register may overtake its old self's DOWN
     // (they come from different pids, so S5 orders nothing). A supervisor starts a child only
@@ -71,14 +71,14 @@ Task<Result> Dispatcher::handle_cast(Process& self, Message request) {
     std::erase_if(pending_, [&](const Pending& p) { return p.job == c->job; });
   }
   dispatch(self);
-  co_return Result::noreply();
+  return Result::noreply();
 }
 
-Task<Result> Dispatcher::handle_info(Process& self, Message msg) {
+std::optional<Result> Dispatcher::try_handle_info(Process& self, Message& msg) {
   const auto* down = msg.get<DownMsg>();
-  if (!down) co_return Result::noreply();
+  if (!down) return Result::noreply();
   auto it = workers_.find(down->pid);
-  if (it == workers_.end() || it->second.monitor != down->ref) co_return Result::noreply();
+  if (it == workers_.end() || it->second.monitor != down->ref) return Result::noreply();
   std::erase(available_, down->pid);
   if (auto& job = it->second.running) {
     if (job->attempts < opts_.max_attempts)
@@ -88,7 +88,7 @@ Task<Result> Dispatcher::handle_info(Process& self, Message msg) {
   }
   workers_.erase(it);
   dispatch(self);
-  co_return Result::noreply();
+  return Result::noreply();
 }
 
 void Dispatcher::dispatch(Process& self) {

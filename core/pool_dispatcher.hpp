@@ -11,9 +11,10 @@ class Dispatcher : public GenServer {
  public:
   explicit Dispatcher(Options opts) : opts_(std::move(opts)) {}
   Task<InitResult> init(Process& self) override;
-  Task<Result> handle_call(Process& self, Message request, From from) override;
-  Task<Result> handle_cast(Process& self, Message request) override;
-  Task<Result> handle_info(Process& self, Message msg) override;
+  // Every callback is synchronous (no coroutine frame per job).
+  std::optional<Result> try_handle_call(Process& self, Message& request, From from) override;
+  std::optional<Result> try_handle_cast(Process& self, Message& request) override;
+  std::optional<Result> try_handle_info(Process& self, Message& msg) override;
 
  private:
   struct Pending {
@@ -24,7 +25,7 @@ class Dispatcher : public GenServer {
     int attempts = 0;  // runs started so far
   };
   void answer(Process& self, const Pending& job, Term outcome);
-  Result accept(Process& self, RunReq& run, From from);  // no suspension: no coroutine frame
+  Result accept(Process& self, RunReq& run, From from);
   struct Worker {
     int id;
     Ref monitor;

@@ -206,7 +206,7 @@ void Process::unregister_name() {
   if (!name_.empty()) node_.unregister_name(name_);
 }
 
-Pid Process::whereis(const std::string& name) const { return node_.whereis(name); }
+Pid Process::whereis(std::string_view name) const { return node_.whereis(name); }
 
 std::string Process::describe_wait() const {
   switch (state_) {

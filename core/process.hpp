@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 
 #include "core/errors.hpp"
 #include "core/executor.hpp"
@@ -97,11 +98,12 @@ class Process {
   // --- names (S7)
   bool register_name(const std::string& name);  // false if taken or already named
   void unregister_name();
-  Pid whereis(const std::string& name) const;
+  Pid whereis(std::string_view name) const;
   const std::string& registered_name() const { return name_; }
 
   // --- the process dictionary (erlang:put/get/erase): state a library keeps per process
-  std::map<std::string, Term>& dictionary() { return dict_; }
+  // std::less<>: looked up by string_view, with no key string built per lookup
+  std::map<std::string, Term, std::less<>>& dictionary() { return dict_; }
 
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
   void activate_alias(Ref ref) { aliases_.insert(ref); }
@@ -144,7 +146,7 @@ class Process {
   std::map<Ref, Pid> watchers_;     // monitors on this process: ref -> watcher
   std::set<Ref> aliases_;
   std::string name_;
-  std::map<std::string, Term> dict_;
+  std::map<std::string, Term, std::less<>> dict_;
 };
 
 }  // namespace otp

@@ -9,6 +9,8 @@
 #include <optional>
 #include <utility>
 
+#include "core/block_cache.hpp"
+
 namespace otp {
 
 template <class T>
@@ -17,6 +19,10 @@ class Task;
 namespace detail {
 
 struct TaskPromiseBase {
+  // Frames come and go once per callback: from the thread's block cache, not the heap.
+  static void* operator new(size_t n) { return block_cache::allocate(n); }
+  static void operator delete(void* p, size_t n) noexcept { block_cache::deallocate(p, n); }
+
   std::coroutine_handle<> continuation;
   std::exception_ptr error;
 

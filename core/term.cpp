@@ -1,12 +1,14 @@
 #include "core/term.hpp"
 
 #include <array>
+
+#include "core/block_cache.hpp"
 #include <stdexcept>
 
 namespace otp {
 
 Term::Box* Term::Box::make(size_t n, size_t elem) {
-  void* raw = ::operator new(sizeof(Box) + n * elem);
+  void* raw = block_cache::allocate(sizeof(Box) + n * elem);
   Box* b = new (raw) Box;
   b->size = static_cast<uint32_t>(n);
   return b;
@@ -40,8 +42,9 @@ Term Term::with_element(size_t i, Term v) && {
 void Term::destroy(Box* b, Kind k) noexcept {
   if (k == Kind::tuple || k == Kind::list)
     for (uint32_t i = 0; i < b->size; ++i) b->terms()[i].~Term();
+  const size_t bytes = sizeof(Box) + b->size * (k == Kind::tuple || k == Kind::list ? sizeof(Term) : 1);
   b->~Box();
-  ::operator delete(b);
+  block_cache::deallocate(b, bytes);
 }
 
 namespace {

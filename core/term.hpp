@@ -114,7 +114,11 @@ class alignas(8) Term {
   std::string to_string() const;
   void print(std::string& out) const;
 
-  friend bool operator==(const Term& a, const Term& b) { return compare(a, b) == 0; }
+  friend bool operator==(const Term& a, const Term& b) {
+    if (a.kind_ != b.kind_) return false;
+    if (a.kind_ == Kind::integer || a.kind_ == Kind::pid || a.kind_ == Kind::ref) return a.num() == b.num();  // no call
+    return compare(a, b) == 0;
+  }
   friend std::strong_ordering operator<=>(const Term& a, const Term& b) {
     return compare(a, b) <=> 0;
   }

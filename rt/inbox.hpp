@@ -4,13 +4,15 @@
 // found the inbox idle that it must schedule the process: no lock, and no separate
 // "scheduled" flag to keep in step. The owner takes the whole stack at the start of a turn,
 // reverses it into a private FIFO (send order: S5), and at the end of a turn marks the inbox
-// idle only if nothing arrived meanwhile. Nodes come from a small per-thread free list.
+// idle only if nothing arrived meanwhile. Nodes come from the thread's block cache.
 #include <atomic>
 #include <cassert>
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <utility>
+
+#include "core/block_cache.hpp"
 
 namespace otp::rt {
 
@@ -84,43 +86,13 @@ class Inbox {
   }
 
  private:
-  struct Free {  // a released node's storage, linked into the free list
-    Free* next;
-  };
-  static_assert(sizeof(Node) >= sizeof(Free));
-  struct FreeList {
-    Free* head = nullptr;
-    uint32_t count = 0;
-    ~FreeList() {
-      while (head) ::operator delete(std::exchange(head, head->next));
-    }
-  };
-  static constexpr uint32_t kMaxFree = 1024;  // per thread: 128 KiB of nodes at most
-  static FreeList& free_list() {
-    thread_local FreeList list;
-    return list;
-  }
   template <class... A>
   static Node* acquire(A&&... args) {
-    FreeList& f = free_list();
-    void* raw;
-    if (f.head) {
-      raw = std::exchange(f.head, f.head->next);
-      --f.count;
-    } else {
-      raw = ::operator new(sizeof(Node));
-    }
-    return new (raw) Node{nullptr, T(std::forward<A>(args)...)};
+    return new (block_cache::allocate(sizeof(Node))) Node{nullptr, T(std::forward<A>(args)...)};
   }
   static void release(Node* n) {
     n->~Node();
-    FreeList& f = free_list();
-    if (f.count >= kMaxFree) {
-      ::operator delete(n);
-      return;
-    }
-    f.head = new (static_cast<void*>(n)) Free{f.head};
-    ++f.count;
+    block_cache::deallocate(n, sizeof(Node));
   }
   static void free_chain(Node* n) {
     while (n) release(std::exchange(n, n->next));

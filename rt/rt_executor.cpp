@@ -124,6 +124,7 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
     wake = true;
   }
   if (!wake) return;  // this worker runs it next: nobody needs waking
+  if (nthreads_ == 1 && t_exec == this) return;  // the only worker is this one: no fence to pay
   // Pairs with the fence in worker(): either the sleeper sees this pid or we see the sleeper.
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_relaxed) > 0) {

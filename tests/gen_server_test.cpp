@@ -314,3 +314,97 @@ TEST(GenServer, CallingSelfExitsInsteadOfDeadlocking) {  // S11 (Elixir's GenSer
   EXPECT_EQ(w.exit_reason(p)->to_string(),
             "{calling_self,{'Elixir.GenServer',call,[" + Term(p).to_string() + ",hi,5000]}}");
 }
+
+namespace {
+// Handles what needs no waiting in the synchronous callbacks and declines the rest, which then
+// reaches the Task callbacks untouched.
+class FastPath : public GenServer {
+ public:
+  std::optional<Result> try_handle_call(Process&, Message& req, From) override {
+    const Term& t = *req.get<Term>();
+    if (t.is_atom("get")) return Result::reply(integer(count_));
+    if (t.is_atom("crash")) throw std::runtime_error("fast crash");
+    return std::nullopt;  // "slow" and anything else: the coroutine handle_call
+  }
+  Task<Result> handle_call(Process& self, Message req, From) override {
+    if (req.to_term().is_atom("log")) co_return Result::reply(logs());
+    co_await self.sleep(5);
+    co_return Result::reply(tuple(atom("slow"), req.to_term()));
+  }
+  Term logs() const {
+    std::vector<Term> out;
+    for (auto& l : log_) out.push_back(str(l));
+    return Term::list(out);
+  }
+  std::optional<Result> try_handle_cast(Process&, Message& req) override {
+    if (!req.get<Term>()->is_atom("increment")) return std::nullopt;
+    ++count_;
+    return Result::noreply().after(20);  // a timeout from the fast path as well
+  }
+  Task<Result> handle_cast(Process&, Message req) override {
+    log_.push_back("cast:" + req.to_term().to_string());
+    co_return Result::noreply();
+  }
+  std::optional<Result> try_handle_info(Process&, Message& m) override {
+    if (m.to_term().is_atom("timeout")) {
+      log_.push_back("timeout");
+      return Result::noreply();
+    }
+    if (m.to_term().is_atom("log")) return Result::reply(logs());  // no caller: bad_return_value
+    return std::nullopt;
+  }
+  Task<Result> handle_info(Process&, Message m) override {
+    log_.push_back("info:" + m.to_term().to_string());
+    co_return Result::noreply();
+  }
+
+ private:
+  int64_t count_ = 0;
+  std::vector<std::string> log_;
+};
+}  // namespace
+
+TEST(GenServer, SynchronousCallbacksHandleOrDeclineEachMessage) {  // S11, S12
+  World w;
+  std::vector<std::string> seen;
+  Pid server{};
+  Pid caller = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    server = (co_await gen_server::start_link(self, [] { return std::make_unique<FastPath>(); })).pid;
+    gen_server::cast(self, server, atom("increment"));
+    gen_server::cast(self, server, atom("other"));
+    gen_server::cast(self, server, atom("increment"));
+    seen.push_back((co_await gen_server::call(self, server, atom("get"))).to_term().to_string());
+    seen.push_back((co_await gen_server::call(self, server, atom("slow"))).to_term().to_string());
+    self.send(server, atom("hello"));
+    co_await self.sleep(100);  // nothing arrives for 20 ms after the last cast: handle_info(timeout)
+    gen_server::cast(self, server, atom("increment"));
+    co_await self.sleep(100);
+    seen.push_back((co_await gen_server::call(self, server, atom("get"))).to_term().to_string());
+    seen.push_back((co_await gen_server::call(self, server, atom("log"))).to_term().to_string());
+    try {
+      co_await gen_server::call(self, server, atom("crash"));
+    } catch (const Exit& e) {
+      seen.push_back(e.reason()[0].to_string());
+    }
+  });
+  w.run();
+  // The timeout after the first casts was cancelled by the call that came next (S10).
+  EXPECT_EQ(seen, (std::vector<std::string>{"2", "{slow,slow}", "3", "[\"cast:other\",\"info:hello\",\"timeout\"]",
+                                            "{error,\"fast crash\"}"}));
+  EXPECT_EQ(w.exit_reason(server)->to_string(), "{error,\"fast crash\"}");  // S12: a throw crashes it
+  EXPECT_EQ(w.exit_reason(caller)->to_string(), "normal");  // it traps exits: the crash came as a message
+}
+
+TEST(GenServer, SynchronousReplyWithoutCallerIsBadReturnValue) {  // S12
+  World w;
+  Pid server{};
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    server = (co_await gen_server::start_link(self, [] { return std::make_unique<FastPath>(); })).pid;
+    self.send(server, atom("log"));
+    co_await self.receive_any();
+  });
+  w.run();
+  EXPECT_EQ(w.exit_reason(server)->to_string(), "{bad_return_value,reply}");
+}

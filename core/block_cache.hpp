@@ -1,0 +1,92 @@
+#pragma once
+// A per-thread cache of freed small blocks, by size class: coroutine frames, term blocks and
+// rt inbox nodes come and go once per message. glibc's own per-thread cache holds 7 blocks
+// of a size, so a server handling a burst pays its slower bins (~175 instructions a
+// malloc/free pair, 13 % of W5 under callgrind). Like the BEAM's allocators keep their
+// carriers, a thread keeps what it freed, up to a bound per class; above it, and above
+// kMaxBytes, blocks go to the global heap. A block freed on another thread than the one that
+// took it joins that other thread's cache: no cross-thread traffic, nothing to lock.
+// Under AddressSanitizer every block goes to the heap, so a use after free is still found.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <utility>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define OTP_BLOCK_CACHE_ENABLED 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define OTP_BLOCK_CACHE_ENABLED 0
+#endif
+#endif
+#ifndef OTP_BLOCK_CACHE_ENABLED
+#define OTP_BLOCK_CACHE_ENABLED 1
+#endif
+
+namespace otp::block_cache {
+
+namespace detail {
+
+inline constexpr size_t kGranule = 16;
+inline constexpr size_t kMaxBytes = 1024;
+inline constexpr size_t kClasses = kMaxBytes / kGranule + 1;
+inline constexpr size_t kBytesPerClass = 256 * 1024;  // kept per class and thread at most
+
+// Class k holds blocks of k * 16 - 8 usable bytes: what glibc gives for a 16k-byte chunk, so
+// asking for exactly that wastes nothing next to asking for n.
+constexpr size_t class_of(size_t n) { return (n + 8 + kGranule - 1) / kGranule; }
+constexpr size_t class_bytes(size_t k) { return k * kGranule - 8; }
+static_assert(class_bytes(class_of(1)) >= 1 && class_bytes(class_of(kMaxBytes)) >= kMaxBytes);
+
+struct Cache {
+  struct Free {
+    Free* next;
+  };
+  std::array<Free*, kClasses> heads{};
+  std::array<uint32_t, kClasses> counts{};
+  Cache() = default;
+  Cache(const Cache&) = delete;
+  Cache& operator=(const Cache&) = delete;
+  ~Cache() {
+    for (Free* h : heads)
+      while (h) ::operator delete(std::exchange(h, h->next));
+  }
+};
+
+inline Cache& cache() {
+  thread_local Cache c;
+  return c;
+}
+
+}  // namespace detail
+
+inline void* allocate(size_t n) {
+  if (!OTP_BLOCK_CACHE_ENABLED || n > detail::kMaxBytes) return ::operator new(n);
+  const size_t k = detail::class_of(n);
+  detail::Cache& c = detail::cache();
+  if (detail::Cache::Free* f = c.heads[k]) {
+    c.heads[k] = f->next;
+    --c.counts[k];
+    return f;
+  }
+  return ::operator new(detail::class_bytes(k));
+}
+
+// `n` is the size given to allocate for this block.
+inline void deallocate(void* p, size_t n) noexcept {
+  if (!OTP_BLOCK_CACHE_ENABLED || n > detail::kMaxBytes) {
+    ::operator delete(p);
+    return;
+  }
+  const size_t k = detail::class_of(n);
+  detail::Cache& c = detail::cache();
+  if (c.counts[k] * detail::class_bytes(k) >= detail::kBytesPerClass) {
+    ::operator delete(p);
+    return;
+  }
+  c.heads[k] = new (p) detail::Cache::Free{c.heads[k]};
+  ++c.counts[k];
+}
+
+}  // namespace otp::block_cache
