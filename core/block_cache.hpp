@@ -89,4 +89,17 @@ inline void deallocate(void* p, size_t n) noexcept {
   ++c.counts[k];
 }
 
+// An STL allocator on the cache, for node-based containers that gain and lose an entry per
+// message (a call adds and removes a monitor and an alias on both sides).
+template <class T>
+struct Allocator {
+  using value_type = T;
+  Allocator() = default;
+  template <class U>
+  Allocator(const Allocator<U>&) noexcept {}  // NOLINT implicit, as std::allocator
+  T* allocate(size_t n) { return static_cast<T*>(block_cache::allocate(n * sizeof(T))); }
+  void deallocate(T* p, size_t n) noexcept { block_cache::deallocate(p, n * sizeof(T)); }
+  friend bool operator==(const Allocator&, const Allocator&) { return true; }
+};
+
 }  // namespace otp::block_cache

@@ -37,17 +37,23 @@ class ChunkedTable {
   T* get(uint64_t id) {
     size_t chunk = id >> ChunkBits;
     if (chunk >= MaxChunks) return nullptr;
-    auto& cell = (*chunks_)[chunk];
-    T* c = cell.load(std::memory_order_acquire);
-    if (!c) {
-      T* fresh = new T[kChunkSize]();  // value-initialised: atomics start at nullptr/0
-      if (cell.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) c = fresh;
-      else delete[] fresh;
-    }
+    T* c = (*chunks_)[chunk].load(std::memory_order_acquire);
+    if (!c) [[unlikely]]
+      c = install(chunk);
     return &c[id & (kChunkSize - 1)];
   }
 
  private:
+  // Out of line, so that get() (on every message) inlines.
+  [[gnu::noinline]] T* install(size_t chunk) {
+    auto& cell = (*chunks_)[chunk];
+    T* c = nullptr;
+    T* fresh = new T[kChunkSize]();  // value-initialised: atomics start at nullptr/0
+    if (cell.compare_exchange_strong(c, fresh, std::memory_order_acq_rel)) return fresh;
+    delete[] fresh;  // another thread installed it first: c holds that chunk
+    return c;
+  }
+
   std::unique_ptr<std::array<std::atomic<T*>, MaxChunks>> chunks_;
 };
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/block_cache.hpp"
 #include "core/errors.hpp"
 #include "core/executor.hpp"
 #include "core/mailbox.hpp"
@@ -85,7 +86,7 @@ class Process {
   void unlink(Pid other);
   Ref monitor(Pid target);
   void demonitor(Ref ref, bool flush = false);
-  const std::set<Pid>& links() const { return links_; }
+  const std::set<Pid, std::less<>, block_cache::Allocator<Pid>>& links() const { return links_; }
 
   Pid spawn(Body body);
   Pid spawn_link(Body body);
@@ -141,10 +142,13 @@ class Process {
   uint64_t wait_generation_ = 0;
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
-  std::set<Pid> links_;
-  std::map<Ref, Pid> monitoring_;   // monitors this process holds: ref -> target
-  std::map<Ref, Pid> watchers_;     // monitors on this process: ref -> watcher
-  std::set<Ref> aliases_;
+  // Node-based, from the block cache: monitors and aliases come and go on every call.
+  template <class K, class V>
+  using RefMap = std::map<K, V, std::less<>, block_cache::Allocator<std::pair<const K, V>>>;
+  std::set<Pid, std::less<>, block_cache::Allocator<Pid>> links_;
+  RefMap<Ref, Pid> monitoring_;  // monitors this process holds: ref -> target
+  RefMap<Ref, Pid> watchers_;    // monitors on this process: ref -> watcher
+  std::set<Ref, std::less<>, block_cache::Allocator<Ref>> aliases_;
   std::string name_;
   std::map<std::string, Term, std::less<>> dict_;
 };
