@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the peer workloads (BEAM, CAF: ../shared/peer-bench/run.sh) and our benchmarks (the
-# simulator, and rt with 1 and 2 threads) in one invocation and prints ours / peer ratios.
+# simulator, and rt with 1 and 2 threads) in one invocation, round by round, and prints
+# ours / peer ratios of the medians over the rounds.
 # Usage: bench/compare.sh [ROUNDS]   (needs: apt-get install erlang-base elixir libcaf-dev)
 # glibc malloc gives freed heap back to the kernel eagerly, so a flood of messages (W5) pays
 # page faults again on every run. To measure with the heap kept (for us and CAF alike; the
@@ -15,10 +16,15 @@ if [ ! -x "$here/build/release/bench/otpsim_rt_bench" ]; then
 fi
 peer_out=$(mktemp); sim_out=$(mktemp); rt_out=$(mktemp)
 trap 'rm -f "$peer_out" "$sim_out" "$rt_out"' EXIT
-bash "$peers/run.sh" "$rounds" | tee "$peer_out"
-# W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
-"$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$sim_out"
-"$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_repetitions="$rounds" --benchmark_format=csv 2>/dev/null | tee "$rt_out"
+# Rounds interleave the peers and ours, so that each ratio compares runs a minute or two apart:
+# on a shared VM the machine's speed drifts by 1.5-2x over minutes.
+for r in $(seq "$rounds"); do
+  echo "# round $r of $rounds"
+  bash "$peers/run.sh" 1 | tee -a "$peer_out"
+  # W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
+  "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$sim_out"
+  "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$rt_out"
+done
 w6() {  # Google Benchmark prints 1.2295k for 1229.5
   "$1" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*k\?' | cut -d= -f2 |
     awk '{v = $1; if (v ~ /k$/) v = substr(v, 1, length(v) - 1) * 1000; printf "%.0f", v}'
@@ -29,7 +35,10 @@ median() {  # median items/s (CSV column 7) of the rows matching a benchmark nam
   grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
     awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
 }
-peer() { awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out"; }
+peer() {  # median over the rounds of a peer's figure (each round prints its own n=1 median)
+  awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out" | sort -g |
+    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
+}
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
 printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' benchmark sim/s rt1/s rt2/s \
   sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1
