@@ -121,14 +121,8 @@ void async(Process& self, std::string pool, Job job, Timeout timeout) {
 }
 
 namespace {
-// A caller's outstanding submit()s on one pool share one monitor of that pool's dispatcher.
-// Process-dictionary entries (short keys: this runs for every job):
-//   "$pool:<pool>"       -> {Dispatcher, Monitor, Outstanding}: the monitor new jobs share
-//   "$pool:<pool>:<ref>" -> {Outstanding, nodown | {down, Reason}}: a monitor retired because
-//                           its dispatcher was replaced or its DOWN was consumed, kept until
-//                           its last job is awaited
-// "$pool:<pool>" (or "<pool>.dispatcher") for a lookup on every job: built on the stack when
-// short, so a lookup costs no heap block.
+// A name looked up on every job ("$pool:<pool>", "<pool>.dispatcher"): built on the stack when
+// short, so the lookup costs no heap block.
 class JoinedName {
  public:
   JoinedName(std::string_view a, std::string_view b) : size_(a.size() + b.size()) {
@@ -146,6 +140,13 @@ class JoinedName {
   std::array<char, 48> short_;
   std::string long_;
 };
+
+// A caller's outstanding submit()s on one pool share one monitor of that pool's dispatcher.
+// Process-dictionary entries (short keys: this runs for every job):
+//   "$pool:<pool>"       -> {Dispatcher, Monitor, Outstanding}: the monitor new jobs share
+//   "$pool:<pool>:<ref>" -> {Outstanding, nodown | {down, Reason}}: a monitor retired because
+//                           its dispatcher was replaced or its DOWN was consumed, kept until
+//                           its last job is awaited
 JoinedName current_key(std::string_view pool) { return JoinedName("$pool:", pool); }
 std::string retired_key(const std::string& pool, Ref mon) { return "$pool:" + pool + ":" + std::to_string(mon.id); }
 

@@ -86,7 +86,11 @@ class Process {
   void unlink(Pid other);
   Ref monitor(Pid target);
   void demonitor(Ref ref, bool flush = false);
-  const std::set<Pid, std::less<>, block_cache::Allocator<Pid>>& links() const { return links_; }
+  // Node-based containers on the block cache: monitors and aliases come and go on every call.
+  using PidSet = std::set<Pid, std::less<>, block_cache::Allocator<Pid>>;
+  using RefSet = std::set<Ref, std::less<>, block_cache::Allocator<Ref>>;
+  using RefToPid = std::map<Ref, Pid, std::less<>, block_cache::Allocator<std::pair<const Ref, Pid>>>;
+  const PidSet& links() const { return links_; }
 
   Pid spawn(Body body);
   Pid spawn_link(Body body);
@@ -142,13 +146,10 @@ class Process {
   uint64_t wait_generation_ = 0;
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
-  // Node-based, from the block cache: monitors and aliases come and go on every call.
-  template <class K, class V>
-  using RefMap = std::map<K, V, std::less<>, block_cache::Allocator<std::pair<const K, V>>>;
-  std::set<Pid, std::less<>, block_cache::Allocator<Pid>> links_;
-  RefMap<Ref, Pid> monitoring_;  // monitors this process holds: ref -> target
-  RefMap<Ref, Pid> watchers_;    // monitors on this process: ref -> watcher
-  std::set<Ref, std::less<>, block_cache::Allocator<Ref>> aliases_;
+  PidSet links_;
+  RefToPid monitoring_;  // monitors this process holds: ref -> target
+  RefToPid watchers_;    // monitors on this process: ref -> watcher
+  RefSet aliases_;
   std::string name_;
   std::map<std::string, Term, std::less<>> dict_;
 };

@@ -1,9 +1,9 @@
 #include "core/term.hpp"
 
 #include <array>
+#include <stdexcept>
 
 #include "core/block_cache.hpp"
-#include <stdexcept>
 
 namespace otp {
 
@@ -40,9 +40,10 @@ Term Term::with_element(size_t i, Term v) && {
 }
 
 void Term::destroy(Box* b, Kind k) noexcept {
-  if (k == Kind::tuple || k == Kind::list)
+  const bool holds_terms = k == Kind::tuple || k == Kind::list;  // else characters
+  if (holds_terms)
     for (uint32_t i = 0; i < b->size; ++i) b->terms()[i].~Term();
-  const size_t bytes = sizeof(Box) + b->size * (k == Kind::tuple || k == Kind::list ? sizeof(Term) : 1);
+  const size_t bytes = sizeof(Box) + b->size * (holds_terms ? sizeof(Term) : 1);  // as given to make
   b->~Box();
   block_cache::deallocate(b, bytes);
 }
