@@ -3,9 +3,14 @@
 // rt inbox nodes come and go once per message. glibc's own per-thread cache holds 7 blocks
 // of a size, so a server handling a burst pays its slower bins (~175 instructions a
 // malloc/free pair, 13 % of W5 under callgrind). Like the BEAM's allocators keep their
-// carriers, a thread keeps what it freed, up to a bound per class; above it, and above
-// kMaxBytes, blocks go to the global heap. A block freed on another thread than the one that
-// took it joins that other thread's cache: no cross-thread traffic, nothing to lock.
+// carriers, a thread keeps what it freed, up to a bound per class.
+// A block freed on another thread than the one that took it joins that other thread's cache,
+// so one thread that allocates (clients building messages) and another that frees (the server
+// consuming them) would leave the first always asking glibc and the second always giving back
+// to it, through glibc's cross-thread free. Above its bound a thread therefore hands blocks,
+// a batch at a time, to a store shared by all threads, where a thread whose cache ran dry takes
+// a batch back (one lock per batch). The shared store is bounded too; above it, blocks go
+// to glibc.
 // Under AddressSanitizer every block goes to the heap, so a use after free is still found.
 #include <array>
 #include <cstddef>
@@ -30,28 +35,31 @@ namespace detail {
 
 inline constexpr size_t kGranule = 16;
 inline constexpr size_t kMaxBytes = 1024;
-inline constexpr size_t kClasses = kMaxBytes / kGranule + 1;
-inline constexpr size_t kBytesPerClass = 256 * 1024;  // kept per class and thread at most
+inline constexpr size_t kBytesPerClass = 256 * 1024;          // kept per class and thread at most
+inline constexpr uint32_t kBatch = 64;                         // blocks moved to or from the store at once
+inline constexpr size_t kSharedBytes = size_t{64} << 20;       // the shared store's bound, all classes
 
 // Class k holds blocks of k * 16 - 8 usable bytes: what glibc gives for a 16k-byte chunk, so
 // asking for exactly that wastes nothing next to asking for n.
 constexpr size_t class_of(size_t n) { return (n + 8 + kGranule - 1) / kGranule; }
 constexpr size_t class_bytes(size_t k) { return k * kGranule - 8; }
 static_assert(class_bytes(class_of(1)) >= 1 && class_bytes(class_of(kMaxBytes)) >= kMaxBytes);
+inline constexpr size_t kClasses = class_of(kMaxBytes) + 1;  // classes 0 (unused) .. class_of(kMaxBytes)
+
+struct Free {
+  Free* next;
+};
 
 struct Cache {
-  struct Free {
-    Free* next;
-  };
   std::array<Free*, kClasses> heads{};
   std::array<uint32_t, kClasses> counts{};
+  // Blocks freed while the class was at its bound, gathered into the next batch for the store.
+  std::array<Free*, kClasses> spill{};
+  std::array<uint32_t, kClasses> spill_counts{};
   Cache() = default;
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
-  ~Cache() {
-    for (Free* h : heads)
-      while (h) ::operator delete(std::exchange(h, h->next));
-  }
+  ~Cache();  // a thread that ends gives its blocks to the store (the rest to glibc)
 };
 
 inline Cache& cache() {
@@ -59,18 +67,23 @@ inline Cache& cache() {
   return c;
 }
 
+// The slow paths (block_cache.cpp): a batch from the store or a block from glibc; a full
+// spill batch to the store or to glibc.
+void* refill(Cache& c, size_t k);
+void hand_over(Cache& c, size_t k);
+
 }  // namespace detail
 
 inline void* allocate(size_t n) {
   if (!OTP_BLOCK_CACHE_ENABLED || n > detail::kMaxBytes) return ::operator new(n);
   const size_t k = detail::class_of(n);
   detail::Cache& c = detail::cache();
-  if (detail::Cache::Free* f = c.heads[k]) {
+  if (detail::Free* f = c.heads[k]) {
     c.heads[k] = f->next;
     --c.counts[k];
     return f;
   }
-  return ::operator new(detail::class_bytes(k));
+  return detail::refill(c, k);
 }
 
 // `n` is the size given to allocate for this block.
@@ -81,13 +94,20 @@ inline void deallocate(void* p, size_t n) noexcept {
   }
   const size_t k = detail::class_of(n);
   detail::Cache& c = detail::cache();
-  if (c.counts[k] * detail::class_bytes(k) >= detail::kBytesPerClass) {
-    ::operator delete(p);
+  if (c.counts[k] * detail::class_bytes(k) < detail::kBytesPerClass) {
+    c.heads[k] = new (p) detail::Free{c.heads[k]};
+    ++c.counts[k];
     return;
   }
-  c.heads[k] = new (p) detail::Cache::Free{c.heads[k]};
-  ++c.counts[k];
+  c.spill[k] = new (p) detail::Free{c.spill[k]};
+  if (++c.spill_counts[k] == detail::kBatch) detail::hand_over(c, k);
 }
+
+// Bytes in the shared store now (blocks no thread holds, not returned to glibc).
+size_t shared_bytes();
+// Returns the shared store's blocks to glibc: for a measurement of heap in use that must not
+// be served from blocks freed before it began.
+void release_shared();
 
 // An STL allocator on the cache, for node-based containers that gain and lose an entry per
 // message (a call adds and removes a monitor and an alias on both sides).
