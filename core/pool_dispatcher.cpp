@@ -100,7 +100,9 @@ void Dispatcher::dispatch(Process& self) {
     Pending job = std::move(pending_.front());
     pending_.pop_front();
     ++job.attempts;
-    gen_server::cast(self, w, RunJob{job.job, job.fn, {}});
+    // The dispatcher keeps the job's function only while a crash could still retry it.
+    const bool may_retry = job.attempts < opts_.max_attempts;
+    gen_server::cast(self, w, RunJob{job.job, may_retry ? job.fn : std::move(job.fn), {}});
     worker.running = std::move(job);
   }
   publish();
