@@ -39,15 +39,23 @@ std::optional<Message> Process::take_match(const Filter& f, size_t from) {
   return std::nullopt;
 }
 
-Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
+namespace {
+Timeout checked_receive_timeout(Timeout timeout) {
   if (timeout < 0 && timeout != infinity)
     throw UsageError("receive: timeout must be >= 0 ms or otp::infinity, got " +
                      std::to_string(timeout));
-  return ReceiveAwaiter{*this, std::move(filter), timeout, std::nullopt};
+  return timeout;
+}
+}  // namespace
+
+Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), std::nullopt};
 }
 
+const Filter Process::kMatchAll = [](const Message&) { return true; };
+
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
-  return receive([](const Message&) { return true; }, timeout);
+  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), std::nullopt, true};
 }
 
 Process::ReceiveAwaiter Process::sleep(int64_t ms) {
@@ -57,17 +65,18 @@ Process::ReceiveAwaiter Process::sleep(int64_t ms) {
 
 bool Process::ReceiveAwaiter::await_ready() {
   proc.require_running("receive");
-  result = proc.take_match(filter, 0);
+  if (!any) result = proc.take_match(filter, 0);
+  else if (!proc.mailbox_.empty()) result = proc.mailbox_.take(0);
   return result.has_value() || timeout == 0;  // `after 0` looks at the mailbox only once
 }
 
 void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
-  proc.suspend_in_receive(h, &filter, timeout);
+  proc.suspend_in_receive(h, any ? &kMatchAll : &filter, timeout);
 }
 
 std::optional<Message> Process::ReceiveAwaiter::await_resume() {
   if (result.has_value() || timeout == 0) return std::move(result);
-  return proc.finish_receive(filter);
+  return proc.finish_receive(any ? kMatchAll : filter);
 }
 
 void Process::suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout) {
@@ -103,7 +112,7 @@ std::optional<Message> Process::finish_receive(const Filter& f) {
 void Process::push_message(Message&& m) {
   mailbox_.push(std::move(m));
   if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_) return;
-  if (!(*wait_filter_)(mailbox_[mailbox_.size() - 1])) return;
+  if (wait_filter_ != &kMatchAll && !(*wait_filter_)(mailbox_[mailbox_.size() - 1])) return;
   // The first match since the receive began (later arrivals only append): take it by index.
   scan_from_ = mailbox_.size() - 1;
   matched_ = true;

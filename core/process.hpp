@@ -61,6 +61,7 @@ class Process {
     Filter filter;
     Timeout timeout;
     std::optional<Message> result;
+    bool any = false;  // receive_any: the oldest message, no filter to call
     bool await_ready();
     void await_suspend(std::coroutine_handle<> h);
     std::optional<Message> await_resume();
@@ -126,6 +127,8 @@ class Process {
  private:
   friend class Node;
   std::optional<Message> take_match(const Filter& f, size_t from);
+  // receive_any's filter: push_message and await_ready know it by address and call nothing.
+  static const Filter kMatchAll;
   void suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout);
   std::optional<Message> finish_receive(const Filter& f);
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
