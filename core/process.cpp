@@ -49,25 +49,32 @@ Timeout checked_receive_timeout(Timeout timeout) {
 }  // namespace
 
 Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
-  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), std::nullopt};
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout)};
 }
 
 const Filter Process::kMatchAll = [](const Message&) { return true; };
 
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
-  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), std::nullopt, true};
+  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), {}, false, true};
 }
 
 Process::ReceiveAwaiter Process::sleep(int64_t ms) {
   if (ms < 0) throw UsageError("sleep: negative duration " + std::to_string(ms));
-  return ReceiveAwaiter{*this, Filter{}, ms, std::nullopt};
+  return ReceiveAwaiter{*this, Filter{}, ms};
 }
 
 bool Process::ReceiveAwaiter::await_ready() {
   proc.require_running("receive");
-  if (!any) result = proc.take_match(filter, 0);
-  else if (!proc.mailbox_.empty()) result = proc.mailbox_.take(0);
-  return result.has_value() || timeout == 0;  // `after 0` looks at the mailbox only once
+  if (any) {
+    if (!proc.mailbox_.empty()) {
+      result = proc.mailbox_.take(0);
+      got = true;
+    }
+  } else if (auto m = proc.take_match(filter, 0)) {
+    result = std::move(*m);
+    got = true;
+  }
+  return got || timeout == 0;  // `after 0` looks at the mailbox only once
 }
 
 void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
@@ -75,7 +82,8 @@ void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
 }
 
 std::optional<Message> Process::ReceiveAwaiter::await_resume() {
-  if (result.has_value() || timeout == 0) return std::move(result);
+  if (got) return std::move(result);
+  if (timeout == 0) return std::nullopt;
   return proc.finish_receive(any ? kMatchAll : filter);
 }
 

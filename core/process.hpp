@@ -60,7 +60,10 @@ class Process {
     Process& proc;
     Filter filter;
     Timeout timeout;
-    std::optional<Message> result;
+    // What await_ready took (when `got`): a Message and two flags, not an optional, so the
+    // awaiter in a waiting process's frame stays within its size class.
+    Message result{};
+    bool got = false;
     bool any = false;  // receive_any: the oldest message, no filter to call
     bool await_ready();
     void await_suspend(std::coroutine_handle<> h);
