@@ -130,7 +130,7 @@ class Process {
  private:
   friend class Node;
   std::optional<Message> take_match(const Filter& f, size_t from);
-  // receive_any's filter: push_message and await_ready know it by address and call nothing.
+  // The filter a receive_any waits with: push_message knows it by address and calls nothing.
   static const Filter kMatchAll;
   void suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout);
   std::optional<Message> finish_receive(const Filter& f);
