@@ -31,13 +31,12 @@ w6() {  # Google Benchmark prints 1.2295k for 1229.5
 }
 w6_sim=$(w6 "$here/build/release/bench/otpsim_bench")
 w6_rt=$(w6 "$here/build/release/bench/otpsim_rt_bench")
+middle() { sort -g | awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'; }  # median of stdin's numbers
 median() {  # median items/s (CSV column 7) of the rows matching a benchmark name prefix
-  grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | sort -g |
-    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
+  grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | middle
 }
 peer() {  # median over the rounds of a peer's figure (each round prints its own n=1 median)
-  awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out" | sort -g |
-    awk '{v[NR]=$1} END {if (NR) print v[int((NR+1)/2)]}'
+  awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out" | middle
 }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
 printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' benchmark sim/s rt1/s rt2/s \

@@ -1,10 +1,9 @@
 // rt throughput: the same workloads (bench/workloads.hpp) on the multithreaded executor, with
 // 1 thread and with 2 (this machine's cores). items/s = messages, spawns, restarts, calls, jobs.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include "bench/workloads.hpp"
-#include "core/block_cache.hpp"
+#include "bench/heap_in_use.hpp"
 #include "rt/rt_world.hpp"
 
 using namespace otp;
@@ -43,20 +42,10 @@ void BM_RT_W6_BytesPerIdleProcess(benchmark::State& state) {
     w.node().set_record_exits(false);
     w.spawn([](Process&) -> Proc { co_return; });
     w.wait_idle();
-    auto in_use = [] {  // small blocks plus mmapped ones (the executor's slot chunks are large)
-      struct mallinfo2 m = mallinfo2();
-      return m.uordblks + m.hblkhd;
-    };
-    // Blocks other benchmarks freed to the shared block cache would serve these processes
-    // without showing as heap growth: back to glibc first.
-    block_cache::release_shared();
-    size_t before = in_use();
+    size_t before = bench::heap_in_use();
     for (int64_t i = 0; i < n; ++i) w.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
     w.wait_idle();
-    // Blocks the spawns freed (their inbox nodes) and the store still holds are not the
-    // processes' memory: back to glibc, as they went before there was a store.
-    block_cache::release_shared();
-    per = static_cast<double>(in_use() - before) / static_cast<double>(n);
+    per = static_cast<double>(bench::heap_in_use() - before) / static_cast<double>(n);
   }
   state.counters["bytes_per_process"] = per;
 }

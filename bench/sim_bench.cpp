@@ -2,10 +2,9 @@
 // single-threaded simulator in virtual time. items/s = messages, spawns, calls or restarts.
 // Tracing is off and exit reasons are not kept, as a production world would run.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include "bench/workloads.hpp"
-#include "core/block_cache.hpp"
+#include "bench/heap_in_use.hpp"
 #include "sim/world.hpp"
 
 using namespace otp;
@@ -86,18 +85,10 @@ void BM_W6_BytesPerIdleProcess(benchmark::State& state) {
     quiet_world(w);
     w.spawn([](Process&) -> Proc { co_return; });  // warm the executor's tables
     w.run();
-    auto in_use = [] {  // small blocks plus mmapped ones (the process table's chunks are large)
-      struct mallinfo2 m = mallinfo2();
-      return m.uordblks + m.hblkhd;
-    };
-    // Blocks other benchmarks freed to the shared block cache would serve these processes
-    // without showing as heap growth: back to glibc first.
-    block_cache::release_shared();
-    size_t before = in_use();
+    size_t before = bench::heap_in_use();
     for (int64_t i = 0; i < n; ++i) w.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
     w.run();
-    block_cache::release_shared();  // freed blocks the store holds are no process's memory
-    size_t after = in_use();
+    size_t after = bench::heap_in_use();
     per = static_cast<double>(after - before) / static_cast<double>(n);
   }
   state.counters["bytes_per_process"] = per;

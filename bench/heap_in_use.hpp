@@ -1,0 +1,21 @@
+#pragma once
+// W6's measure, for the simulator and rt benchmarks alike: heap bytes glibc has handed out,
+// small blocks plus mmapped ones (the process tables' chunks are large).
+#include <malloc.h>
+
+#include <cstddef>
+
+#include "core/block_cache.hpp"
+
+namespace otp::bench {
+
+// The block cache's shared store goes back to glibc first: blocks freed before (by other
+// benchmarks) would otherwise serve new processes without showing as growth, and blocks freed
+// meanwhile (spawn requests' inbox nodes) would count as the processes' memory.
+inline size_t heap_in_use() {
+  block_cache::release_shared();
+  struct mallinfo2 m = mallinfo2();
+  return m.uordblks + m.hblkhd;
+}
+
+}  // namespace otp::bench
