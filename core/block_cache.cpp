@@ -1,5 +1,9 @@
 #include "core/block_cache.hpp"
 
+#include <sys/mman.h>
+
+#include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <mutex>
 #include <vector>
@@ -9,11 +13,71 @@ namespace otp::block_cache {
 namespace detail {
 namespace {
 
-// Batches of exactly kBatch blocks, by class.
+// The region: reserved once, never unmapped (threads may free blocks after static destruction
+// has begun); `used` only grows.
+struct Region {
+  std::byte* base = nullptr;
+  size_t size = 0;
+  std::atomic<size_t> used{0};
+};
+
+Region& region() {
+  static Region* r = [] {
+    auto* reg = new Region;
+    void* p = ::mmap(nullptr, kRegionBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p != MAP_FAILED) {  // else every block comes from glibc, as before the region existed
+      reg->base = static_cast<std::byte*>(p);
+      reg->size = kRegionBytes;
+    }
+    return reg;
+  }();
+  return *r;
+}
+
+bool is_region_block(const Region& r, const void* p) {
+  auto* b = static_cast<const std::byte*>(p);
+  return r.base && b >= r.base && b < r.base + r.size;
+}
+
+// A run of kBatch contiguous blocks of class k linked in address order, or null when the
+// region is used up.
+Free* carve(size_t k) {
+  Region& r = region();
+  const size_t bytes = kBatch * stride(k);
+  if (!r.base || r.used.load(std::memory_order_relaxed) + bytes > r.size) return nullptr;
+  const size_t at = r.used.fetch_add(bytes, std::memory_order_relaxed);
+  if (at + bytes > r.size) return nullptr;  // another thread took the rest first
+  std::byte* run = r.base + at;
+  Free* head = nullptr;
+  for (uint32_t i = kBatch; i-- > 0;) head = new (run + i * stride(k)) Free{head};
+  return head;
+}
+
+// A list of blocks of one class, as the store holds it: how many, and how many of them are
+// glibc's (only those count against kSharedBytes, and only those release_shared frees).
+struct Batch {
+  Free* head;
+  uint32_t n;
+  uint32_t heap_n;
+};
+
+Batch count(Free* head) {
+  const Region& r = region();
+  Batch b{head, 0, 0};
+  for (Free* f = head; f; f = f->next) {
+    ++b.n;
+    if (!is_region_block(r, f)) ++b.heap_n;
+  }
+  return b;
+}
+
 struct Store {
   std::mutex mu;
-  std::array<std::vector<Free*>, kClasses> batches;
-  size_t bytes = 0;
+  std::array<std::vector<Batch>, kClasses> batches;
+  // batches[k].size(), readable without the lock: most refills find the store empty (a stale
+  // zero only means a run is carved although a batch was just given).
+  std::array<std::atomic<size_t>, kClasses> entries{};
+  size_t bytes = 0, heap_bytes = 0;
 };
 
 Store& store() {
@@ -22,29 +86,61 @@ Store& store() {
   return *s;
 }
 
-void free_list(Free* f) {
-  while (f) ::operator delete(std::exchange(f, f->next));
+void push_locked(Store& s, size_t k, Batch b) {
+  s.batches[k].push_back(b);
+  s.entries[k].store(s.batches[k].size(), std::memory_order_relaxed);
+  s.bytes += b.n * class_bytes(k);
+  s.heap_bytes += b.heap_n * class_bytes(k);
 }
 
-// Takes a batch of kBatch blocks; false if the store is at its bound (the caller keeps it).
-bool give(size_t k, Free* batch) {
+// Region blocks of a list to the store, glibc's to glibc.
+void release(size_t k, Free* f) {
+  const Region& r = region();
+  Free* kept = nullptr;
+  uint32_t n = 0;
+  while (f) {
+    Free* next = f->next;
+    if (is_region_block(r, f)) {
+      f->next = kept;
+      kept = f;
+      ++n;
+    } else {
+      ::operator delete(f);
+    }
+    f = next;
+  }
+  if (!kept) return;
   Store& s = store();
-  const size_t bytes = kBatch * class_bytes(k);
   std::lock_guard lock(s.mu);
-  if (s.bytes + bytes > kSharedBytes) return false;
-  s.batches[k].push_back(batch);
-  s.bytes += bytes;
-  return true;
+  push_locked(s, k, Batch{kept, n, 0});
 }
 
-Free* take(size_t k) {
+// Takes a list of blocks whole; its glibc blocks go to glibc instead when they would take the
+// store past its bound.
+void give(size_t k, Free* list) {
+  const Batch b = count(list);
+  {
+    Store& s = store();
+    std::lock_guard lock(s.mu);
+    if (s.heap_bytes + b.heap_n * class_bytes(k) <= kSharedBytes) {
+      push_locked(s, k, b);
+      return;
+    }
+  }
+  release(k, list);
+}
+
+Batch take(size_t k) {
   Store& s = store();
+  if (s.entries[k].load(std::memory_order_relaxed) == 0) return Batch{nullptr, 0, 0};
   std::lock_guard lock(s.mu);
-  if (s.batches[k].empty()) return nullptr;
-  Free* batch = s.batches[k].back();
+  if (s.batches[k].empty()) return Batch{nullptr, 0, 0};
+  const Batch b = s.batches[k].back();
   s.batches[k].pop_back();
-  s.bytes -= kBatch * class_bytes(k);
-  return batch;
+  s.entries[k].store(s.batches[k].size(), std::memory_order_relaxed);
+  s.bytes -= b.n * class_bytes(k);
+  s.heap_bytes -= b.heap_n * class_bytes(k);
+  return b;
 }
 
 }  // namespace
@@ -54,8 +150,11 @@ void* refill(Cache& c, size_t k) {
   if (c.spill[k]) {  // blocks gathered for the store: use them here instead
     c.heads[k] = std::exchange(c.spill[k], nullptr);
     c.counts[k] = std::exchange(c.spill_counts[k], 0);
-  } else if (Free* batch = take(k)) {
-    c.heads[k] = batch;
+  } else if (const Batch b = take(k); b.head) {
+    c.heads[k] = b.head;
+    c.counts[k] = b.n;
+  } else if (Free* run = carve(k)) {
+    c.heads[k] = run;
     c.counts[k] = kBatch;
   } else {
     return ::operator new(class_bytes(k));
@@ -68,14 +167,13 @@ void* refill(Cache& c, size_t k) {
 
 void hand_over(Cache& c, size_t k) {
   assert(c.spill_counts[k] == kBatch);
-  Free* batch = std::exchange(c.spill[k], nullptr);
   c.spill_counts[k] = 0;
-  if (!give(k, batch)) free_list(batch);
+  give(k, std::exchange(c.spill[k], nullptr));
 }
 
 Cache::~Cache() {
   for (size_t k = 0; k < kClasses; ++k) {
-    // Both lists as one, cut into batches for the store; what does not fill one goes to glibc.
+    // Both lists as one, to the store.
     Free* all = heads[k];
     if (spill[k]) {
       Free* tail = spill[k];
@@ -83,18 +181,7 @@ Cache::~Cache() {
       tail->next = all;
       all = spill[k];
     }
-    while (all) {
-      Free* batch = all;
-      Free* last = all;
-      uint32_t n = 1;
-      while (n < kBatch && last->next) {
-        last = last->next;
-        ++n;
-      }
-      all = last->next;
-      last->next = nullptr;
-      if (n < kBatch || !give(k, batch)) free_list(batch);
-    }
+    if (all) give(k, all);
   }
 }
 
@@ -106,16 +193,36 @@ size_t shared_bytes() {
   return s.bytes;
 }
 
+size_t shared_heap_bytes() {
+  detail::Store& s = detail::store();
+  std::lock_guard lock(s.mu);
+  return s.heap_bytes;
+}
+
 void release_shared() {
   detail::Store& s = detail::store();
-  std::array<std::vector<detail::Free*>, detail::kClasses> batches;
+  std::array<std::vector<detail::Batch>, detail::kClasses> batches;
   {
     std::lock_guard lock(s.mu);
     batches.swap(s.batches);
-    s.bytes = 0;
+    for (auto& e : s.entries) e.store(0, std::memory_order_relaxed);
+    s.bytes = s.heap_bytes = 0;
   }
-  for (auto& of_class : batches)
-    for (detail::Free* b : of_class) detail::free_list(b);
+  for (size_t k = 0; k < detail::kClasses; ++k)
+    for (const detail::Batch& b : batches[k]) detail::release(k, b.head);
 }
+
+size_t region_bytes_in_use() {
+  const detail::Region& r = detail::region();
+  detail::Store& s = detail::store();
+  std::lock_guard lock(s.mu);
+  size_t stored = 0;
+  for (size_t k = 0; k < detail::kClasses; ++k)
+    for (const detail::Batch& b : s.batches[k]) stored += (b.n - b.heap_n) * detail::stride(k);
+  // `used` passes the size when the last carve did not fit.
+  return std::min(r.used.load(std::memory_order_relaxed), r.size) - stored;
+}
+
+bool in_region(const void* p) { return detail::is_region_block(detail::region(), p); }
 
 }  // namespace otp::block_cache
