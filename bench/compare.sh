@@ -12,19 +12,24 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEER_BENCH:-$here/../shared/peer-bench}
 rounds=${1:-1}
 if [ ! -x "$here/build/release/bench/otpsim_rt_bench" ]; then
-  cmake --preset release >/dev/null && cmake --build build/release --target otpsim_bench otpsim_rt_bench >/dev/null
+  (cd "$here" && cmake --preset release >/dev/null)
 fi
+cmake --build "$here/build/release" --target otpsim_bench otpsim_rt_bench otpsim_cross_core_probe >/dev/null
 peer_out=$(mktemp); sim_out=$(mktemp); rt_out=$(mktemp)
 trap 'rm -f "$peer_out" "$sim_out" "$rt_out"' EXIT
 # Rounds interleave the peers and ours, so that each ratio compares runs a minute or two apart:
 # on a shared VM the machine's speed drifts by 1.5-2x over minutes.
+probe() { "$here/build/release/bench/otpsim_cross_core_probe"; }
+trips=""
 for r in $(seq "$rounds"); do
   echo "# round $r of $rounds"
+  trips="$trips $(probe)"
   bash "$peers/run.sh" 1 | tee -a "$peer_out"
   # W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
   "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$sim_out"
   "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$rt_out"
 done
+trips="$trips $(probe)"
 w6() {  # Google Benchmark prints 1.2295k for 1229.5
   "$1" --benchmark_filter=W6 2>/dev/null | grep -o 'bytes_per_process=[0-9.]*k\?' | cut -d= -f2 |
     awk '{v = $1; if (v ~ /k$/) v = substr(v, 1, length(v) - 1) * 1000; printf "%.0f", v}'
@@ -52,4 +57,5 @@ done
 w6_beam=$(peer beam w6_bytes_per_idle_process); w6_caf=$(peer caf_T1 w6_bytes_per_idle_process)
 printf '%-20s %11s %11s %11s | bytes per idle process; vs BEAM %s (%s B), vs CAF %s (%s B): lower is better\n' w6_memory "${w6_sim}" "${w6_rt}" "" \
   "$(ratio "$w6_rt" "$w6_beam")" "$w6_beam" "$(ratio "$w6_rt" "$w6_caf")" "$w6_caf"
+echo "cross-core round trip (ns) before each round and at the end:$trips (~100: near cores; ~450+: far ones, and the 2-thread figures drop)"
 echo "(ratios > 1: we are faster. rt1/rt2 = rt executor with 1/2 worker threads; BEAMS1 = BEAM +S 1; CAF1/CAF2 = CAF with 1/2 threads)"
