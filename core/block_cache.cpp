@@ -225,4 +225,9 @@ size_t region_bytes_in_use() {
 
 bool in_region(const void* p) { return detail::is_region_block(detail::region(), p); }
 
+void detail::limit_region(size_t bytes) {
+  Region& r = region();
+  r.size = std::min(r.size, std::max(bytes, r.used.load()));
+}
+
 }  // namespace otp::block_cache

@@ -127,6 +127,13 @@ size_t region_bytes_in_use();
 // Whether p is a block carved from the region (never to be given to glibc).
 bool in_region(const void* p);
 
+namespace detail {
+// Tests: lowers the region's end to `bytes` past its start (never below what was carved), to
+// reach the fallback to glibc without touching the whole region. Call it while no other thread
+// allocates.
+void limit_region(size_t bytes);
+}  // namespace detail
+
 // An STL allocator on the cache, for node-based containers that gain and lose an entry per
 // message (a call adds and removes a monitor and an alias on both sides).
 template <class T>

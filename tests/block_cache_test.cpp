@@ -3,6 +3,7 @@
 // bound on glibc's blocks; blocks carved from the region are counted and never reach glibc. Runs under TSan in CI with the rt tests (threads hand blocks over through the store).
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <cstring>
 #include <set>
 #include <thread>
@@ -117,4 +118,29 @@ TEST(BlockCache, RegionBlocksAreCountedAndStayInTheStore) {
   bc::release_shared();  // glibc must not be handed a region block (it would abort)
   EXPECT_EQ(bc::region_bytes_in_use(), before);
   EXPECT_GE(bc::shared_bytes(), kBlocks * kClassBytes);
+}
+
+TEST(BlockCache, AUsedUpRegionFallsBackToGlibc) {
+  if (!OTP_BLOCK_CACHE_ENABLED) GTEST_SKIP() << "off under AddressSanitizer";
+  // In a child process: the region's end cannot be raised again.
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        detail::limit_region(0);  // nothing more is carved
+        constexpr size_t kBlocks = 3 * detail::kBatch;
+        std::vector<void*> blocks;
+        std::thread([&] {
+          for (size_t i = 0; i < kBlocks; ++i) blocks.push_back(bc::allocate(777));
+        }).join();
+        size_t from_glibc = 0;
+        for (void* p : blocks) from_glibc += bc::in_region(p) ? 0 : 1;
+        // Blocks the store still had may serve some; the rest come from glibc.
+        if (from_glibc == 0) std::exit(2);
+        std::thread([&] {
+          for (void* p : blocks) bc::deallocate(p, 777);
+        }).join();
+        bc::release_shared();  // glibc's go back to glibc, region blocks stay
+        std::exit(bc::shared_heap_bytes() == 0 ? 0 : 3);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
