@@ -4,6 +4,7 @@
 #include <cassert>
 #include <string_view>
 
+#include "core/node.hpp"
 #include "core/pool_dispatcher.hpp"
 #include "core/registry.hpp"
 #include "core/supervisor.hpp"
@@ -208,14 +209,18 @@ std::optional<Term> consumed_down(Process& self, const std::string& pool, std::s
 
 Submitted submit(Process& self, const std::string& pool, Job job) {
   Submitted s{self.make_ref(), {}, pool};
-  Pid d = self.whereis(JoinedName(pool, kDispatcherSuffix).view());
+  auto& dict = self.dictionary();
+  const JoinedName key = current_key(pool);
+  auto it = dict.find(key.view());
+  // The dispatcher this caller watches already is the registered one for as long as it lives (a
+  // pool's dispatcher never unregisters, and a new one is only started after it died), so the
+  // name is looked up only when that one is gone, or on the first job.
+  Pid watched = it != dict.end() ? it->second[0].pid() : Pid{};
+  Pid d = watched && self.node().alive(watched) ? watched : self.whereis(JoinedName(pool, kDispatcherSuffix).view());
   if (!d) {  // no dispatcher now: the outcome is already known
     self.send(self.self(), tuple(atom("task_result"), s.ref, dispatcher_down(atom("noproc"))));
     return s;
   }
-  auto& dict = self.dictionary();
-  const JoinedName key = current_key(pool);
-  auto it = dict.find(key.view());
   if (it != dict.end() && it->second[0] == Term(d)) {
     s.monitor = it->second[1].ref();  // this dispatcher is watched already
     it->second = std::move(it->second).with_element(2, integer(it->second[2].integer_value() + 1));
