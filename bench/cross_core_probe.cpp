@@ -1,6 +1,6 @@
 // The machine's core-to-core latency right now: two threads hand one cache line back and
 // forth; prints nanoseconds per round trip. On the 2-vCPU VM the benchmarks run on, this
-// swings between ~70-110 ns and ~450-520 ns from one run to the next (where the host puts the
+// swings between ~70-130 ns and ~440-870 ns from one run to the next (where the host puts the
 // two vCPUs), and every workload whose processes talk across the two workers moves with it.
 // compare.sh prints it before each round, so a ratio can be read against the state it was
 // measured in.

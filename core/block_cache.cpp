@@ -219,7 +219,8 @@ size_t region_bytes_in_use() {
   size_t stored = 0;
   for (size_t k = 0; k < detail::kClasses; ++k)
     for (const detail::Batch& b : s.batches[k]) stored += (b.n - b.heap_n) * detail::stride(k);
-  // `used` passes the size when the last carve did not fit.
+  // `used` passes the size when a carve did not fit; the tail it could not take was never
+  // carved but counts here (less than one run, and only once the region is used up).
   return std::min(r.used.load(std::memory_order_relaxed), r.size) - stored;
 }
 
