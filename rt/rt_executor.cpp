@@ -12,11 +12,20 @@ thread_local void* t_current_slot = nullptr;  // its slot (Slot is private to Rt
 // Signals delivered to a process per turn: a flooded server works through its inbox in steps,
 // so its mailbox stays small and other processes get turns in between.
 constexpr size_t kDeliveryBudget = 128;
+// A worker measures its busy time per turn over this many turns (one clock read each time).
+constexpr uint64_t kTurnWindow = 64;
+// What an idle worker last saw of another worker: its turn count, and since when (sharing).
+struct Watch {
+  uint64_t turns = ~uint64_t{0};
+  int64_t since_ns = 0;
+};
+thread_local std::vector<Watch> t_watch;
 }  // namespace
 
-RtExecutor::RtExecutor(unsigned threads)
+RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
     : epoch_(std::chrono::steady_clock::now()),
-      nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())) {
+      nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
+      share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))) {
   for (unsigned i = 0; i < nthreads_; ++i) {
     local_.push_back(std::make_unique<RunQueue>());
     home_.push_back(std::make_unique<HomeStack>());
@@ -48,6 +57,10 @@ void RtExecutor::stop() {
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+}
+
+int64_t RtExecutor::clock_ns() const {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
 int64_t RtExecutor::now_ms() const {
@@ -114,9 +127,12 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
     return;
   }
   if (t_exec == this && local_[t_worker]->push(pid)) {
-    // Wake a sleeping worker only when there is more queued than this worker takes next:
-    // waking a thread for a ping-pong pair just bounces the pair between cores.
-    wake = local_[t_worker]->size() > 1;
+    // Wake a sleeping worker only when there is more queued than this worker takes next, and
+    // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
+    // work this worker is through in a moment, just bounces processes between cores.
+    uint64_t queued = local_[t_worker]->size();
+    wake = queued > 1 && (share_after_ns_ == 0 ||
+                          queued * counts_[t_worker].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_);
   } else {
     std::lock_guard lock(global_.mu);
     global_.q.push_back(pid);
@@ -169,12 +185,16 @@ void RtExecutor::take_home(unsigned self) {
   }
 }
 
-bool RtExecutor::has_queued() const {
+bool RtExecutor::has_work_for(unsigned self) const {
   if (global_.size.load(std::memory_order_acquire) > 0) return true;
-  for (const auto& q : local_)
-    if (q->size() > 0) return true;
-  for (const auto& h : home_)
-    if (h->head.load(std::memory_order_acquire) != 0) return true;
+  if (home_[self]->head.load(std::memory_order_acquire) != 0) return true;
+  for (unsigned v = 0; v < nthreads_; ++v) {
+    if (v == self) continue;
+    uint64_t queued = local_[v]->size();
+    if (queued > 0 && (share_after_ns_ == 0 ||
+                       queued * counts_[v].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_))
+      return true;
+  }
   return false;
 }
 
@@ -200,7 +220,10 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
   for (unsigned k = 1; k < local_.size(); ++k) {
     unsigned v = (self + k) % static_cast<unsigned>(local_.size());
     RunQueue& victim = *local_[v];
-    uint64_t n = victim.size() / 2;
+    uint64_t queued = victim.size();
+    if (!backlog_due(v, queued)) continue;
+    // Shared for being long or stuck, even a victim's only queued process goes.
+    uint64_t n = share_after_ns_ == 0 ? queued / 2 : std::max<uint64_t>(1, queued / 2);
     if (n == 0 || !victim.pop(pid)) continue;
     for (uint64_t i = 1; i < n; ++i) {
       uint64_t more;
@@ -216,36 +239,92 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
   return false;
 }
 
+bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
+  if (queued == 0) return false;
+  if (share_after_ns_ == 0) return true;
+  const Counts& c = counts_[victim];
+  if (queued * c.ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_) return true;
+  // A turn that has run share_after with others waiting behind it (its time per turn is only
+  // measured once it ends): seen by its turn count standing still while we look.
+  Watch& w = t_watch[victim];
+  uint64_t turns = c.turns.load(std::memory_order_relaxed);
+  int64_t now = clock_ns();
+  if (turns != w.turns) {
+    w = Watch{turns, now};
+    return false;
+  }
+  return static_cast<uint64_t>(now - w.since_ns) >= share_after_ns_;
+}
+
+bool RtExecutor::sleep(unsigned self) {
+  sleepers_.fetch_add(1);
+  sleeping_[self].store(true);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  bool woken;
+  {
+    std::unique_lock lock(idle_mu_);
+    auto ready = [&] { return stop_.load() || has_work_for(self); };
+    if (share_after_ns_ == 0) {
+      work_cv_.wait(lock, ready);
+      woken = true;
+    } else {
+      // A turn that runs long wakes nobody (no push says so): look now and then, often while
+      // another worker is busy, rarely while all idle.
+      bool busy = false;
+      for (unsigned v = 0; v < nthreads_; ++v) busy |= v != self && working_[v].load(std::memory_order_relaxed);
+      woken = work_cv_.wait_for(lock, std::chrono::milliseconds(busy ? 1 : 16), ready);
+    }
+  }
+  sleeping_[self].store(false);
+  sleepers_.fetch_sub(1);
+  return woken;
+}
+
 void RtExecutor::worker(unsigned index) {
   t_exec = this;
   t_worker = index;
+  t_watch.assign(nthreads_, Watch{});
+  Counts& mine = counts_[index];
+  uint64_t window_turns = 0;  // turns since window_start, within this busy stretch
+  int64_t window_start = 0;
+  // The time per turn that sharing projects a backlog with: busy time only (a window ends
+  // when the worker runs out of work), smoothed.
+  auto measure = [&] {
+    int64_t now = clock_ns();
+    uint64_t per = static_cast<uint64_t>(now - window_start) / window_turns;
+    uint64_t est = mine.ns_per_turn.load(std::memory_order_relaxed);
+    mine.ns_per_turn.store(est ? (3 * est + per) / 4 : per, std::memory_order_relaxed);
+    window_start = now;
+    window_turns = 0;
+  };
   int idle_rounds = 0;
   bool working = false;  // what working_[index] says
   while (!stop_.load(std::memory_order_relaxed)) {
     uint64_t pid = 0;
     if (pop_runnable(index, pid)) {
-      if (!working) working_[index].store(working = true, std::memory_order_relaxed);
+      if (!working) {
+        working_[index].store(working = true, std::memory_order_relaxed);
+        window_turns = 0;
+        if (share_after_ns_) window_start = clock_ns();
+      }
       process(pid);
+      mine.turns.store(mine.turns.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+      if (share_after_ns_ && ++window_turns == kTurnWindow) measure();
       idle_rounds = 0;
       continue;
     }
-    if (working) working_[index].store(working = false, std::memory_order_relaxed);
+    if (working) {
+      working_[index].store(working = false, std::memory_order_relaxed);
+      if (share_after_ns_ && window_turns >= kTurnWindow / 8) measure();
+    }
     // Spin a little before sleeping: work usually comes back within microseconds, and a
     // futex sleep + wake costs more than that. Polling reads only atomics: no lock is taken.
     if (++idle_rounds < 200) {
       std::this_thread::yield();
       continue;
     }
-    idle_rounds = 0;
-    sleepers_.fetch_add(1);
-    sleeping_[index].store(true);
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    {
-      std::unique_lock lock(idle_mu_);
-      work_cv_.wait(lock, [&] { return stop_.load() || has_queued(); });
-    }
-    sleeping_[index].store(false);
-    sleepers_.fetch_sub(1);
+    // Woken for nothing (only to look for a stuck turn): look once more, then sleep again.
+    idle_rounds = sleep(index) ? 0 : 199;
   }
   t_exec = nullptr;
 }

@@ -5,7 +5,13 @@
 // and runs a process — the same single-owner rule the simulator has by being
 // single-threaded. Run queues: one per worker plus an injection queue, with stealing.
 // Timers: a hashed timer wheel on the steady clock.
+// Sharing: an idle worker takes (steals) part of a busy worker's queue only once that queue
+// holds more work than `share_after` of that worker's time (queue length x its measured time
+// per turn), or its current turn has run that long with others waiting. Fine-grained work
+// (turns of a microsecond, messages between the processes of one queue) then stays on one
+// core, where a message costs no cache-line transfer; work that would wait long is spread.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <memory>
@@ -24,7 +30,10 @@ namespace otp::rt {
 
 class RtExecutor final : public Executor {
  public:
-  explicit RtExecutor(unsigned threads = 0);  // 0: std::thread::hardware_concurrency()
+  // 0 threads: std::thread::hardware_concurrency(). share_after 0: idle workers steal any
+  // backlog at once (the most interleavings: the stress tests use it).
+  static constexpr std::chrono::nanoseconds kShareAfter{250'000};
+  explicit RtExecutor(unsigned threads = 0, std::chrono::nanoseconds share_after = kShareAfter);
   ~RtExecutor() override;
   RtExecutor(const RtExecutor&) = delete;
   RtExecutor& operator=(const RtExecutor&) = delete;
@@ -76,7 +85,10 @@ class RtExecutor final : public Executor {
   void take_home(unsigned self);
   bool pop_runnable(unsigned self, uint64_t& pid);
   bool steal(unsigned self, uint64_t& pid);
-  bool has_queued() const;
+  bool backlog_due(unsigned victim, uint64_t queued);
+  bool has_work_for(unsigned self) const;
+  bool sleep(unsigned self);
+  int64_t clock_ns() const;
   void worker(unsigned index);
   void process(uint64_t pid);
   void count(bool finished);  // a process was scheduled, or finished a turn with nothing left
@@ -92,6 +104,8 @@ class RtExecutor final : public Executor {
   InjectionQueue global_;
   struct alignas(64) Counts {  // per worker (+ one for other threads); only ever grow
     std::atomic<uint64_t> scheduled{0}, finished{0};
+    std::atomic<uint64_t> turns{0};        // processes run (sharing: is a turn stuck?)
+    std::atomic<uint64_t> ns_per_turn{0};  // the worker's recent busy time per turn
   };
   std::unique_ptr<Counts[]> counts_;
   std::atomic<int> sleepers_{0};
@@ -100,6 +114,7 @@ class RtExecutor final : public Executor {
   std::condition_variable work_cv_;  // workers wait for work
   std::vector<std::thread> workers_;
   unsigned nthreads_;
+  const uint64_t share_after_ns_;
   std::unique_ptr<TimerWheel> wheel_;
 };
 

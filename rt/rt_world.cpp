@@ -4,7 +4,8 @@
 
 namespace otp::rt {
 
-RtWorld::RtWorld(unsigned threads) : exec_(threads), node_(std::make_unique<Node>(exec_)) {
+RtWorld::RtWorld(unsigned threads, std::chrono::nanoseconds share_after)
+    : exec_(threads, share_after), node_(std::make_unique<Node>(exec_)) {
   node_->set_exit_observer([this](Pid pid) {
     std::lock_guard lock(mu_);
     if (std::find(awaited_.begin(), awaited_.end(), pid) != awaited_.end()) exited_.notify_all();

@@ -15,7 +15,8 @@ namespace otp::rt {
 
 class RtWorld {
  public:
-  explicit RtWorld(unsigned threads = 0);
+  // share_after: see RtExecutor (0: idle workers steal any backlog at once).
+  explicit RtWorld(unsigned threads = 0, std::chrono::nanoseconds share_after = RtExecutor::kShareAfter);
   ~RtWorld();  // stops the threads, then destroys every process still alive
   RtWorld(const RtWorld&) = delete;
   RtWorld& operator=(const RtWorld&) = delete;

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <mutex>
+#include <set>
+#include <thread>
 
 #include "core/application.hpp"
 #include "core/dynamic_supervisor.hpp"
@@ -235,8 +237,12 @@ INSTANTIATE_TEST_SUITE_P(SimAndRt, BothExecutors, ::testing::Values(Exec::sim, E
 
 // ------------------------------------------------------------------------- rt stress tests
 
+// The stress tests share any backlog at once (share_after 0): the most moves between workers,
+// the most interleavings for ThreadSanitizer to see.
+constexpr std::chrono::nanoseconds kEager{0};
+
 TEST(RtStress, HundredThousandProcesses) {
-  rt::RtWorld w(2);
+  rt::RtWorld w(2, kEager);
   std::atomic<int64_t> sum{0};
   Pid root = w.spawn([&](Process& self) -> Proc {
     Pid me = self.self();
@@ -263,7 +269,7 @@ TEST(RtStress, ManyConcurrentCallers) {  // S11 under contention: no lost or dup
       co_return Result::reply(integer(++n_));
     }
   };
-  rt::RtWorld w(2);
+  rt::RtWorld w(2, kEager);
   int64_t total = -1;
   Pid root = w.spawn([&](Process& self) -> Proc {
     auto s = co_await gen_server::start_link(self, [] { return std::make_unique<Counter>(); });
@@ -284,7 +290,7 @@ TEST(RtStress, ManyConcurrentCallers) {  // S11 under contention: no lost or dup
 }
 
 TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
-  rt::RtWorld w(2);
+  rt::RtWorld w(2, kEager);
   Log log;
   int64_t live = 0, starts = 0;
   Pid root = w.spawn([&](Process& self) -> Proc {
@@ -315,4 +321,47 @@ TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
   for (const auto& e : log.events) starts += e.rfind("start:", 0) == 0;
   EXPECT_EQ(live, 100);
   EXPECT_GE(starts, 100 + 100);  // at least one full round of restarts happened
+}
+
+// ------------------------------------------------------------ sharing work between workers
+// With the default policy an idle worker takes only work that would otherwise wait longer than
+// share_after (250 us): a long backlog, or whatever waits behind a turn that runs long.
+
+TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
+  rt::RtWorld w(2);
+  std::atomic<bool> ran{false};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    self.spawn([&](Process&) -> Proc {  // queued on this worker, behind the rest of this turn
+      ran = true;
+      co_return;
+    });
+    // This turn ends only once the spawned process has run: only the other worker can run it.
+    while (!ran.load()) std::this_thread::yield();
+    co_return;
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60))) << "the queued process never ran";
+}
+
+TEST(RtSharing, LongTurnsAreSpreadOverTheWorkers) {
+  rt::RtWorld w(2);
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    Pid me = self.self();
+    for (int i = 0; i < 8; ++i)
+      self.spawn([&, me](Process& p) -> Proc {
+        auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
+        while (std::chrono::steady_clock::now() < until) {
+        }  // one 5 ms turn: eight of them are a backlog worth sharing
+        {
+          std::lock_guard lock(mu);
+          threads.insert(std::this_thread::get_id());
+        }
+        p.send(me, atom("done"));
+        co_return;
+      });
+    for (int i = 0; i < 8; ++i) co_await self.receive_any();
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
+  EXPECT_EQ(threads.size(), 2u) << "eight 5 ms turns all ran on one worker while the other idled";
 }
