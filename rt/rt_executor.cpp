@@ -28,6 +28,7 @@ RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
       share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))) {
   for (unsigned i = 0; i < nthreads_; ++i) {
     local_.push_back(std::make_unique<RunQueue>());
+    overflow_.push_back(std::make_unique<Overflow>());
     home_.push_back(std::make_unique<HomeStack>());
   }
   sleeping_ = std::make_unique<std::atomic<bool>[]>(nthreads_);
@@ -126,11 +127,12 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
     push_remote(home, pid);
     return;
   }
-  if (t_exec == this && local_[t_worker]->push(pid)) {
+  if (t_exec == this) {
+    queue_local(t_worker, pid);
     // Wake a sleeping worker only when there is more queued than this worker takes next, and
     // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
     // work this worker is through in a moment, just bounces processes between cores.
-    uint64_t queued = local_[t_worker]->size();
+    uint64_t queued = backlog(t_worker);
     wake = queued > 1 && (share_after_ns_ == 0 ||
                           queued * counts_[t_worker].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_);
   } else {
@@ -176,13 +178,34 @@ void RtExecutor::take_home(unsigned self) {
   }
   for (pid = reversed; pid;) {
     uint64_t next = slot(pid)->next_home;
-    if (!local_[self]->push(pid)) {
-      std::lock_guard lock(global_.mu);
-      global_.q.push_back(pid);
-      global_.size.store(global_.q.size(), std::memory_order_release);
-    }
+    queue_local(self, pid);
     pid = next;
   }
+}
+
+void RtExecutor::queue_local(unsigned self, uint64_t pid) {
+  Overflow& over = *overflow_[self];
+  if (over.size.load(std::memory_order_relaxed) == 0 && local_[self]->push(pid)) return;
+  std::lock_guard lock(over.mu);
+  over.q.push_back(pid);  // behind everything already queued
+  over.size.store(over.q.size(), std::memory_order_relaxed);
+}
+
+bool RtExecutor::pop_local(unsigned self, uint64_t& pid) {
+  if (local_[self]->pop(pid)) return true;
+  Overflow& over = *overflow_[self];
+  if (over.size.load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard lock(over.mu);
+  if (over.q.empty()) return false;
+  pid = over.q.front();
+  over.q.pop_front();
+  while (!over.q.empty() && local_[self]->push(over.q.front())) over.q.pop_front();
+  over.size.store(over.q.size(), std::memory_order_relaxed);
+  return true;
+}
+
+uint64_t RtExecutor::backlog(unsigned worker) const {
+  return local_[worker]->size() + overflow_[worker]->size.load(std::memory_order_relaxed);
 }
 
 bool RtExecutor::has_work_for(unsigned self) const {
@@ -190,7 +213,7 @@ bool RtExecutor::has_work_for(unsigned self) const {
   if (home_[self]->head.load(std::memory_order_acquire) != 0) return true;
   for (unsigned v = 0; v < nthreads_; ++v) {
     if (v == self) continue;
-    uint64_t queued = local_[v]->size();
+    uint64_t queued = backlog(v);
     if (queued > 0 && (share_after_ns_ == 0 ||
                        queued * counts_[v].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_))
       return true;
@@ -200,7 +223,7 @@ bool RtExecutor::has_work_for(unsigned self) const {
 
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
   if (home_[self]->head.load(std::memory_order_relaxed) != 0) take_home(self);  // behind what is queued
-  if (local_[self]->pop(pid)) return true;
+  if (pop_local(self, pid)) return true;
   if (global_.size.load(std::memory_order_acquire) > 0) {
     std::lock_guard lock(global_.mu);
     if (!global_.q.empty()) {
@@ -220,23 +243,39 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
   for (unsigned k = 1; k < local_.size(); ++k) {
     unsigned v = (self + k) % static_cast<unsigned>(local_.size());
     RunQueue& victim = *local_[v];
-    uint64_t queued = victim.size();
-    if (!backlog_due(v, queued)) continue;
-    // Shared for being long or stuck, even a victim's only queued process goes.
-    uint64_t n = share_after_ns_ == 0 ? queued / 2 : std::max<uint64_t>(1, queued / 2);
-    if (n == 0 || !victim.pop(pid)) continue;
+    if (!backlog_due(v, backlog(v))) continue;
+    // Shared for being long or stuck, even a victim's only queued process goes. Only its run
+    // queue is shared (the overflow is its owner's): it is refilled from there as it empties.
+    uint64_t ring = victim.size();
+    uint64_t n = share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
+    if (n == 0 || !victim.pop(pid)) {
+      if (steal_overflow(self, v, pid)) return true;
+      continue;
+    }
     for (uint64_t i = 1; i < n; ++i) {
       uint64_t more;
       if (!victim.pop(more)) break;
-      if (!local_[self]->push(more)) {
-        std::lock_guard lock(global_.mu);
-        global_.q.push_back(more);
-        global_.size.store(global_.q.size(), std::memory_order_release);
-      }
+      queue_local(self, more);
     }
     return true;
   }
   return false;
+}
+
+bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& pid) {
+  Overflow& over = *overflow_[victim];
+  if (over.size.load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard lock(over.mu);
+  if (over.q.empty()) return false;
+  pid = over.q.front();
+  over.q.pop_front();
+  for (size_t n = over.q.size() / 2; n > 0; --n) {  // half, as from a run queue
+    uint64_t more = over.q.front();
+    over.q.pop_front();
+    queue_local(self, more);
+  }
+  over.size.store(over.q.size(), std::memory_order_relaxed);
+  return true;
 }
 
 bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {

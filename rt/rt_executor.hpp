@@ -71,7 +71,15 @@ class RtExecutor final : public Executor {
     std::atomic<uint64_t> head{0};  // a pid, 0 = empty
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
-  struct InjectionQueue {  // from outside the workers, and a full local queue's overflow
+  // What a worker queues beyond its run queue's capacity, oldest first: it refills the run
+  // queue from here once that is empty, so what it queued stays FIFO and stays its backlog.
+  // Locked: a thief takes from here when the run queue has nothing to give (rare: a flood).
+  struct alignas(64) Overflow {
+    std::mutex mu;
+    std::deque<uint64_t> q;
+    std::atomic<uint64_t> size{0};  // read without the lock
+  };
+  struct InjectionQueue {  // from threads that are not workers (a spawn from main, timers)
     std::mutex mu;
     std::deque<uint64_t> q;
     std::atomic<size_t> size{0};  // read without the lock by idle workers
@@ -81,10 +89,14 @@ class RtExecutor final : public Executor {
   template <class V>
   void enqueue(uint64_t pid, V&& value);
   void push_runnable(uint64_t pid, uint16_t home);
+  void queue_local(unsigned self, uint64_t pid);
+  bool pop_local(unsigned self, uint64_t& pid);
+  uint64_t backlog(unsigned worker) const;
   void push_remote(unsigned worker, uint64_t pid);
   void take_home(unsigned self);
   bool pop_runnable(unsigned self, uint64_t& pid);
   bool steal(unsigned self, uint64_t& pid);
+  bool steal_overflow(unsigned self, unsigned victim, uint64_t& pid);
   bool backlog_due(unsigned victim, uint64_t queued);
   bool has_work_for(unsigned self) const;
   bool sleep(unsigned self);
@@ -98,6 +110,7 @@ class RtExecutor final : public Executor {
   const std::chrono::steady_clock::time_point epoch_;
   ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
+  std::vector<std::unique_ptr<Overflow>> overflow_;  // per worker
   std::vector<std::unique_ptr<HomeStack>> home_;  // per worker
   std::unique_ptr<std::atomic<bool>[]> sleeping_;        // per worker: waiting for work
   std::unique_ptr<std::atomic<bool>[]> working_;         // per worker: found work last time it looked
