@@ -303,7 +303,7 @@ bool RtExecutor::sleep(unsigned self) {
   {
     std::unique_lock lock(idle_mu_);
     auto ready = [&] { return stop_.load() || has_work_for(self); };
-    if (share_after_ns_ == 0) {
+    if (share_after_ns_ == 0 || nthreads_ == 1) {  // nobody else's turn to look at
       work_cv_.wait(lock, ready);
       woken = true;
     } else {
