@@ -14,6 +14,9 @@ thread_local void* t_current_slot = nullptr;  // its slot (Slot is private to Rt
 constexpr size_t kDeliveryBudget = 128;
 // A worker measures its busy time per turn over this many turns (one clock read each time).
 constexpr uint64_t kTurnWindow = 64;
+// While a worker's overflow holds processes, one take in this many serves it first (as Go's
+// scheduler looks at its global queue every 61 ticks).
+constexpr uint64_t kOverflowEvery = 61;
 // What an idle worker last saw of another worker: its turn count, and since when (sharing).
 struct Watch {
   uint64_t turns = ~uint64_t{0};
@@ -184,24 +187,26 @@ void RtExecutor::take_home(unsigned self) {
 }
 
 void RtExecutor::queue_local(unsigned self, uint64_t pid) {
+  if (local_[self]->push(pid)) return;
   Overflow& over = *overflow_[self];
-  if (over.size.load(std::memory_order_relaxed) == 0 && local_[self]->push(pid)) return;
   std::lock_guard lock(over.mu);
-  over.q.push_back(pid);  // behind everything already queued
+  over.q.push_back(pid);
   over.size.store(over.q.size(), std::memory_order_relaxed);
 }
 
 bool RtExecutor::pop_local(unsigned self, uint64_t& pid) {
-  if (local_[self]->pop(pid)) return true;
   Overflow& over = *overflow_[self];
-  if (over.size.load(std::memory_order_relaxed) == 0) return false;
-  std::lock_guard lock(over.mu);
-  if (over.q.empty()) return false;
-  pid = over.q.front();
-  over.q.pop_front();
-  while (!over.q.empty() && local_[self]->push(over.q.front())) over.q.pop_front();
-  over.size.store(over.q.size(), std::memory_order_relaxed);
-  return true;
+  if (over.size.load(std::memory_order_relaxed) != 0 &&
+      (++over.takes % kOverflowEvery == 0 || local_[self]->size() == 0)) {
+    std::lock_guard lock(over.mu);
+    if (!over.q.empty()) {
+      pid = over.q.front();
+      over.q.pop_front();
+      over.size.store(over.q.size(), std::memory_order_relaxed);
+      return true;
+    }
+  }
+  return local_[self]->pop(pid);
 }
 
 uint64_t RtExecutor::backlog(unsigned worker) const {
@@ -244,8 +249,8 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
     unsigned v = (self + k) % static_cast<unsigned>(local_.size());
     RunQueue& victim = *local_[v];
     if (!backlog_due(v, backlog(v))) continue;
-    // Shared for being long or stuck, even a victim's only queued process goes. Only its run
-    // queue is shared (the overflow is its owner's): it is refilled from there as it empties.
+    // Shared for being long or stuck, even a victim's only queued process goes; its overflow
+    // is shared once its run queue has nothing to give.
     uint64_t ring = victim.size();
     uint64_t n = share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
     if (n == 0 || !victim.pop(pid)) {

@@ -71,13 +71,15 @@ class RtExecutor final : public Executor {
     std::atomic<uint64_t> head{0};  // a pid, 0 = empty
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
-  // What a worker queues beyond its run queue's capacity, oldest first: it refills the run
-  // queue from here once that is empty, so what it queued stays FIFO and stays its backlog.
-  // Locked: a thief takes from here when the run queue has nothing to give (rare: a flood).
+  // What a worker queues while its run queue is full, oldest first. The run queue is served
+  // first (what was queued once it had room again: a flood's backlog does not hold up the
+  // processes it wakes), but every kOverflowEvery-th take comes from here, so the backlog is
+  // never starved. Locked: a thief takes from here when the run queue has nothing to give.
   struct alignas(64) Overflow {
     std::mutex mu;
     std::deque<uint64_t> q;
     std::atomic<uint64_t> size{0};  // read without the lock
+    uint64_t takes = 0;             // the owner's
   };
   struct InjectionQueue {  // from threads that are not workers (a spawn from main, timers)
     std::mutex mu;
