@@ -136,12 +136,9 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
     // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
     // work this worker is through in a moment, just bounces processes between cores.
     uint64_t queued = backlog(t_worker);
-    wake = queued > 1 && (share_after_ns_ == 0 ||
-                          queued * counts_[t_worker].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_);
+    wake = queued > 1 && worth_sharing(t_worker, queued);
   } else {
-    std::lock_guard lock(global_.mu);
-    global_.q.push_back(pid);
-    global_.size.store(global_.q.size(), std::memory_order_release);
+    global_.push(pid);
     wake = true;
   }
   if (!wake) return;  // this worker runs it next: nobody needs waking
@@ -187,25 +184,14 @@ void RtExecutor::take_home(unsigned self) {
 }
 
 void RtExecutor::queue_local(unsigned self, uint64_t pid) {
-  if (local_[self]->push(pid)) return;
-  Overflow& over = *overflow_[self];
-  std::lock_guard lock(over.mu);
-  over.q.push_back(pid);
-  over.size.store(over.q.size(), std::memory_order_relaxed);
+  if (!local_[self]->push(pid)) overflow_[self]->push(pid);
 }
 
 bool RtExecutor::pop_local(unsigned self, uint64_t& pid) {
   Overflow& over = *overflow_[self];
   if (over.size.load(std::memory_order_relaxed) != 0 &&
-      (++over.takes % kOverflowEvery == 0 || local_[self]->size() == 0)) {
-    std::lock_guard lock(over.mu);
-    if (!over.q.empty()) {
-      pid = over.q.front();
-      over.q.pop_front();
-      over.size.store(over.q.size(), std::memory_order_relaxed);
-      return true;
-    }
-  }
+      (++over.takes % kOverflowEvery == 0 || local_[self]->size() == 0) && over.pop(pid))
+    return true;
   return local_[self]->pop(pid);
 }
 
@@ -219,9 +205,7 @@ bool RtExecutor::has_work_for(unsigned self) const {
   for (unsigned v = 0; v < nthreads_; ++v) {
     if (v == self) continue;
     uint64_t queued = backlog(v);
-    if (queued > 0 && (share_after_ns_ == 0 ||
-                       queued * counts_[v].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_))
-      return true;
+    if (queued > 0 && worth_sharing(v, queued)) return true;
   }
   return false;
 }
@@ -229,15 +213,7 @@ bool RtExecutor::has_work_for(unsigned self) const {
 bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
   if (home_[self]->head.load(std::memory_order_relaxed) != 0) take_home(self);  // behind what is queued
   if (pop_local(self, pid)) return true;
-  if (global_.size.load(std::memory_order_acquire) > 0) {
-    std::lock_guard lock(global_.mu);
-    if (!global_.q.empty()) {
-      pid = global_.q.front();
-      global_.q.pop_front();
-      global_.size.store(global_.q.size(), std::memory_order_release);
-      return true;
-    }
-  }
+  if (global_.size.load(std::memory_order_acquire) > 0 && global_.pop(pid)) return true;
   return steal(self, pid);
 }
 
@@ -270,24 +246,31 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
 bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& pid) {
   Overflow& over = *overflow_[victim];
   if (over.size.load(std::memory_order_relaxed) == 0) return false;
-  std::lock_guard lock(over.mu);
-  if (over.q.empty()) return false;
-  pid = over.q.front();
-  over.q.pop_front();
-  for (size_t n = over.q.size() / 2; n > 0; --n) {  // half, as from a run queue
-    uint64_t more = over.q.front();
+  std::vector<uint64_t> taken;  // queued here only once the victim's lock is released: our own
+                                // overflow has a lock too, and the victim may be stealing from us
+  {
+    std::lock_guard lock(over.mu);
+    if (over.q.empty()) return false;
+    pid = over.q.front();
     over.q.pop_front();
-    queue_local(self, more);
+    auto half = over.q.begin() + static_cast<std::ptrdiff_t>(over.q.size() / 2);  // as from a run queue
+    taken.assign(over.q.begin(), half);
+    over.q.erase(over.q.begin(), half);
+    over.size.store(over.q.size(), std::memory_order_release);
   }
-  over.size.store(over.q.size(), std::memory_order_relaxed);
+  for (uint64_t more : taken) queue_local(self, more);
   return true;
+}
+
+// A backlog of `queued` processes on `worker` would take it share_after or more.
+bool RtExecutor::worth_sharing(unsigned worker, uint64_t queued) const {
+  return share_after_ns_ == 0 || queued * counts_[worker].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_;
 }
 
 bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
   if (queued == 0) return false;
-  if (share_after_ns_ == 0) return true;
+  if (worth_sharing(victim, queued)) return true;
   const Counts& c = counts_[victim];
-  if (queued * c.ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_) return true;
   // A turn that has run share_after with others waiting behind it (its time per turn is only
   // measured once it ends): seen by its turn count standing still while we look.
   Watch& w = t_watch[victim];

@@ -71,21 +71,34 @@ class RtExecutor final : public Executor {
     std::atomic<uint64_t> head{0};  // a pid, 0 = empty
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
+  // A FIFO of pids under a lock, whose size is readable without it.
+  struct alignas(64) LockedQueue {
+    std::mutex mu;
+    std::deque<uint64_t> q;
+    std::atomic<uint64_t> size{0};
+    void push(uint64_t pid) {
+      std::lock_guard lock(mu);
+      q.push_back(pid);
+      size.store(q.size(), std::memory_order_release);
+    }
+    bool pop(uint64_t& pid) {
+      std::lock_guard lock(mu);
+      if (q.empty()) return false;
+      pid = q.front();
+      q.pop_front();
+      size.store(q.size(), std::memory_order_release);
+      return true;
+    }
+  };
   // What a worker queues while its run queue is full, oldest first. The run queue is served
   // first (what was queued once it had room again: a flood's backlog does not hold up the
   // processes it wakes), but every kOverflowEvery-th take comes from here, so the backlog is
-  // never starved. Locked: a thief takes from here when the run queue has nothing to give.
-  struct alignas(64) Overflow {
-    std::mutex mu;
-    std::deque<uint64_t> q;
-    std::atomic<uint64_t> size{0};  // read without the lock
-    uint64_t takes = 0;             // the owner's
+  // never starved. A thief takes from here when the run queue has nothing to give.
+  struct Overflow : LockedQueue {
+    uint64_t takes = 0;  // the owner's
   };
-  struct InjectionQueue {  // from threads that are not workers (a spawn from main, timers)
-    std::mutex mu;
-    std::deque<uint64_t> q;
-    std::atomic<size_t> size{0};  // read without the lock by idle workers
-  };
+  // From threads that are not workers (a spawn from main, fired timers).
+  using InjectionQueue = LockedQueue;
 
   Slot* slot(uint64_t id);
   template <class V>
@@ -99,6 +112,7 @@ class RtExecutor final : public Executor {
   bool pop_runnable(unsigned self, uint64_t& pid);
   bool steal(unsigned self, uint64_t& pid);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& pid);
+  bool worth_sharing(unsigned worker, uint64_t queued) const;
   bool backlog_due(unsigned victim, uint64_t queued);
   bool has_work_for(unsigned self) const;
   bool sleep(unsigned self);
