@@ -78,23 +78,26 @@ bool Process::ReceiveAwaiter::await_ready() {
 }
 
 void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
-  proc.suspend_in_receive(h, any ? &kMatchAll : &filter, timeout);
+  proc.suspend_in_receive(this, h, any ? &kMatchAll : &filter, timeout);
 }
 
 std::optional<Message> Process::ReceiveAwaiter::await_resume() {
-  if (got) return std::move(result);
+  if (got) {
+    proc.handed_ = false;
+    return std::move(result);
+  }
   if (timeout == 0) return std::nullopt;
   return proc.finish_receive(any ? kMatchAll : filter);
 }
 
-void Process::suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout) {
+void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, const Filter* f, Timeout timeout) {
   assert(state_ == ProcState::running);
   resume_ = h;
   wait_filter_ = f;
+  waiting_ = awaiter;
   scan_from_ = mailbox_.size();  // everything before was already tried by await_ready
   state_ = ProcState::waiting;
   timed_out_ = false;
-  matched_ = false;
   ++wait_generation_;
   if (timeout != infinity) {
     TimerTarget t{TimerTarget::Kind::receive_timeout, pid_, wait_generation_};
@@ -108,22 +111,24 @@ std::optional<Message> Process::finish_receive(const Filter& f) {
     timed_out_ = false;
     return std::nullopt;
   }
-  if (std::exchange(matched_, false)) {  // push_message already ran the filter on it
-    assert(scan_from_ < mailbox_.size());  // the filter is not run again: it may count calls
-    return mailbox_.take(scan_from_);
-  }
-  auto m = take_match(f, scan_from_);
+  auto m = take_match(f, scan_from_);  // (a match on arrival went to the awaiter instead)
   assert(m.has_value() && "woken from receive without a matching message");
   return m;
 }
 
 void Process::push_message(Message&& m) {
-  mailbox_.push(std::move(m));
-  if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_) return;
-  if (wait_filter_ != &kMatchAll && !(*wait_filter_)(mailbox_[mailbox_.size() - 1])) return;
-  // The first match since the receive began (later arrivals only append): take it by index.
-  scan_from_ = mailbox_.size() - 1;
-  matched_ = true;
+  if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_ ||
+      (wait_filter_ != &kMatchAll && !(*wait_filter_)(m))) {
+    mailbox_.push(std::move(m));
+    return;
+  }
+  // The first match since the receive began: everything in the mailbox was tried already, so
+  // it goes straight to the receive, which resumes with it (no push and take; the filter is
+  // not run again: it may count calls). Until then it counts as queued (mailbox_size).
+  waiting_->result = std::move(m);
+  waiting_->got = true;
+  handed_ = true;
+  wait_filter_ = nullptr;
   if (wait_timer_) node_.executor().cancel_timer(wait_timer_);
   wait_timer_ = 0;
   state_ = ProcState::runnable;

@@ -124,7 +124,8 @@ class Process {
 
   // --- kernel side (Node only)
   ProcState state() const { return state_; }
-  size_t mailbox_size() const { return mailbox_.size(); }
+  // A message handed straight to a waiting receive counts until the receive resumes with it.
+  size_t mailbox_size() const { return mailbox_.size() + (handed_ ? 1 : 0); }
   std::string describe_wait() const;
 
  private:
@@ -132,7 +133,7 @@ class Process {
   std::optional<Message> take_match(const Filter& f, size_t from);
   // The filter a receive_any waits with: push_message knows it by address and calls nothing.
   static const Filter kMatchAll;
-  void suspend_in_receive(std::coroutine_handle<> h, const Filter* f, Timeout timeout);
+  void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, const Filter* f, Timeout timeout);
   std::optional<Message> finish_receive(const Filter& f);
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
   void require_running(const char* what) const;
@@ -143,11 +144,12 @@ class Process {
   ProcState state_ = ProcState::runnable;
   bool trap_exit_ = false;
   bool timed_out_ = false;
-  bool matched_ = false;  // a receive's match was found on arrival: it is at scan_from_
+  bool handed_ = false;  // a waiting receive's match went straight into its awaiter
   Body body_;
   Proc root_;
   std::coroutine_handle<> resume_;
   const Filter* wait_filter_ = nullptr;
+  ReceiveAwaiter* waiting_ = nullptr;  // the receive suspended on wait_filter_
   size_t scan_from_ = 0;
   uint64_t wait_generation_ = 0;
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
