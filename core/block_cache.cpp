@@ -74,9 +74,12 @@ Batch count(Free* head) {
 struct Store {
   std::mutex mu;
   std::array<std::vector<Batch>, kClasses> batches;
-  // batches[k].size(), readable without the lock: most refills find the store empty (a stale
+  // batches[k].size() + fresh[k].size(), readable without the lock: most refills find the store empty (a stale
   // zero only means a run is carved although a batch was just given).
   std::array<std::atomic<size_t>, kClasses> entries{};
+  // Batches given since the last ordering, newest last: ordered into `batches` once those are
+  // all taken, so each block is sorted once on its way through the store.
+  std::array<std::vector<Batch>, kClasses> fresh;
   size_t bytes = 0, heap_bytes = 0;
 };
 
@@ -86,9 +89,11 @@ Store& store() {
   return *s;
 }
 
+size_t entries_locked(const Store& s, size_t k) { return s.batches[k].size() + s.fresh[k].size(); }
+
 void push_locked(Store& s, size_t k, Batch b) {
-  s.batches[k].push_back(b);
-  s.entries[k].store(s.batches[k].size(), std::memory_order_relaxed);
+  s.fresh[k].push_back(b);
+  s.entries[k].store(entries_locked(s, k), std::memory_order_relaxed);
   s.bytes += b.n * class_bytes(k);
   s.heap_bytes += b.heap_n * class_bytes(k);
 }
@@ -130,14 +135,42 @@ void give(size_t k, Free* list) {
   release(k, list);
 }
 
+// Relinks every block of a class's batches so that they are handed out in address order:
+// lowest first, each batch ascending. A flood then allocates (and its consumer reads) blocks
+// the way it would from fresh runs, whatever order earlier work freed them in: after 50 k
+// spawns had churned through the store, a 200 k-message flood ran at 0.6 x its speed.
+void put_in_address_order(std::vector<Batch>& from, std::vector<Batch>& batches) {
+  const Region& r = region();
+  std::vector<Free*> blocks;
+  for (const Batch& b : from)
+    for (Free* f = b.head; f; f = f->next) blocks.push_back(f);
+  from.clear();
+  std::sort(blocks.begin(), blocks.end(), std::greater<Free*>{});  // highest first
+  for (size_t i = 0; i < blocks.size(); i += kBatch) {
+    const size_t end = std::min(blocks.size(), i + kBatch);
+    Batch b{nullptr, 0, 0};
+    for (size_t j = i; j < end; ++j) {  // pushed highest first: the list runs lowest first
+      blocks[j]->next = b.head;
+      b.head = blocks[j];
+      ++b.n;
+      if (!is_region_block(r, blocks[j])) ++b.heap_n;
+    }
+    batches.push_back(b);  // the last batch, taken first, holds the lowest addresses
+  }
+}
+
 Batch take(size_t k) {
   Store& s = store();
   if (s.entries[k].load(std::memory_order_relaxed) == 0) return Batch{nullptr, 0, 0};
   std::lock_guard lock(s.mu);
-  if (s.batches[k].empty()) return Batch{nullptr, 0, 0};
+  if (s.batches[k].empty()) {
+    if (s.fresh[k].empty()) return Batch{nullptr, 0, 0};
+    if (s.fresh[k].size() == 1) std::swap(s.fresh[k], s.batches[k]);  // nothing to order it with
+    else put_in_address_order(s.fresh[k], s.batches[k]);
+  }
   const Batch b = s.batches[k].back();
   s.batches[k].pop_back();
-  s.entries[k].store(s.batches[k].size(), std::memory_order_relaxed);
+  s.entries[k].store(entries_locked(s, k), std::memory_order_relaxed);
   s.bytes -= b.n * class_bytes(k);
   s.heap_bytes -= b.heap_n * class_bytes(k);
   return b;
@@ -201,15 +234,18 @@ size_t shared_heap_bytes() {
 
 void release_shared() {
   detail::Store& s = detail::store();
-  std::array<std::vector<detail::Batch>, detail::kClasses> batches;
+  std::array<std::vector<detail::Batch>, detail::kClasses> batches, fresh;
   {
     std::lock_guard lock(s.mu);
     batches.swap(s.batches);
+    fresh.swap(s.fresh);
     for (auto& e : s.entries) e.store(0, std::memory_order_relaxed);
     s.bytes = s.heap_bytes = 0;
   }
-  for (size_t k = 0; k < detail::kClasses; ++k)
+  for (size_t k = 0; k < detail::kClasses; ++k) {
     for (const detail::Batch& b : batches[k]) detail::release(k, b.head);
+    for (const detail::Batch& b : fresh[k]) detail::release(k, b.head);
+  }
 }
 
 size_t region_bytes_in_use() {
@@ -217,8 +253,10 @@ size_t region_bytes_in_use() {
   detail::Store& s = detail::store();
   std::lock_guard lock(s.mu);
   size_t stored = 0;
-  for (size_t k = 0; k < detail::kClasses; ++k)
+  for (size_t k = 0; k < detail::kClasses; ++k) {
     for (const detail::Batch& b : s.batches[k]) stored += (b.n - b.heap_n) * detail::stride(k);
+    for (const detail::Batch& b : s.fresh[k]) stored += (b.n - b.heap_n) * detail::stride(k);
+  }
   // `used` passes the size when a carve did not fit; the tail it could not take was never
   // carved but counts here (less than one run, and only once the region is used up).
   return std::min(r.used.load(std::memory_order_relaxed), r.size) - stored;
