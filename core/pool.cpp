@@ -155,13 +155,15 @@ void retire(Process& self, const std::string& pool, const Term& current, Term do
   self.dictionary()[retired_key(pool, current[1].ref())] = tuple(current[2], std::move(down));
 }
 
+using Dictionary = std::remove_reference_t<decltype(std::declval<Process&>().dictionary())>;
+
 // The job's outcome is known: one fewer job shares its monitor. With none left, the monitor
 // goes (with any DOWN it left), so a caller with nothing outstanding never finds a stray DOWN.
-// `down` is the DOWN's reason if this await just consumed it.
-void release(Process& self, const std::string& pool, std::string_view key, Ref mon, std::optional<Term> down) {
+// `cur` is the current entry if `mon` is its monitor, else the dictionary's end; `down` is the
+// DOWN's reason if this await just consumed it.
+void release(Process& self, const std::string& pool, Dictionary::iterator cur, Ref mon, std::optional<Term> down) {
   auto& dict = self.dictionary();
-  auto cur = dict.find(key);
-  if (cur != dict.end() && cur->second[1] == Term(mon)) {
+  if (cur != dict.end()) {
     if (!down) {
       int64_t left = cur->second[2].integer_value() - 1;
       if (left > 0) {
@@ -195,12 +197,9 @@ bool is_result_of(const Message& m, Ref ref) {
   return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
 }
 
-// The DOWN reason already consumed for this monitor, if any. A monitor that is still the
-// current one was never retired (the common case: no key to build).
-std::optional<Term> consumed_down(Process& self, const std::string& pool, std::string_view key, Ref mon) {
+// The DOWN reason already consumed for a retired monitor, if any.
+std::optional<Term> consumed_down(Process& self, const std::string& pool, Ref mon) {
   auto& dict = self.dictionary();
-  auto cur = dict.find(key);
-  if (cur != dict.end() && cur->second[1] == Term(mon)) return std::nullopt;
   auto old = dict.find(retired_key(pool, mon));
   if (old == dict.end() || !old->second[1].is_tuple(2)) return std::nullopt;
   return old->second[1][1];
@@ -248,8 +247,15 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   }
   Term outcome;
   std::optional<Term> down_now;
-  const JoinedName key = current_key(job.pool);
-  if (auto why = consumed_down(self, job.pool, key.view(), mon)) {
+  // The current entry, found once: while this await waits, nothing else runs in this process,
+  // so nothing erases it. A monitor that is still the current one was never retired (the
+  // common case: no retired key to build).
+  auto& dict = self.dictionary();
+  auto cur = dict.find(current_key(job.pool).view());
+  if (cur != dict.end() && cur->second[1] != Term(mon)) cur = dict.end();
+  std::optional<Term> why;
+  if (cur == dict.end()) why = consumed_down(self, job.pool, mon);
+  if (why) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
     auto m = co_await self.receive(is_result, 0);
@@ -270,7 +276,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
       outcome = (*m->get<Term>())[2];
     }
   }
-  release(self, job.pool, key.view(), mon, std::move(down_now));
+  release(self, job.pool, cur, mon, std::move(down_now));
   co_return outcome;
 }
 
