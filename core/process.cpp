@@ -78,7 +78,7 @@ bool Process::ReceiveAwaiter::await_ready() {
 }
 
 void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
-  proc.suspend_in_receive(this, h, any ? &kMatchAll : &filter, timeout);
+  proc.suspend_in_receive(this, h, timeout);
 }
 
 std::optional<Message> Process::ReceiveAwaiter::await_resume() {
@@ -90,10 +90,9 @@ std::optional<Message> Process::ReceiveAwaiter::await_resume() {
   return proc.finish_receive(any ? kMatchAll : filter);
 }
 
-void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, const Filter* f, Timeout timeout) {
+void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout) {
   assert(state_ == ProcState::running);
   resume_ = h;
-  wait_filter_ = f;
   waiting_ = awaiter;
   scan_from_ = mailbox_.size();  // everything before was already tried by await_ready
   state_ = ProcState::waiting;
@@ -106,7 +105,7 @@ void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<
 }
 
 std::optional<Message> Process::finish_receive(const Filter& f) {
-  wait_filter_ = nullptr;
+  waiting_ = nullptr;
   if (timed_out_) {
     timed_out_ = false;
     return std::nullopt;
@@ -117,8 +116,8 @@ std::optional<Message> Process::finish_receive(const Filter& f) {
 }
 
 void Process::push_message(Message&& m) {
-  if (state_ != ProcState::waiting || wait_filter_ == nullptr || !*wait_filter_ ||
-      (wait_filter_ != &kMatchAll && !(*wait_filter_)(m))) {
+  // (a sleep waits with no filter: nothing matches it)
+  if (state_ != ProcState::waiting || !waiting_ || (!waiting_->any && (!waiting_->filter || !waiting_->filter(m)))) {
     mailbox_.push(std::move(m));
     return;
   }
@@ -128,7 +127,7 @@ void Process::push_message(Message&& m) {
   waiting_->result = std::move(m);
   waiting_->got = true;
   handed_ = true;
-  wait_filter_ = nullptr;
+  waiting_ = nullptr;
   if (wait_timer_) node_.executor().cancel_timer(wait_timer_);
   wait_timer_ = 0;
   state_ = ProcState::runnable;
@@ -237,7 +236,7 @@ std::string Process::describe_wait() const {
     case ProcState::dead: return "dead";
     case ProcState::waiting: break;
   }
-  std::string what = (wait_filter_ && *wait_filter_) ? "receive" : "sleep";
+  std::string what = (waiting_ && (waiting_->any || waiting_->filter)) ? "receive" : "sleep";
   what += wait_timer_ ? " with timeout" : " (no timeout)";
   what += ", " + std::to_string(mailbox_.size()) + " message(s) in mailbox";
   return what;
