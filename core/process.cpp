@@ -52,8 +52,6 @@ Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
   return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout)};
 }
 
-const Filter Process::kMatchAll = [](const Message&) { return true; };
-
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
   return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), {}, false, true};
 }
@@ -87,14 +85,14 @@ std::optional<Message> Process::ReceiveAwaiter::await_resume() {
     return std::move(result);
   }
   if (timeout == 0) return std::nullopt;
-  return proc.finish_receive(any ? kMatchAll : filter);
+  proc.finish_receive();
+  return std::nullopt;
 }
 
 void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout) {
   assert(state_ == ProcState::running);
   resume_ = h;
-  waiting_ = awaiter;
-  scan_from_ = mailbox_.size();  // everything before was already tried by await_ready
+  waiting_ = awaiter;  // everything in the mailbox was tried by await_ready: only arrivals can match
   state_ = ProcState::waiting;
   timed_out_ = false;
   ++wait_generation_;
@@ -104,15 +102,12 @@ void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<
   }
 }
 
-std::optional<Message> Process::finish_receive(const Filter& f) {
+// Resumed without a message: a match on arrival goes straight into the awaiter (push_message),
+// so only the receive's timeout (or a sleep's end) resumes a receive with nothing.
+void Process::finish_receive() {
+  assert(timed_out_ && "woken from receive without a match or a timeout");
   waiting_ = nullptr;
-  if (timed_out_) {
-    timed_out_ = false;
-    return std::nullopt;
-  }
-  auto m = take_match(f, scan_from_);  // (a match on arrival went to the awaiter instead)
-  assert(m.has_value() && "woken from receive without a matching message");
-  return m;
+  timed_out_ = false;
 }
 
 void Process::push_message(Message&& m) {

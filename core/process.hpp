@@ -131,10 +131,8 @@ class Process {
  private:
   friend class Node;
   std::optional<Message> take_match(const Filter& f, size_t from);
-  // The filter a receive_any stands for (push_message matches one without calling anything).
-  static const Filter kMatchAll;
   void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
-  std::optional<Message> finish_receive(const Filter& f);
+  void finish_receive();
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
   void require_running(const char* what) const;
 
@@ -149,7 +147,6 @@ class Process {
   Proc root_;
   std::coroutine_handle<> resume_;
   ReceiveAwaiter* waiting_ = nullptr;  // the receive (or sleep) this process waits in
-  size_t scan_from_ = 0;
   uint64_t wait_generation_ = 0;
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
