@@ -74,8 +74,8 @@ Batch count(Free* head) {
 struct Store {
   std::mutex mu;
   std::array<std::vector<Batch>, kClasses> batches;
-  // batches[k].size() + fresh[k].size(), readable without the lock: most refills find the store empty (a stale
-  // zero only means a run is carved although a batch was just given).
+  // batches[k].size() + fresh[k].size(), readable without the lock: most refills find the
+  // store empty (a stale zero only means a run is carved although a batch was just given).
   std::array<std::atomic<size_t>, kClasses> entries{};
   // Batches given since the last ordering, newest last: ordered into `batches` once those are
   // all taken, so each block is sorted once on its way through the store.
@@ -242,10 +242,9 @@ void release_shared() {
     for (auto& e : s.entries) e.store(0, std::memory_order_relaxed);
     s.bytes = s.heap_bytes = 0;
   }
-  for (size_t k = 0; k < detail::kClasses; ++k) {
-    for (const detail::Batch& b : batches[k]) detail::release(k, b.head);
-    for (const detail::Batch& b : fresh[k]) detail::release(k, b.head);
-  }
+  for (size_t k = 0; k < detail::kClasses; ++k)
+    for (const auto* held : {&batches[k], &fresh[k]})
+      for (const detail::Batch& b : *held) detail::release(k, b.head);
 }
 
 size_t region_bytes_in_use() {
@@ -253,10 +252,9 @@ size_t region_bytes_in_use() {
   detail::Store& s = detail::store();
   std::lock_guard lock(s.mu);
   size_t stored = 0;
-  for (size_t k = 0; k < detail::kClasses; ++k) {
-    for (const detail::Batch& b : s.batches[k]) stored += (b.n - b.heap_n) * detail::stride(k);
-    for (const detail::Batch& b : s.fresh[k]) stored += (b.n - b.heap_n) * detail::stride(k);
-  }
+  for (size_t k = 0; k < detail::kClasses; ++k)
+    for (const auto* held : {&s.batches[k], &s.fresh[k]})
+      for (const detail::Batch& b : *held) stored += (b.n - b.heap_n) * detail::stride(k);
   // `used` passes the size when a carve did not fit; the tail it could not take was never
   // carved but counts here (less than one run, and only once the region is used up).
   return std::min(r.used.load(std::memory_order_relaxed), r.size) - stored;

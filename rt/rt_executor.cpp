@@ -246,18 +246,10 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
 bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& pid) {
   Overflow& over = *overflow_[victim];
   if (over.size.load(std::memory_order_relaxed) == 0) return false;
-  std::vector<uint64_t> taken;  // queued here only once the victim's lock is released: our own
-                                // overflow has a lock too, and the victim may be stealing from us
-  {
-    std::lock_guard lock(over.mu);
-    if (over.q.empty()) return false;
-    pid = over.q.front();
-    over.q.pop_front();
-    auto half = over.q.begin() + static_cast<std::ptrdiff_t>(over.q.size() / 2);  // as from a run queue
-    taken.assign(over.q.begin(), half);
-    over.q.erase(over.q.begin(), half);
-    over.size.store(over.q.size(), std::memory_order_release);
-  }
+  // Half, as from a run queue; queued here only once the victim's lock is released (our own
+  // overflow has a lock too, and the victim may be stealing from us).
+  std::vector<uint64_t> taken;
+  if (!over.pop(pid, &taken)) return false;
   for (uint64_t more : taken) queue_local(self, more);
   return true;
 }

@@ -81,11 +81,17 @@ class RtExecutor final : public Executor {
       q.push_back(pid);
       size.store(q.size(), std::memory_order_release);
     }
-    bool pop(uint64_t& pid) {
+    // The oldest pid and, given `half`, half of what is left after it (oldest first) into it.
+    bool pop(uint64_t& pid, std::vector<uint64_t>* half = nullptr) {
       std::lock_guard lock(mu);
       if (q.empty()) return false;
       pid = q.front();
       q.pop_front();
+      if (half) {
+        auto end = q.begin() + static_cast<std::ptrdiff_t>(q.size() / 2);
+        half->assign(q.begin(), end);
+        q.erase(q.begin(), end);
+      }
       size.store(q.size(), std::memory_order_release);
       return true;
     }
