@@ -120,6 +120,13 @@ Task<StartResult> start(Process& self, ServerFactory factory);
 // S11: the reply, or the caller exits with {Reason, {'Elixir.GenServer', call, [S, Req, T]}}.
 Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout = 5000);
 void cast(Process& self, ServerRef server, Message request);
+// The same cast of a typed request to a pid, built in its envelope where it is made: no
+// type-erased Message to re-wrap, no ServerRef (a pool sends three of these per job).
+template <class T, class D = std::decay_t<T>>
+  requires(!std::is_same_v<D, Message> && envelope_of<D>::value == Envelope::none)
+void cast(Process& self, Pid to, T&& request) {
+  self.send(to, Message(Enveloped<Envelope::cast, D>{std::forward<T>(request)}));
+}
 void reply(Process& self, const From& to, Message value);
 // Stops the server with `reason` (terminate runs); exits the caller if the server is not there.
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout = infinity);

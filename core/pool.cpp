@@ -1,8 +1,9 @@
 #include "core/pool.hpp"
 
-#include <array>
 #include <cassert>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 #include "core/node.hpp"
 #include "core/pool_dispatcher.hpp"
@@ -54,8 +55,9 @@ class Worker : public GenServer {
  private:
   Options opts_;
   int id_;
-  void cast_dispatcher(Process& self, Message m) {
-    if (dispatcher_) gen_server::cast(self, dispatcher_, std::move(m));
+  template <class T>
+  void cast_dispatcher(Process& self, T&& m) {
+    if (dispatcher_) gen_server::cast(self, dispatcher_, std::forward<T>(m));
   }
   Pid dispatcher_{};
 };
@@ -122,73 +124,39 @@ void async(Process& self, std::string pool, Job job, Timeout timeout) {
 }
 
 namespace {
-// A name looked up on every job ("$pool:<pool>", "<pool>.dispatcher"): built on the stack when
-// short, so the lookup costs no heap block.
-class JoinedName {
- public:
-  JoinedName(std::string_view a, std::string_view b) : size_(a.size() + b.size()) {
-    if (size_ <= short_.size()) {
-      std::copy(a.begin(), a.end(), short_.begin());
-      std::copy(b.begin(), b.end(), short_.begin() + static_cast<std::ptrdiff_t>(a.size()));
-    } else {
-      long_.append(a).append(b);
-    }
-  }
-  std::string_view view() const { return size_ <= short_.size() ? std::string_view(short_.data(), size_) : long_; }
-
- private:
-  size_t size_;
-  std::array<char, 48> short_;
-  std::string long_;
-};
-
 // A caller's outstanding submit()s on one pool share one monitor of that pool's dispatcher.
-// Process-dictionary entries (short keys: this runs for every job):
-//   "$pool:<pool>"       -> {Dispatcher, Monitor, Outstanding}: the monitor new jobs share
-//   "$pool:<pool>:<ref>" -> {Outstanding, nodown | {down, Reason}}: a monitor retired because
-//                           its dispatcher was replaced or its DOWN was consumed, kept until
-//                           its last job is awaited
-JoinedName current_key(std::string_view pool) { return JoinedName("$pool:", pool); }
-std::string retired_key(const std::string& pool, Ref mon) { return "$pool:" + pool + ":" + std::to_string(mon.id); }
-
-void retire(Process& self, const std::string& pool, const Term& current, Term down) {
-  self.dictionary()[retired_key(pool, current[1].ref())] = tuple(current[2], std::move(down));
-}
-
-using Dictionary = std::remove_reference_t<decltype(std::declval<Process&>().dictionary())>;
+// The caller keeps them in a typed per-process slot (Process::local), not in the dictionary:
+// this runs for every job.
+struct Watch {
+  std::string pool;
+  Pid dispatcher;
+  Ref monitor;
+  int64_t outstanding = 0;    // submitted jobs not awaited yet
+  bool current = true;        // new jobs on `pool` share it; false once its dispatcher was
+                              // replaced or its DOWN consumed (kept until its last job is awaited)
+  std::optional<Term> down{};  // the DOWN's reason, once an await consumed it
+};
+struct Watches {
+  std::vector<Watch> all;  // a few: one per pool, plus retired ones still awaited
+  Watch* current(std::string_view pool) {
+    for (auto& w : all)
+      if (w.current && w.pool == pool) return &w;
+    return nullptr;
+  }
+  Watch* of(Ref monitor) {
+    for (auto& w : all)
+      if (w.monitor == monitor) return &w;
+    return nullptr;
+  }
+};
 
 // The job's outcome is known: one fewer job shares its monitor. With none left, the monitor
 // goes (with any DOWN it left), so a caller with nothing outstanding never finds a stray DOWN.
-// `cur` is the current entry if `mon` is its monitor, else the dictionary's end; `down` is the
-// DOWN's reason if this await just consumed it.
-void release(Process& self, const std::string& pool, Dictionary::iterator cur, Ref mon, std::optional<Term> down) {
-  auto& dict = self.dictionary();
-  if (cur != dict.end()) {
-    if (!down) {
-      int64_t left = cur->second[2].integer_value() - 1;
-      if (left > 0) {
-        cur->second = std::move(cur->second).with_element(2, integer(left));
-        return;
-      }
-      dict.erase(cur);
-      self.demonitor(mon, true);
-      return;
-    }
-    // Its DOWN was just consumed: retire it with the reason for its other jobs (the next
-    // submit watches whichever dispatcher is registered then); this job is counted off below.
-    retire(self, pool, cur->second, tuple(atom("down"), *down));
-    dict.erase(cur);
-    down.reset();
-  }
-  auto old = dict.find(retired_key(pool, mon));
-  assert(old != dict.end() && "await of a job whose monitor was already released");
-  int64_t left = old->second[0].integer_value() - 1;
-  Term why = down ? tuple(atom("down"), *down) : old->second[1];
-  if (left > 0) {
-    old->second = tuple(integer(left), std::move(why));
-    return;
-  }
-  dict.erase(old);
+void release(Process& self, Watches& watches, Watch& w) {
+  assert(w.outstanding > 0 && "await of a job whose monitor was already released");
+  if (--w.outstanding > 0) return;
+  Ref mon = w.monitor;
+  std::erase_if(watches.all, [&](const Watch& x) { return x.monitor == mon; });
   self.demonitor(mon, true);
 }
 
@@ -196,43 +164,29 @@ bool is_result_of(const Message& m, Ref ref) {
   const Term* t = m.get<Term>();
   return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
 }
-
-// The DOWN reason already consumed for a retired monitor, if any.
-std::optional<Term> consumed_down(Process& self, const std::string& pool, Ref mon) {
-  auto& dict = self.dictionary();
-  auto old = dict.find(retired_key(pool, mon));
-  if (old == dict.end() || !old->second[1].is_tuple(2)) return std::nullopt;
-  return old->second[1][1];
-}
 }  // namespace
 
 Submitted submit(Process& self, const std::string& pool, Job job) {
   Submitted s{self.make_ref(), {}, pool};
-  auto& dict = self.dictionary();
-  const JoinedName key = current_key(pool);
-  auto it = dict.find(key.view());
+  auto& watches = self.local<Watches>();
+  Watch* w = watches.current(pool);
   // The dispatcher this caller watches already is the registered one for as long as it lives (a
   // pool's dispatcher never unregisters, and a new one is only started after it died), so the
   // name is looked up only when that one is gone, or on the first job.
-  Pid watched = it != dict.end() ? it->second[0].pid() : Pid{};
-  Pid d = watched && self.node().alive(watched) ? watched : self.whereis(JoinedName(pool, kDispatcherSuffix).view());
+  Pid d = w && self.node().alive(w->dispatcher) ? w->dispatcher : self.whereis(dispatcher_name(pool));
   if (!d) {  // no dispatcher now: the outcome is already known
     self.send(self.self(), tuple(atom("task_result"), s.ref, dispatcher_down(atom("noproc"))));
     return s;
   }
-  if (it != dict.end() && it->second[0] == Term(d)) {
-    s.monitor = it->second[1].ref();  // this dispatcher is watched already
-    it->second = std::move(it->second).with_element(2, integer(it->second[2].integer_value() + 1));
-  } else {
+  if (!w || w->dispatcher != d) {
     // A new dispatcher (or the first job): watch it. An older dispatcher's monitor stays until
     // its last job is awaited, so its DOWN still reaches those awaits.
-    if (it != dict.end()) {
-      retire(self, pool, it->second, atom("nodown"));
-      dict.erase(it);
-    }
-    s.monitor = self.monitor(d);
-    dict.emplace(key.view(), tuple(d, s.monitor, integer(1)));
+    if (w) w->current = false;
+    watches.all.push_back(Watch{pool, d, self.monitor(d)});
+    w = &watches.all.back();
   }
+  ++w->outstanding;
+  s.monitor = w->monitor;
   gen_server::cast(self, d, RunReq{s.ref, std::move(job), self.self()});
   return s;
 }
@@ -245,21 +199,15 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     auto m = co_await self.receive(is_result, timeout);
     co_return m ? (*m->get<Term>())[2] : tuple(atom("error"), atom("timeout"));
   }
+  auto& watches = self.local<Watches>();
+  Watch* w = watches.of(mon);
+  assert(w && "await of a job whose monitor was already released (each job is awaited once)");
   Term outcome;
-  std::optional<Term> down_now;
-  // The current entry, found once: while this await waits, nothing else runs in this process,
-  // so nothing erases it. A monitor that is still the current one was never retired (the
-  // common case: no retired key to build).
-  auto& dict = self.dictionary();
-  auto cur = dict.find(current_key(job.pool).view());
-  if (cur != dict.end() && cur->second[1] != Term(mon)) cur = dict.end();
-  std::optional<Term> why;
-  if (cur == dict.end()) why = consumed_down(self, job.pool, mon);
-  if (why) {
+  if (w->down) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
     auto m = co_await self.receive(is_result, 0);
-    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(*why);
+    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(*w->down);
   } else {
     auto m = co_await self.receive(
         [ref, mon](const Message& m) {
@@ -270,13 +218,17 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     if (!m) {
       outcome = tuple(atom("error"), atom("timeout"));  // a late result may still arrive
     } else if (const auto* d = m->get<DownMsg>()) {
-      down_now = d->reason;  // for the other jobs of this dispatcher
+      // Kept for this dispatcher's other jobs; the next submit watches whichever dispatcher is
+      // registered then.
+      w->down = d->reason;
+      w->current = false;
       outcome = dispatcher_down(d->reason);
     } else {
       outcome = (*m->get<Term>())[2];
     }
   }
-  release(self, job.pool, cur, mon, std::move(down_now));
+  // While this await waited, nothing else ran in this process: `w` still points at its watch.
+  release(self, watches, *w);
   co_return outcome;
 }
 

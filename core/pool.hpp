@@ -52,9 +52,9 @@ void async(Process& self, std::string pool, Job job, Timeout timeout = infinity)
 
 // Task.async-style submission, without a proxy: the caller receives {task_result, Ref,
 // Outcome}; await turns that — or the dispatcher's DOWN — into exactly one outcome. Jobs a
-// caller has outstanding on one pool share one monitor (kept in its process dictionary); the
-// first await that meets the dispatcher's DOWN consumes it and records the reason there for the
-// others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async
+// caller has outstanding on one pool share one monitor (kept in the caller's Process::local
+// state); the first await that meets the dispatcher's DOWN consumes it and records the reason
+// there for the others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async
 // (no process per job); every submitted job must be awaited once.
 struct Submitted {
   Ref ref{};

@@ -4,10 +4,12 @@
 #include <coroutine>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/block_cache.hpp"
 #include "core/errors.hpp"
@@ -114,6 +116,17 @@ class Process {
   // std::less<>: looked up by string_view, with no key string built per lookup
   std::map<std::string, Term, std::less<>>& dictionary() { return dict_; }
 
+  // --- state a library keeps per process, one value per type (the pool's per-caller monitors):
+  // made on first use, gone with the process. Typed and found without building a key string,
+  // unlike the dictionary, for state touched on every job.
+  template <class T>
+  T& local() {
+    if (!locals_) locals_ = std::make_unique<Locals>();
+    for (auto& [tag, value] : *locals_)
+      if (tag == &local_tag<T>) return *static_cast<T*>(value.get());
+    return *static_cast<T*>(locals_->emplace_back(&local_tag<T>, std::make_shared<T>()).second.get());
+  }
+
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
   void activate_alias(Ref ref) { aliases_.insert(ref); }
   void deactivate_alias(Ref ref) { aliases_.erase(ref); }
@@ -156,6 +169,10 @@ class Process {
   RefSet aliases_;
   std::string name_;
   std::map<std::string, Term, std::less<>> dict_;
+  template <class T>
+  static constexpr char local_tag = 0;  // one address per type: local<T>'s key
+  using Locals = std::vector<std::pair<const void*, std::shared_ptr<void>>>;
+  std::unique_ptr<Locals> locals_;  // a pointer: most processes have none (W6)
 };
 
 }  // namespace otp
