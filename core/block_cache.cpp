@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cassert>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 namespace otp::block_cache {
@@ -139,23 +140,45 @@ void give(size_t k, Free* list) {
 // lowest first, each batch ascending. A flood then allocates (and its consumer reads) blocks
 // the way it would from fresh runs, whatever order earlier work freed them in: after 50 k
 // spawns had churned through the store, a 200 k-message flood ran at 0.6 x its speed.
+// The order comes from a two-pass radix sort of the blocks' offsets in the region, linear in
+// the blocks: std::sort's comparisons took 3 % of a 200 k-job pool flood's time. glibc's
+// blocks (only once the region is used up) go last, in any order.
 void put_in_address_order(std::vector<Batch>& from, std::vector<Batch>& batches) {
   const Region& r = region();
-  std::vector<Free*> blocks;
+  std::vector<Free*> blocks, glibc_blocks;
   for (const Batch& b : from)
-    for (Free* f = b.head; f; f = f->next) blocks.push_back(f);
+    for (Free* f = b.head; f; f = f->next) (is_region_block(r, f) ? blocks : glibc_blocks).push_back(f);
   from.clear();
-  std::sort(blocks.begin(), blocks.end(), std::greater<Free*>{});  // highest first
-  for (size_t i = 0; i < blocks.size(); i += kBatch) {
-    const size_t end = std::min(blocks.size(), i + kBatch);
+  constexpr unsigned kDigitBits = 12;
+  constexpr size_t kDigits = size_t{1} << kDigitBits;
+  static_assert(kRegionBytes / kGranule <= kDigits * kDigits, "two digits cover a block's offset");
+  std::vector<Free*> sorted(blocks.size());
+  std::vector<uint32_t> starts(kDigits);
+  for (unsigned shift : {0U, kDigitBits}) {  // least significant digit first; each pass stable
+    auto digit = [&](const Free* f) {
+      const auto granule = static_cast<size_t>(reinterpret_cast<const std::byte*>(f) - r.base) / kGranule;
+      return (granule >> shift) & (kDigits - 1);
+    };
+    std::fill(starts.begin(), starts.end(), 0);
+    for (const Free* f : blocks) ++starts[digit(f)];
+    uint32_t at = 0;
+    for (uint32_t& s : starts) at += std::exchange(s, at);
+    for (Free* f : blocks) sorted[starts[digit(f)]++] = f;
+    blocks.swap(sorted);
+  }
+  blocks.insert(blocks.end(), glibc_blocks.begin(), glibc_blocks.end());
+  // Batches from the highest addresses down: the last batch, taken first, holds the lowest.
+  for (size_t hi = blocks.size(); hi > 0;) {
+    const size_t lo = hi > kBatch ? hi - kBatch : 0;
     Batch b{nullptr, 0, 0};
-    for (size_t j = i; j < end; ++j) {  // pushed highest first: the list runs lowest first
+    for (size_t j = hi; j-- > lo;) {  // pushed highest first: the list runs lowest first
       blocks[j]->next = b.head;
       b.head = blocks[j];
       ++b.n;
       if (!is_region_block(r, blocks[j])) ++b.heap_n;
     }
-    batches.push_back(b);  // the last batch, taken first, holds the lowest addresses
+    batches.push_back(b);
+    hi = lo;
   }
 }
 
