@@ -83,7 +83,9 @@ class ServerLoop {
       self_.exit(init.reason);
     }
     ack(starter, ack_ref, StartResult::ok(self_.self()));
-    co_await loop(init.timeout, std::move(init.continue_with));
+    timeout_ = init.timeout;
+    cont_ = std::move(init.continue_with);
+    co_await loop();
   }
 
  private:
@@ -91,55 +93,61 @@ class ServerLoop {
     if (starter) self_.send(starter, InitAck{ref, std::move(r)});
   }
 
-  Task<void> loop(Timeout timeout, std::optional<Message> cont) {
+  Task<void> loop() {
     for (;;) {
-      Result res;
-      std::optional<From> caller;
+      // Why the server stops, once a callback returned stop (or a reply outside a call).
+      std::optional<Term> stop;
       std::exception_ptr crash;
       try {
-        if (cont) {
-          Message c = std::move(*cont);
-          cont.reset();
-          res = co_await impl_->handle_continue(self_, std::move(c));
+        if (cont_) {
+          Message c = std::move(*cont_);
+          cont_.reset();
+          finish(co_await impl_->handle_continue(self_, std::move(c)), nullptr, stop);
         } else {
-          auto msg = co_await self_.receive_any(timeout);
+          auto msg = co_await self_.receive_any(timeout_);
           if (!msg) msg.emplace(atom("timeout"));  // the timeout is an info message
+          // A callback's Result is finished where it was returned: no move into a loop variable.
           if (msg->envelope() == Envelope::call) {
             EnvelopeHeader h = msg->header();
-            caller = From{h.from, h.ref};
+            const From caller{h.from, h.ref};
             Message request = std::move(*msg).open();
-            if (auto now = impl_->try_handle_call(self_, request, *caller)) res = std::move(*now);
-            else res = co_await impl_->handle_call(self_, std::move(request), *caller);
+            if (auto now = impl_->try_handle_call(self_, request, caller)) finish(std::move(*now), &caller, stop);
+            else finish(co_await impl_->handle_call(self_, std::move(request), caller), &caller, stop);
           } else if (msg->envelope() == Envelope::cast) {
             Message request = std::move(*msg).open();
-            if (auto now = impl_->try_handle_cast(self_, request)) res = std::move(*now);
-            else res = co_await impl_->handle_cast(self_, std::move(request));
-          } else if (auto* stop = msg->get<SysStop>()) {
-            res = Result::stop(stop->reason);
+            if (auto now = impl_->try_handle_cast(self_, request)) finish(std::move(*now), nullptr, stop);
+            else finish(co_await impl_->handle_cast(self_, std::move(request)), nullptr, stop);
+          } else if (auto* sys = msg->get<SysStop>()) {
+            stop.emplace(sys->reason);
           } else if (const auto* ex = msg->get<ExitMsg>();
                      ex && ex->from == self_.parent() && self_.trapping_exits()) {
-            res = Result::stop(ex->reason);  // S12: the parent's EXIT never reaches handle_info
+            stop.emplace(ex->reason);  // S12: the parent's EXIT never reaches handle_info
           } else if (auto now = impl_->try_handle_info(self_, *msg)) {
-            res = std::move(*now);
+            finish(std::move(*now), nullptr, stop);
           } else {
-            res = co_await impl_->handle_info(self_, std::move(*msg));
+            finish(co_await impl_->handle_info(self_, std::move(*msg)), nullptr, stop);
           }
         }
       } catch (...) {
         crash = std::current_exception();
       }
       if (crash) co_await terminate_and_exit(exit_reason_of(crash));
-      if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
-        if (caller) {
-          gen_server::reply(self_, *caller, std::move(*res.reply_value));
-        } else if (res.kind == Result::Kind::reply) {
-          co_await terminate_and_exit(tuple(atom("bad_return_value"), atom("reply")));
-        }
-      }
-      if (res.kind == Result::Kind::stop) co_await terminate_and_exit(res.reason);
-      timeout = res.timeout;
-      if (res.continue_with) cont = std::move(res.continue_with);  // cont is empty here
+      if (stop) co_await terminate_and_exit(std::move(*stop));
     }
+  }
+
+  // What a callback's Result asks for: the reply sent (to a call's caller), the next timeout and
+  // continue set; `stop` set to the reason if it stops (a reply outside a call stops the server
+  // with {bad_return_value, reply}, as in OTP).
+  void finish(Result&& res, const From* caller, std::optional<Term>& stop) {
+    if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
+      if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
+      else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
+    }
+    if (res.kind == Result::Kind::stop) stop.emplace(std::move(res.reason));
+    if (stop) return;
+    timeout_ = res.timeout;
+    if (res.continue_with) cont_ = std::move(res.continue_with);  // cont_ is empty here
   }
 
   Task<void> terminate_and_exit(Term reason) {
@@ -153,6 +161,8 @@ class ServerLoop {
 
   Process& self_;
   std::unique_ptr<GenServer> impl_;
+  Timeout timeout_ = infinity;        // of the next receive: handle_info(timeout) when it passes
+  std::optional<Message> cont_;       // a {continue, C} to run before the next message
 };
 
 Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::StartOptions opts,

@@ -167,7 +167,7 @@ bool is_result_of(const Message& m, Ref ref) {
 }  // namespace
 
 Submitted submit(Process& self, const std::string& pool, Job job) {
-  Submitted s{self.make_ref(), {}, pool};
+  Submitted s{self.make_ref(), {}};
   auto& watches = self.local<Watches>();
   Watch* w = watches.current(pool);
   // The dispatcher this caller watches already is the registered one for as long as it lives (a

@@ -56,10 +56,9 @@ void async(Process& self, std::string pool, Job job, Timeout timeout = infinity)
 // state); the first await that meets the dispatcher's DOWN consumes it and records the reason
 // there for the others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async
 // (no process per job); every submitted job must be awaited once.
-struct Submitted {
+struct Submitted {  // small: a caller may hold many (W5's clients hold 20 k each)
   Ref ref{};
-  Ref monitor{};
-  std::string pool{};
+  Ref monitor{};  // the caller's monitor of the dispatcher that took the job (none: no dispatcher)
 };
 Submitted submit(Process& self, const std::string& pool, Job job);
 Task<Term> await(Process& self, Submitted job, Timeout timeout = infinity);  // {error,timeout} after timeout

@@ -15,9 +15,8 @@ Ref Process::make_ref() { return node_.make_ref(); }
 bool Process::fault(std::string_view point) { return node_.executor().fault(point); }
 TraceSink* Process::trace() { return node_.trace(); }
 
-void Process::require_running(const char* what) const {
-  if (state_ != ProcState::running)
-    throw UsageError(std::string(what) + ": only the process itself may do this, from its body");
+void Process::not_running(const char* what) const {
+  throw UsageError(std::string(what) + ": only the process itself may do this, from its body");
 }
 
 // ---------------------------------------------------------------- messages
@@ -40,10 +39,13 @@ std::optional<Message> Process::take_match(const Filter& f, size_t from) {
 }
 
 namespace {
-Timeout checked_receive_timeout(Timeout timeout) {
-  if (timeout < 0 && timeout != infinity)
-    throw UsageError("receive: timeout must be >= 0 ms or otp::infinity, got " +
-                     std::to_string(timeout));
+[[noreturn]] void bad_receive_timeout(Timeout timeout) {
+  throw UsageError("receive: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+}
+// Checked on every receive: the throw is out of line.
+inline Timeout checked_receive_timeout(Timeout timeout) {
+  if (timeout < 0 && timeout != infinity) [[unlikely]]
+    bad_receive_timeout(timeout);
   return timeout;
 }
 }  // namespace

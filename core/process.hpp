@@ -147,7 +147,11 @@ class Process {
   void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
   void finish_receive();
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
-  void require_running(const char* what) const;
+  void require_running(const char* what) const {  // on every receive: the throw is out of line
+    if (state_ != ProcState::running) [[unlikely]]
+      not_running(what);
+  }
+  [[noreturn]] void not_running(const char* what) const;
 
   Node& node_;
   Pid pid_;
