@@ -161,8 +161,8 @@ void release(Process& self, Watches& watches, Watch& w) {
 }
 
 bool is_result_of(const Message& m, Ref ref) {
-  const Term* t = m.get<Term>();
-  return t && t->is_tuple(3) && (*t)[0].is_atom("task_result") && (*t)[1] == Term(ref);
+  const auto* r = m.get<TaskResult>();
+  return r && r->job == ref;
 }
 }  // namespace
 
@@ -175,7 +175,7 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
   // name is looked up only when that one is gone, or on the first job.
   Pid d = w && self.node().alive(w->dispatcher) ? w->dispatcher : self.whereis(dispatcher_name(pool));
   if (!d) {  // no dispatcher now: the outcome is already known
-    self.send(self.self(), tuple(atom("task_result"), s.ref, dispatcher_down(atom("noproc"))));
+    self.send(self.self(), TaskResult{s.ref, dispatcher_down(atom("noproc"))});
     return s;
   }
   if (!w || w->dispatcher != d) {
@@ -197,7 +197,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   auto is_result = [ref](const Message& m) { return is_result_of(m, ref); };
   if (!mon) {  // submitted while no dispatcher existed: the outcome is in the mailbox
     auto m = co_await self.receive(is_result, timeout);
-    co_return m ? (*m->get<Term>())[2] : tuple(atom("error"), atom("timeout"));
+    co_return m ? m->get<TaskResult>()->outcome : tuple(atom("error"), atom("timeout"));
   }
   auto& watches = self.local<Watches>();
   Watch* w = watches.of(mon);
@@ -207,7 +207,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that
     // was sent is in the mailbox now.
     auto m = co_await self.receive(is_result, 0);
-    outcome = m ? (*m->get<Term>())[2] : dispatcher_down(*w->down);
+    outcome = m ? m->get<TaskResult>()->outcome : dispatcher_down(*w->down);
   } else {
     auto m = co_await self.receive(
         [ref, mon](const Message& m) {
@@ -224,7 +224,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
       w->current = false;
       outcome = dispatcher_down(d->reason);
     } else {
-      outcome = (*m->get<Term>())[2];
+      outcome = std::move(m->get_mut<TaskResult>()->outcome);
     }
   }
   // While this await waited, nothing else ran in this process: `w` still points at its watch.

@@ -51,7 +51,7 @@ Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout);
 void async(Process& self, std::string pool, Job job, Timeout timeout = infinity);
 
 // Task.async-style submission, without a proxy: the caller receives {task_result, Ref,
-// Outcome}; await turns that — or the dispatcher's DOWN — into exactly one outcome. Jobs a
+// Outcome} (a typed message that prints as that term); await turns that — or the dispatcher's DOWN — into exactly one outcome. Jobs a
 // caller has outstanding on one pool share one monitor (kept in the caller's Process::local
 // state); the first await that meets the dispatcher's DOWN consumes it and records the reason
 // there for the others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async

@@ -41,7 +41,7 @@ Result Dispatcher::accept(Process& self, RunReq& run, From from) {
 }
 
 void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
-  if (job.notify) self.send(job.notify, tuple(atom("task_result"), job.job, std::move(outcome)));
+  if (job.notify) self.send(job.notify, TaskResult{job.job, std::move(outcome)});
   else gen_server::reply(self, job.caller, std::move(outcome));
 }
 

@@ -10,6 +10,11 @@ struct RunReq {  // call: a job to run; the reply is the outcome
   Pid notify{};  // submit (a cast): send {task_result, Job, Outcome} here instead of replying
   Term to_term() const { return tuple(atom("run"), job); }
 };
+struct TaskResult {  // to a submit()'s caller: {task_result, Job, Outcome}, awaited by ref
+  Ref job;
+  Term outcome;
+  Term to_term() const { return tuple(atom("task_result"), job, outcome); }
+};
 struct CancelReq {  // cast: the caller stopped waiting (timeout)
   Ref job;
   Term to_term() const { return tuple(atom("cancel"), job); }
@@ -49,4 +54,6 @@ template <>
 struct is_relocatable<pool::RunJob> : is_relocatable<pool::Job> {};
 template <>
 struct is_relocatable<pool::JobDone> : std::true_type {};
+template <>
+struct is_relocatable<pool::TaskResult> : std::true_type {};
 }  // namespace otp
