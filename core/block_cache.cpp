@@ -60,15 +60,25 @@ struct Batch {
   Free* head;
   uint32_t n;
   uint32_t heap_n;
+  bool scattered = false;  // its blocks lie far apart (see count): worth ordering
 };
 
-Batch count(Free* head) {
+// Counts a list given to the store (it was just freed: its blocks are still in cache) and
+// notes whether they lie far apart: blocks freed in the order a flood allocated them lie
+// within a few runs, and the store hands such batches out as they are; blocks freed in the
+// order of a churn of unrelated work (50 k spawns) are scattered over the region.
+Batch count(size_t k, Free* head) {
   const Region& r = region();
   Batch b{head, 0, 0};
+  uintptr_t lo = UINTPTR_MAX, hi = 0;
   for (Free* f = head; f; f = f->next) {
     ++b.n;
     if (!is_region_block(r, f)) ++b.heap_n;
+    lo = std::min(lo, reinterpret_cast<uintptr_t>(f));
+    hi = std::max(hi, reinterpret_cast<uintptr_t>(f));
   }
+  constexpr size_t kCompactRuns = 4;  // a batch's blocks within this many runs' bytes: compact
+  b.scattered = b.heap_n > 0 || (b.n > 0 && hi - lo > kCompactRuns * kBatch * stride(k));
   return b;
 }
 
@@ -81,6 +91,7 @@ struct Store {
   // Batches given since the last ordering, newest last: ordered into `batches` once those are
   // all taken, so each block is sorted once on its way through the store.
   std::array<std::vector<Batch>, kClasses> fresh;
+  std::array<uint32_t, kClasses> scattered_fresh{};  // fresh batches with scattered blocks
   size_t bytes = 0, heap_bytes = 0;
   // put_in_address_order's work space, kept: a 200 k-block flood's 3 MB from glibc paid their
   // page faults again on every ordering.
@@ -97,6 +108,7 @@ size_t entries_locked(const Store& s, size_t k) { return s.batches[k].size() + s
 
 void push_locked(Store& s, size_t k, Batch b) {
   s.fresh[k].push_back(b);
+  if (b.scattered) ++s.scattered_fresh[k];
   s.entries[k].store(entries_locked(s, k), std::memory_order_relaxed);
   s.bytes += b.n * class_bytes(k);
   s.heap_bytes += b.heap_n * class_bytes(k);
@@ -121,13 +133,13 @@ void release(size_t k, Free* f) {
   if (!kept) return;
   Store& s = store();
   std::lock_guard lock(s.mu);
-  push_locked(s, k, Batch{kept, n, 0});
+  push_locked(s, k, Batch{kept, n, 0, true});  // what is left of a list, in any order
 }
 
 // Takes a list of blocks whole; its glibc blocks go to glibc instead when they would take the
 // store past its bound.
 void give(size_t k, Free* list) {
-  const Batch b = count(list);
+  const Batch b = count(k, list);
   {
     Store& s = store();
     std::lock_guard lock(s.mu);
@@ -194,8 +206,11 @@ Batch take(size_t k) {
   std::lock_guard lock(s.mu);
   if (s.batches[k].empty()) {
     if (s.fresh[k].empty()) return Batch{nullptr, 0, 0};
-    if (s.fresh[k].size() == 1) std::swap(s.fresh[k], s.batches[k]);  // nothing to order it with
+    // Ordering walks every block, long out of cache: only for scattered batches. Compact ones
+    // are handed out newest first, as they were freed.
+    if (s.scattered_fresh[k] == 0 || s.fresh[k].size() == 1) std::swap(s.fresh[k], s.batches[k]);
     else put_in_address_order(s, s.fresh[k], s.batches[k]);
+    s.scattered_fresh[k] = 0;
   }
   const Batch b = s.batches[k].back();
   s.batches[k].pop_back();
@@ -268,6 +283,7 @@ void release_shared() {
     std::lock_guard lock(s.mu);
     batches.swap(s.batches);
     fresh.swap(s.fresh);
+    s.scattered_fresh.fill(0);
     for (auto& e : s.entries) e.store(0, std::memory_order_relaxed);
     s.bytes = s.heap_bytes = 0;
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/message.hpp"
+#include "core/prefetch.hpp"
 
 namespace otp {
 
@@ -27,6 +28,7 @@ class Mailbox {
   Message take(size_t i) {
     assert(i < count_);
     Message out = std::move((*this)[i]);
+    if (i == 0 && count_ > 1) prefetch(&(*this)[1], sizeof(Message));  // read next, cold in a flood
     if (i < count_ / 2) {  // shift the front part right by one
       for (size_t k = i; k > 0; --k) (*this)[k] = std::move((*this)[k - 1]);
       head_ = (head_ + 1) & (buf_.size() - 1);

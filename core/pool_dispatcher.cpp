@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "core/prefetch.hpp"
+
 namespace otp::pool {
 
 namespace {
@@ -99,6 +101,7 @@ void Dispatcher::dispatch(Process& self) {
     assert(!worker.running && "S80: a worker was given a second job");
     Pending job = std::move(pending_.front());
     pending_.pop_front();
+    if (!pending_.empty()) prefetch(&pending_.front(), sizeof(Pending));  // the next one is cold in a flood
     ++job.attempts;
     // The dispatcher keeps the job's function only while a crash could still retry it.
     const bool may_retry = job.attempts < opts_.max_attempts;

@@ -13,6 +13,7 @@
 #include <utility>
 
 #include "core/block_cache.hpp"
+#include "core/prefetch.hpp"
 
 namespace otp::rt {
 
@@ -68,6 +69,7 @@ class Inbox {
     while (first_ && n < budget) {
       Node* node = std::exchange(first_, first_->next);
       if (!first_) last_ = nullptr;
+      else prefetch(first_, sizeof(Node));  // a flood's nodes are out of cache by now
       f(node->value);
       release(node);
       ++n;

@@ -3,8 +3,10 @@
 // bound on glibc's blocks; blocks carved from the region are counted and never reach glibc. Runs under TSan in CI with the rt tests (threads hand blocks over through the store).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <random>
 #include <set>
 #include <thread>
 #include <vector>
@@ -57,6 +59,9 @@ TEST(BlockCache, BlocksFreedOnOneThreadServeAnotherThroughTheStore) {
   // That thread ended: what it took and did not hand out (the rest of a run) is in the store.
   const size_t base2 = bc::shared_bytes();
   std::set<void*> freed(blocks.begin(), blocks.end());
+  // Freed in a scattered order, as a churn of unrelated work frees them: the store orders such
+  // batches (it hands compact ones out as they are).
+  std::shuffle(blocks.begin(), blocks.end(), std::mt19937(7));
   const size_t batch_bytes = detail::kBatch * kClassBytes;
   std::thread([&] {
     for (void* p : blocks) bc::deallocate(p, kSize);
