@@ -145,7 +145,7 @@ class Message {
   Message open() && {
     assert(envelope() != Envelope::none && "open() of a message that is no envelope");
     Message out;
-    ops_->open(buf_, out);
+    if (ops_->open(buf_, out)) ops_ = nullptr;  // its value's bytes moved out: nothing to destroy
     return out;
   }
   Message seal(Envelope e, EnvelopeHeader h) && {
@@ -169,13 +169,13 @@ class Message {
     bool relocatable;  // move = copy the bytes (boxed values always are: a pointer)
     Envelope envelope;
     EnvelopeHeader (*header)(const std::byte* at);  // envelopes only
-    void (*open)(std::byte* at, Message& out);       // envelopes only
+    bool (*open)(std::byte* at, Message& out);       // envelopes only; true: relocated out
     void (*seal)(std::byte* at, Envelope e, EnvelopeHeader h, Message& out);
   };
   template <class D>
   static EnvelopeHeader header_of(const std::byte* at);
   template <class D>
-  static void open_into(std::byte* at, Message& out);
+  static bool open_into(std::byte* at, Message& out);
   template <class D>
   static void seal_into(std::byte* at, Envelope e, EnvelopeHeader h, Message& out);
   static void seal_empty(Envelope e, EnvelopeHeader h, Message& out);
@@ -281,10 +281,27 @@ EnvelopeHeader Message::header_of(const std::byte* at) {
   else return {};
 }
 
+// An envelope held in place whose value is relocatable hands the value's bytes over as they
+// are (every gen_server request is opened once: no move constructor, no destructor); the
+// envelope is then forgotten, not destroyed (its header is trivial).
 template <class D>
-void Message::open_into(std::byte* at, Message& out) {
-  if constexpr (envelope_of<D>::value != Envelope::none) out = Message(std::move(ptr<D>(at)->value));
-  else assert(false && "open() of a message that is no envelope");
+bool Message::open_into(std::byte* at, Message& out) {
+  if constexpr (envelope_of<D>::value != Envelope::none) {
+    using V = decltype(D::value);
+    auto* v = &ptr<D>(at)->value;
+    if constexpr (fits<D> && fits<V> && is_relocatable<V>::value && !std::is_same_v<V, Message>) {
+      static_assert(std::is_trivially_destructible_v<Pid> && std::is_trivially_destructible_v<Ref>);
+      std::memcpy(out.buf_, static_cast<void*>(v), sizeof(V));
+      out.ops_ = &ops_for<V>;
+      return true;
+    } else {
+      out = Message(std::move(*v));
+      return false;
+    }
+  } else {
+    assert(false && "open() of a message that is no envelope");
+    return false;
+  }
 }
 
 template <class D>
