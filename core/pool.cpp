@@ -201,7 +201,7 @@ Task<Term> await(Process& self, Submitted job, Timeout timeout) {
   }
   auto& watches = self.local<Watches>();
   Watch* w = watches.of(mon);
-  assert(w && "await of a job whose monitor was already released (each job is awaited once)");
+  if (!w) throw UsageError("pool::await: this job was already awaited, or was not submitted by this process");
   Term outcome;
   if (w->down) {
     // That dispatcher is gone. S5: anything it sent us came before its DOWN, so a result that

@@ -231,3 +231,19 @@ TEST(Pool, JobsOfAReplacedDispatcherStillLearnItsFate) {  // S80
   EXPECT_EQ(got, (std::vector<std::string>{"{ok,3}", "{error,{dispatcher_down,killed}}", "{error,{dispatcher_down,killed}}"}));
   EXPECT_EQ(leftover, "none");
 }
+
+TEST(Pool, AwaitingAJobTwiceIsAUsageError) {  // S80: each submitted job is awaited once
+  PoolWorld p;
+  std::string first, second;
+  p.run({.name = "p", .size = 1}, [&](Process& self) -> Task<void> {
+    auto job = pool::submit(self, "p", value_after(1, 5));
+    first = (co_await pool::await(self, job)).to_string();
+    try {
+      co_await pool::await(self, job);
+    } catch (const UsageError& e) {
+      second = e.what();
+    }
+  });
+  EXPECT_EQ(first, "{ok,5}");
+  EXPECT_EQ(second, "pool::await: this job was already awaited, or was not submitted by this process");
+}
