@@ -206,10 +206,16 @@ Batch take(size_t k) {
   std::lock_guard lock(s.mu);
   if (s.batches[k].empty()) {
     if (s.fresh[k].empty()) return Batch{nullptr, 0, 0};
-    // Ordering walks every block, long out of cache: only for scattered batches. Compact ones
-    // are handed out newest first, as they were freed.
-    if (s.scattered_fresh[k] == 0 || s.fresh[k].size() == 1) std::swap(s.fresh[k], s.batches[k]);
-    else put_in_address_order(s, s.fresh[k], s.batches[k]);
+    // Ordering walks every block, long out of cache: only the scattered batches' blocks are
+    // ordered (and handed out first); compact ones stay below as they were given.
+    if (s.scattered_fresh[k] == 0) {
+      std::swap(s.fresh[k], s.batches[k]);
+    } else {
+      std::vector<Batch> scattered;
+      for (const Batch& b : s.fresh[k]) (b.scattered ? scattered : s.batches[k]).push_back(b);
+      s.fresh[k].clear();
+      put_in_address_order(s, scattered, s.batches[k]);
+    }
     s.scattered_fresh[k] = 0;
   }
   const Batch b = s.batches[k].back();
@@ -250,15 +256,16 @@ void hand_over(Cache& c, size_t k) {
 
 Cache::~Cache() {
   for (size_t k = 0; k < kClasses; ++k) {
-    // Both lists as one, to the store.
-    Free* all = heads[k];
-    if (spill[k]) {
-      Free* tail = spill[k];
-      while (tail->next) tail = tail->next;
-      tail->next = all;
-      all = spill[k];
+    // Both lists to the store, in batches of kBatch: each judged compact or scattered on its own.
+    for (Free* list : {heads[k], spill[k]}) {
+      while (list) {
+        Free* batch = list;
+        Free* last = list;
+        for (uint32_t n = 1; n < kBatch && last->next; ++n) last = last->next;
+        list = std::exchange(last->next, nullptr);
+        give(k, batch);
+      }
     }
-    if (all) give(k, all);
   }
 }
 
