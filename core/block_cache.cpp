@@ -88,8 +88,9 @@ struct Store {
   // batches[k].size() + fresh[k].size(), readable without the lock: most refills find the
   // store empty (a stale zero only means a run is carved although a batch was just given).
   std::array<std::atomic<size_t>, kClasses> entries{};
-  // Batches given since the last ordering, newest last: ordered into `batches` once those are
-  // all taken, so each block is sorted once on its way through the store.
+  // Batches given since the last ordering, newest last: moved into `batches` once those are
+  // all taken, the scattered ones' blocks ordered (each block sorted at most once on its way
+  // through the store).
   std::array<std::vector<Batch>, kClasses> fresh;
   std::array<uint32_t, kClasses> scattered_fresh{};  // fresh batches with scattered blocks
   size_t bytes = 0, heap_bytes = 0;
@@ -151,7 +152,7 @@ void give(size_t k, Free* list) {
   release(k, list);
 }
 
-// Relinks every block of a class's batches so that they are handed out in address order:
+// Relinks every block of the given batches so that they are handed out in address order:
 // lowest first, each batch ascending. A flood then allocates (and its consumer reads) blocks
 // the way it would from fresh runs, whatever order earlier work freed them in: after 50 k
 // spawns had churned through the store, a 200 k-message flood ran at 0.6 x its speed.

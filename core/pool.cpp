@@ -12,15 +12,12 @@
 
 namespace otp::pool {
 
-namespace {
-constexpr std::string_view kDispatcherSuffix = ".dispatcher";
-}
-std::string dispatcher_name(const std::string& pool) { return pool + std::string(kDispatcherSuffix); }
+std::string dispatcher_name(const std::string& pool) { return pool + ".dispatcher"; }
+std::string registry_name(const std::string& pool) { return pool + ".registry"; }
 
 namespace {
 Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
 }  // namespace
-std::string registry_name(const std::string& pool) { return pool + ".registry"; }
 
 namespace {
 

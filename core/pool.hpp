@@ -51,11 +51,12 @@ Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout);
 void async(Process& self, std::string pool, Job job, Timeout timeout = infinity);
 
 // Task.async-style submission, without a proxy: the caller receives {task_result, Ref,
-// Outcome} (a typed message that prints as that term); await turns that — or the dispatcher's DOWN — into exactly one outcome. Jobs a
-// caller has outstanding on one pool share one monitor (kept in the caller's Process::local
-// state); the first await that meets the dispatcher's DOWN consumes it and records the reason
-// there for the others; the last await drops the monitor, so no DOWN is ever left behind. Cheaper than async
-// (no process per job); every submitted job must be awaited once.
+// Outcome} (a typed pool::TaskResult that prints as that term); await turns that — or the
+// dispatcher's DOWN — into exactly one outcome. Jobs a caller has outstanding on one pool share
+// one monitor (kept in the caller's Process::local state); the first await that meets the
+// dispatcher's DOWN consumes it and records the reason there for the others; the last await
+// drops the monitor, so no DOWN is ever left behind. Cheaper than async (no process per job);
+// every submitted job must be awaited once (a second await is a UsageError).
 struct Submitted {  // small: a caller may hold many (W5's clients hold 20 k each)
   Ref ref{};
   Ref monitor{};  // the caller's monitor of the dispatcher that took the job (none: no dispatcher)

@@ -72,7 +72,7 @@ TEST(BlockCache, BlocksFreedOnOneThreadServeAnotherThroughTheStore) {
   EXPECT_EQ(bc::shared_bytes() - base2, n * kClassBytes);
   std::thread([&] {
     // Every freed block comes back to a thread that takes from the store, in address order
-    // (the store orders what it was given before handing it out, so a flood allocates as from
+    // (the store orders scattered batches before handing them out, so a flood allocates as from
     // a fresh run); blocks of earlier tests may come first, at lower addresses.
     const size_t stored = bc::shared_bytes() / kClassBytes;  // at least this class's blocks
     std::set<void*> pending = freed;
