@@ -47,7 +47,7 @@ ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "
 printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' benchmark sim/s rt1/s rt2/s \
   sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1
 for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_storm W3_RestartStorm" \
-           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_BarePool" "w5_pool W5_PoolAsyncProxy"; do
+           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_BarePool" "w5_pool W5_PoolAsync"; do
   set -- $row
   s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
   printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \

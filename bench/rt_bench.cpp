@@ -31,7 +31,7 @@ RT_BENCH(BM_RT_W4_Call, bench::w4_call(state.range(0), 1), 100'000)
 RT_BENCH(BM_RT_W4_Call100, bench::w4_call(state.range(0), 100), 100'000)
 RT_BENCH(BM_RT_W5_Pool, bench::w5_pool(state.range(0)), 200'000)
 RT_BENCH(BM_RT_W5_BarePool, bench::w5_bare_pool(state.range(0)), 200'000)
-RT_BENCH(BM_RT_W5_PoolAsyncProxy, bench::w5_pool(state.range(0), true), 200'000)
+RT_BENCH(BM_RT_W5_PoolAsync, bench::w5_pool(state.range(0), true), 200'000)
 
 // W6 on rt: heap bytes per idle process, including the executor's per-process slot.
 void BM_RT_W6_BytesPerIdleProcess(benchmark::State& state) {

@@ -69,11 +69,11 @@ void BM_W5_BarePool(benchmark::State& state) {
 }
 BENCHMARK(BM_W5_BarePool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-void BM_W5_PoolAsyncProxy(benchmark::State& state) {
+void BM_W5_PoolAsync(benchmark::State& state) {
   for (auto _ : state) run_sim(bench::w5_pool(state.range(0), true));
   state.SetItemsProcessed(state.iterations() * state.range(0));
 }
-BENCHMARK(BM_W5_PoolAsyncProxy)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_W5_PoolAsync)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
 // bytes in use before and after. Includes the process record, its coroutine frame and mailbox.

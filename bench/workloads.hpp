@@ -99,17 +99,17 @@ inline Body w4_call(int64_t calls, int clients) {
 // W5: otp::pool of 8 workers; 10 clients each submit their jobs (j -> 2j) at once, then
 // collect the outcomes: the library path (the dispatcher monitors its workers, every job gets
 // exactly one outcome), not a hand-rolled pool. proxy = false: pool::submit + pool::await;
-// proxy = true: pool::async, the guide's {task_result, R} with a proxy process per job.
-inline Body w5_pool(int64_t jobs, bool proxy = false) {
-  return [jobs, proxy](Process& self) -> Proc {
+// async = true: pool::async, the guide's {task_result, R} (through each client's collector).
+inline Body w5_pool(int64_t jobs, bool async = false) {
+  return [jobs, async](Process& self) -> Proc {
     self.trap_exit(true);
     Pid sup = (co_await pool::start_link(self, {.name = "w5", .size = 8})).pid;
     Pid me = self.self();
     int64_t per_client = jobs / 10;
     for (int c = 0; c < 10; ++c)
-      self.spawn([me, per_client, proxy](Process& client) -> Proc {
+      self.spawn([me, per_client, async](Process& client) -> Proc {
         auto job = [](int64_t j) { return [j](Process&) -> Task<Term> { co_return integer(2 * j); }; };
-        if (proxy) {
+        if (async) {
           for (int64_t j = 0; j < per_client; ++j) pool::async(client, "w5", job(j));
           for (int64_t j = 0; j < per_client; ++j) co_await client.receive_any();
         } else {

@@ -110,16 +110,6 @@ Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout) {
   co_return dispatcher_down(why);
 }
 
-void async(Process& self, std::string pool, Job job, Timeout timeout) {
-  Pid caller = self.self();
-  // A proxy waits for the outcome so the caller does not have to; not linked: a crashing
-  // caller must not take the job's bookkeeping down, and the proxy outlives nothing it owns.
-  self.spawn([caller, pool = std::move(pool), job = std::move(job), timeout](Process& proxy) -> Proc {
-    Term outcome = co_await run(proxy, pool, job, timeout);
-    proxy.send(caller, tuple(atom("task_result"), outcome));
-  });
-}
-
 namespace {
 // A caller's outstanding submit()s on one pool share one monitor of that pool's dispatcher.
 // The caller keeps them in a typed per-process slot (Process::local), not in the dictionary:

@@ -47,7 +47,9 @@ Task<StartResult> start_link(Process& self, Options opts);
 // Pool.run: the job's outcome (see above).
 Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout);
 // Pool.async (the guide's shape): the caller later receives exactly one {task_result, Outcome};
-// returns at once. A proxy process waits for the outcome, so nothing is asked of the caller.
+// returns at once. Nothing is asked of the caller: its collector process for this pool (one per
+// caller and pool, made on first use, ending when the caller does) submits the job, watches the
+// dispatcher, keeps the timeout and forwards the outcome.
 void async(Process& self, std::string pool, Job job, Timeout timeout = infinity);
 
 // Task.async-style submission, without a proxy: the caller receives {task_result, Ref,
@@ -55,7 +57,7 @@ void async(Process& self, std::string pool, Job job, Timeout timeout = infinity)
 // dispatcher's DOWN — into exactly one outcome. Jobs a caller has outstanding on one pool share
 // one monitor (kept in the caller's Process::local state); the first await that meets the
 // dispatcher's DOWN consumes it and records the reason there for the others; the last await
-// drops the monitor, so no DOWN is ever left behind. Cheaper than async (no process per job);
+// drops the monitor, so no DOWN is ever left behind. Cheaper than async (no hop through a collector);
 // every submitted job must be awaited once (a second await is a UsageError).
 struct Submitted {  // small: a caller may hold many (W5's clients hold 20 k each)
   Ref ref{};
