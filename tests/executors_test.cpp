@@ -289,6 +289,46 @@ TEST(RtStress, ManyConcurrentCallers) {  // S11 under contention: no lost or dup
   EXPECT_EQ(total, 100'000);
 }
 
+TEST(RtStress, PoolJobsFromManyClientsEachGetExactlyOneOutcome) {  // S80 on threads
+  rt::RtWorld w(2, kEager);
+  std::atomic<int64_t> ok{0}, wrong{0};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await pool::start_link(self, {.name = "p", .size = 4})).pid;
+    Pid me = self.self();
+    for (int c = 0; c < 20; ++c)
+      self.spawn([&ok, &wrong, me, c](Process& client) -> Proc {
+        auto job = [](int64_t j) { return [j](Process&) -> Task<Term> { co_return integer(2 * j); }; };
+        std::vector<pool::Submitted> subs;
+        for (int64_t j = 0; j < 500; ++j) {
+          if (c % 2 == 0) subs.push_back(pool::submit(client, "p", job(j)));
+          else pool::async(client, "p", job(j));
+        }
+        int64_t sum = 0;
+        for (const auto& s : subs) {
+          Term o = co_await pool::await(client, s);
+          sum += o.is_tuple(2) && o[0].is_atom("ok") ? o[1].integer_value() : -1'000'000;
+        }
+        if (c % 2 == 1)
+          for (int j = 0; j < 500; ++j) {
+            Term r = (co_await client.receive_any())->to_term();  // {task_result, {ok, V}}
+            sum += r[1].is_tuple(2) && r[1][0].is_atom("ok") ? r[1][1].integer_value() : -1'000'000;
+          }
+        if (co_await client.receive_any(0)) ++wrong;  // nothing more: exactly one outcome each
+        (sum == 2 * 499 * 500 / 2 ? ok : wrong) += 1;
+        client.send(me, atom("done"));
+      });
+    for (int c = 0; c < 20; ++c) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
+    self.exit(sup, atom("shutdown"));
+    co_await self.receive(exit_from(sup));
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  EXPECT_EQ(ok.load(), 20);
+  EXPECT_EQ(wrong.load(), 0);
+  w.wait_idle();
+  EXPECT_EQ(w.node().live_count(), 0u);  // the async clients' collectors ended with them
+}
+
 TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
   rt::RtWorld w(2, kEager);
   Log log;
