@@ -78,6 +78,10 @@ struct Result {
   }
 };
 
+// A try_handle_* answer of noreply, made inside the optional (no Result moved into it): the
+// pool's dispatcher answers so twice per job.
+inline std::optional<Result> noreply_now() { return std::optional<Result>(std::in_place); }
+
 class GenServer {
  public:
   virtual ~GenServer() = default;

@@ -34,24 +34,66 @@ class Worker : public GenServer {
     cast_dispatcher(self, RegisterWorker{id_, self.self()});
     co_return InitResult::ok();
   }
+  // A job starts here, with no callback frame: most jobs finish without waiting, and then the
+  // worker is done with it at once. One that waits inside (a receive, a sleep) is handed, still
+  // suspended there, to handle_cast, which awaits the rest of it.
+  std::optional<Result> try_handle_cast(Process& self, Message& request) override {
+    auto* job = request.get_mut<RunJob>();
+    if (!job) return noreply_now();
+    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), true);
+    // A coroutine lambda's captures live in its closure: the closure must stay put until the
+    // job ends, and the request moves on into handle_cast if the job waits.
+    fn_ = std::move(job->fn);
+    Term value;
+    {
+      Task<Term> run = fn_(self);
+      run.handle().resume();
+      if (!run.handle().done()) {
+        running_.emplace(std::move(run));
+        return std::nullopt;
+      }
+      value = run.await_resume();  // a throw or exit in the job crashes this worker
+    }
+    done(self, *job, std::move(value));
+    return noreply_now();
+  }
   Task<Result> handle_cast(Process& self, Message request) override {
     auto* job = request.get_mut<RunJob>();
-    if (!job) co_return Result::noreply();
-    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), true);
-    Term value = co_await job->fn(self);  // a throw or exit here crashes this worker
-    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), false);
-    if (opts_.guide_mode) {
-      gen_server::reply(self, job->caller, tuple(atom("ok"), std::move(value)));
-      cast_dispatcher(self, WorkerAvailable{id_});
-    } else {
-      cast_dispatcher(self, JobDone{self.self(), job->job, std::move(value)});
+    assert(job && running_ && "handle_cast only takes over a job that waits");
+    Term value;
+    {
+      Task<Term> run = std::move(*running_);
+      running_.reset();
+      value = co_await Resume{run};
     }
+    done(self, *job, std::move(value));
     co_return Result::noreply();
   }
 
  private:
+  // Awaits a job already started and now suspended inside a kernel wait: the kernel resumes
+  // it there, and its end resumes the awaiter (no second start).
+  struct Resume {
+    Task<Term>& task;
+    bool await_ready() const noexcept { return task.handle().done(); }
+    void await_suspend(std::coroutine_handle<> awaiting) noexcept { task.handle().promise().continuation = awaiting; }
+    Term await_resume() { return task.await_resume(); }
+  };
+  void done(Process& self, RunJob& job, Term value) {
+    fn_ = nullptr;  // the job's frame is gone: its closure may go too
+    if (opts_.observer && opts_.observer->on_job) opts_.observer->on_job(self.self(), false);
+    if (opts_.guide_mode) {
+      gen_server::reply(self, job.caller, tuple(atom("ok"), std::move(value)));
+      cast_dispatcher(self, WorkerAvailable{id_});
+    } else {
+      cast_dispatcher(self, JobDone{self.self(), job.job, std::move(value)});
+    }
+  }
+
   Options opts_;
   int id_;
+  Job fn_;                              // the running job's function (its closure stays put)
+  std::optional<Task<Term>> running_;  // a started job that waits, for handle_cast
   template <class T>
   void cast_dispatcher(Process& self, T&& m) {
     if (dispatcher_) gen_server::cast(self, dispatcher_, std::forward<T>(m));

@@ -28,18 +28,18 @@ std::optional<Result> Dispatcher::try_handle_call(Process& self, Message& reques
   if (request.get<StatusReq>()) return Result::reply(status());
   auto* run = request.get_mut<RunReq>();
   if (!run) return Result::reply(error(atom("badarg")));
-  return accept(self, *run, from);
+  accept(self, *run, from);
+  return noreply_now();  // the outcome is sent when the job ends
 }
 
-Result Dispatcher::accept(Process& self, RunReq& run, From from) {
+void Dispatcher::accept(Process& self, RunReq& run, From from) {
   Pending job{run.job, std::move(run.fn), from, run.notify, 0};
   if (opts_.max_pending > 0 && available_.empty() && pending_.size() >= opts_.max_pending) {
     answer(self, job, error(atom("overloaded")));  // back-pressure
-    return Result::noreply();
+    return;
   }
   pending_.push_back(std::move(job));
   dispatch(self);
-  return Result::noreply();  // the outcome is sent when the job ends
 }
 
 void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
@@ -48,7 +48,10 @@ void Dispatcher::answer(Process& self, const Pending& job, Term outcome) {
 }
 
 std::optional<Result> Dispatcher::try_handle_cast(Process& self, Message& request) {
-  if (auto* run = request.get_mut<RunReq>()) return accept(self, *run, From{});
+  if (auto* run = request.get_mut<RunReq>()) {
+    accept(self, *run, From{});
+    return noreply_now();
+  }
   if (const auto* r = request.get<RegisterWorker>()) {
     // Keyed by pid, not id: a restarted worker's register may overtake its old self's DOWN
     // (they come from different pids, so S5 orders nothing). A supervisor starts a child only
@@ -73,14 +76,14 @@ std::optional<Result> Dispatcher::try_handle_cast(Process& self, Message& reques
     std::erase_if(pending_, [&](const Pending& p) { return p.job == c->job; });
   }
   dispatch(self);
-  return Result::noreply();
+  return noreply_now();
 }
 
 std::optional<Result> Dispatcher::try_handle_info(Process& self, Message& msg) {
   const auto* down = msg.get<DownMsg>();
-  if (!down) return Result::noreply();
+  if (!down) return noreply_now();
   auto it = workers_.find(down->pid);
-  if (it == workers_.end() || it->second.monitor != down->ref) return Result::noreply();
+  if (it == workers_.end() || it->second.monitor != down->ref) return noreply_now();
   std::erase(available_, down->pid);
   if (auto& job = it->second.running) {
     if (job->attempts < opts_.max_attempts)
@@ -90,7 +93,7 @@ std::optional<Result> Dispatcher::try_handle_info(Process& self, Message& msg) {
   }
   workers_.erase(it);
   dispatch(self);
-  return Result::noreply();
+  return noreply_now();
 }
 
 void Dispatcher::dispatch(Process& self) {

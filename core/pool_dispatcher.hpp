@@ -25,7 +25,7 @@ class Dispatcher : public GenServer {
     int attempts = 0;  // runs started so far
   };
   void answer(Process& self, const Pending& job, Term outcome);
-  Result accept(Process& self, RunReq& run, From from);
+  void accept(Process& self, RunReq& run, From from);
   struct Worker {
     int id;
     Ref monitor;
