@@ -347,6 +347,98 @@ TEST(Supervisor, ApiResultsMatchOtp) {  // S31
   EXPECT_EQ(got[15], "[{specs,1},{active,0},{supervisors,0},{workers,1}]");
 }
 
+// The same calls as an Erlang program run on OTP 25 (erts 13.1.5); each expected line below is
+// what it printed, with pids shown as `pid` and module lists left out (ours are empty).
+TEST(Supervisor, ApiSequenceMatchesWhatOtpPrinted) {  // S21, S24, S31
+  World w;
+  Lab l;
+  std::vector<std::string> got;
+  run_test(w, [&](Process& self) -> Task<void> {
+    auto say = [&](const std::string& label, const Term& t) {
+      std::string text = t.to_string(), out;
+      // <0.N.0> -> pid, and drop ",[]" module lists, to compare with the BEAM's printout
+      for (size_t i = 0; i < text.size(); ++i) {
+        if (text.compare(i, 3, "<0.") == 0) {
+          out += "pid";
+          i = text.find('>', i);
+        } else if (text.compare(i, 3, ",[]") == 0 && i + 3 < text.size() && text[i + 3] == '}') {
+          i += 2;
+        } else {
+          out += text[i];
+        }
+      }
+      got.push_back(label + ": " + out);
+    };
+    Pid sup = (co_await supervisor::start_link(self, {.max_restarts = 10},
+                                               {spec(l, "a"), spec(l, "b", {.restart = Restart::temporary}),
+                                                spec(l, "c", {.restart = Restart::transient})})).pid;
+    say("1", co_await supervisor::start_child(self, sup, spec(l, "c", {.restart = Restart::transient})));
+    say("2", co_await supervisor::terminate_child(self, sup, atom("a")));
+    say("3", co_await supervisor::start_child(self, sup, spec(l, "a")));
+    say("4", co_await supervisor::restart_child(self, sup, atom("a")));
+    say("5", co_await supervisor::terminate_child(self, sup, atom("b")));
+    say("5b", co_await supervisor::which_children(self, sup));
+    say("6", co_await supervisor::restart_child(self, sup, atom("b")));
+    say("7", co_await supervisor::delete_child(self, sup, atom("a")));
+    say("8", co_await supervisor::terminate_child(self, sup, atom("a")));
+    say("8b", co_await supervisor::delete_child(self, sup, atom("a")));
+    say("9", co_await supervisor::restart_child(self, sup, atom("c")));
+    say("10", co_await supervisor::count_children(self, sup));
+    Pid c = co_await child_pid(self, sup, "c");
+    say("11", co_await supervisor::terminate_child(self, sup, Term(c)));
+    say("11b", co_await supervisor::which_children(self, sup));
+    say("12", co_await supervisor::delete_child(self, sup, atom("zz")));
+    say("13", co_await supervisor::terminate_child(self, sup, atom("zz")));
+    say("14", co_await supervisor::restart_child(self, sup, atom("zz")));
+    l.next_init["ignore_me"] = {atom("ignore"), atom("ignore")};
+    say("15", co_await supervisor::start_child(self, sup, spec(l, "ignore_me")));
+    say("15b", co_await supervisor::which_children(self, sup));
+    say("15c", co_await supervisor::restart_child(self, sup, atom("ignore_me")));
+    l.next_init["t2"] = {atom("ignore")};
+    say("16", co_await supervisor::start_child(self, sup, spec(l, "t2", {.restart = Restart::temporary})));
+    say("16b", co_await supervisor::which_children(self, sup));
+    say("18", co_await supervisor::get_childspec(self, sup, atom("zz")));
+    say("19", co_await supervisor::count_children(self, sup));
+    say("20", co_await supervisor::terminate_child(self, sup, atom("c")));
+    say("21", co_await supervisor::terminate_child(self, sup, atom("c")));
+    say("22", co_await supervisor::restart_child(self, sup, atom("c")));
+    say("23", co_await supervisor::delete_child(self, sup, atom("ignore_me")));
+    say("24", co_await supervisor::which_children(self, sup));
+  });
+  const std::vector<std::string> otp = {
+      "1: {error,{already_started,pid}}",
+      "2: ok",
+      "3: {error,already_present}",
+      "4: {ok,pid}",
+      "5: ok",
+      "5b: [{c,pid,worker},{a,pid,worker}]",
+      "6: {error,not_found}",
+      "7: {error,running}",
+      "8: ok",
+      "8b: ok",
+      "9: {error,running}",
+      "10: [{specs,1},{active,1},{supervisors,0},{workers,1}]",
+      "11: {error,not_found}",
+      "11b: [{c,pid,worker}]",
+      "12: {error,not_found}",
+      "13: {error,not_found}",
+      "14: {error,not_found}",
+      "15: {ok,undefined}",
+      "15b: [{ignore_me,undefined,worker},{c,pid,worker}]",
+      "15c: {ok,undefined}",
+      "16: {ok,undefined}",
+      "16b: [{ignore_me,undefined,worker},{c,pid,worker}]",
+      "18: {error,not_found}",
+      "19: [{specs,2},{active,1},{supervisors,0},{workers,2}]",
+      "20: ok",
+      "21: ok",
+      "22: {ok,pid}",
+      "23: ok",
+      "24: [{c,pid,worker}]",
+  };
+  EXPECT_EQ(got, otp);
+}
+
 TEST(Supervisor, AutoShutdownOnSignificantChildren) {  // S32
   for (auto mode : {AutoShutdown::any_significant, AutoShutdown::all_significant}) {
     World w;
