@@ -117,3 +117,44 @@ TEST(Task, SupervisorStartChildTemporaryAndTransient) {  // S50
   EXPECT_EQ(runs_tmp, 1);  // temporary: never restarted
   EXPECT_EQ(runs_tr, 3);   // transient: restarted until it exits normally
 }
+
+// The same steps as an Elixir script run on OTP 25 / Elixir 1.14; the expected strings are what
+// it printed (as Erlang terms).
+TEST(Task, ShutdownAndYieldMatchWhatElixirPrinted) {  // S50
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    Pid sup = (co_await task_supervisor::start_link(self)).pid;
+    auto value = [](const char* v) { return [v](Process&) -> Task<Term> { co_return atom(v); }; };
+    TaskRef done = co_await task_supervisor::async_nolink(self, sup, value("email"));
+    co_await self.sleep(50);
+    got.push_back((co_await task::shutdown(self, done)).to_string());
+    TaskRef bad = co_await task_supervisor::async_nolink(self, sup, [](Process& t) -> Task<Term> {
+      t.exit(atom("boom"));
+      co_return atom("unreachable");
+    });
+    co_await self.sleep(50);
+    got.push_back((co_await task::shutdown(self, bad)).to_string());
+    TaskRef t = co_await task_supervisor::async_nolink(self, sup, value("x"));
+    got.push_back((co_await task::yield(self, t, 100)).to_string());
+    got.push_back((co_await task::yield(self, t, 100)).to_string());
+    TaskRef n = co_await task_supervisor::async_nolink(self, sup, [](Process& t) -> Task<Term> {
+      t.exit(atom("normal"));
+      co_return atom("unreachable");
+    });
+    got.push_back((co_await task::yield(self, n, 100)).to_string());
+    TaskRef trap = co_await task_supervisor::async_nolink(self, sup, [](Process& t) -> Task<Term> {
+      t.trap_exit(true);
+      auto m = co_await t.receive([](const Message& m) { return m.get<ExitMsg>() != nullptr; });
+      t.exit(tuple(atom("got"), m->get<ExitMsg>()->reason));
+      co_return atom("unreachable");
+    });
+    co_await self.sleep(10);
+    got.push_back((co_await task::shutdown(self, trap)).to_string());
+    got.push_back(std::to_string(self.mailbox_size()));
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"{ok,email}", "{exit,boom}", "{ok,x}", "nil", "{exit,normal}",
+                                           "{exit,{got,shutdown}}", "0"}));
+}
