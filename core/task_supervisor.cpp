@@ -106,21 +106,36 @@ Task<Term> yield(Process& self, TaskRef t, Timeout timeout) {
   co_return tuple(atom("exit"), m->get<DownMsg>()->reason);
 }
 
+namespace {
+// What Task.shutdown makes of the task's reply or DOWN: only the reason the shutdown itself
+// causes (`quiet`) means nil.
+Term shutdown_outcome(Process& self, const TaskRef& t, const Message& m, const char* quiet) {
+  if (const auto* r = m.get<TaskReply>()) {
+    self.demonitor(t.ref, true);
+    return tuple(atom("ok"), r->result);
+  }
+  const Term& why = m.get<DownMsg>()->reason;
+  if (why.is_atom(quiet)) return atom("nil");
+  return tuple(atom("exit"), why);
+}
+}  // namespace
+
 Task<Term> shutdown(Process& self, TaskRef t, Timeout timeout) {
   self.unlink(t.pid);
   self.exit(t.pid, reasons::shutdown());
   auto m = co_await wait_task(self, t, timeout);
-  if (!m) {  // it would not stop: kill it
+  if (!m) {  // it would not stop: kill it (Elixir then reports {exit, killed}, not nil)
     self.exit(t.pid, reasons::kill());
     m = co_await wait_task(self, t, infinity);
   }
-  if (const auto* r = m->get<TaskReply>()) {
-    self.demonitor(t.ref, true);
-    co_return tuple(atom("ok"), r->result);
-  }
-  const Term& why = m->get<DownMsg>()->reason;
-  if (why.is_atom("shutdown") || why.is_atom("killed")) co_return atom("nil");
-  co_return tuple(atom("exit"), why);
+  co_return shutdown_outcome(self, t, *m, "shutdown");
+}
+
+Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
+  self.unlink(t.pid);
+  self.exit(t.pid, reasons::kill());
+  auto m = co_await wait_task(self, t, infinity);
+  co_return shutdown_outcome(self, t, *m, "killed");
 }
 
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {

@@ -27,8 +27,14 @@ TaskRef async(Process& self, TaskFn fn);
 Task<Term> await(Process& self, TaskRef t, Timeout timeout = 5000);
 // {ok,R} | {exit,Reason} | nil (still running after T)
 Task<Term> yield(Process& self, TaskRef t, Timeout timeout = 5000);
-// Stops the task: {ok,R} if it had replied, {exit,R} if it had died, nil otherwise.
+// Stops the task (exit signal shutdown; killed if still alive after `timeout`, infinity waits):
+// {ok,R} if it had replied, nil if it stopped with reason shutdown, {exit,R} otherwise — a task
+// killed after the timeout gives {exit,killed}, as Elixir's Task.shutdown/2 does.
 Task<Term> shutdown(Process& self, TaskRef t, Timeout timeout = 5000);
+// Task.shutdown(task, :brutal_kill): killed at once; nil if the kill stopped it.
+struct BrutalKill {};
+inline constexpr BrutalKill brutal_kill{};
+Task<Term> shutdown(Process& self, TaskRef t, BrutalKill);
 // Results in order; one overall deadline for all of them.
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout = 5000);
 }  // namespace task

@@ -158,3 +158,44 @@ TEST(Task, ShutdownAndYieldMatchWhatElixirPrinted) {  // S50
   EXPECT_EQ(got, (std::vector<std::string>{"{ok,email}", "{exit,boom}", "{ok,x}", "nil", "{exit,normal}",
                                            "{exit,{got,shutdown}}", "0"}));
 }
+
+// tools/beam_diff/task_shutdown.exs, second part (Elixir 1.14): brutal_kill, infinity, and a
+// timeout that ends in a kill — which Elixir reports as {:exit, :killed}, not nil.
+TEST(Task, ShutdownBrutalKillInfinityAndTimeoutKillMatchElixir) {  // S50
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    Pid sup = (co_await task_supervisor::start_link(self)).pid;
+    auto sleeper = [](int64_t ms, bool trap) {
+      return [ms, trap](Process& t) -> Task<Term> {
+        if (trap) t.trap_exit(true);
+        co_await t.sleep(ms);
+        co_return atom("late");
+      };
+    };
+    TaskRef slow = co_await task_supervisor::async_nolink(self, sup, sleeper(10'000, false));
+    got.push_back((co_await task::shutdown(self, slow, task::brutal_kill)).to_string());
+    TaskRef done = co_await task_supervisor::async_nolink(self, sup, [](Process&) -> Task<Term> { co_return atom("email"); });
+    co_await self.sleep(50);
+    got.push_back((co_await task::shutdown(self, done, task::brutal_kill)).to_string());
+    TaskRef bad = co_await task_supervisor::async_nolink(self, sup, [](Process& t) -> Task<Term> {
+      t.exit(atom("boom"));
+      co_return atom("unreachable");
+    });
+    co_await self.sleep(50);
+    got.push_back((co_await task::shutdown(self, bad, task::brutal_kill)).to_string());
+    TaskRef trap = co_await task_supervisor::async_nolink(self, sup, sleeper(10'000, true));
+    co_await self.sleep(10);
+    got.push_back((co_await task::shutdown(self, trap, task::brutal_kill)).to_string());
+    TaskRef trap2 = co_await task_supervisor::async_nolink(self, sup, sleeper(300, true));
+    co_await self.sleep(10);
+    got.push_back((co_await task::shutdown(self, trap2, infinity)).to_string());
+    TaskRef trap3 = co_await task_supervisor::async_nolink(self, sup, sleeper(10'000, true));
+    co_await self.sleep(10);
+    got.push_back((co_await task::shutdown(self, trap3, 100)).to_string());
+    got.push_back(std::to_string(self.mailbox_size()));
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"nil", "{ok,email}", "{exit,boom}", "nil", "{ok,late}", "{exit,killed}", "0"}));
+}
