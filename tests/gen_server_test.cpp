@@ -408,3 +408,42 @@ TEST(GenServer, SynchronousReplyWithoutCallerIsBadReturnValue) {  // S12
   w.run();
   EXPECT_EQ(w.exit_reason(server)->to_string(), "{bad_return_value,reply}");
 }
+
+// What a trapping starter finds in its mailbox, as OTP 25 printed it for the same steps
+// (tools/beam_diff/gen_server_exits.erl): the start result, then the EXIT of the linked server.
+TEST(GenServer, TrappingStarterSeesTheExitsOtpSends) {  // S10, S12
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto mailbox = [&]() -> Task<std::string> {
+      std::string s;
+      while (auto m = co_await self.receive_any(50)) {
+        Term t = m->to_term();
+        if (t.is_tuple(3) && t[0].is_atom("EXIT")) t = tuple(t[0], atom("pid"), t[2]);
+        s += (s.empty() ? "" : ",") + t.to_string();
+      }
+      co_return "[" + s + "]";
+    };
+    for (const char* mode : {"ignore", "stop"}) {
+      StartResult r = co_await gen_server::start_link(self, probe(atom(mode)));
+      got.push_back(std::string(mode) + ": " + r.to_term().to_string() + " mailbox " + co_await mailbox());
+    }
+    Pid a = (co_await gen_server::start_link(self, probe(atom("ok")))).pid;
+    got.push_back("stop_reply: " + (co_await gen_server::call(self, a, atom("stop"))).to_term().to_string() +
+                  " mailbox " + co_await mailbox());
+    Pid b = (co_await gen_server::start_link(self, probe(atom("ok")))).pid;
+    co_await gen_server::stop(self, b);
+    got.push_back("stop: mailbox " + co_await mailbox());
+    Pid c = (co_await gen_server::start_link(self, probe(atom("ok")))).pid;
+    co_await gen_server::stop(self, c, tuple(atom("shutdown"), atom("x")));
+    got.push_back("stop custom: mailbox " + co_await mailbox());
+  });
+  w.run();
+  // OTP's server answered {stop, bye, my_reply, S}; ours {stop, normal, bye}: the same shape.
+  EXPECT_EQ(got, (std::vector<std::string>{"ignore: ignore mailbox [{'EXIT',pid,normal}]",
+                                           "stop: {error,no_db} mailbox [{'EXIT',pid,no_db}]",
+                                           "stop_reply: bye mailbox [{'EXIT',pid,normal}]",
+                                           "stop: mailbox [{'EXIT',pid,normal}]",
+                                           "stop custom: mailbox [{'EXIT',pid,{shutdown,x}}]"}));
+}
