@@ -132,3 +132,46 @@ TEST(Registry, ViaNamesForGenServer) {  // S60
                      "dup ok", "call ok",
                      "{noproc,{'Elixir.GenServer',call,[{via,'Elixir.Registry',{rooms,\"nope\"}},who,5000]}}"}));
 }
+
+// The steps of tools/beam_diff/registry.exs; the expected strings are what Elixir 1.14 printed.
+TEST(Registry, UniqueAndDuplicateStepsMatchWhatElixirPrinted) {  // S60
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    co_await registry::start_link(self, {.name = "R"});
+    co_await registry::register_key(self, "R", atom("k"), integer(1));
+    Term again = (co_await registry::register_key(self, "R", atom("k"), integer(2))).term;
+    got.push_back(again.is_tuple(2) && again[1].is_tuple(2) && again[1][0].is_atom("already_registered") &&
+                          again[1][1] == Term(self.self())
+                      ? "already_registered by self"
+                      : again.to_string());
+    co_await registry::unregister(self, "R", atom("nothing"));
+    got.push_back("unregister missing: ok");
+    got.push_back(Term::list(co_await registry::keys(self, "R", self.self())).to_string());
+    got.push_back(std::to_string(co_await registry::count(self, "R")));
+    co_await registry::start_link(self, {.name = "D", .keys = registry::Keys::duplicate});
+    co_await registry::register_key(self, "D", atom("t"), integer(1));
+    co_await registry::register_key(self, "D", atom("t"), integer(2));
+    std::string dup;
+    for (const auto& [pid, v] : co_await registry::lookup(self, "D", atom("t")))
+      dup += std::string(dup.empty() ? "" : ",") + (pid == self.self() ? "self:" : "other:") + v.to_string();
+    got.push_back(dup);
+    got.push_back(Term::list(co_await registry::keys(self, "D", self.self())).to_string());
+    got.push_back(std::to_string(co_await registry::count(self, "D")));
+    co_await registry::unregister(self, "D", atom("t"));
+    got.push_back(std::to_string((co_await registry::lookup(self, "D", atom("t"))).size()));
+    Pid p = self.spawn([](Process& o) -> Proc {
+      co_await registry::register_key(o, "R", atom("gone"), integer(1));
+      co_await hold(o);
+    });
+    co_await self.sleep(10);
+    got.push_back(std::to_string((co_await registry::lookup(self, "R", atom("gone"))).size()));
+    self.exit(p, atom("kill"));
+    co_await self.sleep(10);
+    got.push_back(std::to_string((co_await registry::lookup(self, "R", atom("gone"))).size()));
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"already_registered by self", "unregister missing: ok", "[k]", "1",
+                                           "self:1,self:2", "[t,t]", "2", "0", "1", "0"}));
+}
