@@ -122,3 +122,28 @@ TEST(DynamicSupervisor, IntensityEscalatesAndShutdownStopsAllChildren) {  // S40
   EXPECT_EQ(w.exit_reason(kids[1])->to_string(), "boom");
   EXPECT_EQ(w.exit_reason(kids[2])->to_string(), "shutdown");
 }
+
+// tools/beam_diff/dynamic_supervisor.exs, steps 8-10: a transient child that exits normal or
+// {shutdown, _} is removed; a permanent one that crashes is restarted under a new pid.
+TEST(DynamicSupervisor, TransientShutdownExitRemovesPermanentCrashRestarts) {  // S40, S24
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
+    Term t = co_await dynamic_supervisor::start_child(self, sup, session(got, str("t"), Restart::transient));
+    gen_server::cast(self, t[1].pid(), tuple(atom("crash"), tuple(atom("shutdown"), atom("x"))));
+    co_await self.sleep(20);
+    Term p = co_await dynamic_supervisor::start_child(self, sup, session(got, str("p")));
+    gen_server::cast(self, p[1].pid(), tuple(atom("crash"), atom("boom")));
+    co_await self.sleep(20);
+    Term kids = co_await dynamic_supervisor::which_children(self, sup);
+    got.push_back(std::to_string(kids.items().size()));
+    got.push_back(kids.items()[0][1].is_pid() && kids.items()[0][1].pid() != p[1].pid() ? "new pid" : kids.to_string());
+    co_await hold(self);
+  });
+  w.run();
+  ASSERT_EQ(got.size(), 5u);  // t, p, p again (restarted), then the two checks
+  EXPECT_EQ(got[3], "1");
+  EXPECT_EQ(got[4], "new pid");
+}
