@@ -16,10 +16,6 @@ std::string dispatcher_name(const std::string& pool) { return pool + ".dispatche
 std::string registry_name(const std::string& pool) { return pool + ".registry"; }
 
 namespace {
-Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
-}  // namespace
-
-namespace {
 
 class Worker : public GenServer {
  public:

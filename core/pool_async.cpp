@@ -75,7 +75,7 @@ Proc collect(Process& self, Pid caller, std::string pool) {
         }
       }
       if (!dispatcher) {
-        self.send(caller, task_result(tuple(atom("error"), tuple(atom("dispatcher_down"), atom("noproc")))));
+        self.send(caller, task_result(dispatcher_down(atom("noproc"))));
         continue;
       }
       Ref timer = req->timeout == infinity ? Ref{} : self.send_after(self.self(), AsyncExpired{req->job}, req->timeout);
@@ -100,7 +100,7 @@ Proc collect(Process& self, Pid caller, std::string pool) {
         auto it = outstanding.find(job);
         if (it->second.timer) self.cancel_timer(it->second.timer);
         outstanding.erase(it);
-        self.send(caller, task_result(tuple(atom("error"), tuple(atom("dispatcher_down"), d->reason))));
+        self.send(caller, task_result(dispatcher_down(d->reason)));
       }
       if (d->ref == dispatcher_watch) dispatcher = {}, dispatcher_watch = {};
     }

@@ -4,6 +4,9 @@
 
 namespace otp::pool {
 
+// {error, {dispatcher_down, Why}}: the outcome of every job a dead dispatcher held.
+inline Term dispatcher_down(Term why) { return tuple(atom("error"), tuple(atom("dispatcher_down"), std::move(why))); }
+
 struct RunReq {  // call: a job to run; the reply is the outcome
   Ref job;
   Job fn;

@@ -96,29 +96,27 @@ Task<Term> await(Process& self, TaskRef t, Timeout timeout) {
   throw Exit(await_reason(m->get<DownMsg>()->reason, t, timeout));
 }
 
-Task<Term> yield(Process& self, TaskRef t, Timeout timeout) {
-  auto m = co_await wait_task(self, t, timeout);
-  if (!m) co_return atom("nil");
-  if (const auto* r = m->get<TaskReply>()) {
-    self.demonitor(t.ref, true);
-    co_return tuple(atom("ok"), r->result);
-  }
-  co_return tuple(atom("exit"), m->get<DownMsg>()->reason);
-}
-
 namespace {
-// What Task.shutdown makes of the task's reply or DOWN: only the reason the shutdown itself
-// causes (`quiet`) means nil.
-Term shutdown_outcome(Process& self, const TaskRef& t, const Message& m, const char* quiet) {
+// The task's reply as {ok,R} (its monitor dropped), or its DOWN as {exit,Reason}.
+Term reply_or_exit(Process& self, const TaskRef& t, const Message& m) {
   if (const auto* r = m.get<TaskReply>()) {
     self.demonitor(t.ref, true);
     return tuple(atom("ok"), r->result);
   }
-  const Term& why = m.get<DownMsg>()->reason;
-  if (why.is_atom(quiet)) return atom("nil");
-  return tuple(atom("exit"), why);
+  return tuple(atom("exit"), m.get<DownMsg>()->reason);
+}
+// What Task.shutdown makes of it: only the reason the shutdown itself causes (`quiet`) is nil.
+Term shutdown_outcome(Process& self, const TaskRef& t, const Message& m, const char* quiet) {
+  if (const auto* d = m.get<DownMsg>(); d && d->reason.is_atom(quiet)) return atom("nil");
+  return reply_or_exit(self, t, m);
 }
 }  // namespace
+
+Task<Term> yield(Process& self, TaskRef t, Timeout timeout) {
+  auto m = co_await wait_task(self, t, timeout);
+  if (!m) co_return atom("nil");
+  co_return reply_or_exit(self, t, *m);
+}
 
 Task<Term> shutdown(Process& self, TaskRef t, Timeout timeout) {
   self.unlink(t.pid);
