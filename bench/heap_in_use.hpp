@@ -6,7 +6,7 @@
 
 #include <cstddef>
 
-#include "core/block_cache.hpp"
+#include <otpsim/core/memory/block_cache.hpp>
 
 namespace otp::bench {
 

@@ -2,9 +2,9 @@
 // 1 thread and with 2 (this machine's cores). items/s = messages, spawns, restarts, calls, jobs.
 #include <benchmark/benchmark.h>
 
-#include "bench/workloads.hpp"
-#include "bench/heap_in_use.hpp"
-#include "rt/rt_world.hpp"
+#include <otpsim/bench/workloads.hpp>
+#include <otpsim/bench/heap_in_use.hpp>
+#include <otpsim/rt/rt_world.hpp>
 
 using namespace otp;
 

@@ -3,9 +3,9 @@
 // Tracing is off and exit reasons are not kept, as a production world would run.
 #include <benchmark/benchmark.h>
 
-#include "bench/workloads.hpp"
-#include "bench/heap_in_use.hpp"
-#include "sim/world.hpp"
+#include <otpsim/bench/workloads.hpp>
+#include <otpsim/bench/heap_in_use.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -4,8 +4,8 @@
 #include <deque>
 #include <vector>
 
-#include "core/pool.hpp"
-#include "core/supervisor.hpp"
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
 
 namespace otp::bench {
 

@@ -15,11 +15,11 @@
 
 #include <fmt/ranges.h>
 
-#include "properties/suites.hpp"
-#include "sim/explore.hpp"
-#include "sim/shrink.hpp"
-#include "sim/token.hpp"
-#include "sim/scenario.hpp"
+#include <otpsim/properties/suites.hpp>
+#include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/shrink.hpp>
+#include <otpsim/sim/token.hpp>
+#include <otpsim/sim/scenario.hpp>
 
 namespace fs = std::filesystem;
 using namespace otp::sim;

@@ -1,6 +1,6 @@
-#include "properties/intensity_suite.hpp"
+#include <otpsim/properties/intensity_suite.hpp>
 
-#include "properties/lab.hpp"
+#include <otpsim/properties/lab.hpp>
 
 namespace otp::properties {
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string>
 
-#include "properties/supervisor_suite.hpp"
+#include <otpsim/properties/supervisor_suite.hpp>
 
 namespace otp::properties {
 

@@ -5,8 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "core/supervisor.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace lab {
 using namespace otp;

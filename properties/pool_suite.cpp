@@ -1,14 +1,14 @@
-#include "properties/pool_suite.hpp"
+#include <otpsim/properties/pool_suite.hpp>
 
 #include <algorithm>
 #include <map>
 #include <set>
 #include <stdexcept>
 
-#include "core/pool.hpp"
-#include "core/registry.hpp"
-#include "core/supervisor.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace otp::properties {
 

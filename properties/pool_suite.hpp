@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/draws.hpp"
+#include <otpsim/sim/draws.hpp>
 
 namespace otp::properties {
 

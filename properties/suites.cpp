@@ -1,9 +1,9 @@
-#include "properties/suites.hpp"
+#include <otpsim/properties/suites.hpp>
 
-#include "properties/intensity_suite.hpp"
-#include "properties/pool_suite.hpp"
-#include "properties/supervisor_suite.hpp"
-#include "properties/tree_suite.hpp"
+#include <otpsim/properties/intensity_suite.hpp>
+#include <otpsim/properties/pool_suite.hpp>
+#include <otpsim/properties/supervisor_suite.hpp>
+#include <otpsim/properties/tree_suite.hpp>
 
 namespace otp::properties {
 

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "sim/draws.hpp"
+#include <otpsim/sim/draws.hpp>
 
 namespace otp::properties {
 

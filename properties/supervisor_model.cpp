@@ -1,4 +1,4 @@
-#include "properties/supervisor_model.hpp"
+#include <otpsim/properties/supervisor_model.hpp>
 
 #include <deque>
 

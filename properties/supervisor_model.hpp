@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/child_spec.hpp"
+#include <otpsim/core/behaviours/child_spec.hpp>
 
 namespace otp::model {
 

@@ -1,7 +1,7 @@
-#include "properties/supervisor_suite.hpp"
+#include <otpsim/properties/supervisor_suite.hpp>
 
-#include "properties/lab.hpp"
-#include "sim/chooser.hpp"
+#include <otpsim/properties/lab.hpp>
+#include <otpsim/sim/chooser.hpp>
 
 namespace otp::properties {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "properties/supervisor_model.hpp"
-#include "sim/draws.hpp"
+#include <otpsim/properties/supervisor_model.hpp>
+#include <otpsim/sim/draws.hpp>
 
 namespace otp::properties {
 

@@ -1,10 +1,10 @@
-#include "properties/tree_suite.hpp"
+#include <otpsim/properties/tree_suite.hpp>
 
 #include <map>
 
-#include "core/supervisor.hpp"
-#include "sim/tree_invariants.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/tree_invariants.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace otp::properties {
 

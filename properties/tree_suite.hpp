@@ -11,8 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "core/child_spec.hpp"
-#include "sim/draws.hpp"
+#include <otpsim/core/behaviours/child_spec.hpp>
+#include <otpsim/sim/draws.hpp>
 
 namespace otp::properties {
 

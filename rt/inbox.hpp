@@ -12,8 +12,8 @@
 #include <new>
 #include <utility>
 
-#include "core/block_cache.hpp"
-#include "core/prefetch.hpp"
+#include <otpsim/core/memory/block_cache.hpp>
+#include <otpsim/core/memory/prefetch.hpp>
 
 namespace otp::rt {
 

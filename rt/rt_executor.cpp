@@ -1,4 +1,4 @@
-#include "rt/rt_executor.hpp"
+#include <otpsim/rt/rt_executor.hpp>
 
 #include <cassert>
 

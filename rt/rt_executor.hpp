@@ -1,5 +1,5 @@
 #pragma once
-// RtExecutor: the core's Executor on N worker threads (issue 7). Each process has a slot with
+// RtExecutor: the core's Executor on N worker threads. Each process has a slot with
 // a lock-free inbox (signals, fired timers, "run" requests from other threads); the sender
 // that finds the inbox idle queues the process, so exactly one thread at a time delivers to
 // and runs a process — the same single-owner rule the simulator has by being
@@ -20,11 +20,11 @@
 #include <variant>
 #include <vector>
 
-#include "core/chunked_table.hpp"
-#include "core/node.hpp"
-#include "rt/run_queue.hpp"
-#include "rt/inbox.hpp"
-#include "rt/timer_wheel.hpp"
+#include <otpsim/core/memory/chunked_table.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/rt/run_queue.hpp>
+#include <otpsim/rt/inbox.hpp>
+#include <otpsim/rt/timer_wheel.hpp>
 
 namespace otp::rt {
 

@@ -1,4 +1,4 @@
-#include "rt/rt_world.hpp"
+#include <otpsim/rt/rt_world.hpp>
 
 #include <algorithm>
 

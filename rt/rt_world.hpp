@@ -8,8 +8,8 @@
 #include <optional>
 #include <vector>
 
-#include "core/node.hpp"
-#include "rt/rt_executor.hpp"
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/rt/rt_executor.hpp>
 
 namespace otp::rt {
 

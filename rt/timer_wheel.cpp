@@ -1,4 +1,4 @@
-#include "rt/timer_wheel.hpp"
+#include <otpsim/rt/timer_wheel.hpp>
 
 #include <algorithm>
 #include <chrono>

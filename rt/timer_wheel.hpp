@@ -14,7 +14,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/executor.hpp"
+#include <otpsim/core/kernel/executor.hpp>
 
 namespace otp::rt {
 

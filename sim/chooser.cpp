@@ -1,4 +1,4 @@
-#include "sim/chooser.hpp"
+#include <otpsim/sim/chooser.hpp>
 
 namespace otp::sim {
 

@@ -7,7 +7,7 @@
 #include <optional>
 #include <vector>
 
-#include "sim/chooser.hpp"
+#include <otpsim/sim/chooser.hpp>
 
 namespace otp::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/explore.hpp"
+#include <otpsim/sim/explore.hpp>
 
 #include <algorithm>
 #include <cassert>

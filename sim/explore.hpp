@@ -1,5 +1,5 @@
 #pragma once
-// Systematic schedule exploration (issue 8): the Chooser's decision points as a search space.
+// Systematic schedule exploration: the Chooser's decision points as a search space.
 //  - random: each schedule from its own seed (the baseline);
 //  - pct: probabilistic concurrency testing (Burckhardt et al., ASPLOS 2010): random process
 //    priorities, d-1 random priority change points; a bug of depth d is found with probability
@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/chooser.hpp"
+#include <otpsim/sim/chooser.hpp>
 
 namespace otp::sim {
 

@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
-#include "core/child_spec.hpp"
-#include "sim/chooser.hpp"
-#include "sim/sim_executor.hpp"
+#include <otpsim/core/behaviours/child_spec.hpp>
+#include <otpsim/sim/chooser.hpp>
+#include <otpsim/sim/sim_executor.hpp>
 
 namespace otp::sim {
 

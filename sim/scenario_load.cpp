@@ -3,8 +3,8 @@
 #include <fstream>
 #include <set>
 
-#include "sim/scenario.hpp"
-#include "sim/term_parse.hpp"
+#include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/term_parse.hpp>
 
 namespace otp::sim {
 namespace {

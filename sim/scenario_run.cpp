@@ -3,12 +3,12 @@
 #include <boost/graph/graphviz.hpp>
 #include <sstream>
 
-#include "core/circuit_breaker.hpp"
-#include "core/pool.hpp"
-#include "core/supervisor.hpp"
-#include "sim/scenario.hpp"
-#include "sim/tree_invariants.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/components/circuit_breaker.hpp>
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/tree_invariants.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace otp::sim {
 namespace {

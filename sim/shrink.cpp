@@ -1,4 +1,4 @@
-#include "sim/shrink.hpp"
+#include <otpsim/sim/shrink.hpp>
 
 #include <algorithm>
 

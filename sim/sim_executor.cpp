@@ -1,4 +1,4 @@
-#include "sim/sim_executor.hpp"
+#include <otpsim/sim/sim_executor.hpp>
 
 #include <cassert>
 

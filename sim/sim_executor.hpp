@@ -11,10 +11,10 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/executor.hpp"
-#include "core/node.hpp"
-#include "sim/chooser.hpp"
-#include "sim/trace.hpp"
+#include <otpsim/core/kernel/executor.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/sim/chooser.hpp>
+#include <otpsim/sim/trace.hpp>
 
 namespace otp::sim {
 

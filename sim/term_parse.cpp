@@ -1,4 +1,4 @@
-#include "sim/term_parse.hpp"
+#include <otpsim/sim/term_parse.hpp>
 
 #include <cctype>
 

@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "core/term.hpp"
+#include <otpsim/core/kernel/term.hpp>
 
 namespace otp::sim {
 

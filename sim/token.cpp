@@ -1,4 +1,4 @@
-#include "sim/token.hpp"
+#include <otpsim/sim/token.hpp>
 
 #include <fstream>
 #include <stdexcept>

@@ -1,4 +1,4 @@
-#include "sim/trace.hpp"
+#include <otpsim/sim/trace.hpp>
 
 #include <cstdio>
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/trace_sink.hpp"
+#include <otpsim/core/kernel/trace_sink.hpp>
 
 namespace otp::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/tree_invariants.hpp"
+#include <otpsim/sim/tree_invariants.hpp>
 
 namespace otp::sim {
 

@@ -9,7 +9,7 @@
 #include <optional>
 #include <string>
 
-#include "core/node.hpp"
+#include <otpsim/core/kernel/node.hpp>
 
 namespace otp::sim {
 

@@ -1,4 +1,4 @@
-#include "sim/world.hpp"
+#include <otpsim/sim/world.hpp>
 
 namespace otp::sim {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "core/node.hpp"
-#include "sim/sim_executor.hpp"
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/sim/sim_executor.hpp>
 
 namespace otp::sim {
 

@@ -1,4 +1,4 @@
-// The per-thread block cache and its shared store (core/block_cache.hpp): a thread that only
+// The per-thread block cache and its shared store (core/memory/block_cache.hpp): a thread that only
 // frees passes blocks, in batches, to a thread that only allocates; the store stays within its
 // bound on glibc's blocks; blocks carved from the region are counted and never reach glibc. Runs under TSan in CI with the rt tests (threads hand blocks over through the store).
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/block_cache.hpp"
+#include <otpsim/core/memory/block_cache.hpp>
 
 namespace bc = otp::block_cache;
 namespace detail = otp::block_cache::detail;

@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "properties/lab.hpp"
+#include <otpsim/properties/lab.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -1,8 +1,8 @@
 // DynamicSupervisor: SEMANTICS S40, through the guide's SessionSupervisor.
 #include <gtest/gtest.h>
 
-#include "core/dynamic_supervisor.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

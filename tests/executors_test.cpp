@@ -1,5 +1,5 @@
 // Behaviour that does not depend on a particular interleaving, run on both executors: the
-// deterministic simulator and the multithreaded rt executor (issue 7). Outcomes only, never
+// deterministic simulator and the multithreaded rt executor. Outcomes only, never
 // traces. Then rt stress tests that check invariants: restart storms, 100k processes, many
 // concurrent callers. The whole file runs under TSan in CI (tsan preset).
 #include <gtest/gtest.h>
@@ -8,14 +8,14 @@
 #include <set>
 #include <thread>
 
-#include "core/application.hpp"
-#include "core/dynamic_supervisor.hpp"
-#include "core/pool.hpp"
-#include "core/registry.hpp"
-#include "core/supervisor.hpp"
-#include "core/task_supervisor.hpp"
-#include "rt/rt_world.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/application.hpp>
+#include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/core/behaviours/task_supervisor.hpp>
+#include <otpsim/rt/rt_world.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 

@@ -1,9 +1,9 @@
-// otpsim explore (issue 8): deterministic exploration, exhaustion of a small correct scenario,
+// otpsim explore: deterministic exploration, exhaustion of a small correct scenario,
 // sleep sets never missing what plain bounded DFS finds, and the rare bug found by PCT and dfs.
 #include <gtest/gtest.h>
 
-#include "sim/explore.hpp"
-#include "sim/scenario.hpp"
+#include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/scenario.hpp>
 
 using namespace otp::sim;
 

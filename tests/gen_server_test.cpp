@@ -1,8 +1,8 @@
 // GenServer: SEMANTICS S10 (init), S11 (call), S12 (terminate); the guide's Counter.
 #include <gtest/gtest.h>
 
-#include "core/gen_server.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

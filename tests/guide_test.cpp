@@ -1,9 +1,9 @@
 // The guide's own tests (counter_test, supervisor_test, session_supervisor_test), ported with
 // the start_supervised fixture; and Application (S70).
-#include "core/application.hpp"
-#include "core/dynamic_supervisor.hpp"
-#include "core/registry.hpp"
-#include "sim/testing/supervised_test.hpp"
+#include <otpsim/core/behaviours/application.hpp>
+#include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/sim/testing/supervised_test.hpp>
 
 using namespace otp;
 using otp::testing::SupervisedTest;

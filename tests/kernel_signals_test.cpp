@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "sim/world.hpp"
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -1,7 +1,7 @@
 // Timers and virtual time: S6, S90.
 #include <gtest/gtest.h>
 
-#include "sim/world.hpp"
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

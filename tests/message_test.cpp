@@ -5,8 +5,8 @@
 #include <array>
 #include <memory>
 
-#include "core/gen_server.hpp"
-#include "core/message.hpp"
+#include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/core/kernel/message.hpp>
 
 using namespace otp;
 

@@ -4,12 +4,12 @@
 // brutal_kill loses).
 #include <gtest/gtest.h>
 
-#include "core/buffered_writer.hpp"
-#include "core/circuit_breaker.hpp"
-#include "core/retrying_connection.hpp"
-#include "core/supervisor.hpp"
-#include "sim/draws.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/components/buffered_writer.hpp>
+#include <otpsim/core/components/circuit_breaker.hpp>
+#include <otpsim/core/components/retrying_connection.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/draws.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -2,9 +2,9 @@
 // and the property suite catching the guide's original lossy design.
 #include <gtest/gtest.h>
 
-#include "core/pool.hpp"
-#include "properties/pool_suite.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/properties/pool_suite.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -1,8 +1,8 @@
 // Registry: SEMANTICS S60.
 #include <gtest/gtest.h>
 
-#include "core/registry.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "rt/run_queue.hpp"
-#include "rt/inbox.hpp"
+#include <otpsim/rt/run_queue.hpp>
+#include <otpsim/rt/inbox.hpp>
 
 using namespace otp::rt;
 

@@ -1,8 +1,8 @@
-// The shrinker behind `otpsim shrink` (issue 5): it keeps only changes that still fail and
+// The shrinker behind `otpsim shrink`: it keeps only changes that still fail and
 // ends at a local minimum — here the known smallest failing list.
 #include <gtest/gtest.h>
 
-#include "sim/shrink.hpp"
+#include <otpsim/sim/shrink.hpp>
 
 using otp::sim::shrink_choices;
 

@@ -1,7 +1,7 @@
 // Same scenario + seed => byte-identical trace (S91); replay from a decision list (S91).
 #include <gtest/gtest.h>
 
-#include "sim/world.hpp"
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

@@ -6,8 +6,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "properties/suites.hpp"
-#include "sim/token.hpp"
+#include <otpsim/properties/suites.hpp>
+#include <otpsim/sim/token.hpp>
 
 using namespace otp;
 

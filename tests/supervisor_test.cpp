@@ -1,7 +1,7 @@
 // Supervisor: SEMANTICS S20-S32.
 #include <gtest/gtest.h>
 
-#include "properties/lab.hpp"
+#include <otpsim/properties/lab.hpp>
 
 using namespace otp;
 using namespace lab;

@@ -1,8 +1,8 @@
 // Task and Task.Supervisor: SEMANTICS S50, with the guide's NotificationService shape.
 #include <gtest/gtest.h>
 
-#include "core/task_supervisor.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/task_supervisor.hpp>
+#include <otpsim/sim/world.hpp>
 
 using namespace otp;
 using otp::sim::World;

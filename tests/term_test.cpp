@@ -1,7 +1,7 @@
 // Terms print exactly as Erlang prints them (DESIGN.md, Processes).
 #include <gtest/gtest.h>
 
-#include "core/term.hpp"
+#include <otpsim/core/kernel/term.hpp>
 
 using namespace otp;
 

@@ -3,11 +3,11 @@
 // pool jobs from several clients, one of which crashes its worker on purpose.
 #include <cstdio>
 
-#include "core/application.hpp"
-#include "core/pool.hpp"
-#include "core/registry.hpp"
-#include "core/supervisor.hpp"
-#include "rt/rt_world.hpp"
+#include <otpsim/core/behaviours/application.hpp>
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/rt/rt_world.hpp>
 
 using namespace otp;
 

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "core/supervisor.hpp"
-#include "sim/world.hpp"
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace otp::testing {
 

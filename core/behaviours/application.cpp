@@ -1,0 +1,98 @@
+#include <otpsim/core/behaviours/application.hpp>
+
+#include <otpsim/core/kernel/node.hpp>
+
+namespace otp::application {
+namespace {
+
+// The application master owns the top supervisor (registered "application:<name>").
+struct StopReq {
+  Term to_term() const { return atom("stop"); }
+};
+
+class Master : public GenServer {
+ public:
+  explicit Master(Spec spec) : spec_(std::move(spec)) {}
+
+  Task<InitResult> init(Process& self) override {
+    self.trap_exit(true);
+    StartResult r;
+    try {
+      r = co_await spec_.start(self);
+    } catch (const Exit& e) {
+      co_return InitResult::stop(e.reason());
+    }
+    if (r.kind == StartResult::Kind::error) co_return InitResult::stop(r.reason);
+    if (r.kind == StartResult::Kind::ignore) co_return InitResult::stop(atom("ignore"));
+    top_ = r.pid;
+    co_return InitResult::ok();
+  }
+
+  // Only request: stop. The tree is gone before the caller hears ok, as with application:stop.
+  Task<Result> handle_call(Process& self, Message, From) override {
+    co_await stop_tree(self);
+    co_return Result::stop(atom("normal"), atom("ok"));
+  }
+
+  Task<Result> handle_info(Process&, Message msg) override {
+    const auto* e = msg.get<ExitMsg>();
+    if (e && e->from == top_) co_return Result::stop(e->reason);  // the tree is gone: so is the app
+    co_return Result::noreply();
+  }
+
+  Task<void> terminate(Process& self, Term) override { co_await stop_tree(self); }
+
+ private:
+  // S70: stop terminates the tree and waits for it (shutdown infinity).
+  Task<void> stop_tree(Process& self) {
+    if (!top_ || !self.node().alive(top_)) co_return;
+    Ref mon = self.monitor(top_);
+    self.exit(top_, reasons::shutdown());
+    co_await self.receive(down_of(mon));
+    top_ = Pid{};
+  }
+
+  Spec spec_;
+  Pid top_{};
+};
+
+std::string master_name(const std::string& app) { return "application:" + app; }
+
+}  // namespace
+
+Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides) {
+  if (spec.name.empty() || !spec.start) throw UsageError("application::start: a Spec needs a name and a start function");
+  if (self.whereis(master_name(spec.name))) co_return tuple(atom("error"), tuple(atom("already_started"), atom(spec.name)));
+  for (const auto& [k, v] : spec.env) put_env(self, spec.name, k, v);
+  for (const auto& [k, v] : overrides) put_env(self, spec.name, k, v);
+  std::string name = spec.name;
+  gen_server::StartOptions opts{.name = {.local = master_name(name)}};
+  StartResult r = co_await gen_server::start(self, [spec = std::move(spec)] { return std::make_unique<Master>(spec); }, opts);
+  if (r.kind == StartResult::Kind::error)
+    co_return tuple(atom("error"), tuple(r.reason, tuple(atom(name), atom("start"), list())));
+  co_return r.to_term();
+}
+
+Task<Term> start(Process& self, Spec spec) { co_return co_await start(self, std::move(spec), {}); }
+
+Task<Term> stop(Process& self, const std::string& app) {
+  if (!self.whereis(master_name(app))) co_return tuple(atom("error"), tuple(atom("not_started"), atom(app)));
+  co_await gen_server::call(self, master_name(app), StopReq{}, infinity);
+  co_return atom("ok");
+}
+
+Term fetch_env(Process& self, const std::string& app, const std::string& key) {
+  std::optional<Term> v = self.node().env_get(app, key);
+  return v ? tuple(atom("ok"), *v) : atom("error");
+}
+
+Term get_env(Process& self, const std::string& app, const std::string& key, Term fallback) {
+  Term r = fetch_env(self, app, key);
+  return r.is_tuple(2) ? r[1] : fallback;
+}
+
+void put_env(Process& self, const std::string& app, const std::string& key, Term value) {
+  self.node().env_put(app, key, std::move(value));
+}
+
+}  // namespace otp::application

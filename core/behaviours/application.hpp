@@ -1,0 +1,31 @@
+#pragma once
+// Application (S70): an env (config keys with defaults, overridable at start) plus a top
+// supervisor. start() starts the tree and fails with the tree's start error; stop()
+// terminates it (shutdown infinity). Processes read the env with get_env / fetch_env.
+#include <map>
+#include <optional>
+#include <string>
+
+#include <otpsim/core/behaviours/supervisor.hpp>
+
+namespace otp::application {
+
+struct Spec {
+  std::string name{};
+  std::map<std::string, Term> env{};  // defaults
+  // Builds the top supervisor's flags and children; may read the env through `self`.
+  std::function<Task<StartResult>(Process& self)> start{};
+};
+
+// {ok, Pid} of the application master, or {error, R} with the tree's start error.
+Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides);
+Task<Term> start(Process& self, Spec spec);
+Task<Term> stop(Process& self, const std::string& app);  // ok | {error,{not_started,App}}
+
+// Elixir's Application.get_env/3, fetch_env/2 ({ok, V} | error) and put_env/3. The env is
+// loaded by start (defaults, then overrides) and stays loaded after stop, as in OTP.
+Term get_env(Process& self, const std::string& app, const std::string& key, Term fallback);
+Term fetch_env(Process& self, const std::string& app, const std::string& key);
+void put_env(Process& self, const std::string& app, const std::string& key, Term value);
+
+}  // namespace otp::application

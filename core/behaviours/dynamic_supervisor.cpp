@@ -1,0 +1,219 @@
+#include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+
+#include <otpsim/core/behaviours/restart_window.hpp>
+
+#include <map>
+#include <set>
+
+namespace otp::dynamic_supervisor {
+namespace {
+
+struct Req {
+  enum class Op : uint8_t { start, terminate, which, count } op;
+  std::optional<ChildSpec> spec{};
+  Pid pid{};
+  Term to_term() const { return tuple(atom("dynamic_supervisor"), integer(static_cast<int>(op)), pid); }
+};
+
+struct TryAgain {
+  Pid old;
+  Term to_term() const { return tuple(atom("$gen_restart"), old); }
+};
+
+struct KillTimer {
+  Pid pid;
+  Term to_term() const { return tuple(atom("kill"), pid); }
+};
+
+class DynamicServer : public GenServer {
+ public:
+  explicit DynamicServer(Options o) : opts_(std::move(o)), restarts_(opts_.max_seconds) {}
+
+  Task<InitResult> init(Process& self) override {
+    self.trap_exit(true);
+    if (auto e = check_flags({.max_restarts = opts_.max_restarts, .max_seconds = opts_.max_seconds}))
+      co_return InitResult::stop(*e);
+    co_return InitResult::ok();
+  }
+
+  Task<Result> handle_call(Process& self, Message request, From) override {
+    auto* r = request.get_mut<Req>();
+    switch (r->op) {
+      case Req::Op::start: co_return Result::reply(co_await start(self, std::move(*r->spec)));
+      case Req::Op::terminate: {
+        auto it = children_.find(r->pid);
+        if (it == children_.end()) co_return Result::reply(tuple(atom("error"), atom("not_found")));
+        co_await terminate_all(self, {r->pid});
+        children_.erase(r->pid);
+        co_return Result::reply(atom("ok"));
+      }
+      case Req::Op::which: {
+        std::vector<Term> out;
+        for (const auto& [pid, c] : children_) {
+          out.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid),
+                              atom(to_string(c.spec.type)), modules_term(c.spec.modules)));
+        }
+        co_return Result::reply(Term::list(std::move(out)));
+      }
+      case Req::Op::count: {
+        int64_t sups = 0, active = 0;
+        for (const auto& [pid, c] : children_) {
+          sups += c.spec.type == ChildType::supervisor;
+          active += !c.restarting;
+        }
+        co_return Result::reply(count_children_term(static_cast<int64_t>(children_.size()), active, sups));
+      }
+    }
+    co_return Result::noreply();
+  }
+
+  Task<Result> handle_info(Process& self, Message msg) override {
+    Pid pid;
+    Term reason;
+    if (const auto* e = msg.get<ExitMsg>()) {
+      pid = e->from;
+      reason = e->reason;
+    } else if (const auto* t = msg.get<TryAgain>()) {
+      auto it = children_.find(t->old);
+      if (it == children_.end() || !it->second.restarting) co_return Result::noreply();
+      co_return (co_await restart(self, t->old)) ? Result::noreply() : Result::stop(reasons::shutdown());
+    } else {
+      co_return Result::noreply();
+    }
+    auto it = children_.find(pid);
+    if (it == children_.end() || it->second.restarting) co_return Result::noreply();
+    Restart kind = it->second.spec.restart;
+    if (kind == Restart::permanent || (kind == Restart::transient && !is_normal_exit(reason))) {
+      report(self, "child_terminated", pid, reason);
+      co_return (co_await restart(self, pid)) ? Result::noreply() : Result::stop(reasons::shutdown());
+    }
+    if (!is_normal_exit(reason)) report(self, "child_terminated", pid, reason);
+    children_.erase(it);  // S40: a transient child that exits normally is removed
+    co_return Result::noreply();
+  }
+
+  Task<void> terminate(Process& self, Term) override {
+    std::vector<Pid> all;
+    for (const auto& [pid, c] : children_)
+      if (!c.restarting) all.push_back(pid);
+    co_await terminate_all(self, all);
+    children_.clear();
+  }
+
+ private:
+  struct Child {
+    ChildSpec spec;
+    bool restarting = false;
+  };
+
+  Task<Term> start(Process& self, ChildSpec spec) {
+    if (opts_.max_children && static_cast<int64_t>(children_.size()) >= *opts_.max_children)
+      co_return tuple(atom("error"), atom("max_children"));  // the start function is not called
+    std::vector<Term> args = opts_.extra_arguments;
+    args.insert(args.end(), spec.args.begin(), spec.args.end());
+    spec.args = std::move(args);
+    StartResult r = co_await call_start(self, spec);
+    if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), false});
+    co_return r.to_term();
+  }
+
+  static Task<StartResult> call_start(Process& self, const ChildSpec& spec) {
+    try {
+      co_return co_await spec.start(self, spec.args);
+    } catch (...) {
+      co_return StartResult::error(exit_reason_of(std::current_exception()));
+    }
+  }
+
+  // false = intensity exceeded: the supervisor shuts down.
+  Task<bool> restart(Process& self, Pid old) {
+    if (restarts_.record(self.now_ms()) > opts_.max_restarts) {
+      report(self, "reached_max_restart_intensity", old, reasons::shutdown());
+      children_.erase(old);
+      co_return false;
+    }
+    Child c = std::move(children_.at(old));
+    children_.erase(old);
+    StartResult r = co_await call_start(self, c.spec);
+    if (r.kind == StartResult::Kind::ok) {
+      c.restarting = false;
+      children_.emplace(r.pid, std::move(c));
+    } else if (r.kind == StartResult::Kind::error) {
+      report(self, "start_error", old, r.reason);
+      c.restarting = true;
+      children_.emplace(old, std::move(c));
+      self.send(self.self(), TryAgain{old});
+    }
+    co_return true;  // ignore on restart: the child is dropped
+  }
+
+  // S40: signal every child first, then wait for all of them (no order among them).
+  Task<void> terminate_all(Process& self, std::vector<Pid> pids) {
+    std::map<Ref, Pid> waiting;
+    for (Pid p : pids) {
+      const Child& c = children_.at(p);
+      Shutdown how = effective_shutdown(c.spec.shutdown, c.spec.type);
+      waiting.emplace(self.monitor(p), p);
+      self.exit(p, how.kind == Shutdown::Kind::brutal_kill ? reasons::kill() : reasons::shutdown());
+      if (how.kind == Shutdown::Kind::timeout) self.send_after(self.self(), KillTimer{p}, how.ms);
+    }
+    std::set<Pid> gone;
+    while (!waiting.empty()) {
+      auto m = co_await self.receive([&waiting](const Message& m) {
+        if (const auto* d = m.get<DownMsg>()) return waiting.contains(d->ref);
+        return m.is<KillTimer>();
+      });
+      if (const auto* k = m->get<KillTimer>()) {
+        if (!gone.contains(k->pid)) self.exit(k->pid, reasons::kill());
+        continue;
+      }
+      const auto* d = m->get<DownMsg>();
+      gone.insert(d->pid);
+      self.unlink(d->pid);
+      waiting.erase(d->ref);
+    }
+    for (Pid p : pids)  // the links' EXITs arrived before the DOWNs: flush them
+      co_await self.receive(exit_from(p), 0);
+  }
+
+  void report(Process& self, const char* what, Pid pid, const Term& reason) {
+    if (auto* t = self.trace())
+      t->emit("supervisor", {{"sup", Term(self.self()).to_string()}, {"report", what},
+                             {"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
+  }
+
+  Options opts_;
+  std::map<Pid, Child> children_;  // by pid: ordered, so iteration is deterministic
+  RestartWindow restarts_;
+};
+
+Task<Term> ask(Process& self, ServerRef sup, Req req) {
+  Message m = co_await gen_server::call(self, std::move(sup), std::move(req), infinity);
+  co_return *m.get<Term>();
+}
+
+}  // namespace
+
+Task<StartResult> start_link(Process& self, Options opts, gen_server::StartOptions name) {
+  co_return co_await gen_server::start_link(self, [opts] { return std::make_unique<DynamicServer>(opts); }, name);
+}
+
+Task<StartResult> start_link(Process& self, Options opts) {
+  gen_server::StartOptions none;
+  co_return co_await start_link(self, std::move(opts), none);
+}
+
+Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}});
+}
+Task<Term> terminate_child(Process& self, ServerRef sup, Pid child) {
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::terminate, std::nullopt, child});
+}
+Task<Term> which_children(Process& self, ServerRef sup) {
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::which, std::nullopt, {}});
+}
+Task<Term> count_children(Process& self, ServerRef sup) {
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::count, std::nullopt, {}});
+}
+
+}  // namespace otp::dynamic_supervisor

@@ -1,0 +1,297 @@
+#include <otpsim/core/behaviours/gen_server.hpp>
+
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/core/behaviours/registry_names.hpp>
+
+namespace otp {
+
+// ---------------------------------------------------------------- default callbacks
+
+Task<InitResult> GenServer::init(Process&) { co_return InitResult::ok(); }
+
+Task<Result> GenServer::handle_call(Process&, Message request, From) {
+  // Elixir's default raises; the server crashes with a reason naming the request.
+  throw Exit(tuple(atom("bad_call"), request.to_term()));
+  co_return Result::noreply();
+}
+
+Task<Result> GenServer::handle_cast(Process&, Message request) {
+  throw Exit(tuple(atom("bad_cast"), request.to_term()));
+  co_return Result::noreply();
+}
+
+Task<Result> GenServer::handle_info(Process&, Message) { co_return Result::noreply(); }
+
+Task<Result> GenServer::handle_continue(Process&, Message cont) {
+  throw Exit(tuple(atom("bad_continue"), cont.to_term()));
+  co_return Result::noreply();
+}
+
+Task<void> GenServer::terminate(Process&, Term) { co_return; }
+
+std::optional<Result> GenServer::try_handle_call(Process&, Message&, From) { return std::nullopt; }
+std::optional<Result> GenServer::try_handle_cast(Process&, Message&) { return std::nullopt; }
+std::optional<Result> GenServer::try_handle_info(Process&, Message&) { return std::nullopt; }
+
+Term Name::to_term() const {
+  if (!via_registry.empty())
+    return tuple(atom("via"), atom("Elixir.Registry"), tuple(atom(via_registry), key));
+  return atom(local);
+}
+
+namespace {
+
+struct InitAck {
+  Ref ref;
+  StartResult result;
+  Term to_term() const { return tuple(atom("ack"), ref, result.to_term()); }
+};
+
+struct SysStop {
+  Term reason;
+  Term to_term() const { return tuple(atom("system"), atom("terminate"), reason); }
+};
+
+// The server's main loop. A crash in a callback, a {stop,...} return, or (when trapping
+// exits) the parent's EXIT runs terminate and ends the process with that reason (S12).
+class ServerLoop {
+ public:
+  ServerLoop(Process& self, std::unique_ptr<GenServer> impl) : self_(self), impl_(std::move(impl)) {}
+
+  Proc run(Pid starter, Ref ack_ref, Name name) {
+    if (!name.empty()) {
+      Pid holder = co_await names::register_self(self_, name);
+      if (holder) {
+        ack(starter, ack_ref, StartResult::error(tuple(atom("already_started"), holder)));
+        self_.exit(reasons::normal());
+      }
+    }
+    InitResult init;
+    try {
+      init = co_await impl_->init(self_);
+    } catch (...) {
+      Term reason = exit_reason_of(std::current_exception());
+      ack(starter, ack_ref, StartResult::error(reason));
+      throw Exit(reason);
+    }
+    if (init.kind == InitResult::Kind::ignore) {
+      ack(starter, ack_ref, StartResult::ignore());
+      self_.exit(reasons::normal());
+    }
+    if (init.kind == InitResult::Kind::stop) {
+      ack(starter, ack_ref, StartResult::error(init.reason));
+      self_.exit(init.reason);
+    }
+    ack(starter, ack_ref, StartResult::ok(self_.self()));
+    timeout_ = init.timeout;
+    cont_ = std::move(init.continue_with);
+    co_await loop();
+  }
+
+ private:
+  void ack(Pid starter, Ref ref, StartResult r) {
+    if (starter) self_.send(starter, InitAck{ref, std::move(r)});
+  }
+
+  Task<void> loop() {
+    for (;;) {
+      // Why the server stops, once a callback returned stop (or a reply outside a call).
+      std::optional<Term> stop;
+      std::exception_ptr crash;
+      try {
+        if (cont_) {
+          Message c = std::move(*cont_);
+          cont_.reset();
+          finish(co_await impl_->handle_continue(self_, std::move(c)), nullptr, stop);
+        } else {
+          auto msg = co_await self_.receive_any(timeout_);
+          if (!msg) msg.emplace(atom("timeout"));  // the timeout is an info message
+          // A callback's Result is finished where it was returned: no move into a loop variable.
+          if (msg->envelope() == Envelope::call) {
+            EnvelopeHeader h = msg->header();
+            const From caller{h.from, h.ref};
+            Message request = std::move(*msg).open();
+            if (auto now = impl_->try_handle_call(self_, request, caller)) finish(std::move(*now), &caller, stop);
+            else finish(co_await impl_->handle_call(self_, std::move(request), caller), &caller, stop);
+          } else if (msg->envelope() == Envelope::cast) {
+            Message request = std::move(*msg).open();
+            if (auto now = impl_->try_handle_cast(self_, request)) finish(std::move(*now), nullptr, stop);
+            else finish(co_await impl_->handle_cast(self_, std::move(request)), nullptr, stop);
+          } else if (auto* sys = msg->get<SysStop>()) {
+            stop.emplace(sys->reason);
+          } else if (const auto* ex = msg->get<ExitMsg>();
+                     ex && ex->from == self_.parent() && self_.trapping_exits()) {
+            stop.emplace(ex->reason);  // S12: the parent's EXIT never reaches handle_info
+          } else if (auto now = impl_->try_handle_info(self_, *msg)) {
+            finish(std::move(*now), nullptr, stop);
+          } else {
+            finish(co_await impl_->handle_info(self_, std::move(*msg)), nullptr, stop);
+          }
+        }
+      } catch (...) {
+        crash = std::current_exception();
+      }
+      if (crash) co_await terminate_and_exit(exit_reason_of(crash));
+      if (stop) co_await terminate_and_exit(std::move(*stop));
+    }
+  }
+
+  // What a callback's Result asks for: the reply sent (to a call's caller), the next timeout and
+  // continue set; `stop` set to the reason if it stops (a reply outside a call stops the server
+  // with {bad_return_value, reply}, as in OTP).
+  void finish(Result&& res, const From* caller, std::optional<Term>& stop) {
+    if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
+      if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
+      else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
+    }
+    if (res.kind == Result::Kind::stop) stop.emplace(std::move(res.reason));
+    if (stop) return;
+    timeout_ = res.timeout;
+    if (res.continue_with) cont_ = std::move(res.continue_with);  // cont_ is empty here
+  }
+
+  Task<void> terminate_and_exit(Term reason) {
+    try {
+      co_await impl_->terminate(self_, reason);
+    } catch (...) {
+      reason = exit_reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
+    }
+    throw Exit(reason);
+  }
+
+  Process& self_;
+  std::unique_ptr<GenServer> impl_;
+  Timeout timeout_ = infinity;        // of the next receive: handle_info(timeout) when it passes
+  std::optional<Message> cont_;       // a {continue, C} to run before the next message
+};
+
+Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::StartOptions opts,
+                           bool link) {
+  Ref ack_ref = self.make_ref();
+  Pid starter = self.self();
+  Body body = [factory = std::move(factory), starter, ack_ref,
+               name = opts.name](Process& p) -> Proc {
+    ServerLoop server(p, factory());
+    co_await server.run(starter, ack_ref, name);
+  };
+  // A server started without a link has no parent whose EXIT would be special.
+  Pid pid = link ? self.spawn_link(std::move(body)) : self.node().spawn(std::move(body));
+  auto m = co_await self.receive(
+      [ack_ref, pid](const Message& m) {
+        if (const auto* a = m.get<InitAck>()) return a->ref == ack_ref;
+        if (const auto* e = m.get<ExitMsg>()) return e->from == pid;
+        return false;
+      },
+      opts.timeout);
+  if (!m) {
+    self.unlink(pid);
+    self.exit(pid, reasons::kill());
+    co_return StartResult::error(atom("timeout"));
+  }
+  if (const auto* a = m->get<InitAck>()) co_return a->result;
+  co_return StartResult::error(m->get<ExitMsg>()->reason);
+}
+
+Term call_reason(Term why, const ServerRef& server, const Message& request, Timeout timeout) {
+  Term t = timeout == infinity ? atom("infinity") : integer(timeout);
+  return tuple(std::move(why),
+               tuple(atom("Elixir.GenServer"), atom("call"), list(server.to_term(), request.to_term(), t)));
+}
+
+}  // namespace
+
+namespace gen_server {
+
+Task<StartResult> start_link(Process& self, ServerFactory factory, StartOptions opts) {
+  return do_start(self, std::move(factory), opts, true);
+}
+
+Task<StartResult> start(Process& self, ServerFactory factory, StartOptions opts) {
+  return do_start(self, std::move(factory), opts, false);
+}
+
+Task<StartResult> start_link(Process& self, ServerFactory factory) {
+  return do_start(self, std::move(factory), StartOptions{}, true);
+}
+
+Task<StartResult> start(Process& self, ServerFactory factory) {
+  return do_start(self, std::move(factory), StartOptions{}, false);
+}
+
+Task<void> stop(Process& self, ServerRef server) {
+  return stop(self, std::move(server), atom("normal"), infinity);
+}
+
+Task<Pid> whereis(Process& self, const ServerRef& server) {
+  if (server.pid) co_return server.pid;
+  co_return co_await names::whereis(self, server.name);
+}
+
+Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout) {
+  if (timeout < 0 && timeout != infinity)
+    throw UsageError("GenServer.call: timeout must be >= 0 ms or otp::infinity");
+  Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
+  if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
+  if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
+  Ref mref = self.monitor(pid);
+  self.activate_alias(mref);
+  self.send(pid, Message(request).seal(Envelope::call, {self.self(), mref}));  // kept for an exit reason
+  auto m = co_await self.receive(
+      [mref](const Message& m) {
+        if (m.envelope() == Envelope::reply) return m.header().ref == mref;
+        if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
+        return false;
+      },
+      timeout);
+  self.deactivate_alias(mref);  // from here on a late reply is dropped (S11)
+  if (!m) {
+    self.demonitor(mref, true);
+    throw Exit(call_reason(atom("timeout"), server, request, timeout));
+  }
+  if (m->envelope() == Envelope::reply) {
+    self.demonitor(mref, true);
+    co_return std::move(*m).open();
+  }
+  throw Exit(call_reason(m->get<DownMsg>()->reason, server, request, timeout));
+}
+
+void cast(Process& self, ServerRef server, Message request) {
+  Message cast = std::move(request).seal(Envelope::cast, {});
+  if (server.pid) {
+    self.send(server.pid, std::move(cast));
+    return;
+  }
+  if (!server.name.local.empty()) {
+    if (Pid p = self.whereis(server.name.local)) self.send(p, std::move(cast));
+    return;  // a cast to a name that is not registered is silently dropped, as in OTP
+  }
+  names::send_via(self, server.name, std::move(cast));
+}
+
+void reply(Process& self, const From& to, Message value) {
+  Signal s;
+  s.kind = SignalKind::reply;
+  s.from = self.self();
+  s.to = to.pid;
+  s.ref = to.ref;
+  s.msg = std::move(value);
+  self.node().executor().send(std::move(s));
+}
+
+Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
+  Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
+  if (!pid) throw Exit(reasons::noproc());
+  Ref mref = self.monitor(pid);
+  self.send(pid, SysStop{reason});
+  auto m = co_await self.receive(down_of(mref), timeout);
+  if (!m) {
+    self.demonitor(mref, true);
+    throw Exit(atom("timeout"));
+  }
+  const Term& got = m->get<DownMsg>()->reason;
+  if (got.is_atom("noproc")) throw Exit(reasons::noproc());
+  if (got != reason) throw Exit(got);
+}
+
+}  // namespace gen_server
+}  // namespace otp

@@ -1,0 +1,177 @@
+#include <otpsim/core/behaviours/registry.hpp>
+
+#include <map>
+#include <set>
+
+namespace otp::registry {
+namespace {
+
+struct Req {
+  enum class Op : uint8_t { reg, unreg, lookup, keys, count, whereis } op;
+  Term key{};
+  Term value{};
+  Pid pid{};
+  Term to_term() const {
+    static constexpr const char* names[] = {"register", "unregister", "lookup", "keys", "count", "whereis_name"};
+    return tuple(atom(names[static_cast<int>(op)]), key, value);
+  }
+};
+
+struct Forward {
+  Term key;
+  Message msg;
+  Term to_term() const { return tuple(atom("forward"), key, msg.to_term()); }
+};
+
+class RegistryServer : public GenServer {
+ public:
+  explicit RegistryServer(Keys keys) : unique_(keys == Keys::unique) {}
+
+  Task<InitResult> init(Process& self) override {
+    self.trap_exit(true);
+    co_return InitResult::ok();
+  }
+
+  Task<Result> handle_call(Process& self, Message request, From from) override {
+    const Req& r = *request.get<Req>();
+    switch (r.op) {
+      case Req::Op::reg: co_return Result::reply(do_register(self, from.pid, r.key, r.value));
+      case Req::Op::unreg: do_unregister(self, from.pid, r.key); co_return Result::reply(atom("ok"));
+      case Req::Op::lookup: co_return Result::reply(entries_term(r.key));
+      case Req::Op::keys: co_return Result::reply(keys_of(r.pid));
+      case Req::Op::count: co_return Result::reply(integer(static_cast<int64_t>(entries_.size())));
+      case Req::Op::whereis: {
+        auto it = entries_.find(r.key);
+        co_return Result::reply(it == entries_.end() ? atom("undefined") : Term(it->second.first));
+      }
+    }
+    co_return Result::noreply();
+  }
+
+  Task<Result> handle_info(Process& self, Message msg) override {
+    if (const auto* e = msg.get<ExitMsg>()) {
+      remove_owner(e->from);
+    } else if (auto* f = msg.get_mut<Forward>()) {
+      auto it = entries_.find(f->key);
+      if (it != entries_.end()) self.send(it->second.first, std::move(f->msg));
+    }
+    co_return Result::noreply();
+  }
+
+ private:
+  Term do_register(Process& self, Pid owner, const Term& key, const Term& value) {
+    if (unique_) {
+      auto it = entries_.find(key);
+      if (it != entries_.end())
+        return tuple(atom("error"), tuple(atom("already_registered"), it->second.first));
+    }
+    entries_.emplace(key, std::make_pair(owner, value));
+    owned_[owner].insert(key);
+    self.link(owner);
+    return tuple(atom("ok"), self.self());
+  }
+
+  void do_unregister(Process& self, Pid owner, const Term& key) {
+    auto range = entries_.equal_range(key);
+    for (auto it = range.first; it != range.second;)
+      it = it->second.first == owner ? entries_.erase(it) : std::next(it);
+    auto o = owned_.find(owner);
+    if (o == owned_.end()) return;
+    o->second.erase(key);
+    if (o->second.empty()) {
+      owned_.erase(o);
+      self.unlink(owner);
+    }
+  }
+
+  void remove_owner(Pid owner) {
+    auto o = owned_.find(owner);
+    if (o == owned_.end()) return;
+    for (const Term& key : o->second) {
+      auto range = entries_.equal_range(key);
+      for (auto it = range.first; it != range.second;)
+        it = it->second.first == owner ? entries_.erase(it) : std::next(it);
+    }
+    owned_.erase(o);
+  }
+
+  Term entries_term(const Term& key) const {
+    std::vector<Term> out;
+    auto range = entries_.equal_range(key);
+    for (auto it = range.first; it != range.second; ++it)
+      out.push_back(tuple(it->second.first, it->second.second));
+    return Term::list(std::move(out));
+  }
+
+  Term keys_of(Pid pid) const {
+    std::vector<Term> out;
+    auto o = owned_.find(pid);
+    if (o != owned_.end()) out.assign(o->second.begin(), o->second.end());
+    return Term::list(std::move(out));
+  }
+
+  bool unique_;
+  std::multimap<Term, std::pair<Pid, Term>> entries_;  // key -> (owner, value), in insertion order per key
+  std::map<Pid, std::multiset<Term>> owned_;
+};
+
+Task<Term> ask(Process& self, ServerRef reg, Req req) {
+  Message m = co_await gen_server::call(self, std::move(reg), std::move(req));
+  co_return *m.get<Term>();
+}
+
+Entries to_entries(const Term& list) {
+  Entries out;
+  for (const auto& t : list.items()) out.emplace_back(t[0].pid(), t[1]);
+  return out;
+}
+
+}  // namespace
+
+Task<StartResult> start_link(Process& self, Options opts) {
+  if (opts.name.empty()) throw UsageError("Registry.start_link: the :name option is required");
+  Keys keys = opts.keys;
+  co_return co_await gen_server::start_link(
+      self, [keys] { return std::make_unique<RegistryServer>(keys); }, {.name = {.local = opts.name}});
+}
+
+Task<RegisterResult> register_key(Process& self, ServerRef reg, Term key, Term value) {
+  Term t = co_await ask(self, std::move(reg), {Req::Op::reg, std::move(key), std::move(value), {}});
+  RegisterResult r{t, {}};
+  if (!r.is_ok()) r.holder = t[1][1].pid();
+  co_return r;
+}
+
+Task<void> unregister(Process& self, ServerRef reg, Term key) {
+  co_await ask(self, std::move(reg), {Req::Op::unreg, std::move(key), {}, {}});
+}
+
+Task<Entries> lookup(Process& self, ServerRef reg, Term key) {
+  co_return to_entries(co_await ask(self, std::move(reg), {Req::Op::lookup, std::move(key), {}, {}}));
+}
+
+Task<std::vector<Term>> keys(Process& self, ServerRef reg, Pid pid) {
+  Term keys = co_await ask(self, std::move(reg), {Req::Op::keys, {}, {}, pid});
+  co_return std::vector<Term>(keys.items().begin(), keys.items().end());
+}
+
+Task<int64_t> count(Process& self, ServerRef reg) {
+  co_return (co_await ask(self, std::move(reg), {Req::Op::count, {}, {}, {}})).integer_value();
+}
+
+Task<void> dispatch(Process& self, ServerRef reg, Term key, std::function<void(const Entries&)> fn) {
+  Entries e = co_await lookup(self, std::move(reg), std::move(key));
+  if (!e.empty()) fn(e);
+}
+
+Task<Pid> whereis_name(Process& self, ServerRef reg, Term key) {
+  Term t = co_await ask(self, std::move(reg), {Req::Op::whereis, std::move(key), {}, {}});
+  co_return t.is_pid() ? t.pid() : Pid{};
+}
+
+void send_to_key(Process& self, ServerRef reg, Term key, Message msg) {
+  Pid r = reg.pid ? reg.pid : self.whereis(reg.name.local);
+  if (r) self.send(r, Forward{std::move(key), std::move(msg)});
+}
+
+}  // namespace otp::registry

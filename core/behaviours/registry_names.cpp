@@ -1,0 +1,26 @@
+#include <otpsim/core/behaviours/registry_names.hpp>
+
+#include <otpsim/core/behaviours/registry.hpp>
+
+namespace otp::names {
+
+Task<Pid> register_self(Process& self, const Name& name) {
+  if (name.via_registry.empty()) {
+    if (self.register_name(name.local)) co_return Pid{};
+    Pid holder = self.whereis(name.local);
+    co_return holder ? holder : self.self();  // already named under another name: refuse
+  }
+  auto r = co_await registry::register_key(self, name.via_registry, name.key, atom("nil"));
+  co_return r.is_ok() ? Pid{} : r.holder;
+}
+
+Task<Pid> whereis(Process& self, const Name& name) {
+  if (name.via_registry.empty()) co_return self.whereis(name.local);
+  co_return co_await registry::whereis_name(self, name.via_registry, name.key);
+}
+
+void send_via(Process& self, const Name& name, Message msg) {
+  registry::send_to_key(self, name.via_registry, name.key, std::move(msg));
+}
+
+}  // namespace otp::names

@@ -1,0 +1,15 @@
+#pragma once
+// Name resolution for behaviours: local registered names (S7) and {via, Registry, {Reg, Key}}
+// names (S60). Via names go through the Registry process, so they are Tasks.
+#include <otpsim/core/behaviours/gen_server.hpp>
+
+namespace otp::names {
+
+// Registers the calling process under `name`; returns Pid{} on success, or the pid that
+// already holds the name ({error, {already_started, Pid}} for the caller).
+Task<Pid> register_self(Process& self, const Name& name);
+Task<Pid> whereis(Process& self, const Name& name);
+// Sends to a via name; dropped when nobody holds it (like a cast).
+void send_via(Process& self, const Name& name, Message msg);
+
+}  // namespace otp::names

@@ -1,0 +1,189 @@
+#include <otpsim/core/behaviours/task_supervisor.hpp>
+
+#include <otpsim/core/kernel/node.hpp>
+
+namespace otp {
+namespace {
+
+struct TaskReply {
+  Ref ref;
+  Term result;
+  Term to_term() const { return tuple(ref, result); }
+};
+
+struct TaskGo {  // owner -> task: who to reply to, under which ref
+  Pid owner;
+  Ref ref;
+  Term to_term() const { return tuple(owner, ref); }
+};
+
+Term await_reason(Term why, const TaskRef& t, Timeout timeout) {
+  Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
+  return tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await"), list(t.to_term(), tt)));
+}
+
+// Waits for the reply or the DOWN of task `t`; nullopt on timeout.
+Task<std::optional<Message>> wait_task(Process& self, const TaskRef& t, Timeout timeout) {
+  Ref ref = t.ref;
+  co_return co_await self.receive(
+      [ref](const Message& m) {
+        if (const auto* r = m.get<TaskReply>()) return r->ref == ref;
+        if (const auto* d = m.get<DownMsg>()) return d->ref == ref;
+        return false;
+      },
+      timeout);
+}
+
+// The body of a supervised task. With an owner (async), it waits for the owner's go (which
+// carries the monitor ref to reply under), runs, replies; without one (start_child) it runs.
+Proc supervised_body(Process& self, TaskFn fn, Pid link_to, bool has_owner) {
+  if (link_to) self.link(link_to);
+  if (!has_owner) {
+    co_await fn(self);
+    co_return;
+  }
+  auto go = co_await self.receive([](const Message& m) { return m.is<TaskGo>(); });
+  TaskGo g = *go->get<TaskGo>();
+  Term result = co_await fn(self);
+  self.send(g.owner, TaskReply{g.ref, std::move(result)});
+}
+
+dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Pid link_to, Restart restart, bool has_owner) {
+  dynamic_supervisor::ChildSpec s;
+  s.restart = restart;
+  s.start = [fn = std::move(fn), link_to, has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
+    Pid pid = sup.spawn_link([fn, link_to, has_owner](Process& p) { return supervised_body(p, fn, link_to, has_owner); });
+    co_return StartResult::ok(pid);
+  };
+  return s;
+}
+
+Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool link) {
+  Term r = co_await dynamic_supervisor::start_child(self, std::move(sup),
+                                                    task_spec(std::move(fn), link ? self.self() : Pid{}, Restart::temporary, true));
+  if (!r.is_tuple() || !r[0].is_atom("ok")) throw Exit(tuple(atom("error"), r));
+  TaskRef t{r[1].pid(), self.monitor(r[1].pid()), self.self()};
+  self.send(t.pid, TaskGo{self.self(), t.ref});
+  co_return t;
+}
+
+}  // namespace
+
+namespace task {
+
+TaskRef async(Process& self, TaskFn fn) {
+  Ref ref = self.make_ref();
+  Pid owner = self.self();
+  Pid pid = self.node().spawn(
+      [fn = std::move(fn), owner, ref](Process& p) -> Proc {
+        Term result = co_await fn(p);
+        p.send(owner, TaskReply{ref, std::move(result)});
+      },
+      {.link_to = owner, .monitor_by = owner, .monitor_ref = ref, .parent = owner});
+  return TaskRef{pid, ref, owner};
+}
+
+Task<Term> await(Process& self, TaskRef t, Timeout timeout) {
+  auto m = co_await wait_task(self, t, timeout);
+  if (!m) {
+    self.demonitor(t.ref, true);
+    throw Exit(await_reason(atom("timeout"), t, timeout));
+  }
+  if (const auto* r = m->get<TaskReply>()) {
+    self.demonitor(t.ref, true);
+    co_return r->result;
+  }
+  throw Exit(await_reason(m->get<DownMsg>()->reason, t, timeout));
+}
+
+namespace {
+// The task's reply as {ok,R} (its monitor dropped), or its DOWN as {exit,Reason}.
+Term reply_or_exit(Process& self, const TaskRef& t, const Message& m) {
+  if (const auto* r = m.get<TaskReply>()) {
+    self.demonitor(t.ref, true);
+    return tuple(atom("ok"), r->result);
+  }
+  return tuple(atom("exit"), m.get<DownMsg>()->reason);
+}
+// What Task.shutdown makes of it: only the reason the shutdown itself causes (`quiet`) is nil.
+Term shutdown_outcome(Process& self, const TaskRef& t, const Message& m, const char* quiet) {
+  if (const auto* d = m.get<DownMsg>(); d && d->reason.is_atom(quiet)) return atom("nil");
+  return reply_or_exit(self, t, m);
+}
+}  // namespace
+
+Task<Term> yield(Process& self, TaskRef t, Timeout timeout) {
+  auto m = co_await wait_task(self, t, timeout);
+  if (!m) co_return atom("nil");
+  co_return reply_or_exit(self, t, *m);
+}
+
+Task<Term> shutdown(Process& self, TaskRef t, Timeout timeout) {
+  self.unlink(t.pid);
+  self.exit(t.pid, reasons::shutdown());
+  auto m = co_await wait_task(self, t, timeout);
+  if (!m) {  // it would not stop: kill it (Elixir then reports {exit, killed}, not nil)
+    self.exit(t.pid, reasons::kill());
+    m = co_await wait_task(self, t, infinity);
+  }
+  co_return shutdown_outcome(self, t, *m, "shutdown");
+}
+
+Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
+  self.unlink(t.pid);
+  self.exit(t.pid, reasons::kill());
+  auto m = co_await wait_task(self, t, infinity);
+  co_return shutdown_outcome(self, t, *m, "killed");
+}
+
+Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
+  int64_t deadline = timeout == infinity ? -1 : self.now_ms() + timeout;
+  std::vector<Term> out;
+  for (const auto& t : tasks) {
+    Timeout left = deadline < 0 ? infinity : std::max<int64_t>(0, deadline - self.now_ms());
+    auto m = co_await wait_task(self, t, left);
+    if (!m) {
+      for (const auto& x : tasks) self.demonitor(x.ref, true);
+      Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
+      std::vector<Term> all;
+      for (const auto& x : tasks) all.push_back(x.to_term());
+      throw Exit(tuple(atom("timeout"), tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), tt))));
+    }
+    if (const auto* r = m->get<TaskReply>()) {
+      self.demonitor(t.ref, true);
+      out.push_back(r->result);
+    } else {
+      throw Exit(await_reason(m->get<DownMsg>()->reason, t, timeout));
+    }
+  }
+  co_return out;
+}
+
+}  // namespace task
+
+namespace task_supervisor {
+
+Task<StartResult> start_link(Process& self, gen_server::StartOptions name) {
+  co_return co_await dynamic_supervisor::start_link(self, {}, name);
+}
+
+Task<StartResult> start_link(Process& self) {
+  gen_server::StartOptions none;
+  co_return co_await start_link(self, none);
+}
+
+Task<Term> start_child(Process& self, ServerRef sup, TaskFn fn, Restart restart) {
+  co_return co_await dynamic_supervisor::start_child(self, std::move(sup),
+                                                    task_spec(std::move(fn), Pid{}, restart, false));
+}
+
+Task<TaskRef> async(Process& self, ServerRef sup, TaskFn fn) {
+  co_return co_await supervised_async(self, std::move(sup), std::move(fn), true);
+}
+
+Task<TaskRef> async_nolink(Process& self, ServerRef sup, TaskFn fn) {
+  co_return co_await supervised_async(self, std::move(sup), std::move(fn), false);
+}
+
+}  // namespace task_supervisor
+}  // namespace otp

@@ -1,0 +1,17 @@
+#include <otpsim/core/kernel/errors.hpp>
+
+namespace otp {
+
+Term exit_reason_of(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const Exit& x) {
+    return x.reason();
+  } catch (const std::exception& x) {
+    return tuple(atom("error"), str(x.what()));
+  } catch (...) {
+    return tuple(atom("error"), atom("unknown"));
+  }
+}
+
+}  // namespace otp

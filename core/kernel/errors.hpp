@@ -1,0 +1,33 @@
+#pragma once
+// How a process leaves early: Exit carries an exact exit reason (exit/1, a failed call).
+// Any other exception escaping a process is a crash with reason {error, What}.
+#include <exception>
+#include <stdexcept>
+#include <string>
+
+#include <otpsim/core/kernel/term.hpp>
+
+namespace otp {
+
+class Exit : public std::exception {
+ public:
+  explicit Exit(Term reason) : reason_(std::move(reason)), text_(reason_.to_string()) {}
+  const Term& reason() const { return reason_; }
+  const char* what() const noexcept override { return text_.c_str(); }
+
+ private:
+  Term reason_;
+  std::string text_;
+};
+
+// The exit reason an exception stands for: Exit's own reason, {error, What} for any other
+// std::exception, {error, unknown} for anything else.
+Term exit_reason_of(std::exception_ptr e);
+
+// Misuse of the API from C++ (an invalid timeout, a call outside a process): a clear error.
+class UsageError : public std::logic_error {
+ public:
+  using std::logic_error::logic_error;
+};
+
+}  // namespace otp

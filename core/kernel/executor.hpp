@@ -1,0 +1,44 @@
+#pragma once
+// The executor boundary: the only door from core/ to time and scheduling (DESIGN.md).
+// sim/ implements it with virtual time and a seeded Chooser; rt/ with threads and a clock.
+#include <cstdint>
+#include <string_view>
+
+#include <otpsim/core/kernel/signal.hpp>
+#include <otpsim/core/kernel/trace_sink.hpp>
+
+namespace otp {
+
+using Timeout = int64_t;            // milliseconds
+inline constexpr Timeout infinity = -1;
+
+struct TimerTarget {
+  enum class Kind : uint8_t { receive_timeout, message };
+  Kind kind = Kind::receive_timeout;
+  Pid pid;
+  uint64_t token = 0;  // receive generation (receive_timeout) or timer ref id (message)
+};
+
+class Executor {
+ public:
+  virtual ~Executor() = default;
+  virtual int64_t now_ms() const = 0;
+  // The process has work to do; the executor will call Node::run(pid) once for it.
+  virtual void make_runnable(Pid pid) = 0;
+  // Hand a signal over for delivery; the executor calls Node::deliver(signal) later,
+  // keeping signals of one (from, to) pair in order (S5).
+  virtual void send(Signal&& signal) = 0;
+  // Arm a timer; the executor calls Node::fire_timer(target) at or after deadline_ms.
+  virtual uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) = 0;
+  // true if the timer was still pending (it will then never fire).
+  virtual bool cancel_timer(uint64_t timer_id) = 0;
+  // A named fault point (FoundationDB's BUGGIFY): the simulator may say "inject here".
+  virtual bool fault(std::string_view point) = 0;
+  // Where trace events go; nullptr when tracing is off (the common case on rt).
+  virtual TraceSink* trace() = 0;
+  // True when processes run on several threads at once (rt/): the Node then locks its
+  // node-wide tables. A process itself always runs on one thread at a time.
+  virtual bool concurrent() const { return false; }
+};
+
+}  // namespace otp

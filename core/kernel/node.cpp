@@ -1,0 +1,284 @@
+#include <otpsim/core/kernel/node.hpp>
+
+#include <cassert>
+#include <exception>
+
+namespace otp {
+
+const char* to_string(SignalKind k) {
+  switch (k) {
+    case SignalKind::message: return "message";
+    case SignalKind::exit: return "exit";
+    case SignalKind::link: return "link";
+    case SignalKind::unlink: return "unlink";
+    case SignalKind::monitor: return "monitor";
+    case SignalKind::demonitor: return "demonitor";
+    case SignalKind::down: return "down";
+    case SignalKind::reply: return "reply";
+  }
+  return "?";
+}
+
+Node::Node(Executor& executor) : executor_(executor), concurrent_(executor.concurrent()) {}
+
+Node::~Node() {
+  // Destroy coroutine frames first, while every Process object still exists.
+  uint64_t n = next_pid_.load();
+  for (uint64_t id = 1; id < n; ++id)
+    if (auto* s = procs_.find(id))
+      if (Process* p = s->load()) p->root_ = Proc{};
+  for (uint64_t id = 1; id < n; ++id)
+    if (auto* s = procs_.find(id)) delete s->load();
+}
+
+Process* Node::find(Pid pid) {
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
+  return s ? s->load(std::memory_order_acquire) : nullptr;
+}
+
+bool Node::alive(Pid pid) const {
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
+  return s && s->load(std::memory_order_acquire) != nullptr;
+}
+
+std::optional<Term> Node::exit_reason(Pid pid) const {
+  auto lk = lock();
+  auto it = exits_.find(pid.id);
+  if (it == exits_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<Pid> Node::live_pids() const {
+  std::vector<Pid> out;
+  uint64_t n = next_pid_.load();
+  for (uint64_t id = 1; id < n; ++id)
+    if (alive(Pid{id})) out.push_back(Pid{id});
+  return out;
+}
+
+std::optional<Term> Node::env_get(const std::string& app, const std::string& key) const {
+  auto lk = lock();
+  auto it = app_env_.find({app, key});
+  if (it == app_env_.end()) return std::nullopt;
+  return it->second;
+}
+
+void Node::env_put(const std::string& app, const std::string& key, Term value) {
+  auto lk = lock();
+  app_env_[{app, key}] = std::move(value);
+}
+
+Pid Node::spawn(Body body, SpawnOptions opts) {
+  Pid pid{next_pid_.fetch_add(1, std::memory_order_relaxed)};
+  auto proc = std::make_unique<Process>(*this, pid, std::move(body));
+  proc->parent_ = opts.parent;
+  if (opts.link_to) {  // spawn_link is atomic: both sides of the link exist at once
+    Process* other = find(opts.link_to);
+    assert(other && "spawn_link from a dead process");
+    other->links_.insert(pid);
+    proc->links_.insert(opts.link_to);
+  }
+  if (opts.monitor_by) {
+    Process* watcher = find(opts.monitor_by);
+    assert(watcher && "spawn_monitor from a dead process");
+    watcher->monitoring_[opts.monitor_ref] = pid;
+    proc->watchers_[opts.monitor_ref] = opts.monitor_by;
+  }
+  auto* cell = procs_.get(pid.id);
+  if (!cell) throw UsageError("process table full: more than " + std::to_string(procs_.kCapacity) + " pids");
+  cell->store(proc.release(), std::memory_order_release);
+  live_count_.fetch_add(1, std::memory_order_relaxed);
+  if (auto* t = trace())
+    t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
+  executor_.make_runnable(pid);
+  return pid;
+}
+
+void Node::run(Pid pid) {
+  Process* p = find(pid);
+  if (!p || p->state_ != ProcState::runnable) return;  // died after it was made runnable
+  p->state_ = ProcState::running;
+  std::coroutine_handle<> h;
+  if (!p->root_) {
+    try {
+      p->root_ = p->body_(*p);
+    } catch (...) {
+      // The body threw before it became a coroutine; treat it like a crash inside.
+      p->root_ = [](std::exception_ptr e) -> Proc { std::rethrow_exception(e); co_return; }(
+          std::current_exception());
+    }
+    h = p->root_.handle();
+  } else {
+    h = std::exchange(p->resume_, {});
+  }
+  assert(h && "running a process with nothing to resume");
+  h.resume();
+  if (!p->root_.handle().done()) {
+    assert(p->state_ == ProcState::waiting || p->state_ == ProcState::runnable);
+    return;
+  }
+  auto err = p->root_.handle().promise().error;
+  finish(*p, err ? exit_reason_of(err) : reasons::normal());
+}
+
+void Node::kill_process(Process& p, Term reason) {
+  assert(p.state_ != ProcState::running && p.state_ != ProcState::dead);
+  finish(p, std::move(reason));
+}
+
+void Node::finish(Process& p, Term reason) {
+  p.state_ = ProcState::dead;
+  Pid pid = p.pid_;
+  if (p.wait_timer_) executor_.cancel_timer(p.wait_timer_);
+  if (auto* t = trace())
+    t->emit("exit", {{"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
+  for (Pid l : p.links_)  // S3
+    executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
+  for (auto& [ref, watcher] : p.watchers_)  // S4
+    executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
+  {
+    auto lk = lock();
+    if (!p.name_.empty()) names_.erase(p.name_);  // S7
+    if (record_exits_) exits_.emplace(pid.id, reason);
+  }
+  live_count_.fetch_sub(1, std::memory_order_relaxed);
+  p.root_ = Proc{};  // destroy the frame while the Process object still exists
+  procs_.find(pid.id)->store(nullptr, std::memory_order_release);
+  delete &p;
+  if (exit_observer_) exit_observer_(pid);
+}
+
+void Node::deliver(Signal&& s) {
+  Process* t = find(s.to);
+  if (auto* tr = trace()) {
+    std::string what = s.kind == SignalKind::message || s.kind == SignalKind::reply
+                           ? s.msg.to_term().to_string()
+                           : s.reason.to_string();
+    tr->emit("deliver", {{"sig", to_string(s.kind)},
+                         {"from", Term(s.from).to_string()},
+                         {"to", Term(s.to).to_string()},
+                         {"what", std::move(what)},
+                         {"dead", t ? "false" : "true"}});
+  }
+  if (!t) {
+    bounce(s);
+    return;
+  }
+  switch (s.kind) {
+    case SignalKind::message:
+      t->push_message(std::move(s.msg));
+      return;
+    case SignalKind::exit:
+      deliver_exit(*t, s);
+      return;
+    case SignalKind::link:
+      t->links_.insert(s.from);
+      return;
+    case SignalKind::unlink:
+      t->links_.erase(s.from);
+      return;
+    case SignalKind::monitor:
+      if (s.from != s.to) t->watchers_[s.ref] = s.from;
+      return;
+    case SignalKind::demonitor:
+      t->watchers_.erase(s.ref);
+      return;
+    case SignalKind::down:
+      // After demonitor no DOWN for that monitor may appear (S4).
+      if (t->monitoring_.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
+      return;
+    case SignalKind::reply:
+      // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
+      // dropped (S11).
+      if (t->aliases_.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
+      return;
+  }
+}
+
+void Node::deliver_exit(Process& t, Signal& s) {
+  if (s.from_link && !t.links_.erase(s.from)) return;  // unlinked meanwhile: no effect
+  if (!s.from_link && s.reason.is_atom("kill")) {      // S2: untrappable
+    kill_process(t, reasons::killed());
+    return;
+  }
+  if (t.trap_exit_) {
+    t.push_message(ExitMsg{s.from, std::move(s.reason)});
+    return;
+  }
+  if (s.reason.is_atom("normal")) return;  // S2: ignored unless sent to oneself
+  kill_process(t, std::move(s.reason));
+}
+
+void Node::bounce(Signal& s) {
+  if (s.kind == SignalKind::link)  // S3: linking to a dead pid yields noproc
+    executor_.send(Signal{SignalKind::exit, true, s.to, s.from, {}, reasons::noproc(), {}});
+  else if (s.kind == SignalKind::monitor)  // S4: DOWN with noproc at once
+    executor_.send(Signal{SignalKind::down, false, s.to, s.from, s.ref, reasons::noproc(), {}});
+}
+
+void Node::fire_timer(const TimerTarget& target) {
+  if (target.kind == TimerTarget::Kind::receive_timeout) {
+    Process* p = find(target.pid);
+    if (!p || p->state_ != ProcState::waiting || p->wait_generation_ != target.token) return;
+    p->wait_timer_ = 0;
+    p->timed_out_ = true;
+    p->state_ = ProcState::runnable;
+    executor_.make_runnable(p->pid_);
+    return;
+  }
+  MessageTimer mt;
+  {
+    auto lk = lock();
+    auto it = message_timers_.find(target.token);
+    if (it == message_timers_.end()) return;
+    mt = std::move(it->second);
+    message_timers_.erase(it);
+  }
+  if (auto* t = trace())
+    t->emit("timer", {{"to", Term(mt.dest).to_string()}, {"what", mt.msg.to_term().to_string()}});
+  if (Process* p = find(mt.dest)) p->push_message(std::move(mt.msg));
+}
+
+Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
+  Ref ref = make_ref();
+  int64_t deadline = now_ms() + ms;
+  auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
+  uint64_t id = executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
+  message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
+  return ref;
+}
+
+std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
+  auto lk = lock();
+  auto it = message_timers_.find(ref.id);
+  if (it == message_timers_.end()) return std::nullopt;
+  executor_.cancel_timer(it->second.timer_id);
+  int64_t left = it->second.deadline_ms - now_ms();
+  message_timers_.erase(it);
+  return left;
+}
+
+bool Node::register_name(const std::string& name, Pid pid) {
+  auto lk = lock();
+  Process* p = find(pid);
+  if (name.empty() || !p || !p->name_.empty()) return false;
+  if (!names_.emplace(name, pid).second) return false;
+  p->name_ = name;
+  return true;
+}
+
+void Node::unregister_name(const std::string& name) {
+  auto lk = lock();
+  auto it = names_.find(name);
+  if (it == names_.end()) return;
+  if (Process* p = find(it->second)) p->name_.clear();
+  names_.erase(it);
+}
+
+Pid Node::whereis(std::string_view name) const {
+  auto lk = lock();
+  auto it = names_.find(name);
+  return it == names_.end() ? Pid{} : it->second;
+}
+
+}  // namespace otp

@@ -1,0 +1,113 @@
+#pragma once
+// Node: the set of processes of one world, their names, and the kernel's signal semantics.
+// The executor drives it: run(pid), deliver(signal), fire_timer(target).
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <otpsim/core/memory/chunked_table.hpp>
+#include <otpsim/core/kernel/executor.hpp>
+#include <otpsim/core/kernel/process.hpp>
+
+namespace otp {
+
+struct SpawnOptions {
+  Pid link_to{};    // spawn_link: linked to this pid from the start
+  Pid monitor_by{}; // spawn_monitor: this pid monitors the new process
+  Ref monitor_ref{};
+  Pid parent{};
+};
+
+class Node {
+ public:
+  explicit Node(Executor& executor);
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+  ~Node();
+
+  Executor& executor() { return executor_; }
+  int64_t now_ms() const { return executor_.now_ms(); }
+
+  Pid spawn(Body body, SpawnOptions opts = {});
+
+  // --- called by the executor
+  void run(Pid pid);
+  void deliver(Signal&& signal);
+  void fire_timer(const TimerTarget& target);
+
+  // --- queries
+  Process* find(Pid pid);
+  bool alive(Pid pid) const;
+  // The exit reason of a process that has exited (kept while record_exits is on).
+  std::optional<Term> exit_reason(Pid pid) const;
+  void set_record_exits(bool on) { record_exits_ = on; }
+  size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
+  std::vector<Pid> live_pids() const;  // ascending
+  uint64_t spawned_count() const { return next_pid_ - 1; }
+
+  // --- names (S7)
+  bool register_name(const std::string& name, Pid pid);
+  void unregister_name(const std::string& name);
+  Pid whereis(std::string_view name) const;
+
+  // --- timers owned by the node (send_after / cancel_timer)
+  Ref start_message_timer(Pid dest, Message msg, int64_t ms);
+  std::optional<int64_t> cancel_message_timer(Ref ref);
+
+  // Application env (S70): like OTP's ac_tab, a node-wide table any process reads at once.
+  std::optional<Term> env_get(const std::string& app, const std::string& key) const;
+  void env_put(const std::string& app, const std::string& key, Term value);
+
+  Ref make_ref() { return Ref{next_ref_.fetch_add(1, std::memory_order_relaxed)}; }
+  // Called (on the exiting process's thread) after every process exit; rt/ uses it to wake
+  // threads waiting for a process to end.
+  void set_exit_observer(std::function<void(Pid)> fn) { exit_observer_ = std::move(fn); }
+  TraceSink* trace() { return executor_.trace(); }
+
+  // Terminate a process that is not currently running (signal-caused death).
+  void kill_process(Process& p, Term reason);
+
+ private:
+  void finish(Process& p, Term reason);  // exit bookkeeping: links, monitors, names
+  void deliver_exit(Process& target, Signal& s);
+  void bounce(Signal& s);               // a signal reached a dead pid
+
+
+  // Node-wide tables are locked only when the executor runs processes on several threads;
+  // in the simulator (one thread) the lock is skipped.
+  std::unique_lock<std::mutex> lock() const {
+    return concurrent_ ? std::unique_lock<std::mutex>(mu_) : std::unique_lock<std::mutex>();
+  }
+
+  Executor& executor_;
+  const bool concurrent_;
+  mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
+  std::atomic<uint64_t> next_pid_{1};
+  std::atomic<uint64_t> next_ref_{1};
+  // The process table: pid id -> Process; lookups from any thread (rt/) need no lock.
+  ChunkedTable<std::atomic<Process*>> procs_;
+  std::atomic<size_t> live_count_{0};
+  bool record_exits_ = true;
+  std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
+  std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
+  std::map<std::pair<std::string, std::string>, Term> app_env_;
+  std::function<void(Pid)> exit_observer_;
+  struct MessageTimer {
+    uint64_t timer_id = 0;
+    int64_t deadline_ms = 0;
+    Pid dest{};
+    Message msg{};
+  };
+  std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
+};
+
+}  // namespace otp

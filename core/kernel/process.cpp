@@ -1,0 +1,242 @@
+#include <otpsim/core/kernel/process.hpp>
+
+#include <cassert>
+#include <string>
+
+#include <otpsim/core/kernel/node.hpp>
+
+namespace otp {
+
+Process::Process(Node& node, Pid pid, Body body) : node_(node), pid_(pid), body_(std::move(body)) {}
+Process::~Process() = default;
+
+int64_t Process::now_ms() const { return node_.now_ms(); }
+Ref Process::make_ref() { return node_.make_ref(); }
+bool Process::fault(std::string_view point) { return node_.executor().fault(point); }
+TraceSink* Process::trace() { return node_.trace(); }
+
+void Process::not_running(const char* what) const {
+  throw UsageError(std::string(what) + ": only the process itself may do this, from its body");
+}
+
+// ---------------------------------------------------------------- messages
+
+void Process::send(Pid to, Message msg) {
+  node_.executor().send(Signal{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)});
+}
+
+void Process::send(const std::string& name, Message msg) {
+  Pid to = node_.whereis(name);
+  if (!to) throw Exit(atom("badarg"));  // S7: sending to an unregistered name
+  send(to, std::move(msg));
+}
+
+std::optional<Message> Process::take_match(const Filter& f, size_t from) {
+  if (!f) return std::nullopt;
+  for (size_t i = from; i < mailbox_.size(); ++i)
+    if (f(mailbox_[i])) return mailbox_.take(i);
+  return std::nullopt;
+}
+
+namespace {
+[[noreturn]] void bad_receive_timeout(Timeout timeout) {
+  throw UsageError("receive: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+}
+// Checked on every receive: the throw is out of line.
+inline Timeout checked_receive_timeout(Timeout timeout) {
+  if (timeout < 0 && timeout != infinity) [[unlikely]]
+    bad_receive_timeout(timeout);
+  return timeout;
+}
+}  // namespace
+
+Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout)};
+}
+
+Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
+  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), {}, false, true};
+}
+
+Process::ReceiveAwaiter Process::sleep(int64_t ms) {
+  if (ms < 0) throw UsageError("sleep: negative duration " + std::to_string(ms));
+  return ReceiveAwaiter{*this, Filter{}, ms};
+}
+
+bool Process::ReceiveAwaiter::await_ready() {
+  proc.require_running("receive");
+  if (any) {
+    if (!proc.mailbox_.empty()) {
+      result = proc.mailbox_.take(0);
+      got = true;
+    }
+  } else if (auto m = proc.take_match(filter, 0)) {
+    result = std::move(*m);
+    got = true;
+  }
+  return got || timeout == 0;  // `after 0` looks at the mailbox only once
+}
+
+void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
+  proc.suspend_in_receive(this, h, timeout);
+}
+
+std::optional<Message> Process::ReceiveAwaiter::await_resume() {
+  if (got) {
+    proc.handed_ = false;
+    return std::move(result);
+  }
+  if (timeout == 0) return std::nullopt;
+  proc.finish_receive();
+  return std::nullopt;
+}
+
+void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout) {
+  assert(state_ == ProcState::running);
+  resume_ = h;
+  waiting_ = awaiter;  // everything in the mailbox was tried by await_ready: only arrivals can match
+  state_ = ProcState::waiting;
+  timed_out_ = false;
+  ++wait_generation_;
+  if (timeout != infinity) {
+    TimerTarget t{TimerTarget::Kind::receive_timeout, pid_, wait_generation_};
+    wait_timer_ = node_.executor().arm_timer(now_ms() + timeout, t);
+  }
+}
+
+// Resumed without a message: a match on arrival goes straight into the awaiter (push_message),
+// so only the receive's timeout (or a sleep's end) resumes a receive with nothing.
+void Process::finish_receive() {
+  assert(timed_out_ && "woken from receive without a match or a timeout");
+  waiting_ = nullptr;
+  timed_out_ = false;
+}
+
+void Process::push_message(Message&& m) {
+  // (a sleep waits with no filter: nothing matches it)
+  if (state_ != ProcState::waiting || !waiting_ || (!waiting_->any && (!waiting_->filter || !waiting_->filter(m)))) {
+    mailbox_.push(std::move(m));
+    return;
+  }
+  // The first match since the receive began: everything in the mailbox was tried already, so
+  // it goes straight to the receive, which resumes with it (no push and take; the filter is
+  // not run again: it may count calls). Until then it counts as queued (mailbox_size).
+  waiting_->result = std::move(m);
+  waiting_->got = true;
+  handed_ = true;
+  waiting_ = nullptr;
+  if (wait_timer_) node_.executor().cancel_timer(wait_timer_);
+  wait_timer_ = 0;
+  state_ = ProcState::runnable;
+  node_.executor().make_runnable(pid_);
+}
+
+void Process::YieldAwaiter::await_suspend(std::coroutine_handle<> h) {
+  proc.resume_ = h;
+  proc.state_ = ProcState::runnable;
+  proc.node_.executor().make_runnable(proc.pid_);
+}
+
+// ---------------------------------------------------------------- exits, links, monitors
+
+void Process::exit(Pid target, Term reason) {
+  if (target == pid_) {  // S2: a signal to oneself takes effect at once
+    if (reason.is_atom("kill")) throw Exit(reasons::killed());
+    if (trap_exit_) {
+      mailbox_.push(ExitMsg{pid_, std::move(reason)});
+      return;
+    }
+    throw Exit(std::move(reason));  // `normal` too: exit(self(), normal) ends the process
+  }
+  Signal s;
+  s.kind = SignalKind::exit;
+  s.from = pid_;
+  s.to = target;
+  s.reason = std::move(reason);
+  node_.executor().send(std::move(s));
+}
+
+void Process::exit(Term reason) { throw Exit(std::move(reason)); }
+
+bool Process::trap_exit(bool on) { return std::exchange(trap_exit_, on); }
+
+void Process::link(Pid other) {
+  if (other == pid_ || links_.contains(other)) return;
+  // Measured on OTP 25: a non-trapping caller linking to a dead local pid fails inside
+  // link/1 with noproc; a trapping one gets {'EXIT', Pid, noproc} (the signal path below).
+  if (!trap_exit_ && !node_.alive(other)) throw Exit(reasons::noproc());
+  links_.insert(other);
+  node_.executor().send(Signal{SignalKind::link, false, pid_, other, {}, {}, {}});
+}
+
+void Process::unlink(Pid other) {
+  if (!links_.erase(other)) return;
+  node_.executor().send(Signal{SignalKind::unlink, false, pid_, other, {}, {}, {}});
+}
+
+Ref Process::monitor(Pid target) {
+  Ref ref = make_ref();
+  monitoring_[ref] = target;
+  node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
+  return ref;
+}
+
+void Process::demonitor(Ref ref, bool flush) {
+  auto it = monitoring_.find(ref);
+  if (it != monitoring_.end()) {
+    node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->second, ref, {}, {}});
+    monitoring_.erase(it);
+  }
+  if (!flush) return;
+  for (size_t i = 0; i < mailbox_.size();) {
+    const auto* d = mailbox_[i].get<DownMsg>();
+    if (d && d->ref == ref)
+      mailbox_.take(i);
+    else
+      ++i;
+  }
+}
+
+Pid Process::spawn(Body body) { return node_.spawn(std::move(body), {.parent = pid_}); }
+
+Pid Process::spawn_link(Body body) {
+  return node_.spawn(std::move(body), {.link_to = pid_, .parent = pid_});
+}
+
+std::pair<Pid, Ref> Process::spawn_monitor(Body body) {
+  Ref ref = make_ref();
+  Pid pid = node_.spawn(std::move(body), {.monitor_by = pid_, .monitor_ref = ref, .parent = pid_});
+  return {pid, ref};
+}
+
+// ---------------------------------------------------------------- timers, names
+
+Ref Process::send_after(Pid dest, Message msg, int64_t ms) {
+  if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
+  return node_.start_message_timer(dest, std::move(msg), ms);
+}
+
+std::optional<int64_t> Process::cancel_timer(Ref timer) { return node_.cancel_message_timer(timer); }
+
+bool Process::register_name(const std::string& name) { return node_.register_name(name, pid_); }
+
+void Process::unregister_name() {
+  if (!name_.empty()) node_.unregister_name(name_);
+}
+
+Pid Process::whereis(std::string_view name) const { return node_.whereis(name); }
+
+std::string Process::describe_wait() const {
+  switch (state_) {
+    case ProcState::runnable: return "runnable";
+    case ProcState::running: return "running";
+    case ProcState::dead: return "dead";
+    case ProcState::waiting: break;
+  }
+  std::string what = (waiting_ && (waiting_->any || waiting_->filter)) ? "receive" : "sleep";
+  what += wait_timer_ ? " with timeout" : " (no timeout)";
+  what += ", " + std::to_string(mailbox_.size()) + " message(s) in mailbox";
+  return what;
+}
+
+}  // namespace otp

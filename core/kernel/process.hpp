@@ -1,0 +1,182 @@
+#pragma once
+// Process: one Erlang-style process. Its API is what a process body may do to the world;
+// every effect on another process leaves as a signal through the executor.
+#include <coroutine>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <otpsim/core/memory/block_cache.hpp>
+#include <otpsim/core/kernel/errors.hpp>
+#include <otpsim/core/kernel/executor.hpp>
+#include <otpsim/core/kernel/mailbox.hpp>
+#include <otpsim/core/kernel/message.hpp>
+#include <otpsim/core/kernel/task.hpp>
+
+namespace otp {
+
+class Node;
+class Process;
+
+using Body = std::function<Proc(Process&)>;
+using Filter = std::function<bool(const Message&)>;
+
+// Receive filters the behaviours share: the DOWN of one monitor, an EXIT from one pid.
+inline Filter down_of(Ref ref) {
+  return [ref](const Message& m) {
+    const auto* d = m.get<DownMsg>();
+    return d && d->ref == ref;
+  };
+}
+inline Filter exit_from(Pid pid) {
+  return [pid](const Message& m) {
+    const auto* e = m.get<ExitMsg>();
+    return e && e->from == pid;
+  };
+}
+
+enum class ProcState : uint8_t { runnable, running, waiting, dead };
+
+class Process {
+ public:
+  Process(Node& node, Pid pid, Body body);
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
+  ~Process();
+
+  Pid self() const { return pid_; }
+  Node& node() { return node_; }
+  int64_t now_ms() const;
+  Pid parent() const { return parent_; }
+
+  // --- messages (S5)
+  void send(Pid to, Message msg);
+  void send(const std::string& name, Message msg);  // badarg if not registered (S7)
+
+  struct ReceiveAwaiter {
+    Process& proc;
+    Filter filter;
+    Timeout timeout;
+    // What await_ready took (when `got`): a Message and two flags, not an optional, so the
+    // awaiter in a waiting process's frame stays within its size class.
+    Message result{};
+    bool got = false;
+    bool any = false;  // receive_any: the oldest message, no filter to call
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> h);
+    std::optional<Message> await_resume();
+  };
+  // Selective receive: the oldest message that matches, or nullopt after `timeout` ms.
+  ReceiveAwaiter receive(Filter filter, Timeout timeout = infinity);
+  ReceiveAwaiter receive_any(Timeout timeout = infinity);
+  ReceiveAwaiter sleep(int64_t ms);  // receive after ms -> ok, with nothing matching
+  struct YieldAwaiter {
+    Process& proc;
+    bool await_ready() { return false; }
+    void await_suspend(std::coroutine_handle<> h);
+    void await_resume() {}
+  };
+  YieldAwaiter yield() { return YieldAwaiter{*this}; }
+
+  // --- exits, links, monitors (S1-S4)
+  void exit(Pid target, Term reason);         // exit/2
+  [[noreturn]] void exit(Term reason);        // exit/1
+  bool trap_exit(bool on);                    // returns the old value
+  bool trapping_exits() const { return trap_exit_; }
+  void link(Pid other);
+  void unlink(Pid other);
+  Ref monitor(Pid target);
+  void demonitor(Ref ref, bool flush = false);
+  // Node-based containers on the block cache: monitors and aliases come and go on every call.
+  using PidSet = std::set<Pid, std::less<>, block_cache::Allocator<Pid>>;
+  using RefSet = std::set<Ref, std::less<>, block_cache::Allocator<Ref>>;
+  using RefToPid = std::map<Ref, Pid, std::less<>, block_cache::Allocator<std::pair<const Ref, Pid>>>;
+  const PidSet& links() const { return links_; }
+
+  Pid spawn(Body body);
+  Pid spawn_link(Body body);
+  std::pair<Pid, Ref> spawn_monitor(Body body);
+
+  // --- timers (S6)
+  Ref send_after(Pid dest, Message msg, int64_t ms);
+  std::optional<int64_t> cancel_timer(Ref timer);  // ms left, or nullopt (Erlang's false)
+
+  // --- names (S7)
+  bool register_name(const std::string& name);  // false if taken or already named
+  void unregister_name();
+  Pid whereis(std::string_view name) const;
+  const std::string& registered_name() const { return name_; }
+
+  // --- the process dictionary (erlang:put/get/erase): state a library keeps per process
+  // std::less<>: looked up by string_view, with no key string built per lookup
+  std::map<std::string, Term, std::less<>>& dictionary() { return dict_; }
+
+  // --- state a library keeps per process, one value per type (the pool's per-caller monitors):
+  // made on first use, gone with the process. Typed and found without building a key string,
+  // unlike the dictionary, for state touched on every job.
+  template <class T>
+  T& local() {
+    if (!locals_) locals_ = std::make_unique<Locals>();
+    for (auto& [tag, value] : *locals_)
+      if (tag == &local_tag<T>) return *static_cast<T*>(value.get());
+    return *static_cast<T*>(locals_->emplace_back(&local_tag<T>, std::make_shared<T>()).second.get());
+  }
+
+  // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
+  void activate_alias(Ref ref) { aliases_.insert(ref); }
+  void deactivate_alias(Ref ref) { aliases_.erase(ref); }
+
+  Ref make_ref();
+  bool fault(std::string_view point);
+  TraceSink* trace();
+
+  // --- kernel side (Node only)
+  ProcState state() const { return state_; }
+  // A message handed straight to a waiting receive counts until the receive resumes with it.
+  size_t mailbox_size() const { return mailbox_.size() + (handed_ ? 1 : 0); }
+  std::string describe_wait() const;
+
+ private:
+  friend class Node;
+  std::optional<Message> take_match(const Filter& f, size_t from);
+  void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
+  void finish_receive();
+  void push_message(Message&& m);  // a delivered message: wake the process if it matches
+  void require_running(const char* what) const {  // on every receive: the throw is out of line
+    if (state_ != ProcState::running) [[unlikely]]
+      not_running(what);
+  }
+  [[noreturn]] void not_running(const char* what) const;
+
+  Node& node_;
+  Pid pid_;
+  Pid parent_;
+  ProcState state_ = ProcState::runnable;
+  bool trap_exit_ = false;
+  bool timed_out_ = false;
+  bool handed_ = false;  // a waiting receive's match went straight into its awaiter
+  Body body_;
+  Proc root_;
+  std::coroutine_handle<> resume_;
+  ReceiveAwaiter* waiting_ = nullptr;  // the receive (or sleep) this process waits in
+  uint64_t wait_generation_ = 0;
+  uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
+  Mailbox mailbox_;
+  PidSet links_;
+  RefToPid monitoring_;  // monitors this process holds: ref -> target
+  RefToPid watchers_;    // monitors on this process: ref -> watcher
+  RefSet aliases_;
+  std::string name_;
+  std::map<std::string, Term, std::less<>> dict_;
+  template <class T>
+  static constexpr char local_tag = 0;  // one address per type: local<T>'s key
+  using Locals = std::vector<std::pair<const void*, std::shared_ptr<void>>>;
+  std::unique_ptr<Locals> locals_;  // a pointer: most processes have none (W6)
+};
+
+}  // namespace otp

@@ -1,0 +1,160 @@
+#include <otpsim/core/kernel/term.hpp>
+
+#include <array>
+#include <stdexcept>
+
+#include <otpsim/core/memory/block_cache.hpp>
+
+namespace otp {
+
+Term::Box* Term::Box::make(size_t n, size_t elem) {
+  void* raw = block_cache::allocate(sizeof(Box) + n * elem);
+  Box* b = new (raw) Box;
+  b->size = static_cast<uint32_t>(n);
+  return b;
+}
+
+Term::Box* Term::boxed_text(std::string_view text) {
+  Box* b = Box::make(text.size(), 1);
+  std::memcpy(b->chars(), text.data(), text.size());
+  return b;
+}
+
+Term::Term(Kind k, std::vector<Term> items) : kind_(k) {
+  Box* b = Box::make(items.size(), sizeof(Term));
+  Term* out = b->terms();
+  for (auto& t : items) new (out++) Term(std::move(t));
+  set_box(b);
+}
+
+Term Term::with_element(size_t i, Term v) && {
+  Box* b = box();
+  if (kind_ != Kind::tuple || !b || i >= b->size) throw std::out_of_range("with_element: no element " + std::to_string(i));
+  if (unshared(b)) {
+    b->terms()[i] = std::move(v);
+    return std::move(*this);
+  }
+  std::vector<Term> items(b->terms(), b->terms() + b->size);
+  items[i] = std::move(v);
+  return Term(Kind::tuple, std::move(items));
+}
+
+void Term::destroy(Box* b, Kind k) noexcept {
+  const bool holds_terms = k == Kind::tuple || k == Kind::list;  // else characters
+  if (holds_terms)
+    for (uint32_t i = 0; i < b->size; ++i) b->terms()[i].~Term();
+  const size_t bytes = sizeof(Box) + b->size * (holds_terms ? sizeof(Term) : 1);  // as given to make
+  b->~Box();
+  block_cache::deallocate(b, bytes);
+}
+
+namespace {
+
+bool atom_needs_quotes(std::string_view a) {
+  static constexpr std::array<std::string_view, 26> reserved = {
+      "after", "and",  "andalso", "band", "begin", "bnot",  "bor",   "bsl", "bsr",
+      "bxor",  "case", "catch",   "cond", "div",   "end",   "fun",   "if",  "let",
+      "not",   "of",   "or",      "orelse", "receive", "rem", "try", "when"};
+  if (a.empty() || a[0] < 'a' || a[0] > 'z') return true;
+  for (char c : a) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '_' || c == '@';
+    if (!ok) return true;
+  }
+  for (auto r : reserved)
+    if (a == r) return true;
+  return false;
+}
+
+void print_escaped(std::string& out, std::string_view s, char quote) {
+  out += quote;
+  for (char c : s) {
+    if (c == quote || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else {
+      out += c;
+    }
+  }
+  out += quote;
+}
+
+}  // namespace
+
+void Term::print(std::string& out) const {
+  switch (kind_) {
+    case Kind::atom:
+      if (atom_needs_quotes(text()))
+        print_escaped(out, text(), '\'');
+      else
+        out += text();
+      return;
+    case Kind::integer:
+      out += std::to_string(num());
+      return;
+    case Kind::string:
+      print_escaped(out, text(), '"');
+      return;
+    case Kind::pid:
+      out += "<0." + std::to_string(num()) + ".0>";
+      return;
+    case Kind::ref:
+      out += "#Ref<0.0.0." + std::to_string(num()) + ">";
+      return;
+    case Kind::tuple:
+    case Kind::list: {
+      out += kind_ == Kind::tuple ? '{' : '[';
+      bool first = true;
+      for (const auto& t : items()) {
+        if (!first) out += ',';
+        first = false;
+        t.print(out);
+      }
+      out += kind_ == Kind::tuple ? '}' : ']';
+      return;
+    }
+  }
+}
+
+std::string Term::to_string() const {
+  std::string out;
+  print(out);
+  return out;
+}
+
+int Term::compare(const Term& a, const Term& b) {
+  if (a.kind_ != b.kind_) return a.kind_ < b.kind_ ? -1 : 1;
+  switch (a.kind_) {
+    case Kind::integer:
+    case Kind::pid:
+    case Kind::ref:
+      return a.num() < b.num() ? -1 : (a.num() > b.num() ? 1 : 0);
+    case Kind::atom:
+    case Kind::string: {
+      int c = a.text().compare(b.text());
+      return c < 0 ? -1 : (c > 0 ? 1 : 0);
+    }
+    case Kind::tuple:
+    case Kind::list: {
+      auto x = a.items();
+      auto y = b.items();
+      // Erlang orders tuples by size first, lists lexicographically.
+      if (a.kind_ == Kind::tuple && x.size() != y.size()) return x.size() < y.size() ? -1 : 1;
+      for (size_t i = 0; i < x.size() && i < y.size(); ++i)
+        if (int c = compare(x[i], y[i])) return c;
+      return x.size() == y.size() ? 0 : (x.size() < y.size() ? -1 : 1);
+    }
+  }
+  return 0;
+}
+
+bool is_normal_exit(const Term& reason) {
+  return reason.is_atom("normal") || reason.is_atom("shutdown") ||
+         (reason.is_tuple(2) && reason[0].is_atom("shutdown"));
+}
+
+}  // namespace otp
