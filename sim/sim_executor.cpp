@@ -31,7 +31,7 @@ void SimExecutor::send(Signal&& signal) {
 }
 
 uint64_t SimExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
-  assert(deadline_ms >= now_ms_);
+  assert(deadline_ms >= now_ms_ && deadline_ms < kNeverMs && "timers for the end of time are never armed");
   uint64_t id = next_timer_id_++;
   timers_.emplace(deadline_ms, id);
   timer_targets_.emplace(id, std::make_pair(deadline_ms, target));

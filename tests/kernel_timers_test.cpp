@@ -1,6 +1,8 @@
 // Timers and virtual time: S6, S90.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <otpsim/sim/world.hpp>
 
 using namespace otp;
@@ -116,4 +118,34 @@ TEST(Timers, LivelockHitsTheStepBound) {  // S90: time never advances, the bound
   auto r = w.run({.max_steps = 1000});
   EXPECT_EQ(r.stop, otp::sim::StopReason::step_limit);
   EXPECT_EQ(w.now_ms(), 0);
+}
+
+// S6, S90: time never runs backwards. A timeout or timer that would end past the end of time
+// (2^63-1 ms) never fires, as with infinity; it does not wrap to a time in the past.
+TEST(Timers, DeadlinesPastTheEndOfTimeNeverFire) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  World w({.trace = true});
+  std::vector<std::string> seen;
+  std::optional<int64_t> left;
+  Pid sleeper = w.spawn([&](Process& self) -> Proc {
+    self.send_after(self.self(), atom("late"), kMax);
+    co_await self.receive([](const Message& m) { return m.to_term() == atom("never_sent"); }, kMax);
+    seen.push_back("woke");
+  });
+  w.spawn([&](Process& self) -> Proc {
+    co_await self.sleep(kMax / 2);  // time moves far ahead: now + kMax / 2 + 10 would overflow
+    Ref t = self.send_after(self.self(), atom("later"), kMax / 2 + 10);
+    left = self.cancel_timer(t);
+    self.send_after(self.self(), atom("later"), kMax / 2 + 10);
+    auto m = co_await self.receive_any(kMax / 2 + 10);
+    seen.push_back(m ? "got " + m->to_term().to_string() : "timeout");
+  });
+  auto r = w.run();
+  EXPECT_EQ(r.stop, otp::sim::StopReason::quiescent);
+  EXPECT_TRUE(seen.empty()) << seen.front();
+  EXPECT_TRUE(w.alive(sleeper));
+  EXPECT_EQ(w.now_ms(), kMax / 2);
+  ASSERT_TRUE(left.has_value());
+  EXPECT_GT(*left, 0);
+  for (const auto& line : w.trace_lines()) EXPECT_EQ(line.find("\"t\":-"), std::string::npos) << line;
 }

@@ -1,4 +1,5 @@
 #include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/core/kernel/node.hpp>
 
 #include <map>
 #include <set>
@@ -62,8 +63,14 @@ class RegistryServer : public GenServer {
   Term do_register(Process& self, Pid owner, const Term& key, const Term& value) {
     if (unique_) {
       auto it = entries_.find(key);
-      if (it != entries_.end())
-        return tuple(atom("error"), tuple(atom("already_registered"), it->second.first));
+      if (it != entries_.end()) {
+        Pid holder = it->second.first;
+        // S60: a holder that is dead but whose EXIT has not reached us yet no longer holds the
+        // key (Elixir checks Process.alive? and replaces the stale entry), so a restarted
+        // worker can take its name back at once.
+        if (self.node().alive(holder)) return tuple(atom("error"), tuple(atom("already_registered"), holder));
+        drop_entry(self, holder, key);
+      }
     }
     entries_.emplace(key, std::make_pair(owner, value));
     owned_[owner].insert(key);
@@ -71,7 +78,10 @@ class RegistryServer : public GenServer {
     return tuple(atom("ok"), self.self());
   }
 
-  void do_unregister(Process& self, Pid owner, const Term& key) {
+  void do_unregister(Process& self, Pid owner, const Term& key) { drop_entry(self, owner, key); }
+
+  // Removes owner's entries under key; unlinks an owner left with none.
+  void drop_entry(Process& self, Pid owner, const Term& key) {
     auto range = entries_.equal_range(key);
     for (auto it = range.first; it != range.second;)
       it = it->second.first == owner ? entries_.erase(it) : std::next(it);

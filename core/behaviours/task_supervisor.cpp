@@ -137,7 +137,7 @@ Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
 }
 
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
-  int64_t deadline = timeout == infinity ? -1 : self.now_ms() + timeout;
+  int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   std::vector<Term> out;
   for (const auto& t : tasks) {
     Timeout left = deadline < 0 ? infinity : std::max<int64_t>(0, deadline - self.now_ms());

@@ -12,6 +12,15 @@ namespace otp {
 using Timeout = int64_t;            // milliseconds
 inline constexpr Timeout infinity = -1;
 
+// The end of time: a deadline past it never comes, so a timer for it is never armed and a
+// receive that would wait for it waits as with `infinity`. (OTP rejects `receive after` above
+// 2^32-1 ms with timeout_value; here any non-negative timeout is accepted and never wraps.)
+inline constexpr int64_t kNeverMs = INT64_MAX;
+// now + ms without overflow: kNeverMs when the sum would pass the end of time.
+constexpr int64_t deadline_after(int64_t now_ms, int64_t ms) {
+  return ms >= kNeverMs - now_ms ? kNeverMs : now_ms + ms;
+}
+
 struct TimerTarget {
   enum class Kind : uint8_t { receive_timeout, message };
   Kind kind = Kind::receive_timeout;
@@ -28,7 +37,8 @@ class Executor {
   // Hand a signal over for delivery; the executor calls Node::deliver(signal) later,
   // keeping signals of one (from, to) pair in order (S5).
   virtual void send(Signal&& signal) = 0;
-  // Arm a timer; the executor calls Node::fire_timer(target) at or after deadline_ms.
+  // Arm a timer; the executor calls Node::fire_timer(target) at or after deadline_ms
+  // (now <= deadline_ms < kNeverMs: callers do not arm timers for the end of time).
   virtual uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) = 0;
   // true if the timer was still pending (it will then never fire).
   virtual bool cancel_timer(uint64_t timer_id) = 0;

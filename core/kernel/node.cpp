@@ -241,9 +241,10 @@ void Node::fire_timer(const TimerTarget& target) {
 
 Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
   Ref ref = make_ref();
-  int64_t deadline = now_ms() + ms;
+  int64_t deadline = deadline_after(now_ms(), ms);
   auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
-  uint64_t id = executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
+  // A timer for the end of time never fires: it is kept (cancel_timer finds it) but not armed.
+  uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
   message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
   return ref;
 }
@@ -252,7 +253,7 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
-  executor_.cancel_timer(it->second.timer_id);
+  if (it->second.timer_id != 0) executor_.cancel_timer(it->second.timer_id);
   int64_t left = it->second.deadline_ms - now_ms();
   message_timers_.erase(it);
   return left;

@@ -99,8 +99,10 @@ void Process::suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<
   timed_out_ = false;
   ++wait_generation_;
   if (timeout != infinity) {
+    int64_t deadline = deadline_after(now_ms(), timeout);
+    if (deadline == kNeverMs) return;  // waits as with infinity
     TimerTarget t{TimerTarget::Kind::receive_timeout, pid_, wait_generation_};
-    wait_timer_ = node_.executor().arm_timer(now_ms() + timeout, t);
+    wait_timer_ = node_.executor().arm_timer(deadline, t);
   }
 }
 
