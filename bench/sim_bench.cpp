@@ -5,6 +5,7 @@
 
 #include <otpsim/bench/workloads.hpp>
 #include <otpsim/bench/heap_in_use.hpp>
+#include <otpsim/bench/tree_shapes.hpp>
 #include <otpsim/sim/world.hpp>
 
 using namespace otp;
@@ -94,6 +95,20 @@ void BM_W6_BytesPerIdleProcess(benchmark::State& state) {
   state.counters["bytes_per_process"] = per;
 }
 BENCHMARK(BM_W6_BytesPerIdleProcess)->Arg(100'000)->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// Starting and stopping a tree: the time per process should not grow with the tree's depth or
+// width (items = processes in the tree).
+void BM_DeepTreeStartStop(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::deep_tree(state.range(0)));
+  state.SetItemsProcessed(state.iterations() * (state.range(0) + 1));
+}
+BENCHMARK(BM_DeepTreeStartStop)->Arg(100)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_WideTreeStartStop(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::wide_tree(state.range(0)));
+  state.SetItemsProcessed(state.iterations() * (state.range(0) + 1));
+}
+BENCHMARK(BM_WideTreeStartStop)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 }  // namespace
 

@@ -105,9 +105,10 @@ ChildSpec supervisor_spec(Term id, SupFlags flags, std::vector<ChildSpec> childr
   ChildSpec spec;
   spec.id = std::move(id);
   spec.type = ChildType::supervisor;
-  spec.start = [flags, children = std::move(children)](Process& sup) {
-    return start_link(sup, flags, children);
-  };
+  // Shared, not copied: a spec is copied wherever it goes (the parent's child list, each
+  // restart), and a copied closure would copy the whole subtree under it — quadratic in depth.
+  auto shared = std::make_shared<const std::vector<ChildSpec>>(std::move(children));
+  spec.start = [flags, shared](Process& sup) { return start_link(sup, flags, *shared); };
   return spec;
 }
 
