@@ -1,5 +1,6 @@
 #include <otpsim/properties/suites.hpp>
 
+#include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/properties/intensity_suite.hpp>
 #include <otpsim/properties/pool_suite.hpp>
 #include <otpsim/properties/supervisor_suite.hpp>
@@ -47,6 +48,7 @@ const std::vector<Suite>& all_suites() {
       {"restart-types", "S21 S24 S31", "restart per exit reason and restart type; API results and the specs left afterwards", restart_types},
       {"determinism", "S91", "same case and seed => same trace hash; the recorded decision list replays to it", determinism},
       {"invariants", "S3 S23 S28", "random trees and faults: per-step safety invariants and no orphans at rest", invariants},
+      {"kernel-signals", "S1-S4", "random links, monitors, trap_exit, exits and exit/2 between processes: every EXIT and DOWN seen and every exit reason match the model", kernel_signals_suite},
       {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
   };
   return suites;
