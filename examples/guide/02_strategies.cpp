@@ -42,9 +42,9 @@ Pid pid_of(const Term& children, const char* id) {
   return {};
 }
 
-void show_strategy(Strategy strategy) {
+int show_strategy(Strategy strategy) {
   std::printf("== %s\n", to_string(strategy));
-  guide::run([strategy](Process& self) -> Task<void> {
+  return guide::run([strategy](Process& self) -> Task<void> {
     Pid sup = (co_await supervisor::start_link(self, {.strategy = strategy},
                                                {worker("a"), worker("b"), worker("c")})).pid;
     Term before = co_await supervisor::which_children(self, sup);
@@ -66,5 +66,7 @@ void show_strategy(Strategy strategy) {
 }  // namespace
 
 int main() {
-  for (Strategy s : {Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one}) show_strategy(s);
+  int rc = 0;
+  for (Strategy s : {Strategy::one_for_one, Strategy::one_for_all, Strategy::rest_for_one}) rc |= show_strategy(s);
+  return rc;
 }
