@@ -53,7 +53,6 @@ void RtExecutor::start(Node& node) {
 }
 
 void RtExecutor::stop() {
-  wheel_.reset();  // no more timers fire
   {
     std::lock_guard lock(idle_mu_);
     stop_ = true;
@@ -61,6 +60,8 @@ void RtExecutor::stop() {
   work_cv_.notify_all();
   for (auto& t : workers_) t.join();
   workers_.clear();
+  // Only now: a worker still running a turn may arm or cancel a timer until it is joined.
+  wheel_.reset();  // no more timers fire
 }
 
 int64_t RtExecutor::clock_ns() const {

@@ -147,3 +147,24 @@ TEST(DynamicSupervisor, TransientShutdownExitRemovesPermanentCrashRestarts) {  /
   EXPECT_EQ(got[3], "1");
   EXPECT_EQ(got[4], "new pid");
 }
+
+TEST(DynamicSupervisor, ShutdownLeavesNoKillTimerBehind) {  // S40: children that stop in time
+  World w;
+  int64_t stopped_at = -1;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<std::string> log;
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
+    co_await dynamic_supervisor::start_child(self, sup, session(log, str("a")));
+    co_await dynamic_supervisor::start_child(self, sup, session(log, str("b")));
+    Ref m = self.monitor(sup);
+    self.exit(sup, atom("shutdown"));
+    co_await self.receive(down_of(m));
+    stopped_at = self.now_ms();
+  });
+  w.run();
+  EXPECT_EQ(stopped_at, 0);
+  // Each child stopped at once, so its 5000 ms kill timer must be gone with the supervisor:
+  // nothing fires later (virtual time would jump to 5000 to fire it).
+  EXPECT_EQ(w.now_ms(), 0);
+}

@@ -241,6 +241,19 @@ INSTANTIATE_TEST_SUITE_P(SimAndRt, BothExecutors, ::testing::Values(Exec::sim, E
 // the most interleavings for ThreadSanitizer to see.
 constexpr std::chrono::nanoseconds kEager{0};
 
+TEST(RtStress, WorldDestroyedWhileATreeIsStillStopping) {  // teardown must not race the timers
+  for (int round = 0; round < 300; ++round) {
+    rt::RtWorld world(2, std::chrono::nanoseconds(0));
+    Pid root = world.spawn([](Process& self) -> Proc {
+      std::vector<ChildSpec> kids;
+      for (int i = 0; i < 8; ++i) kids.push_back(worker_spec(integer(i), [] { return std::make_unique<GenServer>(); }));
+      co_await supervisor::start_link(self, {}, std::move(kids));
+      // Returning exits `normal`: the linked supervisor keeps running while `world` is destroyed.
+    });
+    world.wait_exit(root);
+  }
+}
+
 TEST(RtStress, HundredThousandProcesses) {
   rt::RtWorld w(2, kEager);
   std::atomic<int64_t> sum{0};
@@ -338,7 +351,7 @@ TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
     std::vector<ChildSpec> kids;
     for (int i = 0; i < 100; ++i) kids.push_back(kid(log, "k" + std::to_string(i)));
     auto sup = co_await supervisor::start_link(self, {.max_restarts = 1'000'000, .max_seconds = 1}, kids);
-    for (int round = 0; round < 20; ++round) {
+    for (int round = 0; round < 300; ++round) {
       Term ks = co_await supervisor::which_children(self, sup.pid);
       for (const auto& k : ks.items())
         if (k[1].is_pid()) self.exit(k[1].pid(), atom("kill"));  // 100 kills at once

@@ -150,12 +150,13 @@ class DynamicServer : public GenServer {
   // S40: signal every child first, then wait for all of them (no order among them).
   Task<void> terminate_all(Process& self, std::vector<Pid> pids) {
     std::map<Ref, Pid> waiting;
+    std::map<Pid, Ref> kill_timers;  // cancelled as children go: none outlives the shutdown
     for (Pid p : pids) {
       const Child& c = children_.at(p);
       Shutdown how = effective_shutdown(c.spec.shutdown, c.spec.type);
       waiting.emplace(self.monitor(p), p);
       self.exit(p, how.kind == Shutdown::Kind::brutal_kill ? reasons::kill() : reasons::shutdown());
-      if (how.kind == Shutdown::Kind::timeout) self.send_after(self.self(), KillTimer{p}, how.ms);
+      if (how.kind == Shutdown::Kind::timeout) kill_timers.emplace(p, self.send_after(self.self(), KillTimer{p}, how.ms));
     }
     std::set<Pid> gone;
     while (!waiting.empty()) {
@@ -169,6 +170,7 @@ class DynamicServer : public GenServer {
       }
       const auto* d = m->get<DownMsg>();
       gone.insert(d->pid);
+      if (auto t = kill_timers.find(d->pid); t != kill_timers.end()) self.cancel_timer(t->second);
       self.unlink(d->pid);
       waiting.erase(d->ref);
     }
