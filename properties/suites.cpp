@@ -49,6 +49,10 @@ const std::vector<Suite>& all_suites() {
       {"determinism", "S91", "same case and seed => same trace hash; the recorded decision list replays to it", determinism},
       {"invariants", "S3 S23 S28", "random trees and faults: per-step safety invariants and no orphans at rest", invariants},
       {"kernel-signals", "S1-S4", "random links, monitors, trap_exit, exits and exit/2 between processes: every EXIT and DOWN seen and every exit reason match the model", kernel_signals_suite},
+      {"registry", "S60", "unique and duplicate keys registered, unregistered, looked up and counted while owners die and are replaced; a dead holder's key is free at once", registry_suite},
+      {"gen-server-call", "S11", "calls with random timeouts to servers that reply, reply late, never reply, stop or crash: each call ends as the model says; no late reply or stray DOWN reaches the caller", gen_server_call_suite},
+      {"task", "S50", "tasks ending at known times with values or exits; await, yield, yield_many, shutdown and brutal_kill with random timeouts give the model's outcomes", task_suite},
+      {"dynamic-supervisor", "S40 S28", "children of every restart type started, crashed, killed and terminated under max_children, extra_arguments and intensity: results, counts, restart arguments and giving up match the model", dynamic_supervisor_suite},
       {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
   };
   return suites;

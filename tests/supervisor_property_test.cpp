@@ -3,6 +3,7 @@
 // replays exactly that (shrunk) case: `otpsim replay otpsim2:...:suite/<name>`.
 //   supervisor-model: S23, S25-S28    intensity: S28, S30    restart-types: S21, S24, S31
 //   determinism: S91                  invariants: S3, S23, S28 (suite 5, after every step)
+//   kernel-signals: S1-S4  registry: S60  gen-server-call: S11  task: S50  dynamic-supervisor: S40
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -34,6 +35,11 @@ RC_GTEST_PROP(PropertySuites, RestartTypes, ()) { check_suite("restart-types"); 
 RC_GTEST_PROP(PropertySuites, Determinism, ()) { check_suite("determinism"); }           // S91
 RC_GTEST_PROP(PropertySuites, Invariants, ()) { check_suite("invariants"); }             // S3 S23 S28
 RC_GTEST_PROP(PropertySuites, Pool, ()) { check_suite("pool"); }                         // S80
+RC_GTEST_PROP(PropertySuites, KernelSignals, ()) { check_suite("kernel-signals"); }        // S1-S4
+RC_GTEST_PROP(PropertySuites, Registry, ()) { check_suite("registry"); }                  // S60
+RC_GTEST_PROP(PropertySuites, GenServerCall, ()) { check_suite("gen-server-call"); }      // S11
+RC_GTEST_PROP(PropertySuites, Task, ()) { check_suite("task"); }                          // S50
+RC_GTEST_PROP(PropertySuites, DynamicSupervisor, ()) { check_suite("dynamic-supervisor"); }  // S40 S28
 
 // The shrinker and the token round trip that `otpsim shrink` / `replay` rely on.
 TEST(Tokens, ChoicesRoundTrip) {

@@ -199,3 +199,32 @@ TEST(Task, ShutdownBrutalKillInfinityAndTimeoutKillMatchElixir) {  // S50
   w.run();
   EXPECT_EQ(got, (std::vector<std::string>{"nil", "{ok,email}", "{exit,boom}", "nil", "{ok,late}", "{exit,killed}", "0"}));
 }
+
+// Task.yield_many, as Elixir 1.14 printed for tools/beam_diff/task_yield_many.exs:
+// [{:ok, 1}, {:exit, :boom}, nil, {:ok, 4}], then Task.yield(t3, 2000) -> {:ok, 3}.
+TEST(Task, YieldManyMatchesWhatElixirPrinted) {  // S50
+  World w;
+  std::string got, later, none;
+  w.spawn([&](Process& self) -> Proc {
+    Pid sup = (co_await task_supervisor::start_link(self)).pid;
+    auto task = [&](int64_t sleep_ms, Term result) {
+      return task_supervisor::async_nolink(self, sup, [sleep_ms, result](Process& t) -> Task<Term> {
+        if (sleep_ms > 0) co_await t.sleep(sleep_ms);
+        if (result.is_atom("boom")) throw Exit(atom("boom"));
+        co_return result;
+      });
+    };
+    TaskRef t1 = co_await task(0, integer(1));
+    TaskRef t2 = co_await task(0, atom("boom"));
+    TaskRef t3 = co_await task(1000, integer(3));
+    TaskRef t4 = co_await task(50, integer(4));
+    got = Term::list(co_await task::yield_many(self, {t1, t2, t3, t4}, 200)).to_string();
+    EXPECT_EQ(self.now_ms(), 200);  // the slow task kept it waiting until the deadline
+    later = (co_await task::yield(self, t3, 2000)).to_string();
+    none = Term::list(co_await task::yield_many(self, {}, 10)).to_string();
+  });
+  w.run();
+  EXPECT_EQ(got, "[{ok,1},{exit,boom},nil,{ok,4}]");
+  EXPECT_EQ(later, "{ok,3}");
+  EXPECT_EQ(none, "[]");
+}

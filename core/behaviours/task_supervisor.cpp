@@ -136,6 +136,19 @@ Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
   co_return shutdown_outcome(self, t, *m, "killed");
 }
 
+Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
+  int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
+  std::vector<Term> out;
+  out.reserve(tasks.size());
+  for (const auto& t : tasks) {
+    // Past the deadline each remaining task is only looked for in the mailbox (after 0).
+    Timeout left = deadline < 0 ? infinity : std::max<int64_t>(0, deadline - self.now_ms());
+    auto m = co_await wait_task(self, t, left);
+    out.push_back(m ? reply_or_exit(self, t, *m) : atom("nil"));
+  }
+  co_return out;
+}
+
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   std::vector<Term> out;

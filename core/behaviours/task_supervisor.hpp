@@ -37,6 +37,10 @@ inline constexpr BrutalKill brutal_kill{};
 Task<Term> shutdown(Process& self, TaskRef t, BrutalKill);
 // Results in order; one overall deadline for all of them.
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout = 5000);
+// Task.yield_many: waits until every task has replied or exited, or `timeout` has passed (one
+// deadline for all); then, in the tasks' order, {ok,R} | {exit,Reason} | nil (still running,
+// left running and monitored, as yield leaves it).
+Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout = 5000);
 }  // namespace task
 
 namespace task_supervisor {
