@@ -1,11 +1,13 @@
 #pragma once
 // Scenarios: a human-written TOML file declaring a supervision tree, a fault plan and
 // expectations (schema: docs/scenarios.md). Bad files get file:line:column errors.
+// Bounds on every input: sim/limits.hpp.
 #include <functional>
 #include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <otpsim/core/behaviours/child_spec.hpp>
@@ -84,7 +86,13 @@ struct Scenario {
   std::vector<ExpectDecl> expects;
 };
 
+// Reads at most limits::kScenarioFileBytes (a directory, a missing file or a bigger one is a
+// ScenarioError naming the path) and parses it. Every count, size, depth and duration is
+// bounded (sim/limits.hpp, docs/scenarios.md "Limits"); every path in [[fault]], [[job]] and
+// [[expect]] must name a declared child.
 Scenario load_scenario(const std::string& path);
+// The same from text in memory (`path` names it in messages); the fuzz target's entry.
+Scenario parse_scenario(std::string_view text, const std::string& path);
 // The declaration at a path of ids ("inner/x") below `root`, or nullptr.
 const ChildDecl* find_child(const ChildDecl& root, const std::string& path);
 

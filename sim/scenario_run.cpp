@@ -141,8 +141,10 @@ Task<Pid> resolve(Process& self, Pid root, const std::string& path) {
       co_return Pid{};  // it died while we asked
     }
     Pid next{};
-    for (const auto& k : kids.items())  // ids print as Erlang terms: db, {worker,1}
-      if (k[0].to_string() == part && k[1].is_pid()) next = k[1].pid();
+    // A path names an atom id by its name (db, or Db even though Erlang prints 'Db') and a
+    // pool worker as Erlang prints its id ({worker,1}).
+    for (const auto& k : kids.items())
+      if (((k[0].is_atom() && k[0].text() == part) || k[0].to_string() == part) && k[1].is_pid()) next = k[1].pid();
     if (!next) co_return Pid{};
     at = next;
   }
