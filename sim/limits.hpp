@@ -30,6 +30,10 @@ inline constexpr int64_t kJobCount = 100'000;  // jobs of all [[job]] tables tog
 inline constexpr int kExpects = 1000;          // [[expect]] tables
 inline constexpr int kInitFails = 1000;        // entries of init_fail, of restart_fail
 inline constexpr int64_t kExpectCount = 1'000'000'000;  // starts = N
+// One run of a scenario stops after this many scheduler steps (a failure: "the run did not
+// reach run_ms"); with the bounds above it caps a run's time whatever the file says. The CLI
+// streams the trace, so memory does not grow with it.
+inline constexpr uint64_t kRunSteps = 20'000'000;
 
 // --- Erlang-term text (reasons) ---
 inline constexpr int kTermDepth = 100;         // nesting of {tuples} and [lists]

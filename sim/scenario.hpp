@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -99,7 +100,8 @@ const ChildDecl* find_child(const ChildDecl& root, const std::string& path);
 struct ScenarioOutcome {
   std::vector<std::string> failures;  // unmet expectations, each with its file:line
   uint64_t trace_hash = 0;
-  std::vector<std::string> trace;
+  uint64_t trace_events = 0;
+  std::vector<std::string> trace;  // when keep_trace
   std::map<std::string, int64_t> starts;  // by child path
   std::vector<uint32_t> decisions;        // the Chooser's recorded choices
   bool replay_diverged = false;           // a scripted choice did not fit this run
@@ -110,6 +112,9 @@ struct ScenarioRun {
   uint64_t seed = 1;
   std::optional<std::vector<uint32_t>> script{};  // replay these decisions instead of the seed
   bool keep_trace = false;
+  // Each trace line is also written here as it happens (the CLI streams a run's trace rather
+  // than holding up to max_steps lines in memory).
+  std::ostream* trace_out = nullptr;
   DecisionHook* hook = nullptr;  // explore: a strategy makes the choices
   // After every step: alive xor exactly one exit recorded; one live process per
   // (supervisor, child id). Violations are failures like unmet expectations.

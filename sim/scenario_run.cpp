@@ -6,6 +6,7 @@
 #include <otpsim/core/components/circuit_breaker.hpp>
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/limits.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/tree_invariants.hpp>
 #include <otpsim/sim/world.hpp>
@@ -210,6 +211,7 @@ ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) 
 ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
   World w({.seed = opts.seed, .script = opts.script, .trace = true, .hook = opts.hook});
   w.executor().sim_trace()->keep_lines(opts.keep_trace);
+  w.executor().sim_trace()->stream_to(opts.trace_out);
   RunState st;
   ScenarioOutcome out;
   std::vector<FaultDecl> faults = s.faults;
@@ -276,7 +278,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     done = true;
     co_await self.receive([](const Message&) { return false; });
   });
-  RunLimits limits{.max_steps = 20'000'000};
+  RunLimits limits{.max_steps = limits::kRunSteps};
   std::optional<std::string> violation;
   if (opts.check_invariants || opts.on_step) {
     limits.after_step = [&] {
@@ -293,6 +295,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     out.failures.push_back(s.file + ": the run did not reach run_ms (" + std::string(to_string(r.stop)) +
                            " at " + std::to_string(w.now_ms()) + " ms); blocked:\n" + w.blocked_report());
   out.trace_hash = w.trace_hash();
+  out.trace_events = w.executor().sim_trace()->count();
   out.trace = w.trace_lines();
   out.starts = st.starts;
   out.decisions = w.executor().chooser().choices();
