@@ -10,8 +10,9 @@ namespace otp::sim::limits {
 
 // --- scenario files ---
 inline constexpr size_t kScenarioFileBytes = 1 << 20;  // 1 MiB
-// A key path ([a.b.c] or a.b.c = ...) may have at most this many dots on one line: toml++
-// builds and destroys nested tables recursively, so a 100 000-part key overflows the stack.
+// A key path ([a.b.c] or a.b.c = ...) may have at most this many dots on one line (or in one
+// value spanning lines): toml++ builds and destroys nested tables recursively, so a
+// 100 000-part key overflows the stack.
 inline constexpr int kTomlDotsPerLine = 64;
 inline constexpr int kTreeDepth = 32;          // supervisor nesting below the root (root's children: depth 1)
 inline constexpr int kTreeChildren = 1000;     // declared children, all levels together

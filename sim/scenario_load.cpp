@@ -404,23 +404,29 @@ struct Loader {
 
 // toml++ builds (and destroys) the tables of a dotted key recursively, so "[a.a.a....]" with
 // 100 000 parts overflows the stack before any of our checks runs. Dots outside strings and
-// comments are counted per line (keys cannot span lines); more than kTomlDotsPerLine is an
+// comments are counted per line, or per value where an array spans lines (an inline table in
+// a multi-line array can carry dotted keys on each line); more than kTomlDotsPerLine is an
 // error. Our schema has no floats, so nothing legitimate comes near the bound.
 void check_key_depth(std::string_view text, const std::string& file) {
   size_t line = 1, col = 0;
   int dots = 0;
+  int open = 0;  // [ and { not yet closed
+  auto newline = [&] {
+    ++line, col = 0;
+    if (open == 0) dots = 0;
+  };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     ++col;
     auto advance = [&](size_t n) {  // skip n characters, keeping line/column
       for (size_t k = 0; k < n && i + 1 < text.size(); ++k) {
         ++i;
-        if (text[i] == '\n') ++line, col = 0, dots = 0;
+        if (text[i] == '\n') newline();
         else ++col;
       }
     };
     if (c == '\n') {
-      ++line, col = 0, dots = 0;
+      newline();
     } else if (c == '#') {
       while (i + 1 < text.size() && text[i + 1] != '\n') advance(1);
     } else if (c == '"' || c == '\'') {
@@ -438,10 +444,15 @@ void check_key_depth(std::string_view text, const std::string& file) {
         }
         advance(1);
       }
+    } else if (c == '[' || c == '{') {
+      ++open;
+    } else if (c == ']' || c == '}') {
+      if (open > 0) --open;
     } else if (c == '.' && ++dots > limits::kTomlDotsPerLine) {
       throw ScenarioError(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": more than " +
                           std::to_string(limits::kTomlDotsPerLine) +
-                          " '.' on one line: dotted keys may have at most that many parts (tables nest that deep at most)");
+                          " '.' in one key line or value: dotted keys may have at most that many parts "
+                          "(tables nest that deep at most)");
     }
   }
 }

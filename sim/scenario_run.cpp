@@ -278,7 +278,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     done = true;
     co_await self.receive([](const Message&) { return false; });
   });
-  RunLimits limits{.max_steps = limits::kRunSteps};
+  RunLimits limits{.max_steps = otp::sim::limits::kRunSteps};
   std::optional<std::string> violation;
   if (opts.check_invariants || opts.on_step) {
     limits.after_step = [&] {
