@@ -324,6 +324,18 @@ std::string tree_text(const Scenario& s) {
   return out;
 }
 
+// Text from the file inside a DOT "..." label: quotes, backslashes and line breaks escaped, so
+// an id or name cannot end the label early (ids are atoms: any characters but '/').
+static std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') out += "\\n";
+    else if (c != '\r') out += c;
+  }
+  return out;
+}
+
 std::string tree_dot(const Scenario& s) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   Graph g;
@@ -332,13 +344,13 @@ std::string tree_dot(const Scenario& s) {
     size_t v = boost::add_vertex(g);
     labels.push_back(label);
     for (const auto& c : d.children) {
-      std::string l = c.id + "\\n" + (c.is_supervisor ? to_string(c.flags.strategy) : to_string(c.restart));
+      std::string l = dot_escape(c.id) + "\\n" + (c.is_supervisor ? to_string(c.flags.strategy) : to_string(c.restart));
       size_t child = self(self, c, l);
       boost::add_edge(v, child, g);
     }
     return v;
   };
-  add(add, s.root, s.name + "\\n" + to_string(s.root.flags.strategy));
+  add(add, s.root, dot_escape(s.name) + "\\n" + to_string(s.root.flags.strategy));
   std::ostringstream os;
   boost::write_graphviz(os, g, [&](std::ostream& o, size_t v) { o << "[label=\"" << labels[v] << "\"]"; });
   return os.str();

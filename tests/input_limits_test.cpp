@@ -354,3 +354,12 @@ TEST(ScenarioLimits, ShippedScenariosLoad) {
       }
   EXPECT_GT(n, 20);
 }
+
+// An id is an atom and may hold any character but '/'; in `tree --format dot` it stays inside
+// its label.
+TEST(ScenarioFiles, DotLabelsEscapeQuotesAndBackslashes) {
+  Scenario s = parse_scenario("name = \"n\\\"x\"\n[supervisor]\n[[supervisor.children]]\nid = 'a\"];b\\'\n", "t.toml");
+  std::string dot = tree_dot(s);
+  EXPECT_NE(dot.find("[label=\"a\\\"];b\\\\\\npermanent\"]"), std::string::npos) << dot;
+  EXPECT_NE(dot.find("[label=\"n\\\"x\\none_for_one\"]"), std::string::npos) << dot;
+}
