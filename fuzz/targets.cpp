@@ -64,7 +64,17 @@ void term(const uint8_t* data, size_t size) {
     require(e.column >= 1 && e.column <= text.size() + 1, "an error column outside the text");
     return;
   }
-  (void)t.to_string();
+  // What it parsed prints as Erlang does, and that text parses back to the same term (the
+  // scenario files and the traces speak the same language).
+  std::string printed = t.to_string();
+  Term again;
+  try {
+    again = sim::parse_term(printed);
+  } catch (const sim::TermParseError&) {
+    require(printed.size() > sim::limits::kTermBytes, "a parsed term printed as text that does not parse");
+    return;
+  }
+  require(again == t, "a parsed term printed as text that parses to a different term");
 }
 
 void token(const uint8_t* data, size_t size) {

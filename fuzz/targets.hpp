@@ -11,7 +11,7 @@ namespace otp::fuzz {
 // Scenario loader (TOML -> Scenario): parse_scenario, then what every command does with a
 // loaded scenario short of running it (tree_text, tree_dot), and the loader's promises.
 void scenario(const uint8_t* data, size_t size);
-// Erlang-term parser: parse_term, and printing what it parsed.
+// Erlang-term parser: parse_term; what it parsed prints as text that parses back to it.
 void term(const uint8_t* data, size_t size);
 // Replay-token decoder: parse_token; a parsed token re-encodes to an equal one.
 void token(const uint8_t* data, size_t size);

@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <set>
+#include <sstream>
 
 #include <otpsim/sim/limits.hpp>
 #include <otpsim/sim/scenario.hpp>
@@ -14,6 +15,13 @@ namespace {
 namespace fs = std::filesystem;
 
 std::string range(int64_t lo, int64_t hi) { return std::to_string(lo) + ".." + std::to_string(hi); }
+
+// A TOML value as the file would write it (toml++'s formatter), for messages.
+std::string toml_text(const toml::node& n) {
+  std::ostringstream os;
+  n.visit([&](const auto& v) { os << v; });
+  return os.str();
+}
 
 // What a path names: a child declared in the file, or a part of a pool (its registry,
 // dispatcher, worker supervisor or one of its workers).
@@ -55,11 +63,16 @@ struct Loader {
                   const char* unit = "") const {
     const toml::node* n = t.get(key);
     if (!n) return fallback;
-    auto v = n->value<int64_t>();
     std::string want = std::string("'") + key + "' must be an integer in " + range(lo, hi) + unit;
-    if (!v) fail(*n, want);
-    if (*v < lo || *v > hi) fail(*n, want + ", got " + std::to_string(*v));
-    return *v;
+    // Integers only: toml++'s value<int64_t>() converts a float by a cast that is undefined
+    // behaviour out of int64's range (found by fuzzing: run_ms = 5002147483648010000000.012).
+    if (const auto* f = n->as_floating_point())
+      fail(*n, want + ", got the float " + toml_text(*f) + " (write a whole number without '.' or 'e')");
+    const auto* i = n->as_integer();
+    if (!i) fail(*n, want);
+    int64_t v = i->get();
+    if (v < lo || v > hi) fail(*n, want + ", got " + std::to_string(v));
+    return v;
   }
   // A duration in virtual milliseconds: 0..10^9.
   int64_t ms(const toml::table& t, const char* key, int64_t fallback) const {

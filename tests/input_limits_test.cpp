@@ -140,7 +140,10 @@ TEST(ScenarioLimits, IntegersAreRangeCheckedBeforeNarrowing) {
   EXPECT_EQ(load_error(breaker + "threshold = 1000000\n"), "");
   EXPECT_EQ(load_error(breaker + "threshold = 4294967297\n"),
             "t.toml:5:13: 'threshold' must be an integer in 1..1000000, got 4294967297");
-  EXPECT_EQ(load_error(breaker + "threshold = 1.5\n"), "t.toml:5:13: 'threshold' must be an integer in 1..1000000");
+  EXPECT_EQ(load_error(breaker + "threshold = 1.5\n"),
+            "t.toml:5:13: 'threshold' must be an integer in 1..1000000, got the float 1.5 (write a whole number without '.' or "
+            "'e')");
+  EXPECT_EQ(load_error(breaker + "threshold = \"3\"\n"), "t.toml:5:13: 'threshold' must be an integer in 1..1000000");
   EXPECT_EQ(load_error("[supervisor]\nmax_restarts = 1000001\n"),
             "t.toml:2:16: 'max_restarts' must be an integer in 0..1000000, got 1000001");
   EXPECT_EQ(load_error("[supervisor]\nmax_seconds = 0\n"),
@@ -183,7 +186,9 @@ TEST(ScenarioLimits, JobCountsAreBounded) {
   std::string job = kPool + "[[job]]\ntarget = \"jobs\"\n";
   EXPECT_EQ(load_error(job + "count = 100000\n"), "");
   EXPECT_EQ(load_error(job + "count = 1000000000\n"), "t.toml:7:9: 'count' must be an integer in 1..100000, got 1000000000");
-  EXPECT_EQ(load_error(job + "count = 1e9\n"), "t.toml:7:9: 'count' must be an integer in 1..100000, got 1000000000");
+  EXPECT_EQ(load_error(job + "count = 1e9\n"),
+            "t.toml:7:9: 'count' must be an integer in 1..100000, got the float 1000000000.0 (write a whole number without "
+            "'.' or 'e')");
   EXPECT_EQ(load_error(job + "count = 60000\n[[job]]\ntarget = \"jobs\"\ncount = 40001\n"),
             "t.toml:10:9: more than 100000 jobs in all [[job]] tables together (the limit)");
   std::string many = kPool;
