@@ -101,8 +101,8 @@ class TraceOut : public std::streambuf {
 };
 
 // Starts `n` threads running body(j); a thread the system refuses (std::system_error: too
-// many threads, no memory for a stack) runs on this thread after the others started, so the
-// work is done either way and nothing aborts.
+// many threads, no address space for a stack; or std::bad_alloc) runs on this thread after the
+// others started, so the work is done either way and nothing aborts.
 void run_on_threads(unsigned n, const std::function<void(unsigned)>& body) {
   std::vector<std::thread> threads;
   std::vector<unsigned> inline_jobs;
@@ -111,6 +111,9 @@ void run_on_threads(unsigned n, const std::function<void(unsigned)>& body) {
     try {
       threads.emplace_back(body, j);
     } catch (const std::system_error& e) {
+      why = e.what();
+      inline_jobs.push_back(j);
+    } catch (const std::bad_alloc& e) {
       why = e.what();
       inline_jobs.push_back(j);
     }
