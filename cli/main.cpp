@@ -6,10 +6,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
 #include <thread>
 #include <unordered_set>
 
@@ -28,22 +34,108 @@ namespace {
 
 constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
 
+// Bounds on the CLI's own numbers (docs/cli.md "Limits"); the scenario, term and token bounds
+// are in sim/limits.hpp.
+constexpr uint64_t kMaxSeeds = 1'000'000;          // check --seeds
+constexpr unsigned kMaxJobs = 256;                  // check / explore --jobs
+constexpr uint64_t kMaxShards = 1'000'000;         // check --shard i/n: n
+constexpr uint32_t kMaxBound = 64;                  // explore --bound
+constexpr uint64_t kMaxSchedules = 10'000'000;     // explore --max-schedules
+
+// A whole decimal number (digits only) in [lo, hi], or nullopt: "-1" must not wrap to 2^64-1
+// (CLI11 converts it to an unsigned), nor "1e3", "+5" or " 7" slip through.
+std::optional<uint64_t> whole_number(std::string_view in, uint64_t lo, uint64_t hi) {
+  if (in.empty() || in.size() > 20) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : in) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return std::nullopt;
+    n = n * 10 + d;
+  }
+  if (n < lo || n > hi) return std::nullopt;
+  return n;
+}
+
+CLI::Validator whole(uint64_t lo, uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& in) -> std::string {
+        if (whole_number(in, lo, hi)) return {};
+        return fmt::format("must be a whole number in {}..{}, got '{}'", lo, hi, in);
+      },
+      fmt::format("{}..{}", lo, hi));
+}
+
+// A run's trace as it happens: to stdout (the event log, unless --quiet) and to the --trace
+// file, so a long run (up to the runner's step bound) is never held in memory. The file is
+// opened before the run: a bad path is an error up front, not a trace silently lost.
+class TraceOut : public std::streambuf {
+ public:
+  TraceOut(bool echo, const std::string& path) : echo_(echo), path_(path) {
+    if (path.empty()) return;
+    file_.open(path);
+    if (!file_) throw std::invalid_argument("--trace: cannot write '" + path + "': " + std::strerror(errno));
+  }
+  std::ostream* stream() { return echo_ || file_.is_open() ? &os_ : nullptr; }
+  void finish() {
+    if (!file_.is_open()) return;
+    file_.flush();
+    if (!file_) throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + std::strerror(errno));
+  }
+
+ private:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (echo_) std::fwrite(s, 1, static_cast<size_t>(n), stdout);  // stdio: ordered with fmt::print
+    if (file_.is_open()) file_.write(s, n);
+    return n;
+  }
+  bool echo_;
+  std::string path_;
+  std::ofstream file_;
+  std::ostream os_{this};
+};
+
+// Starts `n` threads running body(j); a thread the system refuses (std::system_error: too
+// many threads, no address space for a stack; or std::bad_alloc) runs on this thread after the
+// others started, so the work is done either way and nothing aborts.
+void run_on_threads(unsigned n, const std::function<void(unsigned)>& body) {
+  std::vector<std::thread> threads;
+  std::vector<unsigned> inline_jobs;
+  std::string why;
+  for (unsigned j = 0; j < n; ++j) {
+    try {
+      threads.emplace_back(body, j);
+    } catch (const std::system_error& e) {
+      why = e.what();
+      inline_jobs.push_back(j);
+    } catch (const std::bad_alloc& e) {
+      why = e.what();
+      inline_jobs.push_back(j);
+    }
+  }
+  if (!inline_jobs.empty())
+    fmt::print(stderr, "note: started {} of {} worker threads ({}); the rest run on the main thread\n", threads.size(), n, why);
+  for (unsigned j : inline_jobs) body(j);
+  for (auto& t : threads) t.join();
+}
+
 void print_outcome(const ScenarioOutcome& o) {
   for (const auto& f : o.failures) fmt::print("FAIL {}\n", f);
 }
 
 int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, bool quiet) {
   Scenario s = load_scenario(file);
+  TraceOut trace(!quiet, trace_file);
   std::string token = make_token(file, seed);
   write_token_file(token);
-  ScenarioOutcome o = run_scenario(s, seed, true);
-  if (!trace_file.empty()) {
-    std::ofstream out(trace_file);
-    for (const auto& l : o.trace) out << l << '\n';
-  }
-  if (!quiet)
-    for (const auto& l : o.trace) fmt::print("{}\n", l);
-  fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace.size(), o.trace_hash);
+  ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .trace_out = trace.stream()});
+  trace.finish();
+  fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
   print_outcome(o);
   if (!o.passed()) {
     fmt::print("replay: otpsim replay {}\n", token);
@@ -53,9 +145,14 @@ int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_fil
   return kOk;
 }
 
+std::vector<std::string> suite_names();
+
 std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   for (const auto& a : args) {
+    if (!fs::exists(a))
+      throw std::invalid_argument("'" + a + "' is neither a scenario file or directory nor a suite (suites: " +
+                                  fmt::format("{}", fmt::join(suite_names(), ", ")) + ", all-suites)");
     if (fs::is_directory(a)) {
       for (const auto& e : fs::directory_iterator(a))
         if (e.path().extension() == ".toml") files.push_back(e.path().string());
@@ -72,11 +169,10 @@ struct TargetRun {
   std::vector<std::string> failures;
   std::string case_text;           // suites: the generated case
   std::vector<uint32_t> choices;   // suites: the case's draws; scenarios: the Chooser's decisions
-  std::vector<std::string> trace;  // scenarios, when asked for
 };
 
 TargetRun run_target(const std::string& target, uint64_t seed, const std::optional<std::vector<uint32_t>>& choices,
-                     bool keep_trace, const Scenario* loaded = nullptr) {
+                     std::ostream* trace_out, const Scenario* loaded = nullptr) {
   TargetRun out;
   if (target.rfind("suite/", 0) == 0) {
     const auto* suite = otp::properties::find_suite(target.substr(6));
@@ -90,14 +186,13 @@ TargetRun run_target(const std::string& target, uint64_t seed, const std::option
   }
   std::optional<Scenario> own;
   if (!loaded) loaded = &own.emplace(load_scenario(target));
-  ScenarioOutcome a = run_scenario(*loaded, ScenarioRun{.seed = seed, .script = choices, .keep_trace = keep_trace});
+  ScenarioOutcome a = run_scenario(*loaded, ScenarioRun{.seed = seed, .script = choices, .trace_out = trace_out});
   if (!choices) {  // S91: same seed, same trace
     ScenarioOutcome b = run_scenario(*loaded, seed, false);
     if (a.trace_hash != b.trace_hash) a.failures.push_back(loaded->file + ": nondeterminism: same seed, different trace hash");
   }
   out.failures = a.failures;
   out.choices = a.decisions;
-  out.trace = a.trace;
   return out;
 }
 
@@ -109,11 +204,11 @@ std::string shrink_and_report(const std::string& target, uint64_t seed, const st
   auto key = [](const std::string& f) { return f.substr(0, std::min(f.find('\n'), f.find(" expected"))); };
   std::string want = key(first_failure);
   auto fails = [&](const std::vector<uint32_t>& cand) {
-    TargetRun r = run_target(target, seed, cand, false, loaded);
+    TargetRun r = run_target(target, seed, cand, nullptr, loaded);
     return std::any_of(r.failures.begin(), r.failures.end(), [&](const std::string& f) { return key(f) == want; });
   };
   ShrinkResult sr = shrink_choices(failing, fails);
-  TargetRun minimal = run_target(target, seed, sr.choices, false, loaded);
+  TargetRun minimal = run_target(target, seed, sr.choices, nullptr, loaded);
   std::string token = make_token(target, seed, sr.choices);
   fmt::print("shrunk: {} -> {} choices in {} runs ({} accepted)\n", failing.size(), sr.choices.size(), sr.attempts, sr.accepted);
   if (!minimal.case_text.empty()) fmt::print("  minimal case: {}\n", minimal.case_text);
@@ -143,9 +238,17 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
   for (const auto& f : scenario_files(paths))
     targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios or suites in the given arguments");
-  unsigned shard_i = 0, shard_n = 1;
-  if (!shard.empty() && (std::sscanf(shard.c_str(), "%u/%u", &shard_i, &shard_n) != 2 || shard_n == 0 || shard_i >= shard_n))
-    throw std::invalid_argument("--shard must be i/n with 0 <= i < n, got '" + shard + "'");
+  uint64_t shard_i = 0, shard_n = 1;
+  if (!shard.empty()) {
+    size_t slash = shard.find('/');
+    auto n = slash == std::string::npos ? std::nullopt : whole_number(std::string_view(shard).substr(slash + 1), 1, kMaxShards);
+    auto i = slash == std::string::npos || !n ? std::nullopt : whole_number(std::string_view(shard).substr(0, slash), 0, *n - 1);
+    if (!i)
+      throw std::invalid_argument(fmt::format("--shard must be i/n with 0 <= i < n <= {}, got '{}'", kMaxShards, shard));
+    shard_i = *i, shard_n = *n;
+  }
+  if (seeds - 1 > UINT64_MAX - base)  // base + seeds - 1 must not wrap
+    throw std::invalid_argument(fmt::format("--seed {} with --seeds {} runs past seed 18446744073709551615", base, seeds));
   struct Job {
     size_t target;
     uint64_t seed;
@@ -164,7 +267,7 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
       std::string token = make_token(targets[j.target].token_name, j.seed);
       write_token_file(token, job_id);
       const Target& t = targets[j.target];
-      TargetRun r = run_target(t.token_name, j.seed, std::nullopt, false, t.scenario.get());
+      TargetRun r = run_target(t.token_name, j.seed, std::nullopt, nullptr, t.scenario.get());
       std::lock_guard lock(out_mu);
       ++done;
       if (!r.failures.empty()) {
@@ -185,9 +288,7 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
     }
   };
   auto started = std::chrono::steady_clock::now();  // the CLI may read the clock; core/ and sim/ never do
-  std::vector<std::thread> pool;
-  for (unsigned w = 0; w < std::max(1u, jobs); ++w) pool.emplace_back(worker, w);
-  for (auto& t : pool) t.join();
+  run_on_threads(std::max(1u, jobs), worker);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (tty) fmt::print("\n");
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
@@ -209,13 +310,10 @@ Token read_token(const std::string& text) {
 int cmd_replay(const std::string& token_text, const std::string& trace_file) {
   Token t = read_token(token_text);
   if (!t.is_suite() && !t.choices) return cmd_run(t.target, t.seed, trace_file, false);
-  TargetRun r = run_target(t.target, t.seed, t.choices, true);
+  TraceOut trace(true, trace_file);
+  TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
+  trace.finish();
   if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
-  for (const auto& l : r.trace) fmt::print("{}\n", l);
-  if (!trace_file.empty()) {
-    std::ofstream out(trace_file);
-    for (const auto& l : r.trace) out << l << '\n';
-  }
   for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
   if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
   return r.failures.empty() ? kOk : kFailed;
@@ -225,7 +323,7 @@ int cmd_shrink(const std::string& token_text) {
   Token t = read_token(token_text);
   std::optional<Scenario> s;
   if (!t.is_suite()) s = load_scenario(t.target);
-  TargetRun r = run_target(t.target, t.seed, t.choices, false, s ? &*s : nullptr);
+  TargetRun r = run_target(t.target, t.seed, t.choices, nullptr, s ? &*s : nullptr);
   if (r.failures.empty()) {
     fmt::print("nothing to shrink: {} passes with this token\n", t.target);
     return kOk;
@@ -259,9 +357,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream.
   std::vector<ExploreResult> parts(jobs);
   std::atomic<uint64_t> total{0};
-  std::vector<std::thread> threads;
-  for (unsigned j = 0; j < jobs; ++j) {
-    threads.emplace_back([&, j] {
+  run_on_threads(jobs, [&](unsigned j) {
       ExploreOptions o = opts;
       o.seed = opts.seed + j * 1'000'003ull;
       o.max_schedules = opts.max_schedules / jobs + (j < opts.max_schedules % jobs ? 1 : 0);
@@ -273,9 +369,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
         if (tty) fmt::print("\r\033[K{}", line), std::fflush(stdout);
         else if (n % 4096 == 0) fmt::print("{}\n", line);
       });
-    });
-  }
-  for (auto& t : threads) t.join();
+  });
   if (tty) fmt::print("\r\033[K");
   ExploreResult res;
   const ExploreResult* failing = nullptr;
@@ -321,7 +415,7 @@ int main(int argc, char** argv) {
   uint64_t seed = 1;
   bool quiet = false;
   run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
-  run->add_option("--seed", seed, "Seed for the Chooser");
+  run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
   run->add_flag("--quiet", quiet, "Do not print the event log");
 
@@ -329,15 +423,16 @@ int main(int argc, char** argv) {
   std::vector<std::string> check_paths{"scenarios", "all-suites"};
   bool shrink_failures = false;
   uint64_t seeds = 20, base = 1;
-  unsigned jobs = std::max(1u, std::thread::hardware_concurrency());
+  unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
   std::string shard;
   check->add_option("targets", check_paths,
                     "Scenario files or directories, suite names (" + fmt::format("{}", fmt::join(suite_names(), ", ")) +
                         "), or all-suites; default: scenarios all-suites");
   check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
-  check->add_option("--seeds", seeds, "Seeds per scenario");
-  check->add_option("--seed", base, "First seed (the root seed; every run derives from it)");
-  check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded)");
+  check->add_option("--seeds", seeds, "Seeds per scenario")->check(whole(1, kMaxSeeds));
+  check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->check(whole(0, UINT64_MAX));
+  check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded); default: hardware threads")
+      ->check(whole(1, kMaxJobs));
   check->add_option("--shard", shard, "Run shard i of n (i/n)");
 
   auto* replay = app.add_subcommand("replay", "Re-run a failure from its replay token");
@@ -356,10 +451,11 @@ int main(int argc, char** argv) {
   unsigned explore_jobs = 1;
   explore_cmd->add_option("scenario", explore_file, "Scenario file (.toml)")->required();
   explore_cmd->add_option("--strategy", strategy, "pct, dfs or random")->check(CLI::IsMember({"pct", "dfs", "random"}));
-  explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2)");
-  explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)");
-  explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct");
-  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct");
+  explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2)")->check(whole(0, kMaxBound));
+  explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)")
+      ->check(whole(1, kMaxSchedules));
+  explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
+  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct")->check(whole(1, kMaxJobs));
   explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
   explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
 
@@ -382,7 +478,6 @@ int main(int argc, char** argv) {
     if (*explore_cmd) {
       eopts.strategy = strategy == "dfs" ? ExploreStrategy::dfs : strategy == "random" ? ExploreStrategy::random : ExploreStrategy::pct;
       eopts.sleep_sets = !no_por;
-      if (eopts.max_schedules == 0) throw std::invalid_argument("--max-schedules must be > 0");
       return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink);
     }
     if (*tree) {
@@ -394,6 +489,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "error: {}\n", e.what());
     return kBadInput;
   } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kBadInput;
+  } catch (const fs::filesystem_error& e) {  // e.g. a directory given to check that cannot be listed
     fmt::print(stderr, "error: {}\n", e.what());
     return kBadInput;
   }

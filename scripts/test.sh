@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Passes the tests: install, build Debug with -Werror and run the whole ctest suite, then the
-# same suite under ASan+UBSan, then the rt tests under TSan, then the property suites and
+# same suite under ASan+UBSan, then the rt tests under TSan, then the libFuzzer targets (scenario
+# loader, term parser, replay tokens; 45 s each, scripts/fuzz.sh), then the property suites and
 # scenarios from the CLI (each scenario seed run twice: determinism), then a consumer program
 # built against the installed package (find_package(otpsim)).
 set -eu -o pipefail
@@ -17,6 +18,8 @@ echo "== tsan: every test that runs on the rt executor"
 cmake --preset tsan >/dev/null
 cmake --build build/tsan -j "$jobs" --target otpsim_tests
 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/otpsim_tests --gtest_filter='SimAndRt/*/rt:RtStress.*:RtInbox.*:RtRunQueue.*:BlockCache.*:RtSharing.*'
+echo "== fuzz: every reader of outside input, 45 s per target"
+scripts/fuzz.sh 45
 echo "== property suites and scenarios (debug build)"
 build/debug/cli/otpsim check scenarios all-suites --seeds 200
 echo "== consumer example against the installed package"

@@ -1,11 +1,14 @@
 #pragma once
 // Scenarios: a human-written TOML file declaring a supervision tree, a fault plan and
 // expectations (schema: docs/scenarios.md). Bad files get file:line:column errors.
+// Bounds on every input: sim/limits.hpp.
 #include <functional>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <otpsim/core/behaviours/child_spec.hpp>
@@ -84,14 +87,21 @@ struct Scenario {
   std::vector<ExpectDecl> expects;
 };
 
+// Reads at most limits::kScenarioFileBytes (a directory, a missing file or a bigger one is a
+// ScenarioError naming the path) and parses it. Every count, size, depth and duration is
+// bounded (sim/limits.hpp, docs/scenarios.md "Limits"); every path in [[fault]], [[job]] and
+// [[expect]] must name a declared child.
 Scenario load_scenario(const std::string& path);
+// The same from text in memory (`path` names it in messages); the fuzz target's entry.
+Scenario parse_scenario(std::string_view text, const std::string& path);
 // The declaration at a path of ids ("inner/x") below `root`, or nullptr.
 const ChildDecl* find_child(const ChildDecl& root, const std::string& path);
 
 struct ScenarioOutcome {
   std::vector<std::string> failures;  // unmet expectations, each with its file:line
   uint64_t trace_hash = 0;
-  std::vector<std::string> trace;
+  uint64_t trace_events = 0;
+  std::vector<std::string> trace;  // when keep_trace
   std::map<std::string, int64_t> starts;  // by child path
   std::vector<uint32_t> decisions;        // the Chooser's recorded choices
   bool replay_diverged = false;           // a scripted choice did not fit this run
@@ -102,6 +112,9 @@ struct ScenarioRun {
   uint64_t seed = 1;
   std::optional<std::vector<uint32_t>> script{};  // replay these decisions instead of the seed
   bool keep_trace = false;
+  // Each trace line is also written here as it happens (the CLI streams a run's trace rather
+  // than holding up to max_steps lines in memory).
+  std::ostream* trace_out = nullptr;
   DecisionHook* hook = nullptr;  // explore: a strategy makes the choices
   // After every step: alive xor exactly one exit recorded; one live process per
   // (supervisor, child id). Violations are failures like unmet expectations.

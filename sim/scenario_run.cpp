@@ -6,6 +6,7 @@
 #include <otpsim/core/components/circuit_breaker.hpp>
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/sim/limits.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/tree_invariants.hpp>
 #include <otpsim/sim/world.hpp>
@@ -141,8 +142,10 @@ Task<Pid> resolve(Process& self, Pid root, const std::string& path) {
       co_return Pid{};  // it died while we asked
     }
     Pid next{};
-    for (const auto& k : kids.items())  // ids print as Erlang terms: db, {worker,1}
-      if (k[0].to_string() == part && k[1].is_pid()) next = k[1].pid();
+    // A path names an atom id by its name (db, or Db even though Erlang prints 'Db') and a
+    // pool worker as Erlang prints its id ({worker,1}).
+    for (const auto& k : kids.items())
+      if (((k[0].is_atom() && k[0].text() == part) || k[0].to_string() == part) && k[1].is_pid()) next = k[1].pid();
     if (!next) co_return Pid{};
     at = next;
   }
@@ -208,6 +211,7 @@ ScenarioOutcome run_scenario(const Scenario& s, uint64_t seed, bool keep_trace) 
 ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
   World w({.seed = opts.seed, .script = opts.script, .trace = true, .hook = opts.hook});
   w.executor().sim_trace()->keep_lines(opts.keep_trace);
+  w.executor().sim_trace()->stream_to(opts.trace_out);
   RunState st;
   ScenarioOutcome out;
   std::vector<FaultDecl> faults = s.faults;
@@ -274,7 +278,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     done = true;
     co_await self.receive([](const Message&) { return false; });
   });
-  RunLimits limits{.max_steps = 20'000'000};
+  RunLimits limits{.max_steps = otp::sim::limits::kRunSteps};
   std::optional<std::string> violation;
   if (opts.check_invariants || opts.on_step) {
     limits.after_step = [&] {
@@ -291,6 +295,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
     out.failures.push_back(s.file + ": the run did not reach run_ms (" + std::string(to_string(r.stop)) +
                            " at " + std::to_string(w.now_ms()) + " ms); blocked:\n" + w.blocked_report());
   out.trace_hash = w.trace_hash();
+  out.trace_events = w.executor().sim_trace()->count();
   out.trace = w.trace_lines();
   out.starts = st.starts;
   out.decisions = w.executor().chooser().choices();
@@ -319,6 +324,18 @@ std::string tree_text(const Scenario& s) {
   return out;
 }
 
+// Text from the file inside a DOT "..." label: quotes, backslashes and line breaks escaped, so
+// an id or name cannot end the label early (ids are atoms: any characters but '/').
+static std::string dot_escape(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') out += "\\n";
+    else if (c != '\r') out += c;
+  }
+  return out;
+}
+
 std::string tree_dot(const Scenario& s) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS>;
   Graph g;
@@ -327,13 +344,13 @@ std::string tree_dot(const Scenario& s) {
     size_t v = boost::add_vertex(g);
     labels.push_back(label);
     for (const auto& c : d.children) {
-      std::string l = c.id + "\\n" + (c.is_supervisor ? to_string(c.flags.strategy) : to_string(c.restart));
+      std::string l = dot_escape(c.id) + "\\n" + (c.is_supervisor ? to_string(c.flags.strategy) : to_string(c.restart));
       size_t child = self(self, c, l);
       boost::add_edge(v, child, g);
     }
     return v;
   };
-  add(add, s.root, s.name + "\\n" + to_string(s.root.flags.strategy));
+  add(add, s.root, dot_escape(s.name) + "\\n" + to_string(s.root.flags.strategy));
   std::ostringstream os;
   boost::write_graphviz(os, g, [&](std::ostream& o, size_t v) { o << "[label=\"" << labels[v] << "\"]"; });
   return os.str();

@@ -1,6 +1,9 @@
 #include <otpsim/sim/term_parse.hpp>
 
 #include <cctype>
+#include <limits>
+
+#include <otpsim/sim/limits.hpp>
 
 namespace otp::sim {
 namespace {
@@ -10,6 +13,10 @@ class Parser {
   explicit Parser(std::string_view s) : s_(s) {}
 
   Term parse_all() {
+    if (s_.size() > limits::kTermBytes)
+      throw TermParseError("the term is " + std::to_string(s_.size()) + " bytes long; the limit is " +
+                               std::to_string(limits::kTermBytes),
+                           1);
     Term t = value();
     skip();
     if (i_ != s_.size()) fail("unexpected '" + std::string(1, s_[i_]) + "' after the term");
@@ -18,6 +25,7 @@ class Parser {
 
  private:
   [[noreturn]] void fail(const std::string& what) const { throw TermParseError(what, i_ + 1); }
+  [[noreturn]] void fail_at(size_t at, const std::string& what) const { throw TermParseError(what, at + 1); }
   void skip() {
     while (i_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[i_]))) ++i_;
   }
@@ -35,7 +43,11 @@ class Parser {
     if (i_ >= s_.size()) fail("expected a term, found the end of the text");
     char c = s_[i_];
     if (c == '{' || c == '[') return sequence(c);
-    if (c == '\'') return Term::atom(quoted('\''));
+    if (c == '\'') {
+      size_t start = i_;
+      std::string text = quoted('\'');
+      return Term::atom(atom_text(start, text));
+    }
     if (c == '"') return Term::string(quoted('"'));
     if (c == '-' || std::isdigit(static_cast<unsigned char>(c))) return number();
     if (std::islower(static_cast<unsigned char>(c))) return bare_atom();
@@ -43,6 +55,11 @@ class Parser {
   }
 
   Term sequence(char open) {
+    // Depth-limited: the parser recurses once per level (and so do Term's destructor and
+    // printer), so a reason nested 100 000 deep must be an error, not a stack overflow.
+    if (depth_ >= limits::kTermDepth)
+      fail("{tuples} and [lists] nested deeper than " + std::to_string(limits::kTermDepth) + " levels (the limit)");
+    ++depth_;
     char close = open == '{' ? '}' : ']';
     ++i_;
     std::vector<Term> items;
@@ -51,6 +68,7 @@ class Parser {
       while (eat(','));
       if (!eat(close)) fail(std::string("expected ',' or '") + close + "'");
     }
+    --depth_;
     return open == '{' ? Term::tuple(std::move(items)) : Term::list(std::move(items));
   }
 
@@ -66,23 +84,46 @@ class Parser {
     return out;
   }
 
+  // Erlang's atoms are at most 255 characters (system limit); so are ours.
+  std::string_view atom_text(size_t start, std::string_view text) const {
+    if (text.size() > limits::kAtomChars)
+      fail_at(start, "atom of " + std::to_string(text.size()) + " characters; the limit is " +
+                         std::to_string(limits::kAtomChars) + " (as in Erlang)");
+    return text;
+  }
+
   Term number() {
     size_t start = i_;
-    if (s_[i_] == '-') ++i_;
+    bool negative = s_[i_] == '-';
+    if (negative) ++i_;
     if (i_ >= s_.size() || !std::isdigit(static_cast<unsigned char>(s_[i_]))) fail("expected digits");
-    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
-    return Term::integer(std::stoll(std::string(s_.substr(start, i_ - start))));
+    // Accumulated as a negative number, so INT64_MIN is representable; no std::stoll (it
+    // throws std::out_of_range, which escaped as an abort).
+    int64_t v = 0;
+    constexpr int64_t lo = std::numeric_limits<int64_t>::min();
+    bool overflow = false;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) {
+      int d = s_[i_++] - '0';
+      if (v < (lo + d) / 10) overflow = true;
+      if (!overflow) v = v * 10 - d;
+    }
+    if (!overflow && !negative && v == lo) overflow = true;
+    if (overflow)
+      fail_at(start, "integer " + std::string(s_.substr(start, i_ - start)) +
+                         " out of range (a 64-bit signed integer: -9223372036854775808..9223372036854775807)");
+    return Term::integer(negative ? v : -v);
   }
 
   Term bare_atom() {
     size_t start = i_;
     while (i_ < s_.size() && (std::isalnum(static_cast<unsigned char>(s_[i_])) || s_[i_] == '_' || s_[i_] == '@'))
       ++i_;
-    return Term::atom(s_.substr(start, i_ - start));
+    return Term::atom(atom_text(start, s_.substr(start, i_ - start)));
   }
 
   std::string_view s_;
   size_t i_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

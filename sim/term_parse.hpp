@@ -1,6 +1,9 @@
 #pragma once
 // Parses Erlang term text ("{shutdown,{failed_to_start_child,db,econnrefused}}", "'EXIT'",
 // "[1,2]", "\"str\"", "-5") into a Term: scenario files write reasons as Erlang does.
+// Bounded (sim/limits.hpp): at most kTermBytes of text, {tuples} and [lists] nested at most
+// kTermDepth deep, atoms of at most kAtomChars characters, integers in int64 range. Anything
+// else is a TermParseError naming the column, never a crash or a silent wrap-around.
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -3,9 +3,14 @@
 #include <fstream>
 #include <stdexcept>
 
+#include <otpsim/sim/limits.hpp>
+
 std::string build_id() { return OTPSIM_BUILD_ID; }
 
 namespace {
+
+// A token quoted in an error: long ones are cut (a 1 MiB token is not echoed whole).
+std::string shown(const std::string& t) { return t.size() <= 200 ? t : t.substr(0, 200) + "..."; }
 
 std::string encode(const std::vector<uint32_t>& v) {
   if (v.empty()) return "0*0";
@@ -25,19 +30,24 @@ std::string encode(const std::vector<uint32_t>& v) {
   return s;
 }
 
+// A plain decimal number: digits only (no sign, space or '+'), at most UINT64_MAX.
 uint64_t number(const std::string& s, const std::string& what, const std::string& token) {
-  size_t used = 0;
+  auto bad = [&](const std::string& why) {
+    return std::invalid_argument("malformed replay token '" + shown(token) + "': " + what + " '" + shown(s) + "' " + why);
+  };
+  if (s.empty()) throw bad("is not a number (empty)");
   uint64_t n = 0;
-  try {
-    n = std::stoull(s, &used);
-  } catch (const std::logic_error&) {
-    used = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') throw bad("is not a number (digits only)");
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) throw bad("is out of range (at most 18446744073709551615)");
+    n = n * 10 + d;
   }
-  if (s.empty() || used != s.size() || s[0] == '-')
-    throw std::invalid_argument("malformed replay token '" + token + "': " + what + " '" + s + "' is not a number");
   return n;
 }
 
+// The choice list, run-length expanded: at most kTokenChoices values in all, so a short
+// token cannot ask for gigabytes ("0*100000000.0*100000000...").
 std::vector<uint32_t> decode(const std::string& s, const std::string& token) {
   std::vector<uint32_t> out;
   size_t pos = 0;
@@ -47,8 +57,12 @@ std::vector<uint32_t> decode(const std::string& s, const std::string& token) {
     size_t star = item.find('*');
     uint64_t v = number(item.substr(0, star), "choice", token);
     uint64_t n = star == std::string::npos ? 1 : number(item.substr(star + 1), "repeat count", token);
-    if (v > UINT32_MAX || n > 100'000'000)
-      throw std::invalid_argument("malformed replay token '" + token + "': choice item '" + item + "' out of range");
+    if (v > UINT32_MAX)
+      throw std::invalid_argument("malformed replay token '" + shown(token) + "': choice " + std::to_string(v) +
+                                  " out of range (at most 4294967295)");
+    if (n > otp::sim::limits::kTokenChoices - out.size())
+      throw std::invalid_argument("malformed replay token '" + shown(token) + "': more than " +
+                                  std::to_string(otp::sim::limits::kTokenChoices) + " choices (the limit)");
     out.insert(out.end(), n, static_cast<uint32_t>(v));
     if (dot == std::string::npos) break;
     pos = dot + 1;
@@ -63,8 +77,11 @@ std::string make_token(const std::string& target, uint64_t seed, const std::opti
 }
 
 Token parse_token(const std::string& text) {
+  if (text.size() > otp::sim::limits::kTokenBytes)
+    throw std::invalid_argument("malformed replay token '" + shown(text) + "': " + std::to_string(text.size()) +
+                                " bytes long; the limit is " + std::to_string(otp::sim::limits::kTokenBytes));
   auto bad = [&](const char* why) {
-    return std::invalid_argument("malformed replay token '" + text + "': " + why +
+    return std::invalid_argument("malformed replay token '" + shown(text) + "': " + why +
                                  " (expected otpsim2:<build>:<seed>:<choices|->:<scenario or suite/name>)");
   };
   int version = text.rfind("otpsim2:", 0) == 0 ? 2 : text.rfind("otpsim1:", 0) == 0 ? 1 : 0;

@@ -3,6 +3,10 @@
 // or suite/<name>, and choices is "-" or a recorded (possibly shrunk) list: for a suite, its
 // case's draws; for a scenario, the Chooser's decisions. Runs of one value are written v*n.
 // "otpsim1:<build>:<seed>:<target>" (no choices) is still read.
+// Bounds (sim/limits.hpp, docs/cli.md "Limits"): at most kTokenBytes of text; the seed and
+// every number are plain digits (no sign: "-1" is an error, not 2^64-1); choices are 32-bit and
+// at most kTokenChoices of them after run-length expansion, so a short token cannot ask for
+// gigabytes.
 #include <cstdint>
 #include <optional>
 #include <string>
