@@ -26,6 +26,7 @@
 #include <otpsim/sim/shrink.hpp>
 #include <otpsim/sim/token.hpp>
 #include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/seed_spread.hpp>
 
 namespace fs = std::filesystem;
 using namespace otp::sim;
@@ -261,6 +262,7 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
   std::atomic<size_t> next{0}, failed{0}, done{0};
   std::mutex out_mu;
   bool tty = isatty(STDOUT_FILENO);
+  std::vector<otp::sim::SeedSpread> spreads(targets.size());  // do different seeds choose differently?
   auto worker = [&](unsigned job_id) {
     for (size_t i; (i = next++) < mine.size();) {
       const Job& j = mine[i];
@@ -269,6 +271,7 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
       const Target& t = targets[j.target];
       TargetRun r = run_target(t.token_name, j.seed, std::nullopt, nullptr, t.scenario.get());
       std::lock_guard lock(out_mu);
+      spreads[j.target].add(r.choices);
       ++done;
       if (!r.failures.empty()) {
         ++failed;
@@ -291,11 +294,17 @@ int cmd_check(std::vector<std::string> args, uint64_t seeds, uint64_t base, unsi
   run_on_threads(std::max(1u, jobs), worker);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   if (tty) fmt::print("\n");
+  size_t insensitive = 0;
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (auto why = spreads[i].verdict()) {
+      ++insensitive;
+      fmt::print("FAIL {}: {}\n", targets[i].token_name, *why);
+    }
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
   fmt::print("check: {} target(s) x {} seed(s) from seed {}; scenarios run twice per seed for determinism; "
              "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
              targets.size(), seeds, base, secs, static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
-  return failed ? kFailed : kOk;
+  return failed || insensitive ? kFailed : kOk;
 }
 
 Token read_token(const std::string& text) {
