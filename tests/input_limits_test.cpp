@@ -327,6 +327,7 @@ TEST(ScenarioKeys, KeysAnotherTypeReadsAreErrorsNotIgnored) {
   EXPECT_EQ(load_error(kWorker + "[[fault]]\nchild = \"a\"\naction = \"kill\"\nreason = \"boom\"\n"),
             "t.toml:7:10: with action = \"kill\" the reason is always kill: omit 'reason' (or use action = \"exit\")");
   EXPECT_EQ(load_error(kWorker + "[[fault]]\nchild = \"a\"\naction = \"kill\"\nreason = \"kill\"\n"), "");
+  EXPECT_EQ(load_error(kWorker + "significant = 5\n"), "t.toml:4:15: 'significant' must be true or false");
 }
 
 TEST(ScenarioFiles, DirectoriesAndEndlessFilesAreClearErrors) {
