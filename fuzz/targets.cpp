@@ -87,7 +87,9 @@ void token(const uint8_t* data, size_t size) {
   }
   require(!t.target.empty(), "a token with an empty target");
   require(!t.choices || t.choices->size() <= sim::limits::kTokenChoices, "more choices than kTokenChoices");
-  // What make_token writes, parse_token reads back the same.
+  // What make_token writes, parse_token reads back the same. (Checked up to 100 000 choices:
+  // a round trip of 10 million takes seconds under ASan and would starve the fuzzer.)
+  if (t.choices && t.choices->size() > 100'000) return;
   Token again = parse_token(make_token(t.target, t.seed, t.choices));
   require(again.seed == t.seed && again.target == t.target, "seed or target changed in a round trip");
   require(again.choices.has_value() == t.choices.has_value(), "choices appeared or vanished in a round trip");

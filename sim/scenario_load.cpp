@@ -52,7 +52,7 @@ struct Loader {
   T get(const toml::table& t, const char* key, T fallback, const char* expected) const {
     const toml::node* n = t.get(key);
     if (!n) return fallback;
-    auto v = n->value<T>();
+    auto v = n->value_exact<T>();  // exact: toml++'s value<bool>() reads 5 as true
     if (!v) fail(*n, std::string("'") + key + "' must be " + expected);
     return *v;
   }

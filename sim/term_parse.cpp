@@ -72,22 +72,102 @@ class Parser {
     return open == '{' ? Term::tuple(std::move(items)) : Term::list(std::move(items));
   }
 
+  // A quoted atom or string with Erlang's escapes: \b \d \e \f \n \r \s \t \v, \NNN (octal),
+  // \xHH, \x{H...} (a code point, written as UTF-8), \^c (control-c); any other \c is c.
+  // Term printing writes \n and \t, so what is printed parses back (found by fuzzing: '\t'
+  // read as the atom t).
   std::string quoted(char q) {
     ++i_;
     std::string out;
     while (i_ < s_.size() && s_[i_] != q) {
-      if (s_[i_] == '\\' && i_ + 1 < s_.size()) ++i_;
-      out += s_[i_++];
+      if (s_[i_] != '\\') {
+        out += s_[i_++];
+        continue;
+      }
+      size_t at = i_++;
+      if (i_ >= s_.size()) break;
+      char c = s_[i_++];
+      switch (c) {
+        case 'b': out += '\b'; break;
+        case 'd': out += '\x7f'; break;
+        case 'e': out += '\x1b'; break;
+        case 'f': out += '\f'; break;
+        case 'n': out += '\n'; break;
+        case 'r': out += '\r'; break;
+        case 's': out += ' '; break;
+        case 't': out += '\t'; break;
+        case 'v': out += '\v'; break;
+        case '^':
+          if (i_ >= s_.size()) fail_at(at, "'\\^' needs a character after it");
+          out += static_cast<char>(s_[i_++] & 0x1f);
+          break;
+        case 'x': out += hex_escape(at); break;
+        default:
+          if (c >= '0' && c <= '7') {
+            unsigned v = static_cast<unsigned>(c - '0');
+            for (int k = 0; k < 2 && i_ < s_.size() && s_[i_] >= '0' && s_[i_] <= '7'; ++k)
+              v = v * 8 + static_cast<unsigned>(s_[i_++] - '0');
+            if (v > 0xff) fail_at(at, "octal escape above \\377");
+            out += static_cast<char>(v);
+          } else {
+            out += c;
+          }
+      }
     }
     if (i_ >= s_.size()) fail(std::string("unterminated ") + q);
     ++i_;
     return out;
   }
 
+  std::string hex_escape(size_t at) {
+    auto hex = [](char h) -> int {
+      if (h >= '0' && h <= '9') return h - '0';
+      if (h >= 'a' && h <= 'f') return h - 'a' + 10;
+      if (h >= 'A' && h <= 'F') return h - 'A' + 10;
+      return -1;
+    };
+    uint32_t cp = 0;
+    if (i_ < s_.size() && s_[i_] == '{') {
+      ++i_;
+      size_t digits = 0;
+      while (i_ < s_.size() && hex(s_[i_]) >= 0) {
+        if (++digits > 6) fail_at(at, "\\x{...} has more than 6 hex digits");
+        cp = cp * 16 + static_cast<uint32_t>(hex(s_[i_++]));
+      }
+      if (digits == 0 || i_ >= s_.size() || s_[i_] != '}') fail_at(at, "expected \\x{HEX}");
+      ++i_;
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) fail_at(at, "\\x{...} is not a Unicode code point");
+    } else {
+      for (int k = 0; k < 2; ++k) {
+        if (i_ >= s_.size() || hex(s_[i_]) < 0) fail_at(at, "expected \\xHH (two hex digits) or \\x{HEX}");
+        cp = cp * 16 + static_cast<uint32_t>(hex(s_[i_++]));
+      }
+    }
+    std::string out;  // UTF-8
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xc0 | (cp >> 6));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else if (cp < 0x10000) {
+      out += static_cast<char>(0xe0 | (cp >> 12));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    } else {
+      out += static_cast<char>(0xf0 | (cp >> 18));
+      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3f));
+      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3f));
+      out += static_cast<char>(0x80 | (cp & 0x3f));
+    }
+    return out;
+  }
+
   // Erlang's atoms are at most 255 characters (system limit); so are ours.
   std::string_view atom_text(size_t start, std::string_view text) const {
-    if (text.size() > limits::kAtomChars)
-      fail_at(start, "atom of " + std::to_string(text.size()) + " characters; the limit is " +
+    size_t chars = 0;  // code points: UTF-8 continuation bytes do not count
+    for (char c : text) chars += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+    if (chars > limits::kAtomChars)
+      fail_at(start, "atom of " + std::to_string(chars) + " characters; the limit is " +
                          std::to_string(limits::kAtomChars) + " (as in Erlang)");
     return text;
   }

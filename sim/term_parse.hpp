@@ -4,6 +4,8 @@
 // Bounded (sim/limits.hpp): at most kTermBytes of text, {tuples} and [lists] nested at most
 // kTermDepth deep, atoms of at most kAtomChars characters, integers in int64 range. Anything
 // else is a TermParseError naming the column, never a crash or a silent wrap-around.
+// Quoted atoms and strings take Erlang's escapes (\n, \t, \s, \NNN, \xHH, \x{H...}, \^c, ...),
+// so a printed term (Term::to_string) parses back to the same term.
 #include <stdexcept>
 #include <string>
 #include <string_view>

@@ -89,6 +89,26 @@ TEST(TermLimits, AtomsAreAtMost255CharactersAsInErlang) {
   EXPECT_EQ(term_error("\"" + std::string(1000, 's') + "\""), "");  // strings are not atoms
 }
 
+// Found by fuzzing: the atom holding a tab prints as '\t', which parsed back as the atom t.
+TEST(TermText, PrintedTermsParseBackWithErlangEscapes) {
+  for (const char* text : {"'\t'", "'a\nb'", "\"x\\\"y\"", "'it\\'s'", "[1,{a,'B'},\"s\"]", "'\x01'"}) {
+    Term t = parse_term(text);
+    EXPECT_EQ(parse_term(t.to_string()), t) << text << " printed as " << t.to_string();
+  }
+  EXPECT_EQ(parse_term("'\\t'").text(), "\t");
+  EXPECT_EQ(parse_term("\"\\s\\101\\x42\\x{43}\\^a\\q\"").text(), " ABC\x01q");
+  EXPECT_EQ(parse_term("'\\x{1F600}'").text(), "\xF0\x9F\x98\x80");
+  EXPECT_EQ(term_error("'\\x{110000}'"), "\\x{...} is not a Unicode code point @2");
+  EXPECT_EQ(term_error("'\\xZ'"), "expected \\xHH (two hex digits) or \\x{HEX} @2");
+  EXPECT_EQ(term_error("'\\400'"), "octal escape above \\377 @2");
+  EXPECT_EQ(term_error("'abc\\"), "unterminated ' @6");
+  // 255 characters, not bytes: an atom of 255 two-byte characters is within the bound.
+  std::string wide;
+  for (int i = 0; i < 255; ++i) wide += "\xC3\xA9";
+  EXPECT_EQ(term_error("'" + wide + "'"), "");
+  EXPECT_EQ(term_error("'" + wide + "\xC3\xA9'"), "atom of 256 characters; the limit is 255 (as in Erlang) @1");
+}
+
 // --- replay tokens -------------------------------------------------------------------------
 
 TEST(TokenLimits, RunLengthExpansionIsBoundedAt10MillionChoices) {
@@ -327,6 +347,7 @@ TEST(ScenarioKeys, KeysAnotherTypeReadsAreErrorsNotIgnored) {
   EXPECT_EQ(load_error(kWorker + "[[fault]]\nchild = \"a\"\naction = \"kill\"\nreason = \"boom\"\n"),
             "t.toml:7:10: with action = \"kill\" the reason is always kill: omit 'reason' (or use action = \"exit\")");
   EXPECT_EQ(load_error(kWorker + "[[fault]]\nchild = \"a\"\naction = \"kill\"\nreason = \"kill\"\n"), "");
+  EXPECT_EQ(load_error(kWorker + "significant = 5\n"), "t.toml:4:15: 'significant' must be true or false");
 }
 
 TEST(ScenarioFiles, DirectoriesAndEndlessFilesAreClearErrors) {
