@@ -74,7 +74,7 @@ class SimExecutor final : public Executor {
   uint64_t steps_ = 0;
 
   std::vector<Pid> runnable_;
-  std::vector<int32_t> runnable_pos_;  // by pid id; -1 = not runnable
+  std::vector<int32_t> runnable_pos_;  // by pid_index; -1 = not runnable
 
   struct Channel {
     std::deque<Signal> queue;
