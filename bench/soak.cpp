@@ -3,14 +3,15 @@
 // resident set size (/proc/self/statm) every --every operations, then the growth from the first
 // report (after warm-up) to the last.
 //
-//   otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim]
+//   otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim [--no-decisions]]
 //
 //   spawn    spawn_monitor a process that exits at once, wait for its DOWN (in batches of 1,000)
 //   restart  kill the one child of a one_for_one supervisor, wait for its restart to announce
 //            itself (one supervisor for the whole run)
 //   pool     otp::pool jobs (8 workers), submitted and awaited in batches of 1,000
 //
-// --threads T runs on rt::RtWorld(T) (default 1); --sim on the simulator (virtual time).
+// --threads T runs on rt::RtWorld(T) (default 1); --sim on the simulator (virtual time), which
+// keeps its decision list (12 bytes a decision, for replay and shrinking) unless --no-decisions.
 // Defaults: --load all --n 10000000 --every 1000000.
 #include <sys/wait.h>
 #include <unistd.h>
@@ -50,7 +51,7 @@ struct Report {
   void at(int64_t done) {
     double mb = rss_mb();
     rss.push_back(mb);
-    std::printf("%-12s %12" PRId64 " ops  rss %8.1f MB\n", label.c_str(), done, mb);
+    std::printf("%-16s %12" PRId64 " ops  rss %8.1f MB\n", label.c_str(), done, mb);
     std::fflush(stdout);
   }
 };
@@ -138,11 +139,13 @@ Body load_body(const std::string& load, int64_t n, Report& report, bool sim) {
   return pool_load(n, report);
 }
 
+bool g_decisions = true;
+
 int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, bool sim) {
-  Report report{l + (sim ? "/sim" : "/rt" + std::to_string(threads)), every, {}};
-  std::printf("%-12s %12d ops  rss %8.1f MB\n", report.label.c_str(), 0, rss_mb());
+  Report report{l + (sim ? (g_decisions ? "/sim" : "/sim-nodec") : "/rt" + std::to_string(threads)), every, {}};
+  std::printf("%-16s %12d ops  rss %8.1f MB\n", report.label.c_str(), 0, rss_mb());
   if (sim) {
-    sim::World w;
+    sim::World w({.record_decisions = g_decisions});
     w.spawn(load_body(l, n, report, true));
     auto r = w.run({.max_steps = UINT64_MAX});
     if (r.stop != sim::StopReason::quiescent) {
@@ -159,7 +162,7 @@ int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, b
   }
   if (report.rss.size() >= 2) {
     double first = report.rss.front(), last = report.rss.back();
-    std::printf("%-12s growth from %" PRId64 " to %" PRId64 " ops: %+.1f %% (%.1f -> %.1f MB)\n", report.label.c_str(),
+    std::printf("%-16s growth from %" PRId64 " to %" PRId64 " ops: %+.1f %% (%.1f -> %.1f MB)\n", report.label.c_str(),
                 every, every * static_cast<int64_t>(report.rss.size()), 100.0 * (last - first) / first, first, last);
   }
   std::fflush(stdout);
@@ -167,7 +170,9 @@ int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, b
 }
 
 [[noreturn]] void usage() {
-  std::fprintf(stderr, "usage: otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim]\n");
+  std::fprintf(stderr,
+               "usage: otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim "
+               "[--no-decisions]]\n");
   std::exit(2);
 }
 
@@ -189,6 +194,7 @@ int main(int argc, char** argv) {
     else if (a == "--every") every = std::stoll(value());
     else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(value()));
     else if (a == "--sim") sim = true;
+    else if (a == "--no-decisions") g_decisions = false;
     else usage();
   }
   if (n <= 0 || every <= 0) usage();

@@ -8,6 +8,7 @@ SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
       hook_(opts.hook),
       fault_per_million_(opts.fault_per_million) {
+  chooser_.keep_log(opts.record_decisions);
   if (opts.trace)
     trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
 }

@@ -24,6 +24,7 @@ struct SimOptions {
   bool trace = false;
   uint32_t fault_per_million = 0;               // probability of each named fault point
   DecisionHook* hook = nullptr;                 // explore: a strategy chooses, not the seed
+  bool record_decisions = true;                 // keep the decision list (replay tokens, shrinking)
 };
 
 class SimExecutor final : public Executor {
