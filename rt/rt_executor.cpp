@@ -369,7 +369,7 @@ void RtExecutor::process(uint64_t sid) {
     s->runnable = false;
     // The process that asked, or (it exited meanwhile) the next one in its slot, whose own
     // "run" is on its way: running it now is only early.
-    if (Pid occupant = node_->occupant(sid)) node_->run(occupant);  // may set runnable again
+    node_->run_slot(sid);  // may set runnable again (yield, a message to itself)
   }
   t_current = 0;
   if (s->inbox.holding() || s->runnable || !s->inbox.try_idle())

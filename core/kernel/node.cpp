@@ -33,7 +33,8 @@ Node::~Node() {
 }
 
 Process* Node::find(Pid pid) {
-  auto* s = pid.id == 0 ? nullptr : procs_.find(pid_index(pid));
+  // (Pid{} finds slot 0, never used: its id stays 0 and its process nullptr.)
+  auto* s = procs_.find(pid_index(pid));
   // Only the process's own thread touches it (or finds it dead): once the id matches, the
   // process cannot exit or be replaced under us.
   if (!s || s->id.load(std::memory_order_acquire) != pid.id) return nullptr;
@@ -71,8 +72,7 @@ uint64_t Node::pop_free(uint64_t& serial) {
 
 // The slot of a process that has exited (its pid had `serial`): reused by a later spawn,
 // unless its serial is used up (never, in practice: the slot is then retired).
-void Node::push_free(uint64_t index, uint64_t serial) {
-  Slot& s = *procs_.find(index);
+void Node::push_free(Slot& s, uint64_t index, uint64_t serial) {
   uint64_t dead = kFree | (serial << kPidIndexBits);
   if (serial == kPidSerialMax) {
     s.id.store(dead, std::memory_order_release);
@@ -168,8 +168,8 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   return pid;
 }
 
-void Node::run(Pid pid) {
-  Process* p = find(pid);
+// Inlined into run and run_slot: one of them runs on every turn of every process.
+[[gnu::always_inline]] inline void Node::run_process(Process* p) {
   if (!p || p->state_ != ProcState::runnable) return;  // died after it was made runnable
   p->state_ = ProcState::running;
   std::coroutine_handle<> h;
@@ -195,6 +195,14 @@ void Node::run(Pid pid) {
   finish(*p, err ? exit_reason_of(err) : reasons::normal());
 }
 
+void Node::run(Pid pid) { run_process(find(pid)); }
+
+void Node::run_slot(uint64_t index) {
+  Slot* s = procs_.find(index);
+  if (!s || (s->id.load(std::memory_order_acquire) & kFree)) return;
+  run_process(s->proc.load(std::memory_order_relaxed));  // (nullptr: never used)
+}
+
 void Node::kill_process(Process& p, Term reason) {
   assert(p.state_ != ProcState::running && p.state_ != ProcState::dead);
   finish(p, std::move(reason));
@@ -217,12 +225,13 @@ void Node::finish(Process& p, Term reason) {
   }
   live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
-  procs_.find(pid_index(pid))->proc.store(nullptr, std::memory_order_relaxed);
+  Slot& slot = *procs_.find(pid_index(pid));
+  slot.proc.store(nullptr, std::memory_order_relaxed);
   delete &p;
   // Dead from here on: its pid finds no process, and the slot may take a new one at once
   // (rt: a signal still on its way to this pid goes to the slot's inbox, whose owner finds
   // the pid dead and bounces it — see RtExecutor).
-  push_free(pid_index(pid), pid_serial(pid));
+  push_free(slot, pid_index(pid), pid_serial(pid));
   if (exit_observer_) exit_observer_(pid);
 }
 

@@ -42,6 +42,7 @@ class Node {
 
   // --- called by the executor
   void run(Pid pid);
+  void run_slot(uint64_t index);  // runs whichever process holds table slot `index` (rt)
   void deliver(Signal&& signal);
   void fire_timer(const TimerTarget& target);
 
@@ -88,6 +89,7 @@ class Node {
   void kill_process(Process& p, Term reason);
 
  private:
+  void run_process(Process* p);
   void finish(Process& p, Term reason);  // exit bookkeeping: links, monitors, names
   void deliver_exit(Process& target, Signal& s);
   void bounce(Signal& s);               // a signal reached a dead pid
@@ -112,7 +114,7 @@ class Node {
   static constexpr uint64_t kFree = uint64_t{1} << 63;
   static constexpr uint64_t kFreshFirst = ChunkedTable<Slot>::kChunkSize;
   uint64_t pop_free(uint64_t& serial);
-  void push_free(uint64_t index, uint64_t serial);
+  void push_free(Slot& slot, uint64_t index, uint64_t serial);
 
   Executor& executor_;
   const bool concurrent_;
