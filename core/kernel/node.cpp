@@ -220,7 +220,7 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   {
     auto lk = lock();
-    if (!p.name_.empty()) names_.erase(p.name_);  // S7
+    if (p.name_) names_.erase(*p.name_);  // S7
     if (record_exits_ && exit_capacity_ > 0) record_exit(pid, reason);
   }
   live_count_.fetch_sub(1, std::memory_order_relaxed);
@@ -360,9 +360,9 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
 bool Node::register_name(const std::string& name, Pid pid) {
   auto lk = lock();
   Process* p = find(pid);
-  if (name.empty() || !p || !p->name_.empty()) return false;
+  if (name.empty() || !p || p->name_) return false;
   if (!names_.emplace(name, pid).second) return false;
-  p->name_ = name;
+  p->name_ = std::make_unique<std::string>(name);
   return true;
 }
 
@@ -370,7 +370,7 @@ void Node::unregister_name(const std::string& name) {
   auto lk = lock();
   auto it = names_.find(name);
   if (it == names_.end()) return;
-  if (Process* p = find(it->second)) p->name_.clear();
+  if (Process* p = find(it->second)) p->name_.reset();
   names_.erase(it);
 }
 
