@@ -7,8 +7,8 @@ namespace otp::rt {
 namespace {
 thread_local RtExecutor* t_exec = nullptr;
 thread_local unsigned t_worker = 0;
-thread_local uint64_t t_current = 0;  // the process this thread is delivering to or running
-thread_local void* t_current_slot = nullptr;  // its slot (Slot is private to RtExecutor)
+thread_local uint64_t t_current = 0;  // the slot (pid_index) this thread is delivering to or running
+thread_local void* t_current_slot = nullptr;  // that slot (Slot is private to RtExecutor)
 // Signals delivered to a process per turn: a flooded server works through its inbox in steps,
 // so its mailbox stays small and other processes get turns in between.
 constexpr size_t kDeliveryBudget = 128;
@@ -47,7 +47,7 @@ void RtExecutor::start(Node& node) {
   node_ = &node;
   wheel_ = std::make_unique<TimerWheel>([this] { return now_ms(); },
                                         [this](const TimerTarget& t) {
-                                          enqueue(t.pid.id, t);
+                                          enqueue(t.pid, t);
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }
@@ -72,7 +72,7 @@ int64_t RtExecutor::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
-RtExecutor::Slot* RtExecutor::slot(uint64_t id) { return id == 0 ? nullptr : slots_.get(id); }
+RtExecutor::Slot* RtExecutor::slot(uint64_t index) { return index == 0 ? nullptr : slots_.get(index); }
 
 void RtExecutor::count(bool finished) {
   // A worker's own counters have one writer: a plain increment, no locked instruction and no
@@ -95,25 +95,27 @@ uint64_t RtExecutor::total(bool finished) const {
 }
 
 template <class V>
-void RtExecutor::enqueue(uint64_t pid, V&& value) {
-  Slot* s = slot(pid);
-  if (!s) return;  // not a pid this node can have: like a signal to a dead pid, dropped
+void RtExecutor::enqueue(Pid pid, V&& value) {
+  uint64_t index = pid_index(pid);
+  Slot* s = slot(index);
+  if (!s) return;  // no pid (0): like a signal to a dead pid, dropped
+  // The slot may belong to another process by now, or to none: the owner sorts that out.
   if (s->inbox.push(std::forward<V>(value))) {  // it was idle: we schedule it
     count(false);
-    push_runnable(pid, s->home.load(std::memory_order_relaxed));
+    push_runnable(index, s->home.load(std::memory_order_relaxed));
   }
 }
 
 void RtExecutor::make_runnable(Pid pid) {
-  if (t_exec == this && t_current == pid.id) {  // from the process's own thread: just a flag
+  if (t_exec == this && t_current == pid_index(pid)) {  // from the slot's own thread: just a flag
     static_cast<Slot*>(t_current_slot)->runnable = true;
     return;
   }
-  enqueue(pid.id, std::monostate{});  // a new process, spawned on another thread
+  enqueue(pid, std::monostate{});  // a new process, spawned on another thread
 }
 
 void RtExecutor::send(Signal&& signal) {
-  uint64_t to = signal.to.id;
+  Pid to = signal.to;
   enqueue(to, std::move(signal));  // one inbox per receiver, in send order: S5 holds
 }
 
@@ -121,30 +123,30 @@ uint64_t RtExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) { return
 
 bool RtExecutor::cancel_timer(uint64_t timer_id) { return wheel_->cancel(timer_id); }
 
-void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
+void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
   bool wake;
   if (t_exec == this && home != kNoHome && home != t_worker && working_[home].load(std::memory_order_relaxed)) {
     // Woken by a process on another worker while its own worker is busy: it goes home, so a
     // busy server stays on one core instead of following each client that calls it. A
     // process whose worker idles moves here instead: no wake-up to pay, and a ping-pong pair
     // split over two cores comes back together.
-    push_remote(home, pid);
+    push_remote(home, sid);
     return;
   }
   if (t_exec == this) {
-    queue_local(t_worker, pid);
+    queue_local(t_worker, sid);
     // Wake a sleeping worker only when there is more queued than this worker takes next, and
     // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
     // work this worker is through in a moment, just bounces processes between cores.
     uint64_t queued = backlog(t_worker);
     wake = queued > 1 && worth_sharing(t_worker, queued);
   } else {
-    global_.push(pid);
+    global_.push(sid);
     wake = true;
   }
   if (!wake) return;  // this worker runs it next: nobody needs waking
   if (nthreads_ == 1 && t_exec == this) return;  // the only worker is this one: no fence to pay
-  // Pairs with the fence in worker(): either the sleeper sees this pid or we see the sleeper.
+  // Pairs with the fence in worker(): either the sleeper sees this slot or we see the sleeper.
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (sleepers_.load(std::memory_order_relaxed) > 0) {
     std::lock_guard lock(idle_mu_);
@@ -152,13 +154,13 @@ void RtExecutor::push_runnable(uint64_t pid, uint16_t home) {
   }
 }
 
-void RtExecutor::push_remote(unsigned worker, uint64_t pid) {
-  Slot* s = slot(pid);
+void RtExecutor::push_remote(unsigned worker, uint64_t sid) {
+  Slot* s = slot(sid);
   std::atomic<uint64_t>& head = home_[worker]->head;
   uint64_t h = head.load(std::memory_order_relaxed);
   do {
-    s->next_home = h;
-  } while (!head.compare_exchange_weak(h, pid, std::memory_order_release, std::memory_order_relaxed));
+    s->next_home = static_cast<uint32_t>(h);  // slot indices fit 27 bits
+  } while (!head.compare_exchange_weak(h, sid, std::memory_order_release, std::memory_order_relaxed));
   // It may have started to fall asleep after we looked: pairs with the fence in worker().
   std::atomic_thread_fence(std::memory_order_seq_cst);
   if (sleeping_[worker].load()) {
@@ -168,32 +170,32 @@ void RtExecutor::push_remote(unsigned worker, uint64_t pid) {
 }
 
 void RtExecutor::take_home(unsigned self) {
-  uint64_t pid = home_[self]->head.exchange(0, std::memory_order_acquire);
+  uint64_t sid = home_[self]->head.exchange(0, std::memory_order_acquire);
   uint64_t reversed = 0;  // the stack is newest first: queue them oldest first
-  while (pid) {
-    Slot* s = slot(pid);
+  while (sid) {
+    Slot* s = slot(sid);
     uint64_t next = s->next_home;
-    s->next_home = reversed;
-    reversed = pid;
-    pid = next;
+    s->next_home = static_cast<uint32_t>(reversed);
+    reversed = sid;
+    sid = next;
   }
-  for (pid = reversed; pid;) {
-    uint64_t next = slot(pid)->next_home;
-    queue_local(self, pid);
-    pid = next;
+  for (sid = reversed; sid;) {
+    uint64_t next = slot(sid)->next_home;
+    queue_local(self, sid);
+    sid = next;
   }
 }
 
-void RtExecutor::queue_local(unsigned self, uint64_t pid) {
-  if (!local_[self]->push(pid)) overflow_[self]->push(pid);
+void RtExecutor::queue_local(unsigned self, uint64_t sid) {
+  if (!local_[self]->push(sid)) overflow_[self]->push(sid);
 }
 
-bool RtExecutor::pop_local(unsigned self, uint64_t& pid) {
+bool RtExecutor::pop_local(unsigned self, uint64_t& sid) {
   Overflow& over = *overflow_[self];
   if (over.size.load(std::memory_order_relaxed) != 0 &&
-      (++over.takes % kOverflowEvery == 0 || local_[self]->size() == 0) && over.pop(pid))
+      (++over.takes % kOverflowEvery == 0 || local_[self]->size() == 0) && over.pop(sid))
     return true;
-  return local_[self]->pop(pid);
+  return local_[self]->pop(sid);
 }
 
 uint64_t RtExecutor::backlog(unsigned worker) const {
@@ -211,14 +213,14 @@ bool RtExecutor::has_work_for(unsigned self) const {
   return false;
 }
 
-bool RtExecutor::pop_runnable(unsigned self, uint64_t& pid) {
+bool RtExecutor::pop_runnable(unsigned self, uint64_t& sid) {
   if (home_[self]->head.load(std::memory_order_relaxed) != 0) take_home(self);  // behind what is queued
-  if (pop_local(self, pid)) return true;
-  if (global_.size.load(std::memory_order_acquire) > 0 && global_.pop(pid)) return true;
-  return steal(self, pid);
+  if (pop_local(self, sid)) return true;
+  if (global_.size.load(std::memory_order_acquire) > 0 && global_.pop(sid)) return true;
+  return steal(self, sid);
 }
 
-bool RtExecutor::steal(unsigned self, uint64_t& pid) {
+bool RtExecutor::steal(unsigned self, uint64_t& sid) {
   // Take half of a victim's queue, so the thief then works from its own queue instead of
   // coming back for every process. The victim keeps its next process: stealing a ping-pong
   // partner only makes the pair bounce between cores.
@@ -230,8 +232,8 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
     // is shared once its run queue has nothing to give.
     uint64_t ring = victim.size();
     uint64_t n = share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
-    if (n == 0 || !victim.pop(pid)) {
-      if (steal_overflow(self, v, pid)) return true;
+    if (n == 0 || !victim.pop(sid)) {
+      if (steal_overflow(self, v, sid)) return true;
       continue;
     }
     for (uint64_t i = 1; i < n; ++i) {
@@ -244,13 +246,13 @@ bool RtExecutor::steal(unsigned self, uint64_t& pid) {
   return false;
 }
 
-bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& pid) {
+bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid) {
   Overflow& over = *overflow_[victim];
   if (over.size.load(std::memory_order_relaxed) == 0) return false;
   // Half, as from a run queue; queued here only once the victim's lock is released (our own
   // overflow has a lock too, and the victim may be stealing from us).
   std::vector<uint64_t> taken;
-  if (!over.pop(pid, &taken)) return false;
+  if (!over.pop(sid, &taken)) return false;
   for (uint64_t more : taken) queue_local(self, more);
   return true;
 }
@@ -320,14 +322,14 @@ void RtExecutor::worker(unsigned index) {
   int idle_rounds = 0;
   bool working = false;  // what working_[index] says
   while (!stop_.load(std::memory_order_relaxed)) {
-    uint64_t pid = 0;
-    if (pop_runnable(index, pid)) {
+    uint64_t sid = 0;
+    if (pop_runnable(index, sid)) {
       if (!working) {
         working_[index].store(working = true, std::memory_order_relaxed);
         window_turns = 0;
         if (share_after_ns_) window_start = clock_ns();
       }
-      process(pid);
+      process(sid);
       mine.turns.store(mine.turns.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       if (share_after_ns_ && ++window_turns == kTurnWindow) measure();
       idle_rounds = 0;
@@ -349,11 +351,14 @@ void RtExecutor::worker(unsigned index) {
   t_exec = nullptr;
 }
 
-void RtExecutor::process(uint64_t pid) {
-  Slot* s = slot(pid);
+// One turn of slot `sid`: the signals and timers in its inbox, each for the pid it names (the
+// Node finds a pid whose process has exited dead, whoever holds the slot now),
+// then a run of the slot's occupant if one was asked for.
+void RtExecutor::process(uint64_t sid) {
+  Slot* s = slot(sid);
   s->home.store(static_cast<uint16_t>(t_worker), std::memory_order_relaxed);
   s->inbox.collect();
-  t_current = pid;
+  t_current = sid;
   t_current_slot = s;
   s->inbox.drain(kDeliveryBudget, [&](Item& item) {
     if (auto* sig = std::get_if<Signal>(&item)) node_->deliver(std::move(*sig));
@@ -362,11 +367,13 @@ void RtExecutor::process(uint64_t pid) {
   });
   if (s->runnable) {
     s->runnable = false;
-    node_->run(Pid{pid});  // may set runnable again (yield, a message to itself)
+    // The process that asked, or (it exited meanwhile) the next one in its slot, whose own
+    // "run" is on its way: running it now is only early.
+    node_->run_slot(sid);  // may set runnable again (yield, a message to itself)
   }
   t_current = 0;
   if (s->inbox.holding() || s->runnable || !s->inbox.try_idle())
-    push_runnable(pid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
+    push_runnable(sid, static_cast<uint16_t>(t_worker));  // to the back of the queue: fairness
   else
     count(true);
 }

@@ -58,34 +58,44 @@ class RtExecutor final : public Executor {
  private:
   // A signal in flight, a fired timer, or (monostate) "run": spawned from another thread.
   using Item = std::variant<std::monostate, Signal, TimerTarget>;
+  // One per slot of the node's process table (pid_index), reused as the table reuses its
+  // slots: the inbox, and the scheduling state it carries, belong to the slot, not to one
+  // process. So a sender that found the slot for a pid that has since exited (or whose slot a
+  // new process took) still pushes into a live inbox, and its signal is delivered in turn by
+  // the slot's owner, to whom Node::deliver shows the pid dead: it bounces (link -> EXIT
+  // noproc, monitor -> DOWN noproc, message dropped) and never reaches the new occupant. A
+  // fired timer names its pid too; "run" runs whoever occupies the slot (Node::run ignores a
+  // process with nothing to do). Slots are never freed before the executor.
   struct Slot {
-    Inbox<Item> inbox;  // also says whether the process is scheduled (see Inbox)
+    Inbox<Item> inbox;  // also says whether the slot is scheduled (see Inbox)
     std::atomic<uint16_t> home{kNoHome};  // the worker it last ran on
-    bool runnable = false;  // touched only by the thread that owns the scheduled process
-    uint64_t next_home = 0;  // link in a worker's HomeStack while queued there
+    bool runnable = false;  // touched only by the thread that owns the scheduled slot
+    uint32_t next_home = 0;  // link in a worker's HomeStack while queued there
   };
+  // The queues below hold slot indices (pid_index), 0 = none: a slot is queued at most once
+  // at a time (its inbox says when), whichever process occupies it.
   // Processes sent home to a worker by other workers: a lock-free stack linked through the
-  // slots (a process is queued at most once at a time, so its slot's link is free). The
-  // owner takes all of it at once; nobody else pops, so there is no ABA.
+  // slots (a slot is queued at most once at a time, so its link is free). The owner takes
+  // all of it at once; nobody else pops, so there is no ABA.
   struct alignas(64) HomeStack {
-    std::atomic<uint64_t> head{0};  // a pid, 0 = empty
+    std::atomic<uint64_t> head{0};  // a slot index, 0 = empty
   };
   static constexpr uint16_t kNoHome = 0xFFFF;
-  // A FIFO of pids under a lock, whose size is readable without it.
+  // A FIFO of slot indices under a lock, whose size is readable without it.
   struct alignas(64) LockedQueue {
     std::mutex mu;
     std::deque<uint64_t> q;
     std::atomic<uint64_t> size{0};
-    void push(uint64_t pid) {
+    void push(uint64_t sid) {
       std::lock_guard lock(mu);
-      q.push_back(pid);
+      q.push_back(sid);
       size.store(q.size(), std::memory_order_release);
     }
-    // The oldest pid and, given `half`, half of what is left after it (oldest first) into it.
-    bool pop(uint64_t& pid, std::vector<uint64_t>* half = nullptr) {
+    // The oldest slot and, given `half`, half of what is left after it (oldest first) into it.
+    bool pop(uint64_t& sid, std::vector<uint64_t>* half = nullptr) {
       std::lock_guard lock(mu);
       if (q.empty()) return false;
-      pid = q.front();
+      sid = q.front();
       q.pop_front();
       if (half) {
         auto end = q.begin() + static_cast<std::ptrdiff_t>(q.size() / 2);
@@ -106,31 +116,31 @@ class RtExecutor final : public Executor {
   // From threads that are not workers (a spawn from main, fired timers).
   using InjectionQueue = LockedQueue;
 
-  Slot* slot(uint64_t id);
+  Slot* slot(uint64_t index);
   template <class V>
-  void enqueue(uint64_t pid, V&& value);
-  void push_runnable(uint64_t pid, uint16_t home);
-  void queue_local(unsigned self, uint64_t pid);
-  bool pop_local(unsigned self, uint64_t& pid);
+  void enqueue(Pid pid, V&& value);
+  void push_runnable(uint64_t sid, uint16_t home);
+  void queue_local(unsigned self, uint64_t sid);
+  bool pop_local(unsigned self, uint64_t& sid);
   uint64_t backlog(unsigned worker) const;
-  void push_remote(unsigned worker, uint64_t pid);
+  void push_remote(unsigned worker, uint64_t sid);
   void take_home(unsigned self);
-  bool pop_runnable(unsigned self, uint64_t& pid);
-  bool steal(unsigned self, uint64_t& pid);
-  bool steal_overflow(unsigned self, unsigned victim, uint64_t& pid);
+  bool pop_runnable(unsigned self, uint64_t& sid);
+  bool steal(unsigned self, uint64_t& sid);
+  bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid);
   bool worth_sharing(unsigned worker, uint64_t queued) const;
   bool backlog_due(unsigned victim, uint64_t queued);
   bool has_work_for(unsigned self) const;
   bool sleep(unsigned self);
   int64_t clock_ns() const;
   void worker(unsigned index);
-  void process(uint64_t pid);
+  void process(uint64_t sid);
   void count(bool finished);  // a process was scheduled, or finished a turn with nothing left
   uint64_t total(bool finished) const;
 
   Node* node_ = nullptr;
   const std::chrono::steady_clock::time_point epoch_;
-  ChunkedTable<Slot> slots_;  // by pid id, like the Node's process table
+  ChunkedTable<Slot> slots_;  // by pid_index, like the Node's process table
   std::vector<std::unique_ptr<RunQueue>> local_;
   std::vector<std::unique_ptr<Overflow>> overflow_;  // per worker
   std::vector<std::unique_ptr<HomeStack>> home_;  // per worker

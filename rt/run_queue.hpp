@@ -1,5 +1,5 @@
 #pragma once
-// A worker's run queue of pids: a bounded ring the owning worker appends to, and that the
+// A worker's run queue of slot indices (a process's pid_index): a bounded ring the owning worker appends to, and that the
 // owner and thieves take from the front with a compare-and-swap. No lock: with a mutex per
 // queue, an idle worker polling for work contended with the busy worker on every push and pop
 // (futex sleeps on a two-core machine). FIFO, so a process that ran goes behind the others.
@@ -14,7 +14,7 @@ class RunQueue {
  public:
   static constexpr uint64_t kCapacity = 256;
 
-  // Owner thread only. False when full (the caller puts the pid elsewhere).
+  // Owner thread only. False when full (the caller puts the slot elsewhere).
   bool push(uint64_t pid) {
     uint64_t t = tail_.load(std::memory_order_relaxed);
     // A stale head only under-states the free room: the check stays safe.
@@ -24,7 +24,7 @@ class RunQueue {
     return true;
   }
 
-  // Any thread: the oldest pid, if there is one.
+  // Any thread: the oldest slot, if there is one.
   bool pop(uint64_t& pid) {
     uint64_t h = head_.load(std::memory_order_acquire);
     for (;;) {

@@ -60,7 +60,7 @@ uint32_t Chooser::choose(DecisionPoint point, uint32_t options) {
   } else {
     c = static_cast<uint32_t>(prng_.below(options));
   }
-  log_.push_back({point, options, c});
+  if (keep_log_) log_.push_back({point, options, c});
   return c;
 }
 
@@ -76,7 +76,7 @@ bool Chooser::fault(uint32_t per_million) {
   } else {
     c = prng_.below(1'000'000) < per_million ? 1 : 0;
   }
-  log_.push_back({DecisionPoint::fault, 2, c});
+  if (keep_log_) log_.push_back({DecisionPoint::fault, 2, c});
   return c == 1;
 }
 

@@ -59,7 +59,13 @@ class Chooser {
 
   uint32_t choose(DecisionPoint point, uint32_t options);
   // A choice made by a DecisionHook, recorded like any other so the run replays from its list.
-  void record(DecisionPoint point, uint32_t options, uint32_t choice) { log_.push_back({point, options, choice}); }
+  void record(DecisionPoint point, uint32_t options, uint32_t choice) {
+    if (keep_log_) log_.push_back({point, options, choice});
+  }
+  // The decision list (12 bytes a decision) is what a replay or a shrink needs, and the one
+  // thing a simulated world keeps for every step; a long run that will never be replayed may
+  // turn it off (SimOptions::record_decisions). log() and choices() are then empty.
+  void keep_log(bool on) { keep_log_ = on; }
   // A fault fires with probability per_million / 1e6 (swarm testing draws it per seed).
   bool fault(uint32_t per_million);
 
@@ -73,6 +79,7 @@ class Chooser {
   size_t script_pos_ = 0;
   bool replaying_ = false;
   bool diverged_ = false;  // a scripted choice was out of range for this run
+  bool keep_log_ = true;
   std::vector<Decision> log_;
 };
 

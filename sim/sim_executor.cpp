@@ -8,14 +8,23 @@ SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
       hook_(opts.hook),
       fault_per_million_(opts.fault_per_million) {
+  chooser_.keep_log(opts.record_decisions);
   if (opts.trace)
     trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
 }
 
+// runnable_pos_ is indexed by the pid's slot in the process table (pid_index), so it is as
+// long as the table, not as the number of pids ever spawned. A process is dead once its slot
+// is reused: an entry there for another pid is one that died while runnable (killed by a
+// signal), and its step would do nothing, so the new occupant takes its place.
 void SimExecutor::make_runnable(Pid pid) {
-  if (runnable_pos_.size() <= pid.id) runnable_pos_.resize(pid.id + 1, -1);
-  if (runnable_pos_[pid.id] >= 0) return;
-  runnable_pos_[pid.id] = static_cast<int32_t>(runnable_.size());
+  uint64_t i = pid_index(pid);
+  if (runnable_pos_.size() <= i) runnable_pos_.resize(i + 1, -1);
+  if (int32_t pos = runnable_pos_[i]; pos >= 0) {
+    runnable_[static_cast<size_t>(pos)] = pid;
+    return;
+  }
+  runnable_pos_[i] = static_cast<int32_t>(runnable_.size());
   runnable_.push_back(pid);
 }
 
@@ -118,9 +127,9 @@ void SimExecutor::run_one(uint32_t index) {
   Pid pid = runnable_[index];
   Pid last = runnable_.back();
   runnable_[index] = last;
-  runnable_pos_[last.id] = static_cast<int32_t>(index);
+  runnable_pos_[pid_index(last)] = static_cast<int32_t>(index);
   runnable_.pop_back();
-  runnable_pos_[pid.id] = -1;
+  runnable_pos_[pid_index(pid)] = -1;
   node_->run(pid);
 }
 

@@ -24,6 +24,7 @@ struct SimOptions {
   bool trace = false;
   uint32_t fault_per_million = 0;               // probability of each named fault point
   DecisionHook* hook = nullptr;                 // explore: a strategy chooses, not the seed
+  bool record_decisions = true;                 // keep the decision list (replay tokens, shrinking)
 };
 
 class SimExecutor final : public Executor {
@@ -74,7 +75,7 @@ class SimExecutor final : public Executor {
   uint64_t steps_ = 0;
 
   std::vector<Pid> runnable_;
-  std::vector<int32_t> runnable_pos_;  // by pid id; -1 = not runnable
+  std::vector<int32_t> runnable_pos_;  // by pid_index; -1 = not runnable
 
   struct Channel {
     std::deque<Signal> queue;

@@ -1,5 +1,6 @@
 #include <otpsim/core/kernel/node.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <exception>
 
@@ -23,22 +24,81 @@ Node::Node(Executor& executor) : executor_(executor), concurrent_(executor.concu
 
 Node::~Node() {
   // Destroy coroutine frames first, while every Process object still exists.
-  uint64_t n = next_pid_.load();
-  for (uint64_t id = 1; id < n; ++id)
-    if (auto* s = procs_.find(id))
-      if (Process* p = s->load()) p->root_ = Proc{};
-  for (uint64_t id = 1; id < n; ++id)
-    if (auto* s = procs_.find(id)) delete s->load();
+  uint64_t n = fresh_.load();
+  for (uint64_t i = 1; i < n && i <= kPidIndexMask; ++i)
+    if (auto* s = procs_.find(i))
+      if (Process* p = s->proc.load()) p->root_ = Proc{};
+  for (uint64_t i = 1; i < n && i <= kPidIndexMask; ++i)
+    if (auto* s = procs_.find(i)) delete s->proc.load();
 }
 
 Process* Node::find(Pid pid) {
-  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
-  return s ? s->load(std::memory_order_acquire) : nullptr;
+  // (Pid{} finds slot 0, never used: its id stays 0 and its process nullptr.)
+  auto* s = procs_.find(pid_index(pid));
+  // Only the process's own thread touches it (or finds it dead): once the id matches, the
+  // process cannot exit or be replaced under us.
+  if (!s || s->id.load(std::memory_order_acquire) != pid.id) return nullptr;
+  return s->proc.load(std::memory_order_relaxed);
 }
 
 bool Node::alive(Pid pid) const {
-  auto* s = pid.id == 0 ? nullptr : procs_.find(pid.id);
-  return s && s->load(std::memory_order_acquire) != nullptr;
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid_index(pid));
+  return s && s->id.load(std::memory_order_acquire) == pid.id;
+}
+
+Pid Node::occupant(uint64_t index) const {
+  auto* s = index == 0 ? nullptr : procs_.find(index);
+  uint64_t id = s ? s->id.load(std::memory_order_acquire) : 0;
+  return (id & kFree) ? Pid{} : Pid{id};
+}
+
+// A slot off the free-slot stack (0: none), with the serial its next occupant gets.
+uint64_t Node::pop_free(uint64_t& serial) {
+  uint64_t head = free_head_.load(std::memory_order_acquire);
+  for (;;) {
+    uint64_t index = head & kPidIndexMask;
+    if (index == 0) return 0;
+    // Slots are never freed, so this read is safe even when another thread pops the slot
+    // first (the tag then makes our compare-and-swap fail).
+    uint64_t word = procs_.find(index)->id.load(std::memory_order_relaxed);
+    uint64_t next = word & kPidIndexMask;
+    uint64_t tag = (head & ~kPidIndexMask) + (kPidIndexMask + 1);
+    if (free_head_.compare_exchange_weak(head, tag | next, std::memory_order_acquire, std::memory_order_acquire)) {
+      serial = ((word & ~kFree) >> kPidIndexBits) + 1;
+      return index;
+    }
+  }
+}
+
+// The slot of a process that has exited (its pid had `serial`): reused by a later spawn,
+// unless its serial is used up (never, in practice: the slot is then retired).
+void Node::push_free(Slot& s, uint64_t index, uint64_t serial) {
+  uint64_t dead = kFree | (serial << kPidIndexBits);
+  if (serial == kPidSerialMax) {
+    s.id.store(dead, std::memory_order_release);
+    return;
+  }
+  uint64_t head = free_head_.load(std::memory_order_relaxed);
+  uint64_t tag;
+  do {
+    s.id.store(dead | (head & kPidIndexMask), std::memory_order_relaxed);
+    tag = (head & ~kPidIndexMask) + (kPidIndexMask + 1);
+  } while (!free_head_.compare_exchange_weak(head, tag | index, std::memory_order_release, std::memory_order_relaxed));
+}
+
+void Node::set_exit_capacity(size_t n) {
+  auto lk = lock();
+  exit_capacity_ = n;
+  while (exit_order_.size() > n) {
+    exits_.erase(exit_order_.front());
+    exit_order_.pop_front();
+    ++exits_forgotten_;
+  }
+}
+
+uint64_t Node::exits_forgotten() const {
+  auto lk = lock();
+  return exits_forgotten_;
 }
 
 std::optional<Term> Node::exit_reason(Pid pid) const {
@@ -50,9 +110,13 @@ std::optional<Term> Node::exit_reason(Pid pid) const {
 
 std::vector<Pid> Node::live_pids() const {
   std::vector<Pid> out;
-  uint64_t n = next_pid_.load();
-  for (uint64_t id = 1; id < n; ++id)
-    if (alive(Pid{id})) out.push_back(Pid{id});
+  uint64_t n = fresh_.load();
+  for (uint64_t i = 1; i < n && i <= kPidIndexMask; ++i) {
+    auto* s = procs_.find(i);  // (rt: a spawn may not have made its slot's chunk yet)
+    uint64_t id = s ? s->id.load(std::memory_order_acquire) : 0;
+    if (id != 0 && !(id & kFree)) out.push_back(Pid{id});
+  }
+  std::sort(out.begin(), out.end());
   return out;
 }
 
@@ -69,7 +133,16 @@ void Node::env_put(const std::string& app, const std::string& key, Term value) {
 }
 
 Pid Node::spawn(Body body, SpawnOptions opts) {
-  Pid pid{next_pid_.fetch_add(1, std::memory_order_relaxed)};
+  // A free slot once the first chunk of the table is used; until then a fresh one, so a small
+  // run's pids are 1, 2, 3, ... (<0.N.0>) and a slot is reused only after 4,095 spawns.
+  uint64_t serial = 0, index = 0;
+  if (fresh_.load(std::memory_order_relaxed) >= kFreshFirst) index = pop_free(serial);
+  if (index == 0) {
+    index = fresh_.fetch_add(1, std::memory_order_relaxed);
+    if (index > kPidIndexMask)
+      throw UsageError("process table full: more than " + std::to_string(kPidIndexMask) + " live processes");
+  }
+  Pid pid = make_pid(index, serial);
   auto proc = std::make_unique<Process>(*this, pid, std::move(body));
   proc->parent_ = opts.parent;
   if (opts.link_to) {  // spawn_link is atomic: both sides of the link exist at once
@@ -84,18 +157,19 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     watcher->monitoring_[opts.monitor_ref] = pid;
     proc->watchers_[opts.monitor_ref] = opts.monitor_by;
   }
-  auto* cell = procs_.get(pid.id);
-  if (!cell) throw UsageError("process table full: more than " + std::to_string(procs_.kCapacity) + " pids");
-  cell->store(proc.release(), std::memory_order_release);
+  Slot& slot = *procs_.get(index);
+  slot.proc.store(proc.release(), std::memory_order_relaxed);
+  slot.id.store(pid.id, std::memory_order_release);  // alive from here on
   live_count_.fetch_add(1, std::memory_order_relaxed);
+  spawned_.fetch_add(1, std::memory_order_relaxed);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
   executor_.make_runnable(pid);
   return pid;
 }
 
-void Node::run(Pid pid) {
-  Process* p = find(pid);
+// Inlined into run and run_slot: one of them runs on every turn of every process.
+[[gnu::always_inline]] inline void Node::run_process(Process* p) {
   if (!p || p->state_ != ProcState::runnable) return;  // died after it was made runnable
   p->state_ = ProcState::running;
   std::coroutine_handle<> h;
@@ -121,6 +195,14 @@ void Node::run(Pid pid) {
   finish(*p, err ? exit_reason_of(err) : reasons::normal());
 }
 
+void Node::run(Pid pid) { run_process(find(pid)); }
+
+void Node::run_slot(uint64_t index) {
+  Slot* s = procs_.find(index);
+  if (!s || (s->id.load(std::memory_order_acquire) & kFree)) return;
+  run_process(s->proc.load(std::memory_order_relaxed));  // (nullptr: never used)
+}
+
 void Node::kill_process(Process& p, Term reason) {
   assert(p.state_ != ProcState::running && p.state_ != ProcState::dead);
   finish(p, std::move(reason));
@@ -138,14 +220,30 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   {
     auto lk = lock();
-    if (!p.name_.empty()) names_.erase(p.name_);  // S7
-    if (record_exits_) exits_.emplace(pid.id, reason);
+    if (p.name_) names_.erase(*p.name_);  // S7
+    if (record_exits_ && exit_capacity_ > 0) record_exit(pid, reason);
   }
   live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
-  procs_.find(pid.id)->store(nullptr, std::memory_order_release);
+  Slot& slot = *procs_.find(pid_index(pid));
+  slot.proc.store(nullptr, std::memory_order_relaxed);
   delete &p;
+  // Dead from here on: its pid finds no process, and the slot may take a new one at once
+  // (rt: a signal still on its way to this pid goes to the slot's inbox, whose owner finds
+  // the pid dead and bounces it — see RtExecutor).
+  push_free(slot, pid_index(pid), pid_serial(pid));
   if (exit_observer_) exit_observer_(pid);
+}
+
+void Node::record_exit(Pid pid, const Term& reason) {
+  if (exits_.empty()) exits_.reserve(exit_capacity_);
+  if (exit_order_.size() >= exit_capacity_) {
+    exits_.erase(exit_order_.front());
+    exit_order_.pop_front();
+    ++exits_forgotten_;
+  }
+  exits_.emplace(pid.id, reason);
+  exit_order_.push_back(pid.id);
 }
 
 void Node::deliver(Signal&& s) {
@@ -262,9 +360,9 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
 bool Node::register_name(const std::string& name, Pid pid) {
   auto lk = lock();
   Process* p = find(pid);
-  if (name.empty() || !p || !p->name_.empty()) return false;
+  if (name.empty() || !p || p->name_) return false;
   if (!names_.emplace(name, pid).second) return false;
-  p->name_ = name;
+  p->name_ = std::make_unique<std::string>(name);
   return true;
 }
 
@@ -272,7 +370,7 @@ void Node::unregister_name(const std::string& name) {
   auto lk = lock();
   auto it = names_.find(name);
   if (it == names_.end()) return;
-  if (Process* p = find(it->second)) p->name_.clear();
+  if (Process* p = find(it->second)) p->name_.reset();
   names_.erase(it);
 }
 

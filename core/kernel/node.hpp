@@ -4,6 +4,7 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -41,18 +42,29 @@ class Node {
 
   // --- called by the executor
   void run(Pid pid);
+  void run_slot(uint64_t index);  // runs whichever process holds table slot `index` (rt)
   void deliver(Signal&& signal);
   void fire_timer(const TimerTarget& target);
 
   // --- queries
-  Process* find(Pid pid);
+  Process* find(Pid pid);  // the live process `pid`, or nullptr (a dead pid: its slot may hold another)
   bool alive(Pid pid) const;
-  // The exit reason of a process that has exited (kept while record_exits is on).
+  Pid occupant(uint64_t index) const;  // the live process in slot pid_index, or Pid{}
+  // The exit reason of a process that has exited: the last exit_capacity() exits are kept
+  // (oldest forgotten first) while record_exits is on, the default.
   std::optional<Term> exit_reason(Pid pid) const;
   void set_record_exits(bool on) { record_exits_ = on; }
+  static constexpr size_t kDefaultExitCapacity = 65'536;
+  void set_exit_capacity(size_t n);  // 0: keep none
+  size_t exit_capacity() const { return exit_capacity_; }
+  uint64_t exits_forgotten() const;  // exit records dropped for room so far
   size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
   std::vector<Pid> live_pids() const;  // ascending
-  uint64_t spawned_count() const { return next_pid_ - 1; }
+  uint64_t spawned_count() const { return spawned_.load(std::memory_order_relaxed); }
+  // Slots of the process table ever used (its high-water mark): the live processes at the
+  // busiest moment, but never fewer than the first chunk's (Node::spawn). The rt executor
+  // keeps one slot per table slot as well.
+  uint64_t table_slots() const { return fresh_.load(std::memory_order_relaxed) - 1; }
 
   // --- names (S7)
   bool register_name(const std::string& name, Pid pid);
@@ -77,9 +89,11 @@ class Node {
   void kill_process(Process& p, Term reason);
 
  private:
+  void run_process(Process* p);
   void finish(Process& p, Term reason);  // exit bookkeeping: links, monitors, names
   void deliver_exit(Process& target, Signal& s);
   void bounce(Signal& s);               // a signal reached a dead pid
+  void record_exit(Pid pid, const Term& reason);  // under lock()
 
 
   // Node-wide tables are locked only when the executor runs processes on several threads;
@@ -88,16 +102,35 @@ class Node {
     return concurrent_ ? std::unique_lock<std::mutex>(mu_) : std::unique_lock<std::mutex>();
   }
 
+  // The process table: a slot per live process, found from its pid's index (pid_index) with
+  // no lock from any thread (rt/). `id` is the occupant's pid id while it lives; once it has
+  // exited, kFree | serial << 27 | the next free slot's index, a value no pid has (so a signal
+  // to the dead pid finds no process, whoever holds the slot next). Free slots form a
+  // lock-free stack (free_head_: index, and a tag against ABA in the upper bits).
+  struct Slot {
+    std::atomic<uint64_t> id{0};
+    std::atomic<Process*> proc{nullptr};
+  };
+  static constexpr uint64_t kFree = uint64_t{1} << 63;
+  static constexpr uint64_t kFreshFirst = ChunkedTable<Slot>::kChunkSize;
+  uint64_t pop_free(uint64_t& serial);
+  void push_free(Slot& slot, uint64_t index, uint64_t serial);
+
   Executor& executor_;
   const bool concurrent_;
   mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
-  std::atomic<uint64_t> next_pid_{1};
+  std::atomic<uint64_t> fresh_{1};  // the next never-used slot index
+  std::atomic<uint64_t> free_head_{0};
+  std::atomic<uint64_t> spawned_{0};
   std::atomic<uint64_t> next_ref_{1};
-  // The process table: pid id -> Process; lookups from any thread (rt/) need no lock.
-  ChunkedTable<std::atomic<Process*>> procs_;
+  ChunkedTable<Slot> procs_;
   std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
-  std::unordered_map<uint64_t, Term> exits_;     // lookup only, never iterated
+  // The last exit_capacity_ exits: a map to look them up in, and their ids oldest first.
+  size_t exit_capacity_ = kDefaultExitCapacity;
+  std::unordered_map<uint64_t, Term> exits_;  // lookup only, never iterated
+  std::deque<uint64_t> exit_order_;
+  uint64_t exits_forgotten_ = 0;
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;

@@ -223,7 +223,7 @@ std::optional<int64_t> Process::cancel_timer(Ref timer) { return node_.cancel_me
 bool Process::register_name(const std::string& name) { return node_.register_name(name, pid_); }
 
 void Process::unregister_name() {
-  if (!name_.empty()) node_.unregister_name(name_);
+  if (name_) node_.unregister_name(std::string(*name_));  // (a copy: unregistering frees name_)
 }
 
 Pid Process::whereis(std::string_view name) const { return node_.whereis(name); }

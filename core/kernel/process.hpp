@@ -110,7 +110,10 @@ class Process {
   bool register_name(const std::string& name);  // false if taken or already named
   void unregister_name();
   Pid whereis(std::string_view name) const;
-  const std::string& registered_name() const { return name_; }
+  const std::string& registered_name() const {
+    static const std::string none;
+    return name_ ? *name_ : none;
+  }
 
   // --- the process dictionary (erlang:put/get/erase): state a library keeps per process
   // std::less<>: looked up by string_view, with no key string built per lookup
@@ -160,18 +163,18 @@ class Process {
   bool trap_exit_ = false;
   bool timed_out_ = false;
   bool handed_ = false;  // a waiting receive's match went straight into its awaiter
+  uint32_t wait_generation_ = 0;  // (beside the flags: 32 bits fill what was padding)
   Body body_;
   Proc root_;
   std::coroutine_handle<> resume_;
   ReceiveAwaiter* waiting_ = nullptr;  // the receive (or sleep) this process waits in
-  uint64_t wait_generation_ = 0;
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
   PidSet links_;
   RefToPid monitoring_;  // monitors this process holds: ref -> target
   RefToPid watchers_;    // monitors on this process: ref -> watcher
   RefSet aliases_;
-  std::string name_;
+  std::unique_ptr<std::string> name_;  // a pointer: most processes have none (W6)
   std::map<std::string, Term, std::less<>> dict_;
   template <class T>
   static constexpr char local_tag = 0;  // one address per type: local<T>'s key

@@ -100,7 +100,7 @@ void Term::print(std::string& out) const {
       print_escaped(out, text(), '"');
       return;
     case Kind::pid:
-      out += "<0." + std::to_string(num()) + ".0>";
+      out += "<0." + std::to_string(pid_index(pid())) + "." + std::to_string(pid_serial(pid())) + ">";
       return;
     case Kind::ref:
       out += "#Ref<0.0.0." + std::to_string(num()) + ">";

@@ -15,11 +15,24 @@
 
 namespace otp {
 
+// A pid's id is (serial << 27) | index, as the BEAM builds its pids: `index` is the process's
+// slot in its node's process table (1 .. 2^27-1: at most 134,217,727 live processes, the BEAM's
+// limit too), `serial` counts the earlier processes that used that slot (36 bits, so ids stay
+// below 2^63 and never repeat: a slot whose serial would wrap is retired). Printed as
+// <0.index.serial>. A node hands out fresh slots first (serial 0) until its first table chunk
+// is used, so a run of up to 4,095 spawns has pids <0.1.0>, <0.2.0>, ... (see Node::spawn).
 struct Pid {
   uint64_t id = 0;  // 0 = no process (Erlang's `undefined` where a pid is optional)
   explicit operator bool() const { return id != 0; }
   auto operator<=>(const Pid&) const = default;
 };
+
+inline constexpr unsigned kPidIndexBits = 27;
+inline constexpr uint64_t kPidIndexMask = (uint64_t{1} << kPidIndexBits) - 1;
+inline constexpr uint64_t kPidSerialMax = (uint64_t{1} << 36) - 1;
+constexpr uint64_t pid_index(Pid p) { return p.id & kPidIndexMask; }
+constexpr uint64_t pid_serial(Pid p) { return p.id >> kPidIndexBits; }
+constexpr Pid make_pid(uint64_t index, uint64_t serial) { return Pid{(serial << kPidIndexBits) | index}; }
 
 struct Ref {
   uint64_t id = 0;

@@ -1,0 +1,223 @@
+// otpsim_soak: does a long-running node keep memory bounded? Runs N operations of one load on
+// a world with default settings (exit records kept, as a user's node would run) and prints the
+// resident set size (/proc/self/statm) every --every operations, then the growth from the first
+// report (after warm-up) to the last.
+//
+//   otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim [--no-decisions]]
+//
+//   spawn    spawn_monitor a process that exits at once, wait for its DOWN (in batches of 1,000)
+//   restart  kill the one child of a one_for_one supervisor, wait for its restart to announce
+//            itself (one supervisor for the whole run)
+//   pool     otp::pool jobs (8 workers), submitted and awaited in batches of 1,000
+//
+// --threads T runs on rt::RtWorld(T) (default 1); --sim on the simulator (virtual time), which
+// keeps its decision list (12 bytes a decision, for replay and shrinking) unless --no-decisions.
+// Defaults: --load all --n 10000000 --every 1000000.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/rt/rt_world.hpp>
+#include <otpsim/sim/world.hpp>
+
+using namespace otp;
+
+namespace {
+
+constexpr int64_t kBatch = 1'000;
+
+double rss_mb() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t size = 0, resident = 0;
+  statm >> size >> resident;
+  return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+}
+
+struct Report {
+  std::string label;
+  int64_t every = 0;
+  std::vector<double> rss;  // after each `every` operations
+  void at(int64_t done) {
+    double mb = rss_mb();
+    rss.push_back(mb);
+    std::printf("%-16s %12" PRId64 " ops  rss %8.1f MB\n", label.c_str(), done, mb);
+    std::fflush(stdout);
+  }
+};
+
+// Calls report.at(done) each time `done` crosses a multiple of report.every.
+void progress(Report& report, int64_t before, int64_t done) {
+  if (done / report.every != before / report.every) report.at(done);
+}
+
+Body spawn_load(int64_t n, Report& report) {
+  return [n, &report](Process& self) -> Proc {
+    for (int64_t done = 0; done < n;) {
+      int64_t batch = std::min(kBatch, n - done);
+      for (int64_t i = 0; i < batch; ++i) self.spawn_monitor([](Process&) -> Proc { co_return; });
+      for (int64_t i = 0; i < batch; ++i) co_await self.receive_any();
+      progress(report, done, done + batch);
+      done += batch;
+    }
+  };
+}
+
+class Announcer : public GenServer {
+ public:
+  explicit Announcer(Pid driver) : driver_(driver) {}
+  Task<InitResult> init(Process& self) override {
+    self.send(driver_, self.self());
+    co_return InitResult::ok();
+  }
+
+ private:
+  Pid driver_;
+};
+
+// pause_ms: a pause after every 1,000 restarts, so that virtual time moves in the simulator
+// (the supervisor keeps the restarts of its last max_seconds, as OTP does).
+Body restart_load(int64_t n, Report& report, int64_t pause_ms) {
+  return [n, &report, pause_ms](Process& self) -> Proc {
+    Pid me = self.self();
+    std::vector<ChildSpec> kids{worker_spec(atom("child"), [me] { return std::make_unique<Announcer>(me); })};
+    // One supervisor for the whole run; an intensity it never reaches (a restart per kill).
+    SupFlags flags{.max_restarts = INT32_MAX, .max_seconds = 1};
+    auto sup = co_await supervisor::start_link(self, flags, kids);
+    Pid child = (co_await self.receive_any())->get<Pid>()[0];
+    for (int64_t done = 0; done < n; ++done) {
+      self.exit(child, atom("kill"));
+      child = (co_await self.receive_any())->get<Pid>()[0];
+      progress(report, done, done + 1);
+      if (pause_ms && (done + 1) % kBatch == 0) co_await self.sleep(pause_ms);
+    }
+    self.trap_exit(true);
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  };
+}
+
+Body pool_load(int64_t n, Report& report) {
+  return [n, &report](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await pool::start_link(self, {.name = "soak", .size = 8})).pid;
+    std::vector<pool::Submitted> subs;
+    subs.reserve(kBatch);
+    for (int64_t done = 0; done < n;) {
+      int64_t batch = std::min(kBatch, n - done);
+      subs.clear();
+      for (int64_t j = 0; j < batch; ++j)
+        subs.push_back(pool::submit(self, "soak", [j](Process&) -> Task<Term> { co_return integer(2 * j); }));
+      for (const auto& s : subs) {
+        Term outcome = co_await pool::await(self, s);
+        if (!outcome[0].is_atom("ok")) {
+          std::fprintf(stderr, "pool job failed: %s\n", outcome.to_string().c_str());
+          std::abort();
+        }
+      }
+      progress(report, done, done + batch);
+      done += batch;
+    }
+    self.exit(sup, atom("shutdown"));
+    co_await self.receive(exit_from(sup));
+  };
+}
+
+Body load_body(const std::string& load, int64_t n, Report& report, bool sim) {
+  if (load == "spawn") return spawn_load(n, report);
+  if (load == "restart") return restart_load(n, report, sim ? 10 : 0);
+  return pool_load(n, report);
+}
+
+bool g_decisions = true;
+
+int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, bool sim) {
+  Report report{l + (sim ? (g_decisions ? "/sim" : "/sim-nodec") : "/rt" + std::to_string(threads)), every, {}};
+  std::printf("%-16s %12d ops  rss %8.1f MB\n", report.label.c_str(), 0, rss_mb());
+  if (sim) {
+    sim::World w({.record_decisions = g_decisions});
+    w.spawn(load_body(l, n, report, true));
+    auto r = w.run({.max_steps = UINT64_MAX});
+    if (r.stop != sim::StopReason::quiescent) {
+      std::fprintf(stderr, "%s: the simulation stopped (%s)\n", l.c_str(), sim::to_string(r.stop));
+      return 1;
+    }
+  } else {
+    rt::RtWorld w(threads);
+    Pid root = w.spawn(load_body(l, n, report, false));
+    if (!w.wait_exit(root, std::chrono::hours(24))) {
+      std::fprintf(stderr, "%s: did not finish\n", l.c_str());
+      return 1;
+    }
+  }
+  if (report.rss.size() >= 2) {
+    double first = report.rss.front(), last = report.rss.back();
+    std::printf("%-16s growth from %" PRId64 " to %" PRId64 " ops: %+.1f %% (%.1f -> %.1f MB)\n", report.label.c_str(),
+                every, every * static_cast<int64_t>(report.rss.size()), 100.0 * (last - first) / first, first, last);
+  }
+  std::fflush(stdout);
+  return 0;
+}
+
+[[noreturn]] void usage() {
+  std::fprintf(stderr,
+               "usage: otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim "
+               "[--no-decisions]]\n");
+  std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string load = "all";
+  int64_t n = 10'000'000, every = 1'000'000;
+  unsigned threads = 1;
+  bool sim = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage();
+      return argv[++i];
+    };
+    if (a == "--load") load = value();
+    else if (a == "--n") n = std::stoll(value());
+    else if (a == "--every") every = std::stoll(value());
+    else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(value()));
+    else if (a == "--sim") sim = true;
+    else if (a == "--no-decisions") g_decisions = false;
+    else usage();
+  }
+  if (n <= 0 || every <= 0) usage();
+  std::vector<std::string> loads;
+  if (load == "all") loads = {"spawn", "restart", "pool"};
+  else if (load == "spawn" || load == "restart" || load == "pool") loads = {load};
+  else usage();
+
+  int status = 0;
+  for (const auto& l : loads) {
+    if (loads.size() == 1) return run_load(l, n, every, threads, sim);
+    // Each load in a process of its own (forked before any thread starts), so that one load's
+    // high-water mark does not hide or inflate the next one's.
+    std::fflush(stdout);
+    pid_t child = fork();
+    if (child < 0) {
+      std::perror("fork");
+      return 1;
+    }
+    if (child == 0) std::exit(run_load(l, n, every, threads, sim));
+    int ws = 0;
+    waitpid(child, &ws, 0);
+    if (!WIFEXITED(ws) || WEXITSTATUS(ws) != 0) status = 1;
+  }
+  return status;
+}
