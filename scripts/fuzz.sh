@@ -2,7 +2,7 @@
 # Fuzzes everything that reads outside input with libFuzzer (+ASan+UBSan): the scenario loader,
 # the Erlang-term parser and the replay-token decoder. Configures and builds the `fuzz` preset,
 # then runs each target for SECONDS (default 60) and prints its executions per second and
-# coverage. Seed corpora: scenarios/, tests/data/, fuzz/seeds/ and the saved crashers in
+# coverage. Seed corpora: scenarios/, tests/data/, tests/fuzz/seeds/ and the saved crashers in
 # tests/fuzz_regressions/; the working corpus grows in build/fuzz/corpus/<target>/.
 # A crash, sanitizer report, leak, timeout (one input > 10 s) or out-of-memory (> 2 GB) fails
 # the script; the input is left in build/fuzz/artifacts/<target>/. Fix the bug, then save the
@@ -24,14 +24,14 @@ for t in $targets; do
   seeds=()
   case "$t" in
     scenario) seeds+=(scenarios/*.toml scenarios/explore/*.toml tests/data/*.toml) max_len=16384 ;;
-    *) seeds+=(fuzz/seeds/"$t"/*) max_len=4096 ;;
+    *) seeds+=(tests/fuzz/seeds/"$t"/*) max_len=4096 ;;
   esac
   for f in tests/fuzz_regressions/"$t"/*; do [ -f "$f" ] && seeds+=("$f"); done
   for f in "${seeds[@]}"; do cp -n "$f" "$corpus/seed-$(basename "$f")" 2>/dev/null || true; done
   log=build/fuzz/$t.log
   echo "== fuzz $t: ${secs} s"
   rc=0
-  build/fuzz/fuzz/otpsim_fuzz_"$t" "$corpus" -max_total_time="$secs" -dict=fuzz/"$t".dict -max_len="$max_len" \
+  build/fuzz/tests/fuzz/otpsim_fuzz_"$t" "$corpus" -max_total_time="$secs" -dict=tests/fuzz/"$t".dict -max_len="$max_len" \
     -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" >"$log" 2>&1 || rc=$?
   # libFuzzer's last status line: "#N DONE cov: C ft: F corp: K/... exec/s: E rss: R"
   done_line=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)

@@ -8,7 +8,7 @@
 #include <iterator>
 #include <string>
 
-#include "../fuzz/targets.hpp"
+#include "fuzz/targets.hpp"
 
 namespace fs = std::filesystem;
 
