@@ -231,13 +231,7 @@ std::optional<std::string> check(const Case& c) {
   if (r.stop != sim::StopReason::quiescent) return "the world did not settle";
   seen.push_back("starts: []");
   for (const auto& x : lab.starts) seen.back() += " " + x;
-  if (seen != want) {
-    std::string a, b;
-    for (const auto& x : seen) a += "[" + x + "] ";
-    for (const auto& x : want) b += "[" + x + "] ";
-    return "saw: " + a + "\n  the model says: " + b;
-  }
-  return std::nullopt;
+  return differs_from_model("saw", seen, want);
 }
 
 }  // namespace

@@ -139,13 +139,7 @@ std::optional<std::string> check(const Case& c) {
   });
   auto r = w.run({.max_steps = 200'000});
   if (r.stop != sim::StopReason::quiescent) return "the world did not settle";
-  if (seen != want) {
-    std::string a, b;
-    for (const auto& x : seen) a += "[" + x + "] ";
-    for (const auto& x : want) b += "[" + x + "] ";
-    return "calls ended: " + a + "\n  the model says: " + b;
-  }
-  return std::nullopt;
+  return differs_from_model("calls ended", seen, want);
 }
 
 }  // namespace

@@ -217,13 +217,7 @@ std::optional<std::string> check(const Case& c) {
     }
     want.push_back("|");
   }
-  if (seen != want) {
-    std::string a, b;
-    for (const auto& x : seen) a += x + " ";
-    for (const auto& x : want) b += x + " ";
-    return "results: " + a + "\n  the model says: " + b;
-  }
-  return std::nullopt;
+  return differs_from_model("results", seen, want);
 }
 
 }  // namespace
