@@ -14,6 +14,7 @@
 // keeps its decision list (12 bytes a decision, for replay and shrinking) unless --no-decisions.
 // Defaults: --load all --n 10000000 --every 1000000.
 #include <sys/wait.h>
+#include <malloc.h>
 #include <unistd.h>
 
 #include <cinttypes>
@@ -44,6 +45,17 @@ double rss_mb() {
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
 }
 
+// Beside RSS: glibc's bytes in use, and how much of the block cache's region has been carved
+// (its high-water mark: blocks in use, cached by threads or in the shared store).
+void print_line(const std::string& label, int64_t done, double rss) {
+  struct mallinfo2 m = mallinfo2();
+  double heap = static_cast<double>(m.uordblks + m.hblkhd) / (1024.0 * 1024.0);
+  double region = static_cast<double>(block_cache::region_bytes_carved()) / (1024.0 * 1024.0);
+  std::printf("%-16s %12" PRId64 " ops  rss %8.1f MB  (heap %6.1f MB, block region %6.1f MB)\n", label.c_str(), done,
+              rss, heap, region);
+  std::fflush(stdout);
+}
+
 struct Report {
   std::string label;
   int64_t every = 0;
@@ -51,8 +63,7 @@ struct Report {
   void at(int64_t done) {
     double mb = rss_mb();
     rss.push_back(mb);
-    std::printf("%-16s %12" PRId64 " ops  rss %8.1f MB\n", label.c_str(), done, mb);
-    std::fflush(stdout);
+    print_line(label, done, mb);
   }
 };
 
@@ -143,7 +154,7 @@ bool g_decisions = true;
 
 int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, bool sim) {
   Report report{l + (sim ? (g_decisions ? "/sim" : "/sim-nodec") : "/rt" + std::to_string(threads)), every, {}};
-  std::printf("%-16s %12d ops  rss %8.1f MB\n", report.label.c_str(), 0, rss_mb());
+  print_line(report.label, 0, rss_mb());
   if (sim) {
     sim::World w({.record_decisions = g_decisions});
     w.spawn(load_body(l, n, report, true));

@@ -7,10 +7,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 
+#include <otpsim/core/kernel/exit_table.hpp>
 #include <otpsim/rt/rt_world.hpp>
 #include <otpsim/sim/world.hpp>
 
@@ -116,6 +118,53 @@ TEST(SimMemory, ExitRecordsKeepTheLastOnes) {
   EXPECT_EQ(w.exit_reason(pids[201])->to_string(), "201");
   EXPECT_EQ(w.exit_reason(pids[299])->to_string(), "299");
   EXPECT_EQ(w.node().exits_forgotten(), 201u);
+}
+
+// The exit table against a reference (a map and the ids oldest first): records, lookups of
+// kept, forgotten and never-seen ids, and capacity changes, over ids that collide in its index.
+TEST(ExitTable, MatchesAReferenceModel) {
+  for (size_t capacity : {1, 2, 7, 100, 1'000}) {
+    ExitTable table(capacity);
+    std::map<uint64_t, int64_t> ref;
+    std::deque<uint64_t> order;
+    uint64_t forgotten = 0, x = capacity;
+    auto check = [&](uint64_t id) {
+      const Term* got = table.find(id);
+      auto it = ref.find(id);
+      ASSERT_EQ(got != nullptr, it != ref.end()) << "id " << id << " capacity " << capacity;
+      if (got) ASSERT_EQ(got->integer_value(), it->second);
+    };
+    for (uint64_t n = 1; n <= 20'000; ++n) {
+      x = x * 6364136223846793005ull + 1442695040888963407ull;
+      // Ids as pids have them: index | serial << 27, some sharing an index.
+      uint64_t id = make_pid(1 + (x >> 40) % 300, n).id;
+      table.record(id, integer(static_cast<int64_t>(n)));
+      ref[id] = static_cast<int64_t>(n);
+      order.push_back(id);
+      if (order.size() > table.capacity()) {
+        ref.erase(order.front());
+        order.pop_front();
+        ++forgotten;
+      }
+      check(id);
+      check(make_pid(1 + (x >> 20) % 300, 1 + (x >> 50) % n).id);  // kept, forgotten or never seen
+      if (n % 5'000 == 0) {  // shrink, then grow back
+        size_t c = table.capacity() / 2;
+        table.set_capacity(c);
+        while (order.size() > c) {
+          ref.erase(order.front());
+          order.pop_front();
+          ++forgotten;
+        }
+        for (uint64_t id2 : order) check(id2);
+        table.set_capacity(capacity);
+      }
+      if (::testing::Test::HasFatalFailure()) return;
+    }
+    EXPECT_EQ(table.size(), order.size());
+    EXPECT_EQ(table.forgotten(), forgotten);
+    for (uint64_t id : order) check(id);
+  }
 }
 
 // ---------------------------------------------------------------- a dead pid's reused slot

@@ -88,24 +88,23 @@ void Node::push_free(Slot& s, uint64_t index, uint64_t serial) {
 
 void Node::set_exit_capacity(size_t n) {
   auto lk = lock();
-  exit_capacity_ = n;
-  while (exit_order_.size() > n) {
-    exits_.erase(exit_order_.front());
-    exit_order_.pop_front();
-    ++exits_forgotten_;
-  }
+  exits_.set_capacity(n);
+}
+
+size_t Node::exit_capacity() const {
+  auto lk = lock();
+  return exits_.capacity();
 }
 
 uint64_t Node::exits_forgotten() const {
   auto lk = lock();
-  return exits_forgotten_;
+  return exits_.forgotten();
 }
 
 std::optional<Term> Node::exit_reason(Pid pid) const {
   auto lk = lock();
-  auto it = exits_.find(pid.id);
-  if (it == exits_.end()) return std::nullopt;
-  return it->second;
+  if (const Term* reason = exits_.find(pid.id)) return *reason;
+  return std::nullopt;
 }
 
 std::vector<Pid> Node::live_pids() const {
@@ -221,7 +220,7 @@ void Node::finish(Process& p, Term reason) {
   {
     auto lk = lock();
     if (p.name_) names_.erase(*p.name_);  // S7
-    if (record_exits_ && exit_capacity_ > 0) record_exit(pid, reason);
+    if (record_exits_) exits_.record(pid.id, reason);
   }
   live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
@@ -233,17 +232,6 @@ void Node::finish(Process& p, Term reason) {
   // the pid dead and bounces it — see RtExecutor).
   push_free(slot, pid_index(pid), pid_serial(pid));
   if (exit_observer_) exit_observer_(pid);
-}
-
-void Node::record_exit(Pid pid, const Term& reason) {
-  if (exits_.empty()) exits_.reserve(exit_capacity_);
-  if (exit_order_.size() >= exit_capacity_) {
-    exits_.erase(exit_order_.front());
-    exit_order_.pop_front();
-    ++exits_forgotten_;
-  }
-  exits_.emplace(pid.id, reason);
-  exit_order_.push_back(pid.id);
 }
 
 void Node::deliver(Signal&& s) {

@@ -4,7 +4,6 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -17,6 +16,7 @@
 
 #include <otpsim/core/memory/chunked_table.hpp>
 #include <otpsim/core/kernel/executor.hpp>
+#include <otpsim/core/kernel/exit_table.hpp>
 #include <otpsim/core/kernel/process.hpp>
 
 namespace otp {
@@ -56,7 +56,7 @@ class Node {
   void set_record_exits(bool on) { record_exits_ = on; }
   static constexpr size_t kDefaultExitCapacity = 65'536;
   void set_exit_capacity(size_t n);  // 0: keep none
-  size_t exit_capacity() const { return exit_capacity_; }
+  size_t exit_capacity() const;
   uint64_t exits_forgotten() const;  // exit records dropped for room so far
   size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
   std::vector<Pid> live_pids() const;  // ascending
@@ -93,7 +93,6 @@ class Node {
   void finish(Process& p, Term reason);  // exit bookkeeping: links, monitors, names
   void deliver_exit(Process& target, Signal& s);
   void bounce(Signal& s);               // a signal reached a dead pid
-  void record_exit(Pid pid, const Term& reason);  // under lock()
 
 
   // Node-wide tables are locked only when the executor runs processes on several threads;
@@ -126,11 +125,7 @@ class Node {
   ChunkedTable<Slot> procs_;
   std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
-  // The last exit_capacity_ exits: a map to look them up in, and their ids oldest first.
-  size_t exit_capacity_ = kDefaultExitCapacity;
-  std::unordered_map<uint64_t, Term> exits_;  // lookup only, never iterated
-  std::deque<uint64_t> exit_order_;
-  uint64_t exits_forgotten_ = 0;
+  ExitTable exits_{kDefaultExitCapacity};  // the last exits' reasons
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;

@@ -313,6 +313,11 @@ size_t region_bytes_in_use() {
   return std::min(r.used.load(std::memory_order_relaxed), r.size) - stored;
 }
 
+size_t region_bytes_carved() {
+  const detail::Region& r = detail::region();
+  return std::min(r.used.load(std::memory_order_relaxed), r.size);
+}
+
 bool in_region(const void* p) { return detail::is_region_block(detail::region(), p); }
 
 void detail::limit_region(size_t bytes) {

@@ -127,6 +127,9 @@ void release_shared();
 // Region bytes handed out and not back in the store: blocks in use, and those threads keep
 // in their caches. Memory the process holds that glibc's statistics do not show.
 size_t region_bytes_in_use();
+// Region bytes carved so far (in use, cached, or in the store): the region's high-water mark,
+// what of it the process has touched.
+size_t region_bytes_carved();
 // Whether p is a block carved from the region (never to be given to glibc).
 bool in_region(const void* p);
 
