@@ -96,6 +96,11 @@ size_t Node::exit_capacity() const {
   return exits_.capacity();
 }
 
+uint64_t Node::spawned_count() const {
+  auto lk = lock();
+  return exited_ + live_count_.load(std::memory_order_relaxed);
+}
+
 uint64_t Node::exits_forgotten() const {
   auto lk = lock();
   return exits_.forgotten();
@@ -160,7 +165,6 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   slot.proc.store(proc.release(), std::memory_order_relaxed);
   slot.id.store(pid.id, std::memory_order_release);  // alive from here on
   live_count_.fetch_add(1, std::memory_order_relaxed);
-  spawned_.fetch_add(1, std::memory_order_relaxed);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
   executor_.make_runnable(pid);
@@ -221,8 +225,9 @@ void Node::finish(Process& p, Term reason) {
     auto lk = lock();
     if (p.name_) names_.erase(*p.name_);  // S7
     if (record_exits_) exits_.record(pid.id, reason);
+    ++exited_;
+    live_count_.fetch_sub(1, std::memory_order_relaxed);  // (with exited_: spawned_count())
   }
-  live_count_.fetch_sub(1, std::memory_order_relaxed);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
   Slot& slot = *procs_.find(pid_index(pid));
   slot.proc.store(nullptr, std::memory_order_relaxed);

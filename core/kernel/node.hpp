@@ -1,6 +1,7 @@
 #pragma once
 // Node: the set of processes of one world, their names, and the kernel's signal semantics.
 // The executor drives it: run(pid), deliver(signal), fire_timer(target).
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
@@ -60,11 +61,11 @@ class Node {
   uint64_t exits_forgotten() const;  // exit records dropped for room so far
   size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
   std::vector<Pid> live_pids() const;  // ascending
-  uint64_t spawned_count() const { return spawned_.load(std::memory_order_relaxed); }
+  uint64_t spawned_count() const;  // processes spawned so far (live + exited)
   // Slots of the process table ever used (its high-water mark): the live processes at the
   // busiest moment, but never fewer than the first chunk's (Node::spawn). The rt executor
   // keeps one slot per table slot as well.
-  uint64_t table_slots() const { return fresh_.load(std::memory_order_relaxed) - 1; }
+  uint64_t table_slots() const { return std::min(fresh_.load(std::memory_order_relaxed) - 1, kPidIndexMask); }
 
   // --- names (S7)
   bool register_name(const std::string& name, Pid pid);
@@ -120,12 +121,12 @@ class Node {
   mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
   std::atomic<uint64_t> fresh_{1};  // the next never-used slot index
   std::atomic<uint64_t> free_head_{0};
-  std::atomic<uint64_t> spawned_{0};
   std::atomic<uint64_t> next_ref_{1};
   ChunkedTable<Slot> procs_;
   std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
   ExitTable exits_{kDefaultExitCapacity};  // the last exits' reasons
+  uint64_t exited_ = 0;  // under lock()
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;

@@ -2,7 +2,9 @@
 // A table indexed by a growing id (a pid), in fixed chunks that never move: a lookup from any
 // thread needs no lock while other threads add entries, and a chunk is allocated the first
 // time one of its ids is used (whoever wins the race installs it). Entries are never freed
-// before the table is.
+// before the table is: the node's process table and the rt executor's slots index it by a
+// pid's slot (pid_index) and reuse an entry for the next process, so a table is as long as
+// the most processes ever alive at once, not the number ever spawned.
 #include <array>
 #include <atomic>
 #include <cstddef>
