@@ -28,6 +28,7 @@
 
 #include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/bench/workloads.hpp>
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/rt/rt_world.hpp>
 #include <otpsim/sim/world.hpp>
@@ -84,17 +85,7 @@ Body spawn_load(int64_t n, Report& report) {
   };
 }
 
-class Announcer : public GenServer {
- public:
-  explicit Announcer(Pid driver) : driver_(driver) {}
-  Task<InitResult> init(Process& self) override {
-    self.send(driver_, self.self());
-    co_return InitResult::ok();
-  }
-
- private:
-  Pid driver_;
-};
+using bench::Announcer;  // W3's child: tells the driver its pid when it starts
 
 // pause_ms: a pause after every 1,000 restarts, so that virtual time moves in the simulator
 // (the supervisor keeps the restarts of its last max_seconds, as OTP does).
