@@ -5,6 +5,7 @@
 #include <otpsim/properties/pool_suite.hpp>
 #include <otpsim/properties/supervisor_suite.hpp>
 #include <otpsim/properties/tree_suite.hpp>
+#include <otpsim/testing/registry.hpp>
 
 namespace otp::properties {
 
@@ -69,6 +70,35 @@ const Suite* find_suite(std::string_view name) {
     if (name == s.name) return &s;
   if (name == guide_pool_suite().name) return &guide_pool_suite();
   return nullptr;
+}
+
+void register_suites() {
+  static const bool done = [] {
+    std::vector<const Suite*> list;
+    for (const auto& s : all_suites()) list.push_back(&s);
+    list.push_back(&guide_pool_suite());
+    for (const Suite* suite : list) {
+      testing::Entry e;
+      e.kind = testing::Entry::Kind::suite;
+      e.name = suite->name;
+      e.rules = suite->rules;
+      e.what = suite->what;
+      e.in_all = suite != &guide_pool_suite();
+      e.run = [suite](uint64_t seed, const std::optional<std::vector<uint32_t>>& choices, std::ostream*) {
+        sim::Draws d = choices ? sim::Draws(*choices) : sim::Draws(seed);
+        SuiteOutcome o = suite->run(d);
+        testing::EntryRun r;
+        if (o.failure)
+          r.failures.push_back(std::string(suite->name) + " (" + suite->rules + "): " + suite->what + "\n  " + *o.failure);
+        r.case_text = std::move(o.case_text);
+        r.choices = d.recorded();
+        return r;
+      };
+      testing::registry().add(std::move(e));
+    }
+    return true;
+  }();
+  (void)done;
 }
 
 }  // namespace otp::properties

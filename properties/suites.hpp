@@ -24,5 +24,8 @@ struct Suite {
 
 const std::vector<Suite>& all_suites();
 const Suite* find_suite(std::string_view name);
+// Adds every suite (and pool-guide, which is expected to fail) to otp::testing::registry(),
+// where `otpsim` and the tests' runners find them. Once per program; later calls do nothing.
+void register_suites();
 
 }  // namespace otp::properties

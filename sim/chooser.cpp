@@ -42,6 +42,7 @@ const char* to_string(DecisionPoint p) {
     case DecisionPoint::next_step: return "next-step";
     case DecisionPoint::timer_tie: return "timer-tie";
     case DecisionPoint::fault: return "fault";
+    case DecisionPoint::timer_delay: return "timer-delay";
   }
   return "?";
 }

@@ -21,7 +21,7 @@ class Prng {
   uint64_t s_[4];
 };
 
-enum class DecisionPoint : uint8_t { next_step, timer_tie, fault };
+enum class DecisionPoint : uint8_t { next_step, timer_tie, fault, timer_delay };
 const char* to_string(DecisionPoint p);
 
 struct Decision {
@@ -32,10 +32,10 @@ struct Decision {
 
 // What an option at a decision point is, for strategies that look (PCT, DFS with sleep sets):
 // run a process, deliver the head signal of the (from, to) channel, fire one of several timers
-// due at the same ms, or answer a fault point.
+// due at the same ms, answer a fault point, or delay a timer being armed by a ms count.
 struct OptionLabel {
-  enum class Kind : uint8_t { run, deliver, timer, fault } kind = Kind::run;
-  uint64_t a = 0;  // run: pid; deliver: from; timer: tie index
+  enum class Kind : uint8_t { run, deliver, timer, fault, delay } kind = Kind::run;
+  uint64_t a = 0;  // run: pid; deliver: from; timer: tie index; delay: ms
   uint64_t b = 0;  // deliver: to
   friend bool operator==(const OptionLabel&, const OptionLabel&) = default;
   // The process this step acts on: the runner, or the signal's receiver.
@@ -47,6 +47,12 @@ class DecisionHook {
  public:
   virtual ~DecisionHook() = default;
   virtual uint32_t choose(DecisionPoint point, const std::vector<OptionLabel>& options) = 0;
+  // A hook that never looks at the labels (a recorded stream of numbers) says so: the executor
+  // then calls choose_index and builds no label list on every step.
+  // For DecisionPoint::fault, `options` is the fault's probability per million and the
+  // answer is 1 (fire) or 0.
+  virtual bool wants_labels() const { return true; }
+  virtual uint32_t choose_index(DecisionPoint, uint32_t /*options*/) { return 0; }
 };
 
 class Chooser {

@@ -1,5 +1,6 @@
 #include <otpsim/sim/sim_executor.hpp>
 
+#include <algorithm>
 #include <cassert>
 
 namespace otp::sim {
@@ -7,7 +8,8 @@ namespace otp::sim {
 SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
       hook_(opts.hook),
-      fault_per_million_(opts.fault_per_million) {
+      fault_per_million_(opts.fault_per_million),
+      timer_delay_max_ms_(opts.timer_delay_max_ms) {
   chooser_.keep_log(opts.record_decisions);
   if (opts.trace)
     trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
@@ -41,6 +43,7 @@ void SimExecutor::send(Signal&& signal) {
 
 uint64_t SimExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
   assert(deadline_ms >= now_ms_ && deadline_ms < kNeverMs && "timers for the end of time are never armed");
+  if (timer_delay_max_ms_ > 0) deadline_ms = std::min<int64_t>(deadline_ms + choose_delay(), kNeverMs - 1);
   uint64_t id = next_timer_id_++;
   timers_.emplace(deadline_ms, id);
   timer_targets_.emplace(id, std::make_pair(deadline_ms, target));
@@ -57,7 +60,10 @@ bool SimExecutor::cancel_timer(uint64_t timer_id) {
 
 bool SimExecutor::fault(std::string_view point) {
   bool hit = false;
-  if (hook_ && fault_per_million_ > 0) {
+  if (hook_ && fault_per_million_ > 0 && !hook_->wants_labels()) {
+    hit = hook_->choose_index(DecisionPoint::fault, fault_per_million_) == 1;
+    chooser_.record(DecisionPoint::fault, 2, hit ? 1 : 0);
+  } else if (hook_ && fault_per_million_ > 0) {
     labels_.assign({OptionLabel{OptionLabel::Kind::fault, 0, 0}, OptionLabel{OptionLabel::Kind::fault, 1, 0}});
     hit = hook_->choose(DecisionPoint::fault, labels_) == 1;
     chooser_.record(DecisionPoint::fault, 2, hit ? 1 : 0);
@@ -112,8 +118,30 @@ bool SimExecutor::step(int64_t until_ms) {
   return true;
 }
 
+uint32_t SimExecutor::choose_delay() {
+  uint32_t options = timer_delay_max_ms_ + 1;
+  if (!hook_) return chooser_.choose(DecisionPoint::timer_delay, options);
+  uint32_t c = 0;
+  if (hook_->wants_labels()) {
+    labels_.clear();
+    for (uint32_t i = 0; i < options; ++i) labels_.push_back({OptionLabel::Kind::delay, i, 0});
+    c = hook_->choose(DecisionPoint::timer_delay, labels_);
+  } else {
+    c = hook_->choose_index(DecisionPoint::timer_delay, options);
+  }
+  assert(c < options && "a DecisionHook chose an option that does not exist");
+  chooser_.record(DecisionPoint::timer_delay, options, c);
+  return c;
+}
+
 uint32_t SimExecutor::choose_step(uint32_t options) {
   if (!hook_ || options <= 1) return chooser_.choose(DecisionPoint::next_step, options);
+  if (!hook_->wants_labels()) {
+    uint32_t c = hook_->choose_index(DecisionPoint::next_step, options);
+    assert(c < options && "a DecisionHook chose an option that does not exist");
+    chooser_.record(DecisionPoint::next_step, options, c);
+    return c;
+  }
   labels_.clear();
   for (Pid p : runnable_) labels_.push_back({OptionLabel::Kind::run, p.id, 0});
   for (const auto& key : ready_) labels_.push_back({OptionLabel::Kind::deliver, key.first, key.second});
@@ -156,7 +184,10 @@ void SimExecutor::fire_timer() {
   uint32_t ties = 0;
   for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) ++ties;
   uint32_t c = 0;
-  if (hook_ && ties > 1) {
+  if (hook_ && ties > 1 && !hook_->wants_labels()) {
+    c = hook_->choose_index(DecisionPoint::timer_tie, ties);
+    chooser_.record(DecisionPoint::timer_tie, ties, c);
+  } else if (hook_ && ties > 1) {
     labels_.clear();
     for (uint32_t i = 0; i < ties; ++i) labels_.push_back({OptionLabel::Kind::timer, i, 0});
     c = hook_->choose(DecisionPoint::timer_tie, labels_);

@@ -25,6 +25,9 @@ struct SimOptions {
   uint32_t fault_per_million = 0;               // probability of each named fault point
   DecisionHook* hook = nullptr;                 // explore: a strategy chooses, not the seed
   bool record_decisions = true;                 // keep the decision list (replay tokens, shrinking)
+  // Each timer armed may fire up to this many ms late (a Chooser decision per timer; OTP's
+  // timeouts are lower bounds). 0: every timer fires at its deadline, with no decision.
+  uint32_t timer_delay_max_ms = 0;
 };
 
 class SimExecutor final : public Executor {
@@ -64,6 +67,7 @@ class SimExecutor final : public Executor {
   void deliver_one(uint32_t index);
   void fire_timer();
   uint32_t choose_step(uint32_t options);
+  uint32_t choose_delay();
 
   Node* node_ = nullptr;
   Chooser chooser_;
@@ -71,6 +75,7 @@ class SimExecutor final : public Executor {
   std::vector<OptionLabel> labels_;  // scratch for the hook
   std::unique_ptr<SimTrace> trace_;
   uint32_t fault_per_million_;
+  uint32_t timer_delay_max_ms_;
   int64_t now_ms_ = 0;
   uint64_t steps_ = 0;
 

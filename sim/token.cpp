@@ -1,5 +1,11 @@
 #include <otpsim/sim/token.hpp>
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include <fstream>
 #include <stdexcept>
 
@@ -106,4 +112,20 @@ Token parse_token(const std::string& text) {
 void write_token_file(const std::string& token, unsigned job) {
   std::ofstream(job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt")
       << "otpsim replay " << token << '\n';
+}
+
+TokenFile::TokenFile(std::string path) : path_(std::move(path)) {
+  fd_ = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd_ < 0) throw std::invalid_argument("cannot write the token file '" + path_ + "': " + std::strerror(errno));
+}
+
+TokenFile::~TokenFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void TokenFile::write(const std::string& line) {
+  std::string text = line + "\n";
+  // Best effort: a full disk must not fail the test run itself.
+  if (::pwrite(fd_, text.data(), text.size(), 0) == static_cast<ssize_t>(text.size()))
+    (void)!::ftruncate(fd_, static_cast<off_t>(text.size()));
 }

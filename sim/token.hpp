@@ -1,6 +1,6 @@
 #pragma once
 // Replay tokens: "otpsim2:<build>:<seed>:<choices>:<target>", where target is a scenario path
-// or suite/<name>, and choices is "-" or a recorded (possibly shrunk) list: for a suite, its
+// suite/<name> or test/<name> (a simulation test), and choices is "-" or a recorded (possibly shrunk) list: for a suite, its
 // case's draws; for a scenario, the Chooser's decisions. Runs of one value are written v*n.
 // "otpsim1:<build>:<seed>:<target>" (no choices) is still read.
 // Bounds (sim/limits.hpp, docs/cli.md "Limits"): at most kTokenBytes of text; the seed and
@@ -19,6 +19,8 @@ struct Token {
   std::string target;
   bool is_suite() const { return target.rfind("suite/", 0) == 0; }
   std::string suite() const { return target.substr(6); }
+  bool is_test() const { return target.rfind("test/", 0) == 0; }
+  std::string test() const { return target.substr(5); }
 };
 
 std::string build_id();
@@ -26,3 +28,19 @@ std::string make_token(const std::string& target, uint64_t seed,
                        const std::optional<std::vector<uint32_t>>& choices = std::nullopt);
 Token parse_token(const std::string& text);  // std::invalid_argument on a malformed token
 void write_token_file(const std::string& token, unsigned job = 0);
+
+// The line that reproduces the run about to start, rewritten in place before every run (one
+// write and one truncate, no reopen), so a crash or a hang leaves the culprit on disk.
+class TokenFile {
+ public:
+  explicit TokenFile(std::string path);  // std::invalid_argument if it cannot be written
+  ~TokenFile();
+  TokenFile(const TokenFile&) = delete;
+  TokenFile& operator=(const TokenFile&) = delete;
+  void write(const std::string& line);
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The folder tree is the architecture: each layer includes only itself and the layers below it.
-#   core/memory < core/kernel < core/behaviours < core/components < sim, rt < properties < cli
+#   core/memory < core/kernel < core/behaviours < core/components < sim, rt < testing < properties < cli
 # Prints every include that reaches upward and fails if there is one.
 set -u
 cd "$(dirname "$0")/.."
@@ -12,7 +12,8 @@ allowed() {  # $1: folder of the including file -> the folders it may include fr
     core/components) echo "core/memory core/kernel core/behaviours core/components" ;;
     sim*) echo "core sim" ;;
     rt) echo "core rt" ;;
-    properties) echo "core sim properties" ;;
+    testing) echo "core sim testing" ;;
+    properties) echo "core sim testing properties" ;;
     *) echo "" ;;
   esac
 }
@@ -24,8 +25,8 @@ while IFS= read -r line; do
   hit=0
   for a in $ok; do case $target in "$a"/*) hit=1 ;; esac; done
   if [ "$hit" -eq 0 ]; then echo "upward include: $file includes <otpsim/$target>"; bad=1; fi
-done < <(git grep -n '#include <otpsim/' -- core sim rt properties)
-n=$(git grep -c '#include "' -- core sim rt properties | wc -l)
-if [ "$n" -ne 0 ]; then echo "quoted project includes (use <otpsim/...>):"; git grep -n '#include "' -- core sim rt properties; bad=1; fi
+done < <(git grep -n '#include <otpsim/' -- core sim rt testing properties)
+n=$(git grep -c '#include "' -- core sim rt testing properties | wc -l)
+if [ "$n" -ne 0 ]; then echo "quoted project includes (use <otpsim/...>):"; git grep -n '#include "' -- core sim rt testing properties; bad=1; fi
 [ "$bad" -eq 0 ] && echo "layers ok"
 exit "$bad"

@@ -1,0 +1,610 @@
+// The shared command line: run, check, explore, replay and shrink scenarios, suites and
+// simulation tests on the deterministic simulator.
+// Exit codes: 0 ok, 1 an expectation or property failed, 2 bad input.
+#include <otpsim/testing/cli.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <thread>
+#include <unordered_set>
+
+#include <fmt/ranges.h>
+
+#include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/shrink.hpp>
+#include <otpsim/sim/token.hpp>
+#include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/seed_spread.hpp>
+#include <otpsim/testing/check.hpp>
+#include <otpsim/testing/env.hpp>
+#include <otpsim/testing/registry.hpp>
+
+namespace fs = std::filesystem;
+using namespace otp::sim;
+
+namespace otp::testing {
+namespace {
+
+std::string g_program = "otpsim";  // set once by cli_main, before any thread starts
+
+constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
+
+// Bounds on the CLI's own numbers (docs/cli.md "Limits"); the scenario, term and token bounds
+// are in sim/limits.hpp.
+constexpr uint64_t kMaxSeeds = 1'000'000;          // check --seeds
+constexpr unsigned kMaxJobs = 256;                  // check / explore --jobs
+constexpr uint64_t kMaxShards = 1'000'000;         // check --shard i/n: n
+constexpr uint32_t kMaxBound = 64;                  // explore --bound
+constexpr uint64_t kMaxSchedules = 10'000'000;     // explore --max-schedules
+
+// A whole decimal number (digits only) in [lo, hi], or nullopt: "-1" must not wrap to 2^64-1
+// (CLI11 converts it to an unsigned), nor "1e3", "+5" or " 7" slip through.
+std::optional<uint64_t> whole_number(std::string_view in, uint64_t lo, uint64_t hi) {
+  if (in.empty() || in.size() > 20) return std::nullopt;
+  uint64_t n = 0;
+  for (char c : in) {
+    if (c < '0' || c > '9') return std::nullopt;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (n > (UINT64_MAX - d) / 10) return std::nullopt;
+    n = n * 10 + d;
+  }
+  if (n < lo || n > hi) return std::nullopt;
+  return n;
+}
+
+CLI::Validator whole(uint64_t lo, uint64_t hi) {
+  return CLI::Validator(
+      [lo, hi](std::string& in) -> std::string {
+        if (whole_number(in, lo, hi)) return {};
+        return fmt::format("must be a whole number in {}..{}, got '{}'", lo, hi, in);
+      },
+      fmt::format("{}..{}", lo, hi));
+}
+
+// A run's trace as it happens: to stdout (the event log, unless --quiet) and to the --trace
+// file, so a long run (up to the runner's step bound) is never held in memory. The file is
+// opened before the run: a bad path is an error up front, not a trace silently lost.
+class TraceOut : public std::streambuf {
+ public:
+  TraceOut(bool echo, const std::string& path) : echo_(echo), path_(path) {
+    if (path.empty()) return;
+    file_.open(path);
+    if (!file_) throw std::invalid_argument("--trace: cannot write '" + path + "': " + std::strerror(errno));
+  }
+  std::ostream* stream() { return echo_ || file_.is_open() ? &os_ : nullptr; }
+  void finish() {
+    if (!file_.is_open()) return;
+    file_.flush();
+    if (!file_) throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + std::strerror(errno));
+  }
+
+ private:
+  int overflow(int c) override {
+    if (c == traits_type::eof()) return traits_type::not_eof(c);
+    char ch = static_cast<char>(c);
+    return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
+  }
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    if (echo_) std::fwrite(s, 1, static_cast<size_t>(n), stdout);  // stdio: ordered with fmt::print
+    if (file_.is_open()) file_.write(s, n);
+    return n;
+  }
+  bool echo_;
+  std::string path_;
+  std::ofstream file_;
+  std::ostream os_{this};
+};
+
+// Starts `n` threads running body(j); a thread the system refuses (std::system_error: too
+// many threads, no address space for a stack; or std::bad_alloc) runs on this thread after the
+// others started, so the work is done either way and nothing aborts.
+void run_on_threads(unsigned n, const std::function<void(unsigned)>& body) {
+  std::vector<std::thread> threads;
+  std::vector<unsigned> inline_jobs;
+  std::string why;
+  for (unsigned j = 0; j < n; ++j) {
+    try {
+      threads.emplace_back(body, j);
+    } catch (const std::system_error& e) {
+      why = e.what();
+      inline_jobs.push_back(j);
+    } catch (const std::bad_alloc& e) {
+      why = e.what();
+      inline_jobs.push_back(j);
+    }
+  }
+  if (!inline_jobs.empty())
+    fmt::print(stderr, "note: started {} of {} worker threads ({}); the rest run on the main thread\n", threads.size(), n, why);
+  for (unsigned j : inline_jobs) body(j);
+  for (auto& t : threads) t.join();
+}
+
+void print_outcome(const ScenarioOutcome& o) {
+  for (const auto& f : o.failures) fmt::print("FAIL {}\n", f);
+}
+
+int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, bool quiet) {
+  Scenario s = load_scenario(file);
+  TraceOut trace(!quiet, trace_file);
+  std::string token = make_token(file, seed);
+  write_token_file(token);
+  ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .trace_out = trace.stream()});
+  trace.finish();
+  fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
+  print_outcome(o);
+  if (!o.passed()) {
+    fmt::print("replay: {} replay {}\n", g_program, token);
+    return kFailed;
+  }
+  fmt::print("ok: all {} expectation(s) met\n", s.expects.size());
+  return kOk;
+}
+
+std::vector<std::string> suite_names() { return registry().names(Entry::Kind::suite); }
+std::vector<std::string> test_names() { return registry().names(Entry::Kind::test); }
+
+std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  for (const auto& a : args) {
+    if (!fs::exists(a))
+      throw std::invalid_argument("'" + a + "' is neither a scenario file or directory nor a registered test or suite (" +
+                                  (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
+                                  fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", ")));
+    if (fs::is_directory(a)) {
+      for (const auto& e : fs::directory_iterator(a))
+        if (e.path().extension() == ".toml") files.push_back(e.path().string());
+    } else {
+      files.push_back(a);
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+// One run of a target (a suite or a scenario) from a seed or from a recorded choice list.
+struct TargetRun {
+  std::vector<std::string> failures;
+  std::string case_text;           // suites: the generated case
+  std::vector<uint32_t> choices;   // suites: the case's draws; tests: the run's stream; scenarios: the Chooser's decisions
+  std::string key;                 // tests: what "fails the same way" means while shrinking
+};
+
+// The registry entry a "suite/<name>" or "test/<name>" target names, or nullptr (a scenario).
+const Entry* entry_of(const std::string& target) {
+  bool suite = target.rfind("suite/", 0) == 0, test = target.rfind("test/", 0) == 0;
+  if (!suite && !test) return nullptr;
+  std::string name = target.substr(suite ? 6 : 5);
+  const Entry* e = registry().find(name);
+  if (!e || (e->kind == Entry::Kind::suite) != suite)
+    throw std::invalid_argument(std::string("unknown ") + (suite ? "suite" : "test") + " '" + name + "'" +
+                                (suite ? "" : "; this program's tests: " + fmt::format("{}", fmt::join(test_names(), ", "))));
+  return e;
+}
+
+TargetRun run_target(const std::string& target, uint64_t seed, const std::optional<std::vector<uint32_t>>& choices,
+                     std::ostream* trace_out, const Scenario* loaded = nullptr) {
+  TargetRun out;
+  if (const Entry* e = entry_of(target)) {
+    EntryRun r = e->run(seed, choices, trace_out);
+    out.failures = std::move(r.failures);
+    out.case_text = std::move(r.case_text);
+    out.choices = std::move(r.choices);
+    out.key = std::move(r.key);
+    return out;
+  }
+  std::optional<Scenario> own;
+  if (!loaded) loaded = &own.emplace(load_scenario(target));
+  ScenarioOutcome a = run_scenario(*loaded, ScenarioRun{.seed = seed, .script = choices, .trace_out = trace_out});
+  if (!choices) {  // S91: same seed, same trace
+    ScenarioOutcome b = run_scenario(*loaded, seed, false);
+    if (a.trace_hash != b.trace_hash) a.failures.push_back(loaded->file + ": nondeterminism: same seed, different trace hash");
+  }
+  out.failures = a.failures;
+  out.choices = a.decisions;
+  return out;
+}
+
+// Shrink a failing run's choice list; prints and returns the shrunk token.
+std::string shrink_and_report(const std::string& target, uint64_t seed, const std::vector<uint32_t>& failing,
+                              const std::string& first_failure, const Scenario* loaded) {
+  // Keep a candidate only if it fails the same way: the same property, or the same
+  // expectation line of the scenario (its text before " expected").
+  auto key = [](const std::string& f) { return f.substr(0, std::min(f.find('\n'), f.find(" expected"))); };
+  std::string want = key(first_failure);
+  std::string want_key = run_target(target, seed, failing, nullptr, loaded).key;  // tests: verdict and place
+  auto fails = [&](const std::vector<uint32_t>& cand) {
+    TargetRun r = run_target(target, seed, cand, nullptr, loaded);
+    if (!want_key.empty()) return r.key == want_key;
+    return std::any_of(r.failures.begin(), r.failures.end(), [&](const std::string& f) { return key(f) == want; });
+  };
+  ShrinkResult sr = shrink_choices(failing, fails);
+  TargetRun minimal = run_target(target, seed, sr.choices, nullptr, loaded);
+  std::string token = make_token(target, seed, sr.choices);
+  fmt::print("shrunk: {} -> {} choices in {} runs ({} accepted)\n", failing.size(), sr.choices.size(), sr.attempts, sr.accepted);
+  if (!minimal.case_text.empty()) fmt::print("  minimal case: {}\n", minimal.case_text);
+  for (const auto& f : minimal.failures) fmt::print("  FAIL {}\n", f);
+  fmt::print("  {} replay {}\n", g_program, token);
+  return token;
+}
+
+
+// seeds / base: the flags, if given; else OTPSIM_RUNS / OTPSIM_SEED; else a test's own
+// config (runs, seed) and 20 seeds from seed 1 for suites and scenarios.
+int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag, std::optional<uint64_t> base_flag, unsigned jobs,
+              std::string shard, bool shrink) {
+  struct Target {
+    std::string token_name;  // scenario path, suite/<name> or test/<name>
+    std::shared_ptr<Scenario> scenario;
+    const Entry* entry = nullptr;
+    uint64_t seeds = 20, base = 1;
+  };
+  std::vector<Target> targets;
+  std::vector<std::string> paths;
+  for (const char* all : {"all-suites", "all-tests"}) {
+    if (std::find(args.begin(), args.end(), all) == args.end()) continue;
+    args.erase(std::remove(args.begin(), args.end(), all), args.end());
+    for (const auto& n : std::string(all) == "all-suites" ? suite_names() : test_names()) args.push_back(n);
+  }
+  for (const auto& a : args) {
+    if (const Entry* e = registry().find(a)) targets.push_back({e->target(), nullptr, e});
+    else paths.push_back(a);
+  }
+  for (const auto& f : scenario_files(paths))
+    targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
+  if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios, suites or tests in the given arguments");
+  std::optional<uint64_t> env_seeds, env_base;
+  if (auto v = env("OTPSIM_RUNS")) env_seeds = whole_number(*v, 1, kMaxSeeds);
+  if (auto v = env("OTPSIM_RUNS"); v && !env_seeds)
+    throw std::invalid_argument(fmt::format("OTPSIM_RUNS must be a whole number in 1..{}, got '{}'", kMaxSeeds, *v));
+  if (auto v = env("OTPSIM_SEED")) env_base = whole_number(*v, 0, UINT64_MAX);
+  if (auto v = env("OTPSIM_SEED"); v && !env_base)
+    throw std::invalid_argument(fmt::format("OTPSIM_SEED must be a whole number in 0..18446744073709551615, got '{}'", *v));
+  if (shard.empty())
+    if (auto v = env("OTPSIM_SHARD")) shard = *v;
+  for (auto& t : targets) {
+    Config c = t.entry && t.entry->test ? apply_env(t.entry->test->config) : Config{.runs = 20, .seed = 1};
+    t.seeds = seeds_flag.value_or(env_seeds.value_or(std::min<uint64_t>(c.runs, kMaxSeeds)));
+    t.base = base_flag.value_or(env_base.value_or(c.seed));
+    if (t.seeds - 1 > UINT64_MAX - t.base)  // base + seeds - 1 must not wrap
+      throw std::invalid_argument(fmt::format("--seed {} with --seeds {} runs past seed 18446744073709551615", t.base, t.seeds));
+  }
+  uint64_t shard_i = 0, shard_n = 1;
+  if (!shard.empty()) {
+    size_t slash = shard.find('/');
+    auto n = slash == std::string::npos ? std::nullopt : whole_number(std::string_view(shard).substr(slash + 1), 1, kMaxShards);
+    auto i = slash == std::string::npos || !n ? std::nullopt : whole_number(std::string_view(shard).substr(0, slash), 0, *n - 1);
+    if (!i)
+      throw std::invalid_argument(fmt::format("--shard must be i/n with 0 <= i < n <= {}, got '{}'", kMaxShards, shard));
+    shard_i = *i, shard_n = *n;
+  }
+  struct Job {
+    size_t target;
+    uint64_t seed;
+  };
+  std::vector<Job> mine;
+  size_t k = 0;
+  for (size_t i = 0; i < targets.size(); ++i)
+    for (uint64_t j = 0; j < targets[i].seeds; ++j, ++k)
+      if (k % shard_n == shard_i) mine.push_back({i, targets[i].base + j});
+  std::atomic<size_t> next{0}, failed{0}, done{0};
+  std::mutex out_mu;
+  bool tty = isatty(STDOUT_FILENO);
+  std::vector<otp::sim::SeedSpread> spreads(targets.size());  // do different seeds choose differently?
+  auto worker = [&](unsigned job_id) {
+    for (size_t i; (i = next++) < mine.size();) {
+      const Job& j = mine[i];
+      std::string token = make_token(targets[j.target].token_name, j.seed);
+      write_token_file(token, job_id);
+      const Target& t = targets[j.target];
+      TargetRun r = run_target(t.token_name, j.seed, std::nullopt, nullptr, t.scenario.get());
+      // A test's failure must replay before its token is printed: two replays, same verdict and trace.
+      std::string unconfirmed;
+      if (!r.failures.empty() && t.entry && t.entry->test) unconfirmed = confirm(*t.entry->test, j.seed, r.choices, r.key);
+      std::lock_guard lock(out_mu);
+      if (!t.entry || !t.entry->test) spreads[j.target].add(r.choices);
+      ++done;
+      if (!r.failures.empty()) {
+        ++failed;
+        if (tty) fmt::print("\r\033[K");
+        fmt::print("FAILED {} seed {}\n", t.token_name, j.seed);
+        if (!r.case_text.empty()) fmt::print("  case: {}\n", r.case_text);
+        for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
+        if (!unconfirmed.empty()) {
+          fmt::print("  not reproducible: uncontrolled nondeterminism ({}); no token is printed, since it would not replay "
+                     "this failure. Something in the test reads a clock, a thread, an address or an unseeded random source.\n",
+                     unconfirmed);
+          continue;
+        }
+        fmt::print("  {} replay {}\n", g_program, make_token(t.token_name, j.seed, t.entry ? std::optional(r.choices) : std::nullopt));
+        if (shrink) shrink_and_report(t.token_name, j.seed, r.choices, r.failures.front(), t.scenario.get());
+      }
+      if (tty) {
+        fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
+      } else if (mine.size() >= 100 && done % (mine.size() / 10) == 0) {  // CI logs: a plain line per 10 %
+        fmt::print("progress: {}/{} runs, {} failed\n", done.load(), mine.size(), failed.load());
+      }
+      std::fflush(stdout);
+    }
+  };
+  auto started = std::chrono::steady_clock::now();  // the CLI may read the clock; core/ and sim/ never do
+  run_on_threads(std::max(1u, jobs), worker);
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (tty) fmt::print("\n");
+  size_t insensitive = 0;
+  for (size_t i = 0; i < targets.size(); ++i)
+    if (auto why = spreads[i].verdict()) {
+      ++insensitive;
+      fmt::print("FAIL {}: {}\n", targets[i].token_name, *why);
+    }
+  fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
+  bool uniform = std::all_of(targets.begin(), targets.end(), [&](const Target& t) { return t.seeds == targets[0].seeds && t.base == targets[0].base; });
+  fmt::print("check: {} target(s) x {} from seed {}; scenarios run twice per seed for determinism; "
+             "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
+             targets.size(), uniform ? fmt::format("{} seed(s)", targets[0].seeds) : std::string("their own seed counts"),
+             uniform ? fmt::format("{}", targets[0].base) : std::string("their own"), secs,
+             static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
+  return failed || insensitive ? kFailed : kOk;
+}
+
+Token read_token(const std::string& text) {
+  Token t = parse_token(text);
+  if (t.build != build_id())
+    fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
+  if (t.is_suite() && !registry().find(t.suite()))
+    throw std::invalid_argument("unknown suite '" + t.suite() + "' in the token");
+  if (t.is_test()) {
+    entry_of(t.target);  // names a test this program has
+    if (t.build != build_id())
+      throw std::invalid_argument("the token comes from build " + t.build + " and this is build " + build_id() +
+                                  ": a test's recorded choices need not mean the same on another build; find the failure again here");
+  }
+  return t;
+}
+
+int cmd_replay(const std::string& token_text, const std::string& trace_file) {
+  Token t = read_token(token_text);
+  if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, false);
+  TraceOut trace(true, trace_file);
+  TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
+  trace.finish();
+  if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
+  for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
+  if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
+  return r.failures.empty() ? kOk : kFailed;
+}
+
+int cmd_shrink(const std::string& token_text) {
+  Token t = read_token(token_text);
+  std::optional<Scenario> s;
+  if (!t.is_suite() && !t.is_test()) s = load_scenario(t.target);
+  TargetRun r = run_target(t.target, t.seed, t.choices, nullptr, s ? &*s : nullptr);
+  if (r.failures.empty()) {
+    fmt::print("nothing to shrink: {} passes with this token\n", t.target);
+    return kOk;
+  }
+  fmt::print("FAIL {}\n", r.failures.front());
+  shrink_and_report(t.target, t.seed, r.choices, r.failures.front(), s ? &*s : nullptr);
+  return kFailed;
+}
+
+int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, bool shrink) {
+  const Entry* entry = registry().find(file);
+  if (entry && entry->kind == Entry::Kind::suite)
+    throw std::invalid_argument("suite '" + file + "' draws its own schedules from its seeds: `check " + file +
+                                "` runs it; explore takes a scenario file or a simulation test");
+  std::optional<Scenario> scenario;
+  if (!entry) scenario.emplace(load_scenario(file));
+  const std::string target = entry ? entry->target() : file;
+  std::mutex mu;
+  std::unordered_set<uint64_t> states;  // distinct state fingerprints over all schedules
+  RunSchedule run = [&](DecisionHook* hook, uint64_t seed) {
+    if (entry) {
+      RunOutcome o = run_once(*entry->test, {.seed = seed, .strategy = hook});
+      return ScheduleRun{o.passed() ? std::vector<std::string>{} : std::vector<std::string>{o.describe()}, std::move(o.stream)};
+    }
+    const Scenario& s = *scenario;
+    std::vector<uint64_t> seen;
+    ScenarioRun r{.seed = seed, .hook = hook};
+    r.on_step = [&seen](otp::Node&, SimExecutor& e) { seen.push_back(e.fingerprint()); };
+    ScenarioOutcome o = run_scenario(s, r);
+    std::lock_guard lock(mu);
+    states.insert(seen.begin(), seen.end());
+    return ScheduleRun{o.failures, o.decisions};
+  };
+  if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
+    fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random and pct\n");
+    jobs = 1;
+  }
+  jobs = std::max(1u, jobs);
+  bool tty = isatty(STDOUT_FILENO);
+  auto started = std::chrono::steady_clock::now();
+  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream.
+  std::vector<ExploreResult> parts(jobs);
+  std::atomic<uint64_t> total{0};
+  run_on_threads(jobs, [&](unsigned j) {
+      ExploreOptions o = opts;
+      o.seed = opts.seed + j * 1'000'003ull;
+      o.max_schedules = opts.max_schedules / jobs + (j < opts.max_schedules % jobs ? 1 : 0);
+      parts[j] = explore(run, o, [&](const ExploreResult& r) {
+        uint64_t n = total += 256;
+        (void)r;
+        std::lock_guard lock(mu);
+        std::string line = fmt::format("{} schedules, {:.0f} schedules/s, {} distinct states", n, static_cast<double>(n) / std::max(secs(), 1e-9), states.size());
+        if (tty) fmt::print("\r\033[K{}", line), std::fflush(stdout);
+        else if (n % 4096 == 0) fmt::print("{}\n", line);
+      });
+  });
+  if (tty) fmt::print("\r\033[K");
+  ExploreResult res;
+  const ExploreResult* failing = nullptr;
+  for (const auto& p : parts) {
+    res.schedules += p.schedules;
+    res.distinct_schedules += p.distinct_schedules;
+    res.actor_decisions = std::max(res.actor_decisions, p.actor_decisions);
+    res.max_depth = std::max(res.max_depth, p.max_depth);
+    res.pruned += p.pruned;
+    res.exhausted = p.exhausted;
+    if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
+  }
+  double t = secs();
+  fmt::print("explore {} ({}, bound {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s; {} distinct states "
+             "({:.0f} states/s); {} (process, decision) pairs; max depth {} decisions",
+             target, to_string(opts.strategy), opts.bound, res.schedules, res.distinct_schedules, t,
+             static_cast<double>(res.schedules) / std::max(t, 1e-9), states.size(), static_cast<double>(states.size()) / std::max(t, 1e-9),
+             res.actor_decisions, res.max_depth);
+  if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
+  fmt::print("\n");
+  if (!failing) {
+    if (res.exhausted) fmt::print("exhausted within bound {}: every schedule passed\n", opts.bound);
+    else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
+    return kOk;
+  }
+  fmt::print("VIOLATION at schedule {} of job stream (first failure):\n", *failing->first_failure_at);
+  for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
+  std::string token = make_token(target, opts.seed, failing->failing_decisions);
+  write_token_file(token);
+  fmt::print("  {} replay {}\n", g_program, token);
+  if (shrink) shrink_and_report(target, opts.seed, failing->failing_decisions, failing->failures.front(), scenario ? &*scenario : nullptr);
+  return kFailed;
+}
+
+int cmd_list() {
+  for (const Entry* e : registry().all()) {
+    if (e->kind == Entry::Kind::test)
+      fmt::print("test  {}  ({}; {} runs, {})\n", e->name, e->what, e->test->config.runs, to_string(e->test->config.strategy));
+    else
+      fmt::print("suite {}  ({}) {}\n", e->name, e->rules, e->what);
+  }
+  return kOk;
+}
+
+constexpr const char* kCommands[] = {"run", "check", "replay", "shrink", "explore", "tree", "list"};
+
+}  // namespace
+
+bool is_cli_command(const char* arg) {
+  if (!arg) return false;
+  for (const char* c : kCommands)
+    if (std::strcmp(arg, c) == 0) return true;
+  return false;
+}
+
+int cli_main(int argc, char** argv, const CliOptions& cli) {
+  g_program = cli.program;
+  CLI::App app{cli.suites_by_default ? "otpsim: OTP supervision semantics on a deterministic simulator"
+                                     : cli.program + ": simulation tests (otpsim) — list, check, explore, replay, shrink"};
+  app.require_subcommand(1);
+  auto* list = app.add_subcommand("list", "List the registered simulation tests and property suites");
+  (void)list;
+
+  auto* run = app.add_subcommand("run", "Run a scenario, print its event log, check its expectations");
+  std::string run_file, trace_file;
+  uint64_t seed = 1;
+  bool quiet = false;
+  run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
+  run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
+  run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+  run->add_flag("--quiet", quiet, "Do not print the event log");
+
+  auto* check = app.add_subcommand("check", "Run tests, suites and scenarios over many seeds; a replay token per failure");
+  std::vector<std::string> check_paths;
+  bool shrink_failures = false;
+  uint64_t seeds = 20, base = 1;
+  unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
+  std::string shard;
+  check->add_option("targets", check_paths,
+                    "Test names, all-tests, suite names (" + fmt::format("{}", fmt::join(suite_names(), ", ")) +
+                        "), all-suites, scenario files or directories; default: " +
+                        (cli.suites_by_default ? "scenarios all-suites" : "all-tests"));
+  check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
+  auto* seeds_opt = check->add_option("--seeds,--runs", seeds, "Seeds (runs) per target; default: OTPSIM_RUNS, a test's own runs, or 20")
+                        ->check(whole(1, kMaxSeeds));
+  auto* base_opt = check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->check(whole(0, UINT64_MAX));
+  check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded); default: hardware threads")
+      ->check(whole(1, kMaxJobs));
+  check->add_option("--shard", shard, "Run shard i of n (i/n); default: OTPSIM_SHARD");
+
+  auto* replay = app.add_subcommand("replay", "Re-run a failure from its replay token");
+  std::string token;
+  replay->add_option("token", token, "The token printed by check or run")->required();
+  replay->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+
+  auto* shrink = app.add_subcommand("shrink", "Shrink a failing token to the fewest, smallest choices that still fail");
+  std::string shrink_token;
+  shrink->add_option("token", shrink_token, "A failing replay token")->required();
+
+  auto* explore_cmd = app.add_subcommand("explore", "Explore a scenario's schedules systematically (pct, dfs with sleep sets, random)");
+  std::string explore_file, strategy = "pct";
+  ExploreOptions eopts;
+  bool no_por = false, explore_shrink = true;
+  unsigned explore_jobs = 1;
+  explore_cmd->add_option("target", explore_file, "Scenario file (.toml) or simulation test name")->required();
+  explore_cmd->add_option("--strategy", strategy, "pct, dfs or random")->check(CLI::IsMember({"pct", "dfs", "random"}));
+  explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2)")->check(whole(0, kMaxBound));
+  explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)")
+      ->check(whole(1, kMaxSchedules));
+  explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
+  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct")->check(whole(1, kMaxJobs));
+  explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
+  explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
+
+  auto* tree = app.add_subcommand("tree", "Print a scenario's supervision tree");
+  std::string tree_file, format = "text";
+  tree->add_option("scenario", tree_file, "Scenario file")->required();
+  tree->add_option("--format", format, "text or dot")->check(CLI::IsMember({"text", "dot"}));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? kOk : kBadInput;
+  }
+  try {
+    if (*run) return cmd_run(run_file, seed, trace_file, quiet);
+    if (*list) return cmd_list();
+    if (*check) {
+      if (check_paths.empty()) check_paths = cli.suites_by_default ? std::vector<std::string>{"scenarios", "all-suites"} : std::vector<std::string>{"all-tests"};
+      return cmd_check(check_paths, *seeds_opt ? std::optional(seeds) : std::nullopt, *base_opt ? std::optional(base) : std::nullopt, jobs,
+                       shard, shrink_failures);
+    }
+    if (*replay) return cmd_replay(token, trace_file);
+    if (*shrink) return cmd_shrink(shrink_token);
+    if (*explore_cmd) {
+      eopts.strategy = strategy == "dfs" ? ExploreStrategy::dfs : strategy == "random" ? ExploreStrategy::random : ExploreStrategy::pct;
+      eopts.sleep_sets = !no_por;
+      return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink);
+    }
+    if (*tree) {
+      Scenario s = load_scenario(tree_file);
+      fmt::print("{}", format == "dot" ? tree_dot(s) : tree_text(s));
+      return kOk;
+    }
+  } catch (const ScenarioError& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kBadInput;
+  } catch (const std::invalid_argument& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kBadInput;
+  } catch (const fs::filesystem_error& e) {  // e.g. a directory given to check that cannot be listed
+    fmt::print(stderr, "error: {}\n", e.what());
+    return kBadInput;
+  }
+  return kOk;
+}
+
+}  // namespace otp::testing
