@@ -15,8 +15,10 @@ std::string test_target(const TestDef& test) { return "test/" + test.name; }
 std::string confirm(const TestDef& test, uint64_t seed, const std::vector<uint32_t>& stream, const std::string& key) {
   RunOutcome a = run_once(test, {.seed = seed, .script = stream, .trace = true});
   RunOutcome b = run_once(test, {.seed = seed, .script = stream, .trace = true});
-  if (a.passed() || a.key() != key)
-    return "its replay " + (a.passed() ? std::string("passed") : "failed differently (" + a.key() + ")");
+  for (const RunOutcome* o : {&a, &b})
+    if (o->passed() || o->key() != key)
+      return std::string(o == &a ? "its replay" : "its second replay") + " " +
+             (o->passed() ? std::string("passed") : "failed differently (" + o->key() + ")");
   if (a.trace_hash != b.trace_hash)
     return "two replays of it gave different traces (hashes " + std::to_string(a.trace_hash) + " and " +
            std::to_string(b.trace_hash) + ")";
@@ -76,7 +78,7 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
     return static_cast<uint64_t>(ms) >= cfg.time_budget_ms;
   };
   std::string target = test_target(test);
-  if (cfg.strategy == Strategy::random) {
+  if (cfg.strategy == Search::random) {
     for (uint64_t i = 0; i < cfg.runs; ++i) {
       if (i % cfg.shard_count != cfg.shard_index) continue;
       if (out_of_time()) {
@@ -95,13 +97,13 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
       }
     }
   } else {
-    sim::ExploreOptions eo{.strategy = cfg.strategy == Strategy::pct ? sim::ExploreStrategy::pct : sim::ExploreStrategy::dfs,
+    sim::ExploreOptions eo{.strategy = cfg.strategy == Search::pct ? sim::ExploreStrategy::pct : sim::ExploreStrategy::dfs,
                            .bound = cfg.bound,
                            .max_schedules = cfg.runs,
                            .seed = cfg.seed + cfg.shard_index * 1'000'003ull,
                            .sleep_sets = true,
                            .stop_at_first = true};
-    if (cfg.shard_count > 1 && cfg.strategy == Strategy::pct)
+    if (cfg.shard_count > 1 && cfg.strategy == Search::pct)
       eo.max_schedules = cfg.runs / cfg.shard_count + (cfg.shard_index < cfg.runs % cfg.shard_count ? 1 : 0);
     uint64_t n = 0;
     std::optional<RunOutcome> failing;
@@ -123,7 +125,7 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
       return {{failing->key()}, std::move(s)};
     };
     // dfs has one schedule tree: shards other than 0 have nothing of their own to explore.
-    if (cfg.strategy == Strategy::dfs && cfg.shard_index != 0) eo.max_schedules = 0;
+    if (cfg.strategy == Search::dfs && cfg.shard_index != 0) eo.max_schedules = 0;
     sim::ExploreResult er = sim::explore(run, eo);
     r.runs = n;
     r.exhausted = er.exhausted;

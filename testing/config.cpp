@@ -4,11 +4,11 @@
 
 namespace otp::testing {
 
-const char* to_string(Strategy s) {
+const char* to_string(Search s) {
   switch (s) {
-    case Strategy::random: return "random";
-    case Strategy::pct: return "pct";
-    case Strategy::dfs: return "dfs";
+    case Search::random: return "random";
+    case Search::pct: return "pct";
+    case Search::dfs: return "dfs";
   }
   return "?";
 }

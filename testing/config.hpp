@@ -6,8 +6,8 @@
 
 namespace otp::testing {
 
-enum class Strategy : uint8_t { random, pct, dfs };
-const char* to_string(Strategy s);
+enum class Search : uint8_t { random, pct, dfs };
+const char* to_string(Search s);
 
 // Swarm fault injection: each run draws, from its own stream, which kinds of fault it injects
 // and how many, so some runs have none, some crash often, some only delay timers. Faults hit
@@ -26,7 +26,7 @@ struct Faults {
 };
 
 struct Config {
-  Strategy strategy = Strategy::random;
+  Search strategy = Search::random;
   uint64_t runs = 1000;             // runs (random) or schedules (pct, dfs): 1..10,000,000
   uint64_t seed = 1;                // the first run's seed; run i uses seed + i
   uint32_t bound = 2;               // pct: bug depth d; dfs: delay bound K (0..64)

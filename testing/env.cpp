@@ -36,10 +36,10 @@ uint64_t whole(const std::string& text, const std::string& what, uint64_t lo, ui
 
 }  // namespace
 
-Strategy parse_strategy(const std::string& text, const std::string& what) {
-  if (text == "random") return Strategy::random;
-  if (text == "pct") return Strategy::pct;
-  if (text == "dfs") return Strategy::dfs;
+Search parse_strategy(const std::string& text, const std::string& what) {
+  if (text == "random") return Search::random;
+  if (text == "pct") return Search::pct;
+  if (text == "dfs") return Search::dfs;
   throw std::invalid_argument(what + " must be random, pct or dfs, got '" + text + "'");
 }
 

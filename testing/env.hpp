@@ -18,6 +18,6 @@ Config apply_env(Config c);
 std::optional<std::string> env(const char* name);
 // Parses "i/n" (0 <= i < n <= 1,000,000) into c; std::invalid_argument naming `what`.
 void parse_shard(const std::string& text, const std::string& what, Config& c);
-Strategy parse_strategy(const std::string& text, const std::string& what);
+Search parse_strategy(const std::string& text, const std::string& what);
 
 }  // namespace otp::testing

@@ -68,8 +68,13 @@ class SimTest {
   void invariant(std::function<void()> check) { invariants_.push_back(std::move(check)); }
   // Checked once the body has ended and the world has gone quiet.
   void at_end(std::function<void()> check) { at_end_.push_back(std::move(check)); }
-  // Fails the run (the body goes on; co_return to stop it).
-  void fail(std::string why) { failures_.push_back({std::move(why), {}, 0}); }
+  // Fails the run (the body goes on; co_return to stop it). Where it was called is what
+  // makes two failures the same while shrinking, so the message may carry values.
+  // (__builtin_FILE / __builtin_LINE: std::source_location is missing from some clang +
+  // libstdc++ pairs.)
+  void fail(std::string why, const char* file = __builtin_FILE(), int line = __builtin_LINE()) {
+    failures_.push_back({std::move(why), file, line});
+  }
   bool failed() const { return !failures_.empty(); }
   // A line of the case description printed with a failure ("3 jobs, worker 2 crashes").
   void note(std::string what) { notes_.push_back(std::move(what)); }
