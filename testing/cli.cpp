@@ -352,10 +352,12 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     }
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
   bool uniform = std::all_of(targets.begin(), targets.end(), [&](const Target& t) { return t.seeds == targets[0].seeds && t.base == targets[0].base; });
-  fmt::print("check: {} target(s) x {} from seed {}; scenarios run twice per seed for determinism; "
+  bool any_scenario = std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.scenario != nullptr; });
+  fmt::print("check: {} target(s) x {} from seed {}; {}"
              "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
              targets.size(), uniform ? fmt::format("{} seed(s)", targets[0].seeds) : std::string("their own seed counts"),
-             uniform ? fmt::format("{}", targets[0].base) : std::string("their own"), secs,
+             uniform ? fmt::format("{}", targets[0].base) : std::string("their own"),
+             any_scenario ? "scenarios run twice per seed for determinism; " : "", secs,
              static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
   return failed || insensitive ? kFailed : kOk;
 }

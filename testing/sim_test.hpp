@@ -98,3 +98,9 @@ class SimTest {
 };
 
 }  // namespace otp::testing
+
+namespace otp {
+// Also as otp::SimTest: with `using namespace otp;`, a bare `testing::` is ambiguous with
+// GoogleTest's namespace.
+using testing::SimTest;
+}  // namespace otp
