@@ -3,7 +3,8 @@
 # same suite under ASan+UBSan, then the rt tests under TSan, then the libFuzzer targets (scenario
 # loader, term parser, replay tokens; 45 s each, scripts/fuzz.sh), then the property suites and
 # scenarios from the CLI (each scenario seed run twice: determinism), then a consumer program
-# built against the installed package (find_package(otpsim)).
+# built against the installed package (find_package(otpsim)), then the bug hunt of
+# examples/bughunt against the same package (examples/bughunt/run.sh).
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -28,4 +29,6 @@ cmake --install build/debug --prefix "$prefix" >/dev/null
 cmake -S examples/consumer -B build/consumer -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build build/consumer
 build/consumer/consumer
+echo "== the bug hunt against the installed package: three planted bugs found, shrunk, replayed; fixes pass 10,000 runs"
+examples/bughunt/run.sh "$prefix" build/bughunt
 rm -rf "$prefix"

@@ -61,6 +61,7 @@ void finish_failure(const TestDef& test, const Config& cfg, CheckResult& r) {
     r.shrink_runs = s.attempts;
   }
   r.minimal = run_once(test, {.seed = r.failing_seed, .script = stream, .trace = true});
+  r.minimal_choices = stream;
   r.token = make_token(test_target(test), r.failing_seed, stream);
   r.not_reproducible_why = confirm(test, r.failing_seed, stream, key);
   r.reproducible = r.not_reproducible_why.empty();

@@ -20,6 +20,7 @@ struct CheckResult {
   uint64_t failing_seed = 0;
   RunOutcome found;                     // the failing run as found
   RunOutcome minimal;                   // after shrinking (as found, if not shrunk)
+  std::vector<uint32_t> minimal_choices; // the shrunk list the token holds (a replay reads zeros past its end)
   std::string token;                    // replays `minimal`
   uint64_t shrink_runs = 0;
   bool reproducible = true;             // the token replays to the same failure and trace hash

@@ -78,7 +78,7 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
   CheckResult r = check(*e->test, c, [&](const std::string& how) {
     file->write(how.rfind("otpsim", 0) == 0 ? "OTPSIM_REPLAY=" + quoted(how) + filter : how);
   });
-  std::string plan = fmt::format("{} {} run(s) from seed {}{}", r.runs, to_string(c.strategy), c.seed,
+  std::string plan = fmt::format("{} {} run(s) from seed {}{}", r.failed_at ? c.runs : r.runs, to_string(c.strategy), c.seed,
                                  c.shard_count > 1 ? fmt::format(", shard {}/{}", c.shard_index, c.shard_count) : std::string());
   if (!r.failed_at) {
     std::string msg = fmt::format("otpsim: {}: {} passed{}{}\n", name, plan,
@@ -86,8 +86,10 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
                                   r.out_of_time ? fmt::format(" (the time budget of {} ms ended the runs)", c.time_budget_ms) : "");
     return {O::passed, msg, {}};
   }
-  std::string msg = fmt::format("otpsim: {} failed at run {} of {} ({}): {}\n", name, *r.failed_at, plan, to_string(r.found.verdict),
-                                r.found.key());
+  const Failure& first = r.found.failures.front();
+  std::string where = first.file.empty() ? "" : fmt::format("{}:{}: ", first.file.substr(first.file.rfind('/') + 1), first.line);
+  std::string msg = fmt::format("otpsim: {} failed at run {} of {}: {}: {}{}\n", name, *r.failed_at, plan, to_string(r.found.verdict),
+                                where, first.message.substr(0, first.message.find('\n')));
   if (!r.reproducible) {
     msg += "  not reproducible: uncontrolled nondeterminism (" + r.not_reproducible_why +
            "); no token is printed, since it would not replay this failure. Something in the test reads a clock, a thread, "
@@ -96,7 +98,7 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
   }
   if (!r.minimal.case_text.empty()) msg += "  minimal case: " + r.minimal.case_text + "\n";
   if (c.shrink)
-    msg += fmt::format("  shrunk: {} -> {} choices in {} runs\n", r.found.stream.size(), r.minimal.stream.size(), r.shrink_runs);
+    msg += fmt::format("  shrunk: {} -> {} choices in {} runs\n", r.found.stream.size(), r.minimal_choices.size(), r.shrink_runs);
   msg += fmt::format("  confirmed: two replays fail the same way with trace hash {:016x}\n", r.minimal.trace_hash);
   msg += "  replay:  OTPSIM_REPLAY=" + quoted(r.token) + filter + "\n";
   msg += "      or:  " + program + " replay " + quoted(r.token) + "   (a binary linked with otpsim::testing_main)\n";

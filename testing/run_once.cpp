@@ -94,10 +94,11 @@ class RunDriver {
     if (faults_left_ > 0) injector_ = w.spawn([](Process& self) -> Proc {
       co_await self.receive([](const Message&) { return false; });  // sends injected exit signals
     });
-    bool body_done = false;
+    bool body_done = false, body_returned = false;
     t.pid_ = w.spawn([&](Process& self) -> Proc {
       t.self_ = &self;
       co_await test_.body(t);
+      body_returned = true;  // invariants hold while the body runs, not while its tree is stopped
       if (t.sup_) {  // ExUnit: start_supervised children stop when the test ends (S23 order)
         Ref mon = self.monitor(t.sup_);
         self.unlink(t.sup_);
@@ -110,13 +111,14 @@ class RunDriver {
     auto stop_now = [&] { return !t.failures_.empty() || (capture && capture->any()); };
     auto after_step = [&] {
       for (auto& check : t.invariants_) {
+        if (body_returned) break;
         try {
           check();
         } catch (...) {
           t.failures_.push_back({"an invariant threw: " + what_threw(std::current_exception()), {}, 0});
         }
       }
-      if (faults_left_ > 0 && --gap_ == 0) inject(w, t);
+      if (faults_left_ > 0 && !t.faults_paused_ && --gap_ == 0) inject(w, t);
       return !stop_now();
     };
     sim::RunResult r = w.run({.max_steps = cfg_.max_steps, .until_ms = cfg_.max_time_ms, .after_step = after_step});

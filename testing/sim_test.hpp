@@ -64,7 +64,12 @@ class SimTest {
 
   // Never a target of injected faults.
   void protect(Pid p) { protected_.push_back(p); }
-  // Checked after every step from now on; fail with EXPECT_* / ASSERT_* or t.fail().
+  // Injected faults (Config::faults) start with the run; pause them while the body sets up
+  // what it then protects, so no fault lands before protect() could be called.
+  void pause_faults() { faults_paused_ = true; }
+  void resume_faults() { faults_paused_ = false; }
+  // Checked after every step from now until the body returns; fail with EXPECT_* / ASSERT_*
+  // or t.fail().
   void invariant(std::function<void()> check) { invariants_.push_back(std::move(check)); }
   // Checked once the body has ended and the world has gone quiet.
   void at_end(std::function<void()> check) { at_end_.push_back(std::move(check)); }
@@ -91,6 +96,7 @@ class SimTest {
   Pid pid_{};
   Pid sup_{};
   std::vector<Pid> protected_;
+  bool faults_paused_ = false;
   std::vector<std::function<void()>> invariants_;
   std::vector<std::function<void()>> at_end_;
   std::vector<Failure> failures_;
