@@ -1,6 +1,7 @@
 // The simulation-test runner (testing/): verdicts, strategies, faults, tokens, bad input.
 // These drive testing::check directly on TestDefs (no OTPSIM_TEST): several must fail.
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <cstdlib>
 
@@ -261,4 +262,23 @@ TEST(SimTestRunner, RegistryRejectsDuplicateAndInvalidNames) {
   EXPECT_THROW(register_test(def("Runner.Registered", ordering_race)), std::invalid_argument);
   EXPECT_THROW(register_test(def("has space", ordering_race)), std::invalid_argument);
   EXPECT_THROW(register_test(def("", ordering_race)), std::invalid_argument);
+}
+
+// RapidCheck users keep their generators: RapidCheck makes the run's whole stream (inputs,
+// schedule, faults) and shrinks it with its own shrinker; any list is a valid run.
+RC_GTEST_PROP(SimTestRunner, RapidCheckCanDriveTheStream, (std::vector<uint32_t> script)) {
+  TestDef d = def("Runner.Fifo", [](SimTest& t) -> Task<void> {
+    Pid me = t.pid();
+    uint32_t n = 1 + t.draw(5);
+    t.self().spawn([me, n](Process& self) -> Proc {
+      for (uint32_t i = 0; i < n; ++i) self.send(me, integer(i));
+      co_return;
+    });
+    for (uint32_t i = 0; i < n; ++i) {
+      auto m = co_await t.self().receive_any();
+      if (m->get<Term>()->integer_value() != i) t.fail("out of order");  // S5: one sender, in order
+    }
+  }, {.faults = {.max_timer_delay_ms = 5}});
+  RunOutcome o = run_once(d, {.script = script});
+  RC_ASSERT(o.passed());
 }
