@@ -54,6 +54,7 @@ const std::vector<Suite>& all_suites() {
       {"gen-server-call", "S11", "calls with random timeouts to servers that reply, reply late, never reply, stop or crash: each call ends as the model says; no late reply or stray DOWN reaches the caller", gen_server_call_suite},
       {"task", "S50", "tasks ending at known times with values or exits; await, yield, yield_many, shutdown and brutal_kill with random timeouts give the model's outcomes", task_suite},
       {"dynamic-supervisor", "S40 S28", "children of every restart type started, crashed, killed and terminated under max_children, extra_arguments and intensity: results, counts, restart arguments and giving up match the model", dynamic_supervisor_suite},
+      {"sim-tests", "S5 S90 S91", "random simulation tests with a planted deadlock, livelock, invariant breach or swarm faults: the runner's verdict is the one planted, invariants run after every step and stop the run, faults land as the trace says and never on the test process, the stream replays", sim_test_suite},
       {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
   };
   return suites;

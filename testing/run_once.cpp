@@ -94,7 +94,7 @@ class RunDriver {
     if (faults_left_ > 0) injector_ = w.spawn([](Process& self) -> Proc {
       co_await self.receive([](const Message&) { return false; });  // sends injected exit signals
     });
-    bool body_done = false, body_returned = false;
+    bool body_done = false, body_returned = false, invariants_off = false;
     t.pid_ = w.spawn([&](Process& self) -> Proc {
       t.self_ = &self;
       co_await test_.body(t);
@@ -111,13 +111,14 @@ class RunDriver {
     auto stop_now = [&] { return !t.failures_.empty() || (capture && capture->any()); };
     auto after_step = [&] {
       for (auto& check : t.invariants_) {
-        if (body_returned) break;
+        if (invariants_off) break;
         try {
           check();
         } catch (...) {
           t.failures_.push_back({"an invariant threw: " + what_threw(std::current_exception()), {}, 0});
         }
       }
+      invariants_off = body_returned;  // the step the body returned in was still checked
       if (faults_left_ > 0 && !t.faults_paused_ && --gap_ == 0) inject(w, t);
       return !stop_now();
     };
