@@ -20,7 +20,11 @@ for t in Ordering.Buggy LostJobs.Buggy Escalation.Buggy; do
     done
     found=$((seeds - missed))
     if [ "$found" -eq 0 ]; then row="$row not found in 10,000 |"
-    else row="$row $(awk "BEGIN{printf \"%.1f\", $sum/$found}") (worst $worst)$([ $missed -gt 0 ] && echo ", missed $missed/$seeds") |"; fi
+    else
+      note=""
+      if [ "$missed" -gt 0 ]; then note=", missed $missed/$seeds"; fi
+      row="$row $(awk "BEGIN{printf \"%.1f\", $sum/$found}") (worst $worst$note) |"
+    fi
   done
   echo "$row"
 done
