@@ -42,9 +42,26 @@ struct OptionLabel {
   uint64_t actor() const { return kind == Kind::deliver ? b : a; }
 };
 
+// One step as a partial-order reduction sees it: which thread of execution took it (a run of a
+// process, the delivery at the head of one channel, or a timer: global, it waits for
+// quiescence), the shared objects it touched (core/kernel/access_observer.hpp), the channels it
+// sent on (in order), the processes it spawned and those it made runnable.
+struct StepEvent {
+  static constexpr uint64_t kWrite = uint64_t{1} << 63;  // in `touched`: the step wrote the object
+  OptionLabel label;
+  bool global = false;
+  const std::vector<uint64_t>& touched;
+  const std::vector<std::pair<uint64_t, uint64_t>>& sent;
+  const std::vector<uint64_t>& spawned;
+  const std::vector<uint64_t>& woken;  // processes this step made runnable (their next run follows it)
+};
+
 // A strategy that picks among labelled options instead of the seeded PRNG (sim/explore).
 class DecisionHook {
  public:
+  // A hook that wants every step's StepEvent (dpor) says so.
+  virtual bool wants_steps() const { return false; }
+  virtual void stepped(const StepEvent&) {}
   virtual ~DecisionHook() = default;
   virtual uint32_t choose(DecisionPoint point, const std::vector<OptionLabel>& options) = 0;
   // A hook that never looks at the labels (a recorded stream of numbers) says so: the executor

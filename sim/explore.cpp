@@ -1,5 +1,7 @@
 #include <otpsim/sim/explore.hpp>
 
+#include <otpsim/sim/dpor.hpp>
+
 #include <algorithm>
 #include <cassert>
 #include <map>
@@ -12,6 +14,7 @@ const char* to_string(ExploreStrategy s) {
     case ExploreStrategy::random: return "random";
     case ExploreStrategy::pct: return "pct";
     case ExploreStrategy::dfs: return "dfs";
+    case ExploreStrategy::dpor: return "dpor";
   }
   return "?";
 }
@@ -47,6 +50,8 @@ class Recording : public DecisionHook {
     cov_.note(p, options[c]);
     return c;
   }
+  bool wants_steps() const override { return inner_.wants_steps(); }
+  void stepped(const StepEvent& e) override { inner_.stepped(e); }
 
  private:
   DecisionHook& inner_;
@@ -180,6 +185,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   ExploreResult res;
   Coverage cov;
   DfsHook dfs(opts.bound, opts.sleep_sets);
+  DporHook dpor(opts.bound);
   uint64_t steps_estimate = 0;
   for (uint64_t i = 0; i < opts.max_schedules; ++i) {
     uint64_t seed = opts.seed + i;
@@ -197,6 +203,10 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       PctHook h(seed, std::max<uint32_t>(opts.bound, 1), steps_estimate);
       Recording rec(h, cov);
       r = run(&rec, seed);
+    } else if (opts.strategy == ExploreStrategy::dpor) {
+      dpor.begin_schedule();
+      Recording rec(dpor, cov);
+      r = run(&rec, opts.seed);
     } else {
       dfs.begin_schedule();
       Recording rec(dfs, cov);
@@ -213,14 +223,22 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
     res.distinct_schedules = cov.schedules.size();
     res.actor_decisions = cov.actor_decisions.size();
     res.pruned = dfs.pruned();
+    res.races = dpor.races();
+    res.sleep_blocked = dpor.blocked();
     if (progress && (res.schedules % 256 == 0)) progress(res);
     if (res.first_failure_at && opts.stop_at_first) break;
     if (opts.strategy == ExploreStrategy::dfs && !dfs.advance()) {
       res.exhausted = true;
       break;
     }
+    if (opts.strategy == ExploreStrategy::dpor && !dpor.advance()) {
+      res.exhausted = !dpor.bounded_out();
+      break;
+    }
   }
   res.pruned = dfs.pruned();
+  res.races = dpor.races();
+  res.sleep_blocked = dpor.blocked();
   return res;
 }
 

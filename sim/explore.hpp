@@ -6,7 +6,9 @@
 //    >= 1/(n k^(d-1)) per schedule (n processes, k steps);
 //  - dfs: depth-first over decision lists with a delay bound K (at most K choices that differ
 //    from the canonical first option), with sleep sets (partial-order reduction): signals to
-//    different processes commute, so their orders are not all explored.
+//    different processes commute, so their orders are not all explored;
+//  - dpor: source-DPOR with sleep sets over happens-before (sim/dpor.hpp): one schedule per
+//    Mazurkiewicz trace in the common case; unbounded (bound = kUnbounded) or delay-bounded.
 // Every schedule is one run of `run` with a DecisionHook; a run that fails yields its decision
 // list, which replays it exactly (Chooser script) and is shrunk before it is reported.
 #include <cstdint>
@@ -20,12 +22,14 @@
 
 namespace otp::sim {
 
-enum class ExploreStrategy : uint8_t { random, pct, dfs };
+enum class ExploreStrategy : uint8_t { random, pct, dfs, dpor };
 const char* to_string(ExploreStrategy s);
+
+inline constexpr uint32_t kUnbounded = UINT32_MAX;
 
 struct ExploreOptions {
   ExploreStrategy strategy = ExploreStrategy::pct;
-  uint32_t bound = 2;              // dfs: delay bound K; pct: bug depth d
+  uint32_t bound = 2;              // dfs, dpor: delay bound K (dpor: kUnbounded for exhaustive); pct: bug depth d
   uint64_t max_schedules = 10'000;
   uint64_t seed = 1;
   bool sleep_sets = true;          // dfs: partial-order reduction
@@ -46,7 +50,9 @@ struct ExploreResult {
   uint64_t actor_decisions = 0;     // distinct (process, decision point, option kind) pairs chosen
   uint64_t max_depth = 0;           // most decisions in one schedule
   uint64_t pruned = 0;              // dfs: branches skipped by sleep sets
-  bool exhausted = false;           // dfs: the whole space within the bound was explored
+  uint64_t races = 0;               // dpor: races found (each may add a backtrack point)
+  uint64_t sleep_blocked = 0;       // dpor: schedules cut short by a sleep-set block
+  bool exhausted = false;           // dfs, dpor: the whole space (within the bound) was explored
   std::optional<uint64_t> first_failure_at;  // schedule number (1-based) of the first failure
   std::vector<std::string> failures;
   std::vector<uint32_t> failing_decisions;

@@ -9,7 +9,8 @@ SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
       hook_(opts.hook),
       fault_per_million_(opts.fault_per_million),
-      timer_delay_max_ms_(opts.timer_delay_max_ms) {
+      timer_delay_max_ms_(opts.timer_delay_max_ms),
+      steps_wanted_(opts.hook && opts.hook->wants_steps()) {
   chooser_.keep_log(opts.record_decisions);
   if (opts.trace)
     trace_ = std::make_unique<SimTrace>([this] { return SimTrace::Stamp{now_ms_, steps_}; });
@@ -20,6 +21,7 @@ SimExecutor::SimExecutor(const SimOptions& opts)
 // is reused: an entry there for another pid is one that died while runnable (killed by a
 // signal), and its step would do nothing, so the new occupant takes its place.
 void SimExecutor::make_runnable(Pid pid) {
+  if (steps_wanted_) woken_.push_back(pid.id);  // this step enables pid's next run
   uint64_t i = pid_index(pid);
   if (runnable_pos_.size() <= i) runnable_pos_.resize(i + 1, -1);
   if (int32_t pos = runnable_pos_[i]; pos >= 0) {
@@ -37,6 +39,7 @@ void SimExecutor::send(Signal&& signal) {
     it->second.ready_index = ready_.size();
     ready_.push_back(key);
   }
+  if (steps_wanted_) sent_.emplace_back(key);
   it->second.queue.push_back(std::move(signal));
   ++in_flight_;
 }
@@ -104,17 +107,26 @@ bool SimExecutor::step(int64_t until_ms) {
   assert(node_ && "SimExecutor::attach(node) first");
   auto options = static_cast<uint32_t>(runnable_.size() + ready_.size());
   if (options > 0) {
+    if (steps_wanted_) begin_step();
     uint32_t c = choose_step(options);
     ++steps_;
-    if (c < runnable_.size())
+    OptionLabel label;
+    if (c < runnable_.size()) {
+      if (steps_wanted_) label = {OptionLabel::Kind::run, runnable_[c].id, 0};
       run_one(c);
-    else
-      deliver_one(c - static_cast<uint32_t>(runnable_.size()));
+    } else {
+      uint32_t d = c - static_cast<uint32_t>(runnable_.size());
+      if (steps_wanted_) label = {OptionLabel::Kind::deliver, ready_[d].first, ready_[d].second};
+      deliver_one(d);
+    }
+    if (steps_wanted_) end_step(label, false);
     return true;
   }
   if (timers_.empty() || timers_.begin()->first > until_ms) return false;
+  if (steps_wanted_) begin_step();
   ++steps_;
   fire_timer();
+  if (steps_wanted_) end_step({OptionLabel::Kind::timer, 0, 0}, true);
   return true;
 }
 

@@ -4,6 +4,7 @@
 // channel; the Chooser picks which. When nothing can step, time jumps to the next timer.
 #include <cstdint>
 #include <deque>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -30,10 +31,13 @@ struct SimOptions {
   uint32_t timer_delay_max_ms = 0;
 };
 
-class SimExecutor final : public Executor {
+class SimExecutor final : public Executor, private AccessObserver {
  public:
   explicit SimExecutor(const SimOptions& opts);
-  void attach(Node& node) { node_ = &node; }
+  void attach(Node& node) {
+    node_ = &node;
+    if (steps_wanted_) node.set_access_observer(this);
+  }
 
   int64_t now_ms() const override { return now_ms_; }
   void make_runnable(Pid pid) override;
@@ -63,6 +67,44 @@ class SimExecutor final : public Executor {
   const SimTrace* sim_trace() const { return trace_.get(); }
 
  private:
+  static constexpr uint64_t kWrite = StepEvent::kWrite;
+  // touched_ holds object | kWrite for a write; a read and a write of one object make a write.
+  void touch(uint64_t object, bool write) override {
+    for (auto& t : touched_)
+      if ((t & ~kWrite) == object) {
+        if (write) t |= kWrite;
+        return;
+      }
+    touched_.push_back(write ? object | kWrite : object);
+  }
+  void spawned(Pid pid) override { spawned_.push_back(pid.id); }
+  // Messages are named by the step that delivered them (kMessageTag | step), mirrored per
+  // mailbox so a take at an index knows which message it took.
+  void mailbox_push(Pid to, bool handed) override {
+    uint64_t id = message(steps_);
+    touch(mailbox(to), true);  // arrivals to one mailbox never commute: their order is the mailbox's
+    touch(id, true);
+    if (handed) handed_[to.id] = id;
+    else mailboxes_[to.id].push_back(id);
+  }
+  void mailbox_take(Pid of, size_t index) override {
+    if (index == kHanded) {
+      touch(handed_[of.id], true);
+      return;
+    }
+    auto& q = mailboxes_[of.id];
+    if (index < q.size()) {  // (messages pushed before the observer was set are not mirrored)
+      touch(q[index], true);
+      q.erase(q.begin() + static_cast<ptrdiff_t>(index));
+    }
+  }
+  void begin_step() {
+    touched_.clear();
+    sent_.clear();
+    spawned_.clear();
+    woken_.clear();
+  }
+  void end_step(OptionLabel label, bool global) { hook_->stepped({label, global, touched_, sent_, spawned_, woken_}); }
   void run_one(uint32_t index);
   void deliver_one(uint32_t index);
   void fire_timer();
@@ -76,6 +118,13 @@ class SimExecutor final : public Executor {
   std::unique_ptr<SimTrace> trace_;
   uint32_t fault_per_million_;
   uint32_t timer_delay_max_ms_;
+  bool steps_wanted_ = false;  // the hook takes a StepEvent per step (partial-order reduction)
+  std::vector<uint64_t> touched_;
+  std::vector<std::pair<uint64_t, uint64_t>> sent_;
+  std::vector<uint64_t> spawned_;
+  std::vector<uint64_t> woken_;
+  std::unordered_map<uint64_t, std::deque<uint64_t>> mailboxes_;  // pid -> message ids, in mailbox order
+  std::unordered_map<uint64_t, uint64_t> handed_;                  // pid -> the message handed to its receive
   int64_t now_ms_ = 0;
   uint64_t steps_ = 0;
 

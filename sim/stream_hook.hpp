@@ -20,6 +20,8 @@ class StreamHook final : public DecisionHook {
     if (p == DecisionPoint::fault) return draws_.per_million(options) ? 1 : 0;
     return draws_.below(options);
   }
+  bool wants_steps() const override { return strategy_ && strategy_->wants_steps(); }
+  void stepped(const StepEvent& e) override { strategy_->stepped(e); }
   uint32_t choose(DecisionPoint p, const std::vector<OptionLabel>& options) override {
     if (p == DecisionPoint::fault) return draws_.per_million(fault_per_million_) ? 1 : 0;
     uint32_t c = strategy_->choose(p, options);

@@ -98,8 +98,10 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
       }
     }
   } else {
-    sim::ExploreOptions eo{.strategy = cfg.strategy == Search::pct ? sim::ExploreStrategy::pct : sim::ExploreStrategy::dfs,
-                           .bound = cfg.bound,
+    sim::ExploreOptions eo{.strategy = cfg.strategy == Search::pct   ? sim::ExploreStrategy::pct
+                                       : cfg.strategy == Search::dpor ? sim::ExploreStrategy::dpor
+                                                                      : sim::ExploreStrategy::dfs,
+                           .bound = cfg.strategy == Search::dpor ? sim::kUnbounded : cfg.bound,
                            .max_schedules = cfg.runs,
                            .seed = cfg.seed + cfg.shard_index * 1'000'003ull,
                            .sleep_sets = true,
@@ -125,8 +127,8 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
       failing = std::move(o);
       return {{failing->key()}, std::move(s)};
     };
-    // dfs has one schedule tree: shards other than 0 have nothing of their own to explore.
-    if (cfg.strategy == Search::dfs && cfg.shard_index != 0) eo.max_schedules = 0;
+    // dfs and dpor have one schedule tree: shards other than 0 have nothing of their own to explore.
+    if ((cfg.strategy == Search::dfs || cfg.strategy == Search::dpor) && cfg.shard_index != 0) eo.max_schedules = 0;
     sim::ExploreResult er = sim::explore(run, eo);
     r.runs = n;
     r.exhausted = er.exhausted;

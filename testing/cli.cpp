@@ -427,8 +427,8 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     states.insert(seen.begin(), seen.end());
     return ScheduleRun{o.failures, o.decisions};
   };
-  if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
-    fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random and pct\n");
+  if ((opts.strategy == ExploreStrategy::dfs || opts.strategy == ExploreStrategy::dpor) && jobs > 1) {
+    fmt::print("note: {} runs on one job (its schedules depend on each other); --jobs applies to random and pct\n", to_string(opts.strategy));
     jobs = 1;
   }
   jobs = std::max(1u, jobs);
@@ -460,19 +460,24 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     res.actor_decisions = std::max(res.actor_decisions, p.actor_decisions);
     res.max_depth = std::max(res.max_depth, p.max_depth);
     res.pruned += p.pruned;
+    res.races += p.races;
+    res.sleep_blocked += p.sleep_blocked;
     res.exhausted = p.exhausted;
     if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
   }
   double t = secs();
-  fmt::print("explore {} ({}, bound {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s; {} distinct states "
+  std::string bound_text = opts.bound == kUnbounded ? std::string("unbounded") : fmt::format("bound {}", opts.bound);
+  fmt::print("explore {} ({}, {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s; {} distinct states "
              "({:.0f} states/s); {} (process, decision) pairs; max depth {} decisions",
-             target, to_string(opts.strategy), opts.bound, res.schedules, res.distinct_schedules, t,
+             target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
              static_cast<double>(res.schedules) / std::max(t, 1e-9), states.size(), static_cast<double>(states.size()) / std::max(t, 1e-9),
              res.actor_decisions, res.max_depth);
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
+  if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set-blocked schedules", res.races, res.sleep_blocked);
   fmt::print("\n");
   if (!failing) {
-    if (res.exhausted) fmt::print("exhausted within bound {}: every schedule passed\n", opts.bound);
+    if (res.exhausted && opts.bound == kUnbounded) fmt::print("exhausted: every trace passed\n");
+    else if (res.exhausted) fmt::print("exhausted within bound {}: every schedule passed\n", opts.bound);
     else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
     return kOk;
   }
@@ -556,8 +561,9 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   bool no_por = false, explore_shrink = true;
   unsigned explore_jobs = 1;
   explore_cmd->add_option("target", explore_file, "Scenario file (.toml) or simulation test name")->required();
-  explore_cmd->add_option("--strategy", strategy, "pct, dfs or random")->check(CLI::IsMember({"pct", "dfs", "random"}));
-  explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2)")->check(whole(0, kMaxBound));
+  explore_cmd->add_option("--strategy", strategy, "pct, dfs, dpor or random")->check(CLI::IsMember({"pct", "dfs", "dpor", "random"}));
+  auto* bound_opt = explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2); dpor: delay bound (default: none, exhaustive)")
+                        ->check(whole(0, kMaxBound));
   explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)")
       ->check(whole(1, kMaxSchedules));
   explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
@@ -587,7 +593,13 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
     if (*replay) return cmd_replay(token, trace_file);
     if (*shrink) return cmd_shrink(shrink_token);
     if (*explore_cmd) {
-      eopts.strategy = strategy == "dfs" ? ExploreStrategy::dfs : strategy == "random" ? ExploreStrategy::random : ExploreStrategy::pct;
+      eopts.strategy = strategy == "dfs"    ? ExploreStrategy::dfs
+                       : strategy == "dpor" ? ExploreStrategy::dpor
+                       : strategy == "random" ? ExploreStrategy::random
+                                              : ExploreStrategy::pct;
+      if (eopts.strategy == ExploreStrategy::dpor && !*bound_opt) eopts.bound = kUnbounded;
+      if (eopts.strategy == ExploreStrategy::dpor && no_por)
+        throw std::invalid_argument("--no-por turns off dfs's sleep sets; dpor is a partial-order reduction and has no such switch (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
       return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink);
     }

@@ -9,6 +9,7 @@ const char* to_string(Search s) {
     case Search::random: return "random";
     case Search::pct: return "pct";
     case Search::dfs: return "dfs";
+    case Search::dpor: return "dpor";
   }
   return "?";
 }

@@ -6,7 +6,7 @@
 
 namespace otp::testing {
 
-enum class Search : uint8_t { random, pct, dfs };
+enum class Search : uint8_t { random, pct, dfs, dpor };
 const char* to_string(Search s);
 
 // Swarm fault injection: each run draws, from its own stream, which kinds of fault it injects
@@ -27,9 +27,9 @@ struct Faults {
 
 struct Config {
   Search strategy = Search::random;
-  uint64_t runs = 1000;             // runs (random) or schedules (pct, dfs): 1..10,000,000
+  uint64_t runs = 1000;             // runs (random) or schedules (pct, dfs, dpor): 1..10,000,000
   uint64_t seed = 1;                // the first run's seed; run i uses seed + i
-  uint32_t bound = 2;               // pct: bug depth d; dfs: delay bound K (0..64)
+  uint32_t bound = 2;               // pct: bug depth d; dfs: delay bound K (0..64); dpor: unused (exhaustive)
   uint64_t time_budget_ms = 0;      // stop starting runs after this much wall time; 0: no limit
   uint64_t max_steps = 1'000'000;   // per run; more is a liveness failure (1..50,000,000)
   int64_t max_time_ms = 86'400'000; // virtual ms per run; more is a liveness failure (1..10^9)

@@ -40,7 +40,8 @@ Search parse_strategy(const std::string& text, const std::string& what) {
   if (text == "random") return Search::random;
   if (text == "pct") return Search::pct;
   if (text == "dfs") return Search::dfs;
-  throw std::invalid_argument(what + " must be random, pct or dfs, got '" + text + "'");
+  if (text == "dpor") return Search::dpor;
+  throw std::invalid_argument(what + " must be random, pct, dfs or dpor, got '" + text + "'");
 }
 
 void parse_shard(const std::string& text, const std::string& what, Config& c) {

@@ -1,7 +1,7 @@
 #pragma once
 // The OTPSIM_* environment variables every runner honours (a test binary under GoogleTest,
 // its CLI mode, and `otpsim`), so CI changes a whole suite's budget without editing it:
-//   OTPSIM_STRATEGY=random|pct|dfs   OTPSIM_RUNS=N   OTPSIM_SEED=N   OTPSIM_BOUND=N
+//   OTPSIM_STRATEGY=random|pct|dfs|dpor   OTPSIM_RUNS=N   OTPSIM_SEED=N   OTPSIM_BOUND=N
 //   OTPSIM_SHARD=i/n   OTPSIM_TIME_BUDGET_MS=N   OTPSIM_SHRINK=0|1
 //   OTPSIM_REPLAY=<token>   OTPSIM_TOKEN_FILE=<path>   OTPSIM_TRACE=<path>
 // A malformed value is an error naming the variable, never ignored.

@@ -50,8 +50,8 @@ TEST(SimTestRunner, RandomFindsAnOrderingAssumptionAndTheTokenReplaysIt) {
   EXPECT_EQ(again.trace_hash, r.minimal.trace_hash);
 }
 
-TEST(SimTestRunner, PctAndDfsFindTheSameRace) {  // S5
-  for (Search s : {Search::pct, Search::dfs}) {
+TEST(SimTestRunner, PctDfsAndDporFindTheSameRace) {  // S5
+  for (Search s : {Search::pct, Search::dfs, Search::dpor}) {
     TestDef d = def("Runner.Ordering", ordering_race, {.strategy = s, .runs = 500});
     CheckResult r = check(d, d.config);
     ASSERT_TRUE(r.failed_at.has_value()) << to_string(s);
@@ -80,6 +80,11 @@ TEST(SimTestRunner, ACorrectTestPassesEveryRunAndDfsExhausts) {
   CheckResult x = check(e, e.config);
   EXPECT_FALSE(x.failed_at.has_value());
   EXPECT_TRUE(x.exhausted);
+  TestDef p = def("Runner.Fifo", body, {.strategy = Search::dpor, .runs = 10'000});
+  CheckResult y = check(p, p.config);
+  EXPECT_FALSE(y.failed_at.has_value());
+  EXPECT_TRUE(y.exhausted);
+  EXPECT_EQ(y.runs, 1u) << "one sender, one receiver: a single trace";
 }
 
 TEST(SimTestRunner, ABodyWaitingForeverIsADeadlockWithTheBlockedProcesses) {
@@ -236,7 +241,7 @@ TEST(SimTestRunner, BadConfigAndEnvironmentAreErrorsNamingTheValue) {
     unsetenv(var);
     return what;
   };
-  EXPECT_EQ(env_error("OTPSIM_STRATEGY", "bfs"), "OTPSIM_STRATEGY must be random, pct or dfs, got 'bfs'");
+  EXPECT_EQ(env_error("OTPSIM_STRATEGY", "bfs"), "OTPSIM_STRATEGY must be random, pct, dfs or dpor, got 'bfs'");
   EXPECT_EQ(env_error("OTPSIM_RUNS", "-1"), "OTPSIM_RUNS must be a whole number in 1..10000000, got '-1'");
   EXPECT_EQ(env_error("OTPSIM_RUNS", "1e6"), "OTPSIM_RUNS must be a whole number in 1..10000000, got '1e6'");
   EXPECT_EQ(env_error("OTPSIM_SHARD", "3/2"), "OTPSIM_SHARD (i of i/n) must be a whole number in 0..1, got '3'");

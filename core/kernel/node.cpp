@@ -33,6 +33,11 @@ Node::~Node() {
 }
 
 Process* Node::find(Pid pid) {
+  touch(AccessObserver::process(pid), false);
+  return find_untouched(pid);
+}
+
+Process* Node::find_untouched(Pid pid) {
   // (Pid{} finds slot 0, never used: its id stays 0 and its process nullptr.)
   auto* s = procs_.find(pid_index(pid));
   // Only the process's own thread touches it (or finds it dead): once the id matches, the
@@ -42,6 +47,7 @@ Process* Node::find(Pid pid) {
 }
 
 bool Node::alive(Pid pid) const {
+  touch(AccessObserver::process(pid), false);
   auto* s = pid.id == 0 ? nullptr : procs_.find(pid_index(pid));
   return s && s->id.load(std::memory_order_acquire) == pid.id;
 }
@@ -125,6 +131,7 @@ std::vector<Pid> Node::live_pids() const {
 }
 
 std::optional<Term> Node::env_get(const std::string& app, const std::string& key) const {
+  touch(AccessObserver::env(app, key), false);
   auto lk = lock();
   auto it = app_env_.find({app, key});
   if (it == app_env_.end()) return std::nullopt;
@@ -132,6 +139,7 @@ std::optional<Term> Node::env_get(const std::string& app, const std::string& key
 }
 
 void Node::env_put(const std::string& app, const std::string& key, Term value) {
+  touch(AccessObserver::env(app, key), true);
   auto lk = lock();
   app_env_[{app, key}] = std::move(value);
 }
@@ -140,6 +148,7 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   // A free slot once the first chunk of the table is used; until then a fresh one, so a small
   // run's pids are 1, 2, 3, ... (<0.N.0>) and a slot is reused only after 4,095 spawns.
   uint64_t serial = 0, index = 0;
+  touch(AccessObserver::kSpawner, true);
   if (fresh_.load(std::memory_order_relaxed) >= kFreshFirst) index = pop_free(serial);
   if (index == 0) {
     index = fresh_.fetch_add(1, std::memory_order_relaxed);
@@ -150,12 +159,14 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   auto proc = std::make_unique<Process>(*this, pid, std::move(body));
   proc->parent_ = opts.parent;
   if (opts.link_to) {  // spawn_link is atomic: both sides of the link exist at once
+    touch_element(AccessObserver::Part::links, opts.link_to, pid.id);
     Process* other = find(opts.link_to);
     assert(other && "spawn_link from a dead process");
     other->links_.insert(pid);
     proc->links_.insert(opts.link_to);
   }
   if (opts.monitor_by) {
+    touch_element(AccessObserver::Part::monitoring, opts.monitor_by, opts.monitor_ref.id);
     Process* watcher = find(opts.monitor_by);
     assert(watcher && "spawn_monitor from a dead process");
     watcher->monitoring_[opts.monitor_ref] = pid;
@@ -167,6 +178,8 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   live_count_.fetch_add(1, std::memory_order_relaxed);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
+  if (observer_) [[unlikely]]
+    observer_->spawned(pid);
   executor_.make_runnable(pid);
   return pid;
 }
@@ -214,6 +227,9 @@ void Node::kill_process(Process& p, Term reason) {
 void Node::finish(Process& p, Term reason) {
   p.state_ = ProcState::dead;
   Pid pid = p.pid_;
+  touch(AccessObserver::process(pid), true);
+  touch(AccessObserver::of(AccessObserver::Part::links, pid.id), true);
+  touch(AccessObserver::of(AccessObserver::Part::watchers, pid.id), true);
   if (p.wait_timer_) executor_.cancel_timer(p.wait_timer_);
   if (auto* t = trace())
     t->emit("exit", {{"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
@@ -223,7 +239,10 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   {
     auto lk = lock();
-    if (p.name_) names_.erase(*p.name_);  // S7
+    if (p.name_) {  // S7
+      touch(AccessObserver::name(*p.name_), true);
+      names_.erase(*p.name_);
+    }
     if (record_exits_) exits_.record(pid.id, reason);
     ++exited_;
     live_count_.fetch_sub(1, std::memory_order_relaxed);  // (with exited_: spawned_count())
@@ -240,7 +259,27 @@ void Node::finish(Process& p, Term reason) {
 }
 
 void Node::deliver(Signal&& s) {
-  Process* t = find(s.to);
+  // A message only touches the mailbox (and the process, if it wakes it: push_message); every
+  // other signal reads or changes the process's own state (links, monitors, trap_exit, life).
+  Process* t = find_untouched(s.to);
+  if (!t) touch(AccessObserver::process(s.to), false);  // what happens depends on its being dead
+  using Part = AccessObserver::Part;
+  switch (s.kind) {  // what each signal reads or changes of the receiver (its life: deliver_exit)
+    case SignalKind::message: touch(AccessObserver::mailbox(s.to), true); break;
+    case SignalKind::exit:
+      touch(AccessObserver::of(Part::trap, s.to.id), false);
+      if (s.from_link) touch_element(Part::links, s.to, s.from.id);
+      break;
+    case SignalKind::link:
+    case SignalKind::unlink: touch_element(Part::links, s.to, s.from.id); break;
+    case SignalKind::monitor:
+    case SignalKind::demonitor: touch_element(Part::watchers, s.to, s.ref.id); break;
+    case SignalKind::down: touch_element(Part::monitoring, s.to, s.ref.id); break;
+    case SignalKind::reply:  // reads whether the alias is still active
+      touch(AccessObserver::of(Part::aliases, s.to.id), false);
+      touch(AccessObserver::element(Part::aliases, s.to.id, s.ref.id), false);
+      break;
+  }
   if (auto* tr = trace()) {
     std::string what = s.kind == SignalKind::message || s.kind == SignalKind::reply
                            ? s.msg.to_term().to_string()
@@ -351,6 +390,7 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
 }
 
 bool Node::register_name(const std::string& name, Pid pid) {
+  touch(AccessObserver::name(name), true);
   auto lk = lock();
   Process* p = find(pid);
   if (name.empty() || !p || p->name_) return false;
@@ -360,6 +400,7 @@ bool Node::register_name(const std::string& name, Pid pid) {
 }
 
 void Node::unregister_name(const std::string& name) {
+  touch(AccessObserver::name(name), true);
   auto lk = lock();
   auto it = names_.find(name);
   if (it == names_.end()) return;
@@ -368,6 +409,7 @@ void Node::unregister_name(const std::string& name) {
 }
 
 Pid Node::whereis(std::string_view name) const {
+  touch(AccessObserver::name(name), false);
   auto lk = lock();
   auto it = names_.find(name);
   return it == names_.end() ? Pid{} : it->second;

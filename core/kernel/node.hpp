@@ -16,6 +16,7 @@
 #include <vector>
 
 #include <otpsim/core/memory/chunked_table.hpp>
+#include <otpsim/core/kernel/access_observer.hpp>
 #include <otpsim/core/kernel/executor.hpp>
 #include <otpsim/core/kernel/exit_table.hpp>
 #include <otpsim/core/kernel/process.hpp>
@@ -49,6 +50,7 @@ class Node {
 
   // --- queries
   Process* find(Pid pid);  // the live process `pid`, or nullptr (a dead pid: its slot may hold another)
+  Process* find_untouched(Pid pid);  // the same, unseen by the access observer
   bool alive(Pid pid) const;
   Pid occupant(uint64_t index) const;  // the live process in slot pid_index, or Pid{}
   // The exit reason of a process that has exited: the last exit_capacity() exits are kept
@@ -85,6 +87,31 @@ class Node {
   // threads waiting for a process to end.
   void set_exit_observer(std::function<void(Pid)> fn) { exit_observer_ = std::move(fn); }
   TraceSink* trace() { return executor_.trace(); }
+  // The simulator's partial-order reduction watches what steps touch; nullptr: nobody does.
+  void set_access_observer(AccessObserver* o) { observer_ = o; }
+  void touch(uint64_t object, bool write) const {
+    if (observer_) [[unlikely]]
+      observer_->touch(object, write);
+  }
+  // One element of one of p's sets (links: key = the other pid; monitors, aliases: the ref).
+  void touch_element(AccessObserver::Part set, Pid p, uint64_t key) const {
+    if (observer_) [[unlikely]] {
+      observer_->touch(AccessObserver::of(set, p.id), false);
+      observer_->touch(AccessObserver::element(set, p.id, key), true);
+    }
+  }
+  void observe_push(Pid to, bool handed) const {
+    if (observer_) [[unlikely]]
+      observer_->mailbox_push(to, handed);
+  }
+  void observe_take(Pid of, size_t index) const {
+    if (observer_) [[unlikely]]
+      observer_->mailbox_take(of, index);
+  }
+  void observe_scan(Pid of) const {
+    if (observer_) [[unlikely]]
+      observer_->mailbox_scan(of);
+  }
 
   // Terminate a process that is not currently running (signal-caused death).
   void kill_process(Process& p, Term reason);
@@ -130,6 +157,7 @@ class Node {
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;
+  AccessObserver* observer_ = nullptr;
   struct MessageTimer {
     uint64_t timer_id = 0;
     int64_t deadline_ms = 0;

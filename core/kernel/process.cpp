@@ -34,7 +34,10 @@ void Process::send(const std::string& name, Message msg) {
 std::optional<Message> Process::take_match(const Filter& f, size_t from) {
   if (!f) return std::nullopt;
   for (size_t i = from; i < mailbox_.size(); ++i)
-    if (f(mailbox_[i])) return mailbox_.take(i);
+    if (f(mailbox_[i])) {
+      node_.observe_take(pid_, i);
+      return mailbox_.take(i);
+    }
   return std::nullopt;
 }
 
@@ -67,6 +70,7 @@ bool Process::ReceiveAwaiter::await_ready() {
   proc.require_running("receive");
   if (any) {
     if (!proc.mailbox_.empty()) {
+      proc.node_.observe_take(proc.pid_, 0);
       result = proc.mailbox_.take(0);
       got = true;
     }
@@ -74,6 +78,7 @@ bool Process::ReceiveAwaiter::await_ready() {
     result = std::move(*m);
     got = true;
   }
+  if (!got && timeout == 0) proc.node_.observe_scan(proc.pid_);  // nothing there: that depends on every arrival
   return got || timeout == 0;  // `after 0` looks at the mailbox only once
 }
 
@@ -83,6 +88,7 @@ void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
 
 std::optional<Message> Process::ReceiveAwaiter::await_resume() {
   if (got) {
+    if (proc.handed_) proc.node_.observe_take(proc.pid_, AccessObserver::kHanded);
     proc.handed_ = false;
     return std::move(result);
   }
@@ -117,9 +123,11 @@ void Process::finish_receive() {
 void Process::push_message(Message&& m) {
   // (a sleep waits with no filter: nothing matches it)
   if (state_ != ProcState::waiting || !waiting_ || (!waiting_->any && (!waiting_->filter || !waiting_->filter(m)))) {
+    node_.observe_push(pid_, false);
     mailbox_.push(std::move(m));
     return;
   }
+  node_.observe_push(pid_, true);
   // The first match since the receive began: everything in the mailbox was tried already, so
   // it goes straight to the receive, which resumes with it (no push and take; the filter is
   // not run again: it may count calls). Until then it counts as queued (mailbox_size).
@@ -145,6 +153,7 @@ void Process::exit(Pid target, Term reason) {
   if (target == pid_) {  // S2: a signal to oneself takes effect at once
     if (reason.is_atom("kill")) throw Exit(reasons::killed());
     if (trap_exit_) {
+      node_.observe_push(pid_, false);
       mailbox_.push(ExitMsg{pid_, std::move(reason)});
       return;
     }
@@ -160,10 +169,17 @@ void Process::exit(Pid target, Term reason) {
 
 void Process::exit(Term reason) { throw Exit(std::move(reason)); }
 
-bool Process::trap_exit(bool on) { return std::exchange(trap_exit_, on); }
+void Process::touch_own(AccessObserver::Part part, uint64_t key) const { node_.touch_element(part, pid_, key); }
+
+bool Process::trap_exit(bool on) {
+  node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), true);
+  return std::exchange(trap_exit_, on);
+}
 
 void Process::link(Pid other) {
+  node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (other == pid_ || links_.contains(other)) return;
+  node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), false);
   // Measured on OTP 25: a non-trapping caller linking to a dead local pid fails inside
   // link/1 with noproc; a trapping one gets {'EXIT', Pid, noproc} (the signal path below).
   if (!trap_exit_ && !node_.alive(other)) throw Exit(reasons::noproc());
@@ -172,18 +188,21 @@ void Process::link(Pid other) {
 }
 
 void Process::unlink(Pid other) {
+  node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (!links_.erase(other)) return;
   node_.executor().send(Signal{SignalKind::unlink, false, pid_, other, {}, {}, {}});
 }
 
 Ref Process::monitor(Pid target) {
   Ref ref = make_ref();
+  node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
   monitoring_[ref] = target;
   node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
   return ref;
 }
 
 void Process::demonitor(Ref ref, bool flush) {
+  node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
   auto it = monitoring_.find(ref);
   if (it != monitoring_.end()) {
     node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->second, ref, {}, {}});
@@ -192,9 +211,10 @@ void Process::demonitor(Ref ref, bool flush) {
   if (!flush) return;
   for (size_t i = 0; i < mailbox_.size();) {
     const auto* d = mailbox_[i].get<DownMsg>();
-    if (d && d->ref == ref)
+    if (d && d->ref == ref) {
+      node_.observe_take(pid_, i);
       mailbox_.take(i);
-    else
+    } else
       ++i;
   }
 }

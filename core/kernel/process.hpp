@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <otpsim/core/kernel/access_observer.hpp>
 #include <otpsim/core/memory/block_cache.hpp>
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/executor.hpp>
@@ -131,8 +132,14 @@ class Process {
   }
 
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
-  void activate_alias(Ref ref) { aliases_.insert(ref); }
-  void deactivate_alias(Ref ref) { aliases_.erase(ref); }
+  void activate_alias(Ref ref) {
+    touch_own(AccessObserver::Part::aliases, ref.id);
+    aliases_.insert(ref);
+  }
+  void deactivate_alias(Ref ref) {
+    touch_own(AccessObserver::Part::aliases, ref.id);
+    aliases_.erase(ref);
+  }
 
   Ref make_ref();
   bool fault(std::string_view point);
@@ -155,6 +162,7 @@ class Process {
       not_running(what);
   }
   [[noreturn]] void not_running(const char* what) const;
+  void touch_own(AccessObserver::Part set, uint64_t key) const;  // for the simulator's partial-order reduction
 
   Node& node_;
   Pid pid_;
