@@ -91,17 +91,22 @@ class PctHook : public DecisionHook {
   uint64_t steps() const { return step_; }
 
  private:
+  // The highest-priority actor's option; an actor with several (it runs, and its signals to
+  // two receivers are in flight) picks one of them at random, or a test whose options all
+  // belong to one actor would run a single schedule.
   uint32_t pick(const std::vector<OptionLabel>& options) {
-    uint32_t best = 0;
     int64_t best_p = -1;
+    ties_.clear();
     for (uint32_t i = 0; i < options.size(); ++i) {
       uint64_t actor = options[i].a;  // run: the pid; deliver: the sender
       auto [it, fresh] = priority_.try_emplace(actor, 0);
       if (fresh) it->second = 1'000'000 + static_cast<int64_t>(prng_.below(1'000'000'000));  // random, above change points
-      if (it->second > best_p) best_p = it->second, best = i;
+      if (it->second > best_p) best_p = it->second, ties_.clear();
+      if (it->second == best_p) ties_.push_back(i);
     }
-    return best;
+    return ties_.size() == 1 ? ties_[0] : ties_[prng_.below(ties_.size())];
   }
+  std::vector<uint32_t> ties_;
   Prng prng_;
   std::map<uint64_t, uint32_t> change_points_;  // step -> new priority
   std::map<uint64_t, int64_t> priority_;        // by actor

@@ -109,9 +109,9 @@ Token parse_token(const std::string& text) {
   return t;
 }
 
-void write_token_file(const std::string& token, unsigned job) {
+void write_token_file(const std::string& token, unsigned job, const std::string& program) {
   std::ofstream(job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt")
-      << "otpsim replay " << token << '\n';
+      << program << " replay " << token << '\n';
 }
 
 TokenFile::TokenFile(std::string path) : path_(std::move(path)) {

@@ -27,7 +27,8 @@ std::string build_id();
 std::string make_token(const std::string& target, uint64_t seed,
                        const std::optional<std::vector<uint32_t>>& choices = std::nullopt);
 Token parse_token(const std::string& text);  // std::invalid_argument on a malformed token
-void write_token_file(const std::string& token, unsigned job = 0);
+// otpsim-last-token.txt (job 0) or otpsim-last-token.<job>.txt: "<program> replay <token>".
+void write_token_file(const std::string& token, unsigned job = 0, const std::string& program = "otpsim");
 
 // The line that reproduces the run about to start, rewritten in place before every run (one
 // write and one truncate, no reopen), so a crash or a hang leaves the culprit on disk.

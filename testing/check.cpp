@@ -130,7 +130,7 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
     // dfs and dpor have one schedule tree: shards other than 0 have nothing of their own to explore.
     if ((cfg.strategy == Search::dfs || cfg.strategy == Search::dpor) && cfg.shard_index != 0) eo.max_schedules = 0;
     sim::ExploreResult er = sim::explore(run, eo);
-    r.runs = n;
+    r.runs = er.schedules;  // (pct's first, probing run is not one)
     r.exhausted = er.exhausted;
     if (failing && !r.out_of_time) {
       r.failed_at = er.first_failure_at;

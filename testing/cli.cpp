@@ -141,7 +141,7 @@ int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_fil
   Scenario s = load_scenario(file);
   TraceOut trace(!quiet, trace_file);
   std::string token = make_token(file, seed);
-  write_token_file(token);
+  write_token_file(token, 0, g_program);
   ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .trace_out = trace.stream()});
   trace.finish();
   fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
@@ -275,6 +275,9 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     throw std::invalid_argument(fmt::format("OTPSIM_SEED must be a whole number in 0..18446744073709551615, got '{}'", *v));
   if (shard.empty())
     if (auto v = env("OTPSIM_SHARD")) shard = *v;
+  if (auto v = env("OTPSIM_STRATEGY"); v && *v != "random" &&
+      std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.entry && t.entry->test; }))
+    fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs and to explore\n", *v);
   for (auto& t : targets) {
     Config c = t.entry && t.entry->test ? apply_env(t.entry->test->config) : Config{.runs = 20, .seed = 1};
     t.seeds = seeds_flag.value_or(env_seeds.value_or(std::min<uint64_t>(c.runs, kMaxSeeds)));
@@ -308,7 +311,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     for (size_t i; (i = next++) < mine.size();) {
       const Job& j = mine[i];
       std::string token = make_token(targets[j.target].token_name, j.seed);
-      write_token_file(token, job_id);
+      write_token_file(token, job_id, g_program);
       const Target& t = targets[j.target];
       TargetRun r = run_target(t.token_name, j.seed, std::nullopt, nullptr, t.scenario.get());
       // A test's failure must replay before its token is printed: two replays, same verdict and trace.
@@ -353,10 +356,11 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
   bool uniform = std::all_of(targets.begin(), targets.end(), [&](const Target& t) { return t.seeds == targets[0].seeds && t.base == targets[0].base; });
   bool any_scenario = std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.scenario != nullptr; });
-  fmt::print("check: {} target(s) x {} from seed {}; {}"
+  fmt::print("check: {} target(s) x {}; {}"
              "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
-             targets.size(), uniform ? fmt::format("{} seed(s)", targets[0].seeds) : std::string("their own seed counts"),
-             uniform ? fmt::format("{}", targets[0].base) : std::string("their own"),
+             targets.size(),
+             uniform ? fmt::format("{} seed(s) from seed {}", targets[0].seeds, targets[0].base)
+                     : fmt::format("{} runs in all (each test its own runs and seed)", mine.size()),
              any_scenario ? "scenarios run twice per seed for determinism; " : "", secs,
              static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
   return failed || insensitive ? kFailed : kOk;
@@ -364,7 +368,10 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
 
 Token read_token(const std::string& text) {
   Token t = parse_token(text);
-  if (t.build != build_id())
+  if (!t.is_suite() && !t.is_test() && !fs::exists(t.target))
+    throw std::invalid_argument("the token's target '" + t.target +
+                                "' is neither an existing scenario file nor suite/NAME or test/NAME (is the token cut short?)");
+  if (t.build != build_id() && !t.is_test())
     fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
   if (t.is_suite() && !registry().find(t.suite()))
     throw std::invalid_argument("unknown suite '" + t.suite() + "' in the token");
@@ -403,11 +410,12 @@ int cmd_shrink(const std::string& token_text) {
   return kFailed;
 }
 
-int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, bool shrink) {
+int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, bool shrink, bool max_given) {
   const Entry* entry = registry().find(file);
   if (entry && entry->kind == Entry::Kind::suite)
     throw std::invalid_argument("suite '" + file + "' draws its own schedules from its seeds: `check " + file +
                                 "` runs it; explore takes a scenario file or a simulation test");
+  if (entry && !max_given) opts.max_schedules = apply_env(entry->test->config).runs;  // the test's own budget
   std::optional<Scenario> scenario;
   if (!entry) scenario.emplace(load_scenario(file));
   const std::string target = entry ? entry->target() : file;
@@ -467,11 +475,13 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   }
   double t = secs();
   std::string bound_text = opts.bound == kUnbounded ? std::string("unbounded") : fmt::format("bound {}", opts.bound);
-  fmt::print("explore {} ({}, {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s; {} distinct states "
-             "({:.0f} states/s); {} (process, decision) pairs; max depth {} decisions",
+  std::string states_text = entry ? std::string()  // (a test's states are not fingerprinted)
+                                  : fmt::format("; {} distinct states ({:.0f} states/s)", states.size(),
+                                                static_cast<double>(states.size()) / std::max(t, 1e-9));
+  fmt::print("explore {} ({}, {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s{}; {} (process, decision) pairs; "
+             "max depth {} decisions",
              target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
-             static_cast<double>(res.schedules) / std::max(t, 1e-9), states.size(), static_cast<double>(states.size()) / std::max(t, 1e-9),
-             res.actor_decisions, res.max_depth);
+             static_cast<double>(res.schedules) / std::max(t, 1e-9), states_text, res.actor_decisions, res.max_depth);
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
   if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set-blocked schedules", res.races, res.sleep_blocked);
   fmt::print("\n");
@@ -481,10 +491,11 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
     return kOk;
   }
-  fmt::print("VIOLATION at schedule {} of job stream (first failure):\n", *failing->first_failure_at);
+  if (jobs > 1) fmt::print("VIOLATION at schedule {} of its job's stream (first failure):\n", *failing->first_failure_at);
+  else fmt::print("VIOLATION at schedule {} (first failure):\n", *failing->first_failure_at);
   for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
   std::string token = make_token(target, opts.seed, failing->failing_decisions);
-  write_token_file(token);
+  write_token_file(token, 0, g_program);
   fmt::print("  {} replay {}\n", g_program, token);
   if (shrink) shrink_and_report(target, opts.seed, failing->failing_decisions, failing->failures.front(), scenario ? &*scenario : nullptr);
   return kFailed;
@@ -564,7 +575,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   explore_cmd->add_option("--strategy", strategy, "pct, dfs, dpor or random")->check(CLI::IsMember({"pct", "dfs", "dpor", "random"}));
   auto* bound_opt = explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2); dpor: delay bound (default: none, exhaustive)")
                         ->check(whole(0, kMaxBound));
-  explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000)")
+  auto* max_schedules_opt = explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000; a test: its own runs)")
       ->check(whole(1, kMaxSchedules));
   explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
   explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct")->check(whole(1, kMaxJobs));
@@ -601,7 +612,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
       if (eopts.strategy == ExploreStrategy::dpor && no_por)
         throw std::invalid_argument("--no-por turns off dfs's sleep sets; dpor is a partial-order reduction and has no such switch (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
-      return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink);
+      return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink, max_schedules_opt->count() > 0);
     }
     if (*tree) {
       Scenario s = load_scenario(tree_file);

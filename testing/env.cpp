@@ -8,7 +8,8 @@ namespace otp::testing {
 
 std::optional<std::string> env(const char* name) {
   const char* v = std::getenv(name);
-  if (!v || !*v) return std::nullopt;
+  if (!v) return std::nullopt;
+  if (!*v) throw std::invalid_argument(std::string(name) + " is set but empty: give it a value or unset it");
   return std::string(v);
 }
 
@@ -61,6 +62,8 @@ Config apply_env(Config c) {
   if (auto v = env("OTPSIM_TIME_BUDGET_MS")) c.time_budget_ms = whole(*v, "OTPSIM_TIME_BUDGET_MS", 0, 86'400'000);
   if (auto v = env("OTPSIM_SHRINK")) c.shrink = whole(*v, "OTPSIM_SHRINK", 0, 1) == 1;
   if (auto v = env("OTPSIM_SHARD")) parse_shard(*v, "OTPSIM_SHARD", c);
+  if (auto v = env("OTPSIM_SEED"); v && c.seed > UINT64_MAX - c.runs)
+    throw std::invalid_argument("OTPSIM_SEED=" + *v + " with " + std::to_string(c.runs) + " runs goes past seed 18446744073709551615");
   validate(c);
   return c;
 }

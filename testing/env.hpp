@@ -14,7 +14,7 @@ namespace otp::testing {
 
 // `c` with the environment's overrides applied; std::invalid_argument on a bad value.
 Config apply_env(Config c);
-// A variable's value, or nullopt if unset or empty.
+// A variable's value, or nullopt if unset; std::invalid_argument if set but empty.
 std::optional<std::string> env(const char* name);
 // Parses "i/n" (0 <= i < n <= 1,000,000) into c; std::invalid_argument naming `what`.
 void parse_shard(const std::string& text, const std::string& what, Config& c);

@@ -7,6 +7,7 @@
 //     EXPECT_EQ(co_await counter::get(t.self(), c), 0);
 //   }
 //   OTPSIM_TEST_WITH(Orders, SurviveCrashes, {.runs = 5000, .faults = otp::testing::Faults::swarm()}) { ... }
+//   (fields in Config's order: strategy, runs, seed, bound, time_budget_ms, max_steps, max_time_ms, faults, shrink)
 //
 // EXPECT_* and ASSERT_* work in the body (ASSERT_* only outside coroutines: in t.invariant and
 // t.at_end lambdas), in invariants and final checks, and in the user's own processes. A run's
@@ -84,5 +85,6 @@ inline void run_in_gtest(const char* name) {
 
 // A simulation test with the default config (1,000 random runs, no faults).
 #define OTPSIM_TEST(Suite, Name) OTPSIM_TEST_IMPL_(Suite, Name, ::otp::testing::Config{})
-// A simulation test with its own config: OTPSIM_TEST_WITH(S, N, {.runs = 100, .strategy = ...}).
+// A simulation test with its own config: OTPSIM_TEST_WITH(S, N, {.strategy = ..., .runs = 100}) —
+// designated initialisers in Config's field order.
 #define OTPSIM_TEST_WITH(Suite, Name, ...) OTPSIM_TEST_IMPL_(Suite, Name, ::otp::testing::Config __VA_ARGS__)

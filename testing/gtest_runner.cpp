@@ -88,8 +88,15 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
   }
   const Failure& first = r.found.failures.front();
   std::string where = first.file.empty() ? "" : fmt::format("{}:{}: ", first.file.substr(first.file.rfind('/') + 1), first.line);
-  std::string msg = fmt::format("otpsim: {} failed at run {} of {}: {}: {}{}\n", name, *r.failed_at, plan, to_string(r.found.verdict),
-                                where, first.message.substr(0, first.message.find('\n')));
+  // The headline: where, and the message's first lines (GoogleTest's own report is above).
+  std::string text = first.message;
+  for (int lines = 0, i = 0; i < static_cast<int>(text.size()); ++i)
+    if (text[static_cast<size_t>(i)] == '\n' && ++lines == 3) text.resize(static_cast<size_t>(i));
+  for (char& c : text)
+    if (c == '\n') c = ' ';
+  std::string verdict = to_string(r.found.verdict);
+  std::string prefix = text.rfind(verdict, 0) == 0 ? "" : verdict + ": ";  // liveness reports start with their verdict
+  std::string msg = fmt::format("otpsim: {} failed at run {} of {}: {}{}{}\n", name, *r.failed_at, plan, prefix, where, text);
   if (!r.reproducible) {
     msg += "  not reproducible: uncontrolled nondeterminism (" + r.not_reproducible_why +
            "); no token is printed, since it would not replay this failure. Something in the test reads a clock, a thread, "

@@ -37,9 +37,11 @@ std::string RunOutcome::describe() const {
 
 // Task<Pid> SimTest::start_supervised: the test supervisor is started on first use.
 Task<Pid> SimTest::start_supervised(ChildSpec spec) {
-  if (!sup_) {
+  if (!sup_) {  // no fault lands on the test supervisor, even while it starts
+    bool paused = std::exchange(faults_paused_, true);
     StartResult r = co_await supervisor::start_link(*self_, {.max_restarts = 1'000'000, .max_seconds = 1}, {});
     sup_ = r.pid;
+    faults_paused_ = paused;
   }
   Term r = co_await supervisor::start_child(*self_, sup_, std::move(spec));
   if (!r.is_tuple() || !r[0].is_atom("ok") || !r[1].is_pid()) throw Exit(tuple(atom("start_supervised_failed"), r));
@@ -133,13 +135,13 @@ class RunDriver {
                                : "no quiescence: timers were still pending at the virtual-time bound of " +
                                      std::to_string(cfg_.max_time_ms) + " ms") +
                                " (" + (body_done ? "after the body ended" : "the body had not ended") + "); processes:\n" +
-                               w.blocked_report(),
+                               roles(w, t),
                           {}, 0});
     } else if (r.stop == sim::StopReason::quiescent && !body_done) {
       if (w.alive(t.pid_)) {
         out.verdict = Verdict::deadlock;
         liveness.push_back({"deadlock: nothing can run, nothing is in flight and no timer is pending, but the test body "
-                            "has not ended; blocked processes:\n" + w.blocked_report(), {}, 0});
+                            "has not ended; blocked processes:\n" + roles(w, t), {}, 0});
       } else {
         auto reason = w.exit_reason(t.pid_);
         t.failures_.push_back({"the test process exited with " + (reason ? reason->to_string() : std::string("?")), {}, 0});
@@ -193,6 +195,22 @@ class RunDriver {
     if (faults_left_ > 0) plan_ += std::to_string(faults_left_) + " injected fault(s)";
     if (fault_ppm_ > 0) plan_ += std::string(plan_.empty() ? "" : ", ") + "fault points at " + std::to_string(fault_ppm_) + " per million";
     if (timer_delay_ms_ > 0) plan_ += std::string(plan_.empty() ? "" : ", ") + "timers up to " + std::to_string(timer_delay_ms_) + " ms late";
+  }
+
+  // The blocked report with the runner's own processes named.
+  std::string roles(sim::World& w, const SimTest& t) const {
+    std::string out, report = w.blocked_report();
+    size_t at = 0;
+    while (at < report.size()) {
+      size_t end = report.find('\n', at);
+      std::string line = report.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      at = end == std::string::npos ? report.size() : end + 1;
+      for (auto [pid, role] : {std::pair{t.pid_, "the test process"}, {t.sup_, "the test supervisor"}, {injector_, "the fault injector"}})
+        if (pid && line.rfind(Term(pid).to_string() + ":", 0) == 0)
+          line.insert(Term(pid).to_string().size(), std::string(" (") + role + ")");
+      out += "  " + line + "\n";
+    }
+    return out;
   }
 
   void inject(sim::World& w, SimTest& t) {

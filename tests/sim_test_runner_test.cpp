@@ -94,7 +94,8 @@ TEST(SimTestRunner, ABodyWaitingForeverIsADeadlockWithTheBlockedProcesses) {
   CheckResult r = check(d, d.config);
   ASSERT_TRUE(r.failed_at.has_value());
   EXPECT_EQ(r.found.verdict, Verdict::deadlock);
-  EXPECT_NE(r.found.failures.front().message.find("blocked processes:\n<0."), std::string::npos) << r.found.describe();
+  EXPECT_NE(r.found.failures.front().message.find("blocked processes:\n  <0.1.0> (the test process): receive"), std::string::npos)
+      << r.found.describe();
 }
 
 TEST(SimTestRunner, AWorldThatNeverGoesQuietIsALivenessFailure) {
@@ -247,7 +248,8 @@ TEST(SimTestRunner, BadConfigAndEnvironmentAreErrorsNamingTheValue) {
   EXPECT_EQ(env_error("OTPSIM_SHARD", "3/2"), "OTPSIM_SHARD (i of i/n) must be a whole number in 0..1, got '3'");
   EXPECT_EQ(env_error("OTPSIM_SHARD", "2"), "OTPSIM_SHARD must be i/n (0 <= i < n), got '2'");
   EXPECT_EQ(env_error("OTPSIM_SEED", "18446744073709551615"),
-            "test config: seed 18446744073709551615 with 1000 runs goes past seed 18446744073709551615");
+            "OTPSIM_SEED=18446744073709551615 with 1000 runs goes past seed 18446744073709551615");
+  EXPECT_EQ(env_error("OTPSIM_RUNS", ""), "OTPSIM_RUNS is set but empty: give it a value or unset it");
   setenv("OTPSIM_RUNS", "7", 1);
   setenv("OTPSIM_STRATEGY", "pct", 1);
   Config c = apply_env(Config{});

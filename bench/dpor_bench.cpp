@@ -1,0 +1,85 @@
+// explore --strategy dpor: traces per second on the programs of docs/testing.md's table —
+// independent pairs (one trace), n senders to one receiver (n! traces), and the shipped
+// one_for_all scenario — next to dfs with sleep sets on the same programs.
+#include <benchmark/benchmark.h>
+
+#include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/world.hpp>
+
+using namespace otp;
+using namespace otp::sim;
+
+namespace {
+
+RunSchedule pairs(int k) {
+  return [k](DecisionHook* h, uint64_t seed) {
+    World w({.seed = seed, .hook = h, .record_decisions = false});
+    w.spawn([k](Process& root) -> Proc {
+      for (int i = 0; i < k; ++i) {
+        Pid b = root.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
+        root.spawn([b](Process& self) -> Proc {
+          self.send(b, atom("hi"));
+          co_return;
+        });
+      }
+      co_return;
+    });
+    w.run();
+    return ScheduleRun{};
+  };
+}
+
+RunSchedule senders(int n) {
+  return [n](DecisionHook* h, uint64_t seed) {
+    World w({.seed = seed, .hook = h, .record_decisions = false});
+    w.spawn([n](Process& root) -> Proc {
+      Pid r = root.spawn([n](Process& self) -> Proc {
+        for (int i = 0; i < n; ++i) co_await self.receive_any();
+      });
+      for (int i = 0; i < n; ++i)
+        root.spawn([r, i](Process& self) -> Proc {
+          self.send(r, integer(i));
+          co_return;
+        });
+      co_return;
+    });
+    w.run();
+    return ScheduleRun{};
+  };
+}
+
+void run_explore(benchmark::State& state, const RunSchedule& run, ExploreStrategy s, uint32_t bound) {
+  uint64_t schedules = 0;
+  bool exhausted = true;
+  for (auto _ : state) {
+    ExploreResult r = explore(run, {.strategy = s, .bound = bound, .max_schedules = 2'000'000, .stop_at_first = false});
+    schedules += r.schedules;
+    exhausted = exhausted && r.exhausted;
+  }
+  state.counters["schedules"] = static_cast<double>(schedules) / static_cast<double>(state.iterations());
+  state.counters["schedules/s"] = benchmark::Counter(static_cast<double>(schedules), benchmark::Counter::kIsRate);
+  if (!exhausted) state.SkipWithError("not exhausted");
+}
+
+void BM_Dpor_IndependentPairs(benchmark::State& state) { run_explore(state, pairs(static_cast<int>(state.range(0))), ExploreStrategy::dpor, kUnbounded); }
+void BM_Dpor_SendersToOne(benchmark::State& state) { run_explore(state, senders(static_cast<int>(state.range(0))), ExploreStrategy::dpor, kUnbounded); }
+void BM_DfsSleepSets_SendersToOne(benchmark::State& state) { run_explore(state, senders(static_cast<int>(state.range(0))), ExploreStrategy::dfs, 64); }
+void BM_DfsSleepSets_IndependentPairs(benchmark::State& state) { run_explore(state, pairs(static_cast<int>(state.range(0))), ExploreStrategy::dfs, 64); }
+void BM_Dpor_OneForAllTwoCrashes(benchmark::State& state) {
+  Scenario s = load_scenario(std::string(OTPSIM_SOURCE_DIR) + "/scenarios/explore/one_for_all_two_crashes.toml");
+  RunSchedule run = [&s](DecisionHook* h, uint64_t seed) {
+    ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .hook = h});
+    return ScheduleRun{o.failures, {}};
+  };
+  run_explore(state, run, ExploreStrategy::dpor, kUnbounded);
+}
+
+}  // namespace
+
+BENCHMARK(BM_Dpor_IndependentPairs)->Arg(2)->Arg(3)->Arg(10)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DfsSleepSets_IndependentPairs)->Arg(2)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Dpor_SendersToOne)->DenseRange(2, 7)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_DfsSleepSets_SendersToOne)->DenseRange(2, 4)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_Dpor_OneForAllTwoCrashes)->Unit(benchmark::kMillisecond);
+BENCHMARK_MAIN();
