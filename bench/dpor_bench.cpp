@@ -3,6 +3,7 @@
 // one_for_all scenario — next to dfs with sleep sets on the same programs.
 #include <benchmark/benchmark.h>
 
+#include <otpsim/properties/explore_programs.hpp>
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/world.hpp>
@@ -12,42 +13,8 @@ using namespace otp::sim;
 
 namespace {
 
-RunSchedule pairs(int k) {
-  return [k](DecisionHook* h, uint64_t seed) {
-    World w({.seed = seed, .hook = h, .record_decisions = false});
-    w.spawn([k](Process& root) -> Proc {
-      for (int i = 0; i < k; ++i) {
-        Pid b = root.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
-        root.spawn([b](Process& self) -> Proc {
-          self.send(b, atom("hi"));
-          co_return;
-        });
-      }
-      co_return;
-    });
-    w.run();
-    return ScheduleRun{};
-  };
-}
-
-RunSchedule senders(int n) {
-  return [n](DecisionHook* h, uint64_t seed) {
-    World w({.seed = seed, .hook = h, .record_decisions = false});
-    w.spawn([n](Process& root) -> Proc {
-      Pid r = root.spawn([n](Process& self) -> Proc {
-        for (int i = 0; i < n; ++i) co_await self.receive_any();
-      });
-      for (int i = 0; i < n; ++i)
-        root.spawn([r, i](Process& self) -> Proc {
-          self.send(r, integer(i));
-          co_return;
-        });
-      co_return;
-    });
-    w.run();
-    return ScheduleRun{};
-  };
-}
+RunSchedule pairs(int k) { return properties::independent_pairs(k); }
+RunSchedule senders(int n) { return properties::senders_to_one(n); }
 
 void run_explore(benchmark::State& state, const RunSchedule& run, ExploreStrategy s, uint32_t bound) {
   uint64_t schedules = 0;

@@ -5,6 +5,7 @@
 
 #include <set>
 
+#include <otpsim/properties/explore_programs.hpp>
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/world.hpp>
@@ -14,46 +15,8 @@ using namespace otp::sim;
 
 namespace {
 
-// k pairs: A_i sends one message to B_i, which receives it. Nothing is shared: one trace.
-RunSchedule independent_pairs(int k) {
-  return [k](DecisionHook* h, uint64_t seed) {
-    World w({.seed = seed, .hook = h});
-    w.spawn([k](Process& root) -> Proc {
-      for (int i = 0; i < k; ++i) {
-        Pid b = root.spawn([](Process& self) -> Proc { co_await self.receive_any(); });
-        root.spawn([b](Process& self) -> Proc {
-          self.send(b, atom("hi"));
-          co_return;
-        });
-      }
-      co_return;
-    });
-    w.run();
-    return ScheduleRun{{}, w.executor().chooser().choices()};
-  };
-}
-
-// n senders, one receiver that receives all n: the n! arrival orders are the traces.
-RunSchedule senders_to_one(int n, std::set<std::string>* outcomes) {
-  return [n, outcomes](DecisionHook* h, uint64_t seed) {
-    World w({.seed = seed, .hook = h});
-    std::string order;
-    w.spawn([n, &order](Process& root) -> Proc {
-      Pid r = root.spawn([n, &order](Process& self) -> Proc {
-        for (int i = 0; i < n; ++i) order += (co_await self.receive_any())->get<Term>()->to_string();
-      });
-      for (int i = 0; i < n; ++i)
-        root.spawn([r, i](Process& self) -> Proc {
-          self.send(r, integer(i));
-          co_return;
-        });
-      co_return;
-    });
-    w.run();
-    if (outcomes) outcomes->insert(order);
-    return ScheduleRun{{}, w.executor().chooser().choices()};
-  };
-}
+using properties::independent_pairs;
+using properties::senders_to_one;
 
 ExploreResult dpor(const RunSchedule& run, uint64_t max = 1'000'000) {
   return explore(run, {.strategy = ExploreStrategy::dpor, .bound = kUnbounded, .max_schedules = max, .stop_at_first = false});
