@@ -4,6 +4,7 @@
 #include <rapidcheck/gtest.h>
 
 #include <cstdlib>
+#include <memory>
 
 #include <otpsim/sim/token.hpp>
 #include <otpsim/testing/check.hpp>
@@ -114,7 +115,7 @@ TEST(SimTestRunner, AWorldThatNeverGoesQuietIsALivenessFailure) {
 TEST(SimTestRunner, AnInvariantIsCheckedAfterEveryStepAndStopsTheRun) {
   int checks = 0;
   TestDef d = def("Runner.Invariant", [&checks](SimTest& t) -> Task<void> {
-    int* counter = new int(0);
+    auto counter = std::make_shared<int>(0);  // the run stops inside the loop: nothing to delete by hand
     t.invariant([&checks, counter, &t] {
       ++checks;
       if (*counter > 2) t.fail("counter above 2");
@@ -123,7 +124,6 @@ TEST(SimTestRunner, AnInvariantIsCheckedAfterEveryStepAndStopsTheRun) {
       ++*counter;
       co_await t.self().yield();
     }
-    delete counter;
   }, {.runs = 1, .shrink = false});
   CheckResult r = check(d, d.config);
   ASSERT_TRUE(r.failed_at.has_value());
