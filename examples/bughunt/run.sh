@@ -8,7 +8,7 @@ prefix=$1 build=${2:-build/bughunt}
 src=$(cd "$(dirname "$0")" && pwd)
 cmake -S "$src" -B "$build" -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_PREFIX_PATH="$prefix" >/dev/null
 cmake --build "$build" >/dev/null
-bin=$build/bughunt
+bin=$(cd "$build" && pwd)/bughunt  # absolute: the checks below run in a scratch folder
 cd "$(mktemp -d)"  # token files land here
 echo "== the fixes pass 10,000 runs each"
 "$bin" --gtest_filter='*.Fixed' | grep -E "^otpsim:|PASSED|FAILED"
