@@ -42,11 +42,12 @@ const std::vector<std::string>& World::trace_lines() const {
   return t ? t->lines() : none;
 }
 
-std::string World::blocked_report() const {
+std::string World::blocked_report(const std::function<std::string(Pid)>& role, const std::string& indent) const {
   std::string out;
   for (Pid pid : node_->live_pids()) {
     Process* p = node_->find(pid);
-    out += Term(pid).to_string();
+    out += indent + Term(pid).to_string();
+    if (std::string r = role ? role(pid) : std::string(); !r.empty()) out += " (" + r + ")";
     if (!p->registered_name().empty()) out += " (" + p->registered_name() + ")";
     out += ": " + p->describe_wait() + "\n";
   }

@@ -47,8 +47,9 @@ class World {
 
   uint64_t trace_hash() const;
   const std::vector<std::string>& trace_lines() const;
-  // Processes still alive when the world went quiet, and what each is blocked on.
-  std::string blocked_report() const;
+  // Processes still alive when the world went quiet, and what each is blocked on: a line each,
+  // after `indent`; `role` may name a process's part ("the test process") or return "".
+  std::string blocked_report(const std::function<std::string(Pid)>& role = {}, const std::string& indent = "") const;
 
  private:
   SimExecutor exec_;

@@ -199,18 +199,14 @@ class RunDriver {
 
   // The blocked report with the runner's own processes named.
   std::string roles(sim::World& w, const SimTest& t) const {
-    std::string out, report = w.blocked_report();
-    size_t at = 0;
-    while (at < report.size()) {
-      size_t end = report.find('\n', at);
-      std::string line = report.substr(at, end == std::string::npos ? std::string::npos : end - at);
-      at = end == std::string::npos ? report.size() : end + 1;
-      for (auto [pid, role] : {std::pair{t.pid_, "the test process"}, {t.sup_, "the test supervisor"}, {injector_, "the fault injector"}})
-        if (pid && line.rfind(Term(pid).to_string() + ":", 0) == 0)
-          line.insert(Term(pid).to_string().size(), std::string(" (") + role + ")");
-      out += "  " + line + "\n";
-    }
-    return out;
+    return w.blocked_report(
+        [&](Pid p) -> std::string {
+          if (p == t.pid_) return "the test process";
+          if (p == t.sup_) return "the test supervisor";
+          if (p == injector_) return "the fault injector";
+          return "";
+        },
+        "  ");
   }
 
   void inject(sim::World& w, SimTest& t) {
