@@ -13,9 +13,13 @@ namespace otp::testing {
 std::string test_target(const TestDef& test) { return "test/" + test.name; }
 
 std::string confirm(const TestDef& test, uint64_t seed, const std::vector<uint32_t>& stream, const std::string& key) {
-  RunOutcome a = run_once(test, {.seed = seed, .script = stream, .trace = true});
+  return confirm_replay(test, seed, stream, key, run_once(test, {.seed = seed, .script = stream, .trace = true}));
+}
+
+std::string confirm_replay(const TestDef& test, uint64_t seed, const std::vector<uint32_t>& stream, const std::string& key,
+                           const RunOutcome& a) {
   RunOutcome b = run_once(test, {.seed = seed, .script = stream, .trace = true});
-  for (const RunOutcome* o : {&a, &b})
+  for (const RunOutcome* o : {&a, static_cast<const RunOutcome*>(&b)})
     if (o->passed() || o->key() != key)
       return std::string(o == &a ? "its replay" : "its second replay") + " " +
              (o->passed() ? std::string("passed") : "failed differently (" + o->key() + ")");
@@ -63,7 +67,7 @@ void finish_failure(const TestDef& test, const Config& cfg, CheckResult& r) {
   r.minimal = run_once(test, {.seed = r.failing_seed, .script = stream, .trace = true});
   r.minimal_choices = stream;
   r.token = make_token(test_target(test), r.failing_seed, stream);
-  r.not_reproducible_why = confirm(test, r.failing_seed, stream, key);
+  r.not_reproducible_why = confirm_replay(test, r.failing_seed, stream, key, r.minimal);  // the minimal run is the first replay
   r.reproducible = r.not_reproducible_why.empty();
 }
 

@@ -43,5 +43,8 @@ RunOutcome replay(const std::string& token, std::ostream* trace_out = nullptr);
 // Confirms a failing stream: replays it twice with traces; empty if both fail the same way
 // with equal trace hashes, else why not.
 std::string confirm(const TestDef& test, uint64_t seed, const std::vector<uint32_t>& stream, const std::string& key);
+// The same, with the first replay (traced, from `stream`) already made.
+std::string confirm_replay(const TestDef& test, uint64_t seed, const std::vector<uint32_t>& stream, const std::string& key,
+                           const RunOutcome& first);
 
 }  // namespace otp::testing
