@@ -9,9 +9,7 @@ DporHook::DporHook(uint32_t bound) : bound_(bound) {}
 
 void DporHook::begin_schedule() {
   depth_ = 0;
-  blocked_ = false;
   step_frame_ = -1;
-  pending_sleep_.clear();
   events_.clear();
   thread_labels_.clear();
   thread_ids_.clear();
@@ -19,7 +17,6 @@ void DporHook::begin_schedule() {
   last_write_.clear();
   reads_since_.clear();
   in_flight_.clear();
-  in_flight_head_.clear();
   spawned_by_.clear();
   woken_by_.clear();
   last_global_ = -1;
@@ -42,54 +39,25 @@ void DporHook::join(std::vector<uint32_t>& into, const std::vector<uint32_t>& fr
   for (size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
 }
 
-bool DporHook::dependent(const Sleeper& s, const std::vector<uint64_t>& touched, bool global) {
-  if (global || s.global) return true;
-  constexpr uint64_t w = StepEvent::kWrite;
-  for (uint64_t a : s.touched)
-    for (uint64_t b : touched)
-      if ((a & ~w) == (b & ~w) && ((a | b) & w)) return true;  // the same object, not two reads
-  return false;
-}
-
 uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& options) {
   if (depth_ < frames_.size()) {  // replaying the prefix
     Frame& f = frames_[depth_];
     assert(f.options == options && "exploration is not deterministic: a replayed prefix differs");
     f.event = events_.size();
-    if (f.point == DecisionPoint::next_step) {
-      step_frame_ = static_cast<int>(depth_);
-      pending_sleep_.clear();
-      if (sleep_sets_) {
-        pending_sleep_ = f.sleep;
-        pending_sleep_.insert(pending_sleep_.end(), f.done.begin(), f.done.end());
-      }
-    }
+    if (f.point == DecisionPoint::next_step) step_frame_ = static_cast<int>(depth_);
     ++depth_;
     return f.chosen;
   }
-  if (blocked_) return 0;  // the rest of this run repeats an explored trace: no new frames
   Frame f;
   f.point = point;
   f.options = options;
   f.event = events_.size();
   if (!frames_.empty()) {
     const Frame& b = frames_.back();
-    f.delays = b.delays + (b.point == DecisionPoint::next_step && b.chosen != b.first_awake ? 1 : 0);
+    f.delays = b.delays + (b.point == DecisionPoint::next_step && b.chosen != 0 ? 1 : 0);
   }
-  if (point == DecisionPoint::next_step) {
-    f.sleep = pending_sleep_;
-    auto asleep = [&](const OptionLabel& l) {
-      return std::any_of(f.sleep.begin(), f.sleep.end(), [&](const Sleeper& s) { return s.label == l; });
-    };
-    uint32_t c = 0;
-    while (c < options.size() && asleep(options[c])) ++c;
-    if (c == options.size()) {  // every enabled thread is asleep: an explored trace again
-      blocked_ = true;
-      ++blocked_runs_;
-      return 0;
-    }
-    f.chosen = f.first_awake = c;
-    f.backtrack.push_back(options[c]);
+  if (point == DecisionPoint::next_step) {  // the first option, canonically
+    f.backtrack.push_back(options[0]);
     step_frame_ = static_cast<int>(frames_.size());
   }
   frames_.push_back(std::move(f));
@@ -98,15 +66,8 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
 }
 
 void DporHook::stepped(const StepEvent& e) {
-  if (blocked_) return;
   size_t j = events_.size();
   uint32_t t = thread_of(e.label);
-  if (!e.global && step_frame_ < 0 &&
-      std::any_of(pending_sleep_.begin(), pending_sleep_.end(), [&](const Sleeper& s) { return s.label == e.label; })) {
-    blocked_ = true;  // the only thread that could step is asleep
-    ++blocked_runs_;
-    return;
-  }
   Event ev{t, e.touched, e.global, {}, step_frame_};
   step_frame_ = -1;
   // Causal predecessors other than dependence: program order, the global last timer, the send
@@ -116,9 +77,10 @@ void DporHook::stepped(const StepEvent& e) {
   if (last_global_ >= 0) join(base, events_[static_cast<size_t>(last_global_)].clock);
   if (e.label.kind == OptionLabel::Kind::deliver) {
     auto ch = std::make_pair(e.label.a, e.label.b);
-    auto& q = in_flight_[ch];
-    size_t& head = in_flight_head_[ch];
-    if (head < q.size()) join(base, events_[q[head++]].clock);
+    if (auto& q = in_flight_[ch]; !q.empty()) {
+      join(base, events_[q.front()].clock);
+      q.pop_front();
+    }
   } else if (e.label.kind == OptionLabel::Kind::run) {
     if (auto it = woken_by_.find(e.label.a); it != woken_by_.end()) {
       join(base, events_[it->second].clock);
@@ -173,8 +135,6 @@ void DporHook::stepped(const StepEvent& e) {
   for (uint64_t pid : e.woken)
     if (!(e.label.kind == OptionLabel::Kind::run && e.label.a == pid)) woken_by_[pid] = j;  // (a yield: program order)
   if (e.global) last_global_ = static_cast<int64_t>(j);
-  if (ev.frame >= 0) frames_[static_cast<size_t>(ev.frame)].chosen_step = {e.label, e.touched, e.global};
-  std::erase_if(pending_sleep_, [&](const Sleeper& s) { return s.label == e.label || dependent(s, e.touched, e.global); });
   events_.push_back(std::move(ev));
 }
 
@@ -220,13 +180,11 @@ bool DporHook::advance() {
       frames_.pop_back();
       continue;
     }
-    f.chosen_step.label = f.options[f.chosen];
-    f.done.push_back(f.chosen_step);
+    f.done.push_back(f.options[f.chosen]);
     for (const OptionLabel& q : f.backtrack) {
-      auto same = [&](const Sleeper& s) { return s.label == q; };
-      if (std::any_of(f.done.begin(), f.done.end(), same) || std::any_of(f.sleep.begin(), f.sleep.end(), same)) continue;
+      if (std::find(f.done.begin(), f.done.end(), q) != f.done.end()) continue;
       auto c = static_cast<uint32_t>(std::find(f.options.begin(), f.options.end(), q) - f.options.begin());
-      if (c != f.first_awake && f.delays + 1 > bound_) {
+      if (c != 0 && f.delays + 1 > bound_) {
         bounded_out_ = true;
         continue;
       }

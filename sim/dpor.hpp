@@ -1,7 +1,10 @@
 #pragma once
 // Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, "Source sets", JACM 2017) over the
-// simulator's steps: stateless, one schedule per run, exploring one schedule per Mazurkiewicz
-// trace in the common case (sleep-set-blocked runs are counted when it does not).
+// simulator's steps: stateless, one schedule per run, source sets without sleep sets. With a
+// step being everything a process does until it waits, source sets plus sleep sets missed
+// traces the soundness suite found (a sleeping run whose behaviour a later arrival changes);
+// source sets alone did not. The cost is schedules that repeat a trace on programs with
+// many races (supervisor trees); wakeup trees (optimal DPOR) would remove them.
 //
 // Threads of execution: a run of process P (its own program order), the deliveries of one
 // (from, to) channel (FIFO, each after the step that sent it), and timers (global: a timer fires
@@ -27,6 +30,7 @@
 // Timer ties, timer delays and fault points are choices of data, not of order: every option is
 // explored.
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <vector>
 
@@ -48,26 +52,17 @@ class DporHook final : public DecisionHook {
   bool advance();
 
   uint64_t races() const { return races_; }
-  uint64_t blocked() const { return blocked_runs_; }  // schedules that ended in a sleep-set block
-  bool bounded_out() const { return bounded_out_; }   // the bound cut an alternative
+  bool bounded_out() const { return bounded_out_; }  // the bound cut an alternative
 
  private:
-  struct Sleeper {
-    OptionLabel label;
-    std::vector<uint64_t> touched;
-    bool global = false;
-  };
   struct Frame {
     DecisionPoint point;
     std::vector<OptionLabel> options;
     uint32_t chosen = 0;
     std::vector<OptionLabel> backtrack;  // next_step: threads to explore here
-    std::vector<Sleeper> done;           // next_step: explored here, with their first step
-    std::vector<Sleeper> sleep;          // next_step: asleep on entry
-    Sleeper chosen_step;                 // what the chosen option's step touched
+    std::vector<OptionLabel> done;       // next_step: explored here
     size_t event = 0;                    // the step this decision belongs to
-    uint32_t delays = 0;                 // non-canonical choices before this frame
-    uint32_t first_awake = 0;            // the canonical choice here
+    uint32_t delays = 0;                 // non-canonical (not the first option) choices before this frame
   };
   struct Event {
     uint32_t thread;
@@ -84,19 +79,12 @@ class DporHook final : public DecisionHook {
   }
   static void join(std::vector<uint32_t>& into, const std::vector<uint32_t>& from);
   void on_race(size_t i, size_t j, const OptionLabel& p, const std::vector<uint32_t>& clock_without_i);
-  static bool dependent(const Sleeper& s, const std::vector<uint64_t>& touched, bool global);
 
   uint32_t bound_;
-  // Sleep sets are off: with steps that read several objects (a run is everything a process
-  // does until it waits), source sets plus sleep sets missed traces the soundness property
-  // found (a sleeping run whose behaviour a later arrival changes); source sets alone do not.
-  static constexpr bool sleep_sets_ = false;
   std::vector<Frame> frames_;
   size_t depth_ = 0;
   size_t analyse_from_ = 0;  // events before this were analysed in an earlier schedule
-  bool blocked_ = false;
   int step_frame_ = -1;      // the next_step frame of the step under way
-  std::vector<Sleeper> pending_sleep_;
 
   // This schedule's events and the indexes they are built with.
   std::vector<Event> events_;
@@ -105,14 +93,12 @@ class DporHook final : public DecisionHook {
   std::vector<int64_t> last_of_thread_;
   std::map<uint64_t, size_t> last_write_;                          // object -> event
   std::map<uint64_t, std::vector<size_t>> reads_since_;            // object -> reads after its last write
-  std::map<std::pair<uint64_t, uint64_t>, std::vector<size_t>> in_flight_;  // channel -> sending events, FIFO
-  std::map<std::pair<uint64_t, uint64_t>, size_t> in_flight_head_;
+  std::map<std::pair<uint64_t, uint64_t>, std::deque<size_t>> in_flight_;  // channel -> sending events, FIFO
   std::map<uint64_t, size_t> spawned_by_;                          // pid -> event
   std::map<uint64_t, size_t> woken_by_;                            // pid -> the event that made its next run possible
   int64_t last_global_ = -1;
 
   uint64_t races_ = 0;
-  uint64_t blocked_runs_ = 0;
   bool bounded_out_ = false;
 };
 

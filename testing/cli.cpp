@@ -47,25 +47,10 @@ constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
 // are in sim/limits.hpp.
 constexpr uint64_t kMaxSeeds = 1'000'000;          // check --seeds
 constexpr unsigned kMaxJobs = 256;                  // check / explore --jobs
-constexpr uint64_t kMaxShards = 1'000'000;         // check --shard i/n: n
 constexpr uint32_t kMaxBound = 64;                  // explore --bound
 constexpr uint64_t kMaxSchedules = 10'000'000;     // explore --max-schedules
 
-// A whole decimal number (digits only) in [lo, hi], or nullopt: "-1" must not wrap to 2^64-1
-// (CLI11 converts it to an unsigned), nor "1e3", "+5" or " 7" slip through.
-std::optional<uint64_t> whole_number(std::string_view in, uint64_t lo, uint64_t hi) {
-  if (in.empty() || in.size() > 20) return std::nullopt;
-  uint64_t n = 0;
-  for (char c : in) {
-    if (c < '0' || c > '9') return std::nullopt;
-    uint64_t d = static_cast<uint64_t>(c - '0');
-    if (n > (UINT64_MAX - d) / 10) return std::nullopt;
-    n = n * 10 + d;
-  }
-  if (n < lo || n > hi) return std::nullopt;
-  return n;
-}
-
+// Numeric flags go through whole_number (env.hpp): CLI11 alone converts "-1" to 2^64-1.
 CLI::Validator whole(uint64_t lo, uint64_t hi) {
   return CLI::Validator(
       [lo, hi](std::string& in) -> std::string {
@@ -175,13 +160,9 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   return files;
 }
 
-// One run of a target (a suite or a scenario) from a seed or from a recorded choice list.
-struct TargetRun {
-  std::vector<std::string> failures;
-  std::string case_text;           // suites: the generated case
-  std::vector<uint32_t> choices;   // suites: the case's draws; tests: the run's stream; scenarios: the Chooser's decisions
-  std::string key;                 // tests: what "fails the same way" means while shrinking
-};
+// One run of a target from a seed or a recorded choice list: a registry entry's run, or a
+// scenario's (choices: the Chooser's decisions; no key, the failure text says how it failed).
+using TargetRun = EntryRun;
 
 // The registry entry a "suite/<name>" or "test/<name>" target names, or nullptr (a scenario).
 const Entry* entry_of(const std::string& target) {
@@ -197,15 +178,8 @@ const Entry* entry_of(const std::string& target) {
 
 TargetRun run_target(const std::string& target, uint64_t seed, const std::optional<std::vector<uint32_t>>& choices,
                      std::ostream* trace_out, const Scenario* loaded = nullptr) {
+  if (const Entry* e = entry_of(target)) return e->run(seed, choices, trace_out);
   TargetRun out;
-  if (const Entry* e = entry_of(target)) {
-    EntryRun r = e->run(seed, choices, trace_out);
-    out.failures = std::move(r.failures);
-    out.case_text = std::move(r.case_text);
-    out.choices = std::move(r.choices);
-    out.key = std::move(r.key);
-    return out;
-  }
   std::optional<Scenario> own;
   if (!loaded) loaded = &own.emplace(load_scenario(target));
   ScenarioOutcome a = run_scenario(*loaded, ScenarioRun{.seed = seed, .script = choices, .trace_out = trace_out});
@@ -266,13 +240,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   for (const auto& f : scenario_files(paths))
     targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios, suites or tests in the given arguments");
-  std::optional<uint64_t> env_seeds, env_base;
-  if (auto v = env("OTPSIM_RUNS")) env_seeds = whole_number(*v, 1, kMaxSeeds);
-  if (auto v = env("OTPSIM_RUNS"); v && !env_seeds)
-    throw std::invalid_argument(fmt::format("OTPSIM_RUNS must be a whole number in 1..{}, got '{}'", kMaxSeeds, *v));
-  if (auto v = env("OTPSIM_SEED")) env_base = whole_number(*v, 0, UINT64_MAX);
-  if (auto v = env("OTPSIM_SEED"); v && !env_base)
-    throw std::invalid_argument(fmt::format("OTPSIM_SEED must be a whole number in 0..18446744073709551615, got '{}'", *v));
+  std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
   if (shard.empty())
     if (auto v = env("OTPSIM_SHARD")) shard = *v;
   if (auto v = env("OTPSIM_STRATEGY"); v && *v != "random" &&
@@ -286,14 +254,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
       throw std::invalid_argument(fmt::format("--seed {} with --seeds {} runs past seed 18446744073709551615", t.base, t.seeds));
   }
   uint64_t shard_i = 0, shard_n = 1;
-  if (!shard.empty()) {
-    size_t slash = shard.find('/');
-    auto n = slash == std::string::npos ? std::nullopt : whole_number(std::string_view(shard).substr(slash + 1), 1, kMaxShards);
-    auto i = slash == std::string::npos || !n ? std::nullopt : whole_number(std::string_view(shard).substr(0, slash), 0, *n - 1);
-    if (!i)
-      throw std::invalid_argument(fmt::format("--shard must be i/n with 0 <= i < n <= {}, got '{}'", kMaxShards, shard));
-    shard_i = *i, shard_n = *n;
-  }
+  if (!shard.empty()) std::tie(shard_i, shard_n) = parse_shard(shard, "--shard");
   struct Job {
     size_t target;
     uint64_t seed;
@@ -469,7 +430,6 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     res.max_depth = std::max(res.max_depth, p.max_depth);
     res.pruned += p.pruned;
     res.races += p.races;
-    res.sleep_blocked += p.sleep_blocked;
     res.exhausted = p.exhausted;
     if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
   }
@@ -483,7 +443,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
              target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
              static_cast<double>(res.schedules) / std::max(t, 1e-9), states_text, res.actor_decisions, res.max_depth);
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
-  if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set-blocked schedules", res.races, res.sleep_blocked);
+  if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races", res.races);
   fmt::print("\n");
   if (!failing) {
     if (res.exhausted && opts.bound == kUnbounded) fmt::print("exhausted: every trace passed\n");

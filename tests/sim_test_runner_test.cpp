@@ -245,8 +245,8 @@ TEST(SimTestRunner, BadConfigAndEnvironmentAreErrorsNamingTheValue) {
   EXPECT_EQ(env_error("OTPSIM_STRATEGY", "bfs"), "OTPSIM_STRATEGY must be random, pct, dfs or dpor, got 'bfs'");
   EXPECT_EQ(env_error("OTPSIM_RUNS", "-1"), "OTPSIM_RUNS must be a whole number in 1..10000000, got '-1'");
   EXPECT_EQ(env_error("OTPSIM_RUNS", "1e6"), "OTPSIM_RUNS must be a whole number in 1..10000000, got '1e6'");
-  EXPECT_EQ(env_error("OTPSIM_SHARD", "3/2"), "OTPSIM_SHARD (i of i/n) must be a whole number in 0..1, got '3'");
-  EXPECT_EQ(env_error("OTPSIM_SHARD", "2"), "OTPSIM_SHARD must be i/n (0 <= i < n), got '2'");
+  EXPECT_EQ(env_error("OTPSIM_SHARD", "3/2"), "OTPSIM_SHARD must be i/n with 0 <= i < n <= 1000000, got '3/2'");
+  EXPECT_EQ(env_error("OTPSIM_SHARD", "2"), "OTPSIM_SHARD must be i/n with 0 <= i < n <= 1000000, got '2'");
   EXPECT_EQ(env_error("OTPSIM_SEED", "18446744073709551615"),
             "OTPSIM_SEED=18446744073709551615 with 1000 runs goes past seed 18446744073709551615");
   EXPECT_EQ(env_error("OTPSIM_RUNS", ""), "OTPSIM_RUNS is set but empty: give it a value or unset it");
