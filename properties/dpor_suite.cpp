@@ -1,14 +1,17 @@
 // dpor (S1-S5, S91): source-DPOR finds every behaviour. A random small program — 2 or 3
 // processes that send, receive (blocking, or `after 0`), link, monitor, trap exits and send exit
-// signals — is explored exhaustively twice: by plain DFS with no reduction, and by dpor. The
-// sets of observable outcomes (per process: what it received, in order, and how it ended) must
-// be equal, and dpor must not run more schedules than DFS with sleep sets.
+// signals — is explored exhaustively: by plain DFS with no reduction, by dpor, and by dpor on two
+// jobs sharing one tree. The sets of observable outcomes (per process: what it received, in
+// order, and how it ended) must be equal, and dpor must not run more schedules than DFS with
+// sleep sets.
+#include <mutex>
 #include <regex>
 #include <set>
 
 #include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/world.hpp>
+#include <otpsim/testing/parallel_dpor.hpp>
 
 namespace otp::properties {
 namespace {
@@ -100,15 +103,20 @@ struct Explored {
   sim::ExploreResult result;
 };
 
-Explored explore_all(const Case& c, sim::ExploreStrategy s, bool sleep_sets) {
+// jobs > 1: dpor's workers share one tree (testing/parallel_dpor).
+Explored explore_all(const Case& c, sim::ExploreStrategy s, bool sleep_sets, unsigned jobs = 1) {
   Explored e;
+  std::mutex mu;
   sim::RunSchedule run = [&](sim::DecisionHook* h, uint64_t) {
     std::vector<uint32_t> decisions;
-    e.outcomes.insert(run_program(c, h, &decisions));
+    std::string outcome = run_program(c, h, &decisions);
+    std::lock_guard lock(mu);
+    e.outcomes.insert(std::move(outcome));
     return sim::ScheduleRun{{}, decisions};
   };
-  e.result = sim::explore(run, {.strategy = s, .bound = s == sim::ExploreStrategy::dpor ? sim::kUnbounded : 64,
-                                .max_schedules = 6'000, .sleep_sets = sleep_sets, .stop_at_first = false});
+  sim::ExploreOptions o{.strategy = s, .bound = s == sim::ExploreStrategy::dpor ? sim::kUnbounded : 64,
+                        .max_schedules = 6'000, .sleep_sets = sleep_sets, .stop_at_first = false};
+  e.result = jobs > 1 ? testing::explore_dpor_jobs(run, o, jobs) : sim::explore(run, o);
   return e;
 }
 
@@ -126,6 +134,11 @@ std::optional<std::string> check(const Case& c) {
   if (dpor.outcomes != plain.outcomes)
     return "dpor found " + std::to_string(dpor.outcomes.size()) + " outcome(s), exhaustive DFS " + std::to_string(plain.outcomes.size()) +
            ":\n  dpor:" + join(dpor.outcomes) + "\n  dfs:" + join(plain.outcomes);
+  Explored parallel = explore_all(c, sim::ExploreStrategy::dpor, false, 2);
+  if (!parallel.result.exhausted || parallel.outcomes != plain.outcomes)
+    return "dpor on 2 jobs found " + std::to_string(parallel.outcomes.size()) + " outcome(s) (" +
+           (parallel.result.exhausted ? "exhausted" : "not exhausted") + "), exhaustive DFS " + std::to_string(plain.outcomes.size()) +
+           ":\n  dpor --jobs 2:" + join(parallel.outcomes) + "\n  dfs:" + join(plain.outcomes);
   Explored sleep = explore_all(c, sim::ExploreStrategy::dfs, true);
   if (sleep.result.exhausted && dpor.result.schedules > sleep.result.schedules)
     return "dpor ran " + std::to_string(dpor.result.schedules) + " schedules, DFS with sleep sets " + std::to_string(sleep.result.schedules);

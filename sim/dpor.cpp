@@ -5,10 +5,127 @@
 
 namespace otp::sim {
 
-DporHook::DporHook(uint32_t bound) : bound_(bound) {}
+DporTree::DporTree(uint32_t bound) : bound_(bound) {}
 
-void DporHook::begin_schedule() {
-  depth_ = 0;
+DporTree::~DporTree() {
+  if (root_) release(root_.release());
+}
+
+// Frees a subtree without recursion (a schedule may be thousands of frames deep).
+void DporTree::release(DporFrame* n) {
+  std::vector<DporFrame*> todo{n};
+  while (!todo.empty()) {
+    DporFrame* f = todo.back();
+    todo.pop_back();
+    for (auto& [c, kid] : f->children) todo.push_back(kid.release());
+    --frames_;
+    delete f;
+  }
+}
+
+DporBranch DporTree::take() {
+  assert(has_work());
+  if (!started_) {
+    started_ = true;
+    return {};
+  }
+  DporBranch b = std::move(const_cast<Queued&>(queue_.top()).branch);
+  queue_.pop();
+  return b;
+}
+
+void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice) {
+  DporBranch b;
+  b.decisions.assign(decisions.begin(), decisions.begin() + static_cast<std::ptrdiff_t>(depth));
+  b.decisions.push_back(choice);
+  b.node = n;
+  for (DporFrame* f = n; f; f = f->parent) ++f->live;
+  queue_.push({depth + 1, order_++, std::move(b)});
+}
+
+void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth) {
+  n->backtrack.push_back(q);
+  auto c = static_cast<uint32_t>(std::find(n->options.begin(), n->options.end(), q) - n->options.begin());
+  assert(c < n->options.size());
+  if (c != 0 && n->delays + 1 > bound_) {
+    bounded_out_ = true;
+    return;
+  }
+  enqueue(n, decisions, depth, c);
+}
+
+void DporTree::commit(const DporReport& r) {
+  // The frames of this schedule, root first: the branch's own (walked up from its frame), then
+  // the new ones.
+  std::vector<DporFrame*> path(r.decisions.size(), nullptr);
+  assert(r.first_new + r.new_frames.size() == r.decisions.size());
+  if (r.branch) {
+    assert(r.first_new >= 1);
+    DporFrame* f = r.branch;
+    for (size_t d = r.first_new; d-- > 0; f = f->parent) path[d] = f;
+    assert(f == nullptr && "a branch's frames lead to the root");
+  }
+  for (size_t k = 0; k < r.new_frames.size(); ++k) {
+    size_t d = r.first_new + k;
+    auto f = std::make_unique<DporFrame>();
+    f->point = r.new_frames[k].point;
+    f->options = r.new_frames[k].options;
+    f->delays = r.new_frames[k].delays;
+    DporFrame* raw = f.get();
+    ++frames_;
+    if (d == 0) {
+      assert(!root_ && "the first schedule is the only one that reaches the root fresh");
+      root_ = std::move(f);
+    } else {
+      raw->parent = path[d - 1];
+      raw->parent->children.emplace_back(r.decisions[d - 1], std::move(f));
+    }
+    path[d] = raw;
+    if (raw->point == DecisionPoint::next_step) {
+      raw->backtrack.push_back(raw->options[r.decisions[d]]);  // the canonical first option, taken
+    } else {
+      for (uint32_t c = 1; c < raw->options.size(); ++c) enqueue(raw, r.decisions, d, c);  // a choice of data: every option
+    }
+  }
+  // Each race asks its frame to explore an initial of the steps that do not depend on the
+  // earlier one, unless the frame explores one already (Source-DPOR's I[E'](v)).
+  for (const auto& race : r.races) {
+    DporFrame* f = path[race.depth];
+    auto in = [](const std::vector<OptionLabel>& set, const OptionLabel& l) { return std::find(set.begin(), set.end(), l) != set.end(); };
+    if (std::any_of(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->backtrack, q); })) continue;
+    auto enabled = std::find_if(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->options, q); });
+    if (enabled != race.initials.end()) {
+      add_to_backtrack(f, *enabled, r.decisions, race.depth);
+      continue;
+    }
+    for (const auto& o : std::vector<OptionLabel>(f->options))  // no initial is enabled there (not expected): explore them all
+      if (!in(f->backtrack, o)) add_to_backtrack(f, o, r.decisions, race.depth);
+  }
+  // This branch is done; frames with no branch left at or below them are never visited again.
+  if (r.branch)
+    for (DporFrame* f = r.branch; f; f = f->parent) --f->live;
+  for (size_t d = 0; d < path.size(); ++d) {
+    if (path[d]->live > 0) continue;
+    if (d == 0) {
+      release(root_.release());
+    } else {
+      auto& kids = path[d - 1]->children;
+      auto it = std::find_if(kids.begin(), kids.end(), [&](const auto& k) { return k.second.get() == path[d]; });
+      assert(it != kids.end());
+      release(it->second.release());
+      kids.erase(it);
+    }
+    break;
+  }
+}
+
+void DporHook::begin(const DporBranch& branch) {
+  script_ = branch.decisions;
+  frames_.clear();
+  report_ = DporReport{};
+  report_.branch = branch.node;
+  report_.first_new = script_.size();
+  analyse_from_ = script_.empty() ? 0 : SIZE_MAX;  // from the branch's frame on
   step_frame_ = -1;
   events_.clear();
   thread_labels_.clear();
@@ -40,29 +157,24 @@ void DporHook::join(std::vector<uint32_t>& into, const std::vector<uint32_t>& fr
 }
 
 uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& options) {
-  if (depth_ < frames_.size()) {  // replaying the prefix
-    Frame& f = frames_[depth_];
-    assert(f.options == options && "exploration is not deterministic: a replayed prefix differs");
-    f.event = events_.size();
-    if (f.point == DecisionPoint::next_step) step_frame_ = static_cast<int>(depth_);
-    ++depth_;
-    return f.chosen;
-  }
-  Frame f;
-  f.point = point;
-  f.options = options;
-  f.event = events_.size();
-  if (!frames_.empty()) {
+  size_t d = frames_.size();
+  uint32_t delays = 0;
+  if (d > 0) {
     const Frame& b = frames_.back();
-    f.delays = b.delays + (b.point == DecisionPoint::next_step && b.chosen != 0 ? 1 : 0);
+    delays = b.delays + (b.point == DecisionPoint::next_step && b.chosen != 0 ? 1 : 0);
   }
-  if (point == DecisionPoint::next_step) {  // the first option, canonically
-    f.backtrack.push_back(options[0]);
-    step_frame_ = static_cast<int>(frames_.size());
+  uint32_t c = 0;  // past the branch: the canonical first option
+  if (d < script_.size()) {
+    c = script_[d];
+    assert(c < options.size() && "exploration is not deterministic: a replayed prefix differs");
+    if (d + 1 == script_.size()) analyse_from_ = events_.size();
+  } else {
+    report_.new_frames.push_back({point, options, delays});
   }
-  frames_.push_back(std::move(f));
-  ++depth_;
-  return frames_.back().chosen;
+  if (point == DecisionPoint::next_step) step_frame_ = static_cast<int>(d);
+  frames_.push_back({point, c, delays});
+  report_.decisions.push_back(c);
+  return c;
 }
 
 void DporHook::stepped(const StepEvent& e) {
@@ -144,7 +256,6 @@ void DporHook::stepped(const StepEvent& e) {
 void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vector<uint32_t>& clock_without_i) {
   int fi = events_[i].frame;
   if (fi < 0) return;  // i was the only step possible there: nothing to reverse
-  Frame& f = frames_[static_cast<size_t>(fi)];
   std::vector<size_t> v;
   for (size_t k = i + 1; k < j; ++k)
     if (!happens_before(i, events_[k].clock)) v.push_back(k);
@@ -156,45 +267,7 @@ void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vect
   }
   bool j_has_pred = std::any_of(v.begin(), v.end(), [&](size_t b) { return happens_before(b, clock_without_i); });
   if (!j_has_pred) initials.push_back(p);
-  auto in = [](const std::vector<OptionLabel>& set, const OptionLabel& l) { return std::find(set.begin(), set.end(), l) != set.end(); };
-  for (const auto& q : initials)
-    if (in(f.backtrack, q)) return;
-  for (const auto& q : initials)
-    if (in(f.options, q)) {
-      f.backtrack.push_back(q);
-      return;
-    }
-  for (const auto& o : f.options)  // no initial is enabled there (not expected): explore them all
-    if (!in(f.backtrack, o)) f.backtrack.push_back(o);
-}
-
-bool DporHook::advance() {
-  while (!frames_.empty()) {
-    Frame& f = frames_.back();
-    if (f.point != DecisionPoint::next_step) {  // a choice of data: every option
-      if (f.chosen + 1 < f.options.size()) {
-        ++f.chosen;
-        analyse_from_ = f.event;
-        return true;
-      }
-      frames_.pop_back();
-      continue;
-    }
-    f.done.push_back(f.options[f.chosen]);
-    for (const OptionLabel& q : f.backtrack) {
-      if (std::find(f.done.begin(), f.done.end(), q) != f.done.end()) continue;
-      auto c = static_cast<uint32_t>(std::find(f.options.begin(), f.options.end(), q) - f.options.begin());
-      if (c != 0 && f.delays + 1 > bound_) {
-        bounded_out_ = true;
-        continue;
-      }
-      f.chosen = c;
-      analyse_from_ = f.event;
-      return true;
-    }
-    frames_.pop_back();
-  }
-  return false;
+  report_.races.push_back({static_cast<size_t>(fi), std::move(initials)});
 }
 
 }  // namespace otp::sim

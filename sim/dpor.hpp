@@ -29,40 +29,115 @@
 //
 // Timer ties, timer delays and fault points are choices of data, not of order: every option is
 // explored.
+//
+// Two parts: a DporTree (every decision frame reached, its backtrack set, and the branches
+// still to run) and a DporHook per worker, which runs one branch and reports what the tree must
+// learn from it (the frames it reached first, the races it found). The hook never reads the
+// tree while a schedule runs, so several workers, each with its own world, can share one tree
+// behind a lock and explore the same traces as one worker does (testing/parallel_dpor).
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
+#include <queue>
 #include <vector>
 
 #include <otpsim/sim/chooser.hpp>
 
 namespace otp::sim {
 
-class DporHook final : public DecisionHook {
+// A branch to run: replay `decisions`; the last one is the alternative taken at its frame.
+struct DporBranch {
+  std::vector<uint32_t> decisions;
+  struct DporFrame* node = nullptr;  // the tree frame where the alternative is taken (nullptr: the first schedule)
+};
+
+// What one schedule taught: its decision list, the frames past its branch point (new to the
+// tree) and, in order, each race's frame and the initials that would reverse it.
+struct DporReport {
+  struct Frame {
+    DecisionPoint point;
+    std::vector<OptionLabel> options;
+    uint32_t delays;  // non-canonical scheduling choices before this frame
+  };
+  struct Race {
+    size_t depth;  // the frame of the earlier step
+    std::vector<OptionLabel> initials;
+  };
+  DporFrame* branch = nullptr;
+  std::vector<uint32_t> decisions;
+  size_t first_new = 0;            // frames from this depth on were reached for the first time
+  std::vector<Frame> new_frames;   // decisions[first_new + k] was chosen at new_frames[k]
+  std::vector<Race> races;
+};
+
+struct DporFrame {
+  DecisionPoint point;
+  std::vector<OptionLabel> options;
+  uint32_t delays = 0;
+  std::vector<OptionLabel> backtrack;  // next_step: threads explored or queued here
+  DporFrame* parent = nullptr;
+  std::vector<std::pair<uint32_t, std::unique_ptr<DporFrame>>> children;  // by decision
+  uint64_t live = 0;  // branches queued or running at or below this frame
+};
+
+class DporTree {
  public:
   // bound: at most this many non-canonical scheduling choices per schedule (bounded DPOR);
   // UINT32_MAX: unbounded, exhaustive over the scenario's traces.
-  explicit DporHook(uint32_t bound);
+  explicit DporTree(uint32_t bound);
+  ~DporTree();
+  DporTree(const DporTree&) = delete;
+  DporTree& operator=(const DporTree&) = delete;
 
+  // Whether take() has a branch (with workers running, more may come later).
+  bool has_work() const { return !started_ || !queue_.empty(); }
+  // The next branch: the deepest queued one, first queued first within a depth (what one
+  // depth-first worker would take); the first is the empty branch. Requires has_work().
+  DporBranch take();
+  // Learns from a schedule run from a branch `take` gave; frees the frames no branch needs.
+  void commit(const DporReport& report);
+
+  bool bounded_out() const { return bounded_out_; }  // the bound cut an alternative
+  size_t queued() const { return queue_.size(); }
+  uint64_t frames() const { return frames_; }
+
+ private:
+  struct Queued {
+    size_t depth;
+    uint64_t order;
+    DporBranch branch;
+    bool operator<(const Queued& o) const { return depth != o.depth ? depth < o.depth : order > o.order; }
+  };
+  void enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice);
+  void add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth);
+  void release(DporFrame* n);
+
+  uint32_t bound_;
+  std::unique_ptr<DporFrame> root_;
+  std::priority_queue<Queued> queue_;
+  uint64_t order_ = 0;
+  bool started_ = false;
+  bool bounded_out_ = false;
+  uint64_t frames_ = 0;  // frames alive now
+};
+
+class DporHook final : public DecisionHook {
+ public:
   bool wants_steps() const override { return true; }
-  void begin_schedule();
+  void begin(const DporBranch& branch);
   uint32_t choose(DecisionPoint point, const std::vector<OptionLabel>& options) override;
   void stepped(const StepEvent& e) override;
-  // Prepares the next schedule; false when every backtrack point is explored.
-  bool advance();
+  // The schedule's report for DporTree::commit (moved out; begin() starts the next).
+  DporReport& report() { return report_; }
 
   uint64_t races() const { return races_; }
-  bool bounded_out() const { return bounded_out_; }  // the bound cut an alternative
 
  private:
   struct Frame {
     DecisionPoint point;
-    std::vector<OptionLabel> options;
-    uint32_t chosen = 0;
-    std::vector<OptionLabel> backtrack;  // next_step: threads to explore here
-    std::vector<OptionLabel> done;       // next_step: explored here
-    size_t event = 0;                    // the step this decision belongs to
-    uint32_t delays = 0;                 // non-canonical (not the first option) choices before this frame
+    uint32_t chosen;
+    uint32_t delays;
   };
   struct Event {
     uint32_t thread;
@@ -80,11 +155,11 @@ class DporHook final : public DecisionHook {
   static void join(std::vector<uint32_t>& into, const std::vector<uint32_t>& from);
   void on_race(size_t i, size_t j, const OptionLabel& p, const std::vector<uint32_t>& clock_without_i);
 
-  uint32_t bound_;
+  std::vector<uint32_t> script_;  // the branch's decisions
   std::vector<Frame> frames_;
-  size_t depth_ = 0;
-  size_t analyse_from_ = 0;  // events before this were analysed in an earlier schedule
+  size_t analyse_from_ = 0;  // events before this were analysed by the schedule the branch came from
   int step_frame_ = -1;      // the next_step frame of the step under way
+  DporReport report_;
 
   // This schedule's events and the indexes they are built with.
   std::vector<Event> events_;
@@ -99,7 +174,6 @@ class DporHook final : public DecisionHook {
   int64_t last_global_ = -1;
 
   uint64_t races_ = 0;
-  bool bounded_out_ = false;
 };
 
 }  // namespace otp::sim

@@ -1,11 +1,11 @@
 #include <otpsim/sim/explore.hpp>
 
+#include <otpsim/sim/coverage.hpp>
 #include <otpsim/sim/dpor.hpp>
 
 #include <algorithm>
 #include <cassert>
 #include <map>
-#include <unordered_set>
 
 namespace otp::sim {
 
@@ -27,36 +27,6 @@ bool independent(const OptionLabel& a, const OptionLabel& b) {
 }
 
 namespace {
-
-uint64_t hash_list(const std::vector<uint32_t>& v) {
-  uint64_t h = 1469598103934665603ull;
-  for (uint32_t x : v) h = (h ^ x) * 1099511628211ull;
-  return h ^ v.size();
-}
-
-// Shared bookkeeping for coverage figures.
-struct Coverage {
-  std::unordered_set<uint64_t> schedules;
-  std::set<std::tuple<uint64_t, uint8_t, uint8_t>> actor_decisions;
-  void note(DecisionPoint p, const OptionLabel& l) { actor_decisions.insert({l.actor(), static_cast<uint8_t>(p), static_cast<uint8_t>(l.kind)}); }
-};
-
-// Wraps a strategy to record coverage.
-class Recording : public DecisionHook {
- public:
-  Recording(DecisionHook& inner, Coverage& cov) : inner_(inner), cov_(cov) {}
-  uint32_t choose(DecisionPoint p, const std::vector<OptionLabel>& options) override {
-    uint32_t c = inner_.choose(p, options);
-    cov_.note(p, options[c]);
-    return c;
-  }
-  bool wants_steps() const override { return inner_.wants_steps(); }
-  void stepped(const StepEvent& e) override { inner_.stepped(e); }
-
- private:
-  DecisionHook& inner_;
-  Coverage& cov_;
-};
 
 class RandomHook : public DecisionHook {
  public:
@@ -190,7 +160,8 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   ExploreResult res;
   Coverage cov;
   DfsHook dfs(opts.bound, opts.sleep_sets);
-  DporHook dpor(opts.bound);
+  DporTree tree(opts.bound);
+  DporHook dpor;
   uint64_t steps_estimate = 0;
   for (uint64_t i = 0; i < opts.max_schedules; ++i) {
     uint64_t seed = opts.seed + i;
@@ -209,16 +180,17 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       Recording rec(h, cov);
       r = run(&rec, seed);
     } else if (opts.strategy == ExploreStrategy::dpor) {
-      dpor.begin_schedule();
+      dpor.begin(tree.take());
       Recording rec(dpor, cov);
       r = run(&rec, opts.seed);
+      tree.commit(dpor.report());
     } else {
       dfs.begin_schedule();
       Recording rec(dfs, cov);
       r = run(&rec, opts.seed);
     }
     ++res.schedules;
-    cov.schedules.insert(hash_list(r.decisions));
+    cov.schedules.insert(hash_decisions(r.decisions));
     res.max_depth = std::max<uint64_t>(res.max_depth, r.decisions.size());
     if (!r.failures.empty() && !res.first_failure_at) {
       res.first_failure_at = res.schedules;
@@ -235,8 +207,8 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       res.exhausted = true;
       break;
     }
-    if (opts.strategy == ExploreStrategy::dpor && !dpor.advance()) {
-      res.exhausted = !dpor.bounded_out();
+    if (opts.strategy == ExploreStrategy::dpor && !tree.has_work()) {
+      res.exhausted = !tree.bounded_out();
       break;
     }
   }

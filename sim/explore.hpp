@@ -7,7 +7,7 @@
 //  - dfs: depth-first over decision lists with a delay bound K (at most K choices that differ
 //    from the canonical first option), with sleep sets (partial-order reduction): signals to
 //    different processes commute, so their orders are not all explored;
-//  - dpor: source-DPOR with sleep sets over happens-before (sim/dpor.hpp): one schedule per
+//  - dpor: source-DPOR over happens-before (sim/dpor.hpp): one schedule per
 //    Mazurkiewicz trace in the common case; unbounded (bound = kUnbounded) or delay-bounded.
 // Every schedule is one run of `run` with a DecisionHook; a run that fails yields its decision
 // list, which replays it exactly (Chooser script) and is shrunk before it is reported.

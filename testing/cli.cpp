@@ -2,6 +2,8 @@
 // simulation tests on the deterministic simulator.
 // Exit codes: 0 ok, 1 an expectation or property failed, 2 bad input.
 #include <otpsim/testing/cli.hpp>
+#include <otpsim/testing/parallel_dpor.hpp>
+#include <otpsim/testing/threads.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/core.h>
@@ -93,30 +95,6 @@ class TraceOut : public std::streambuf {
   std::ofstream file_;
   std::ostream os_{this};
 };
-
-// Starts `n` threads running body(j); a thread the system refuses (std::system_error: too
-// many threads, no address space for a stack; or std::bad_alloc) runs on this thread after the
-// others started, so the work is done either way and nothing aborts.
-void run_on_threads(unsigned n, const std::function<void(unsigned)>& body) {
-  std::vector<std::thread> threads;
-  std::vector<unsigned> inline_jobs;
-  std::string why;
-  for (unsigned j = 0; j < n; ++j) {
-    try {
-      threads.emplace_back(body, j);
-    } catch (const std::system_error& e) {
-      why = e.what();
-      inline_jobs.push_back(j);
-    } catch (const std::bad_alloc& e) {
-      why = e.what();
-      inline_jobs.push_back(j);
-    }
-  }
-  if (!inline_jobs.empty())
-    fmt::print(stderr, "note: started {} of {} worker threads ({}); the rest run on the main thread\n", threads.size(), n, why);
-  for (unsigned j : inline_jobs) body(j);
-  for (auto& t : threads) t.join();
-}
 
 void print_outcome(const ScenarioOutcome& o) {
   for (const auto& f : o.failures) fmt::print("FAIL {}\n", f);
@@ -396,29 +374,31 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     states.insert(seen.begin(), seen.end());
     return ScheduleRun{o.failures, o.decisions};
   };
-  if ((opts.strategy == ExploreStrategy::dfs || opts.strategy == ExploreStrategy::dpor) && jobs > 1) {
-    fmt::print("note: {} runs on one job (its schedules depend on each other); --jobs applies to random and pct\n", to_string(opts.strategy));
+  if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
+    fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random, pct and dpor\n");
     jobs = 1;
   }
   jobs = std::max(1u, jobs);
   bool tty = isatty(STDOUT_FILENO);
   auto started = std::chrono::steady_clock::now();
   auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-  // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream.
-  std::vector<ExploreResult> parts(jobs);
+  // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream; dpor:
+  // the jobs share one tree.
+  std::vector<ExploreResult> parts(opts.strategy == ExploreStrategy::dpor ? 1 : jobs);
   std::atomic<uint64_t> total{0};
-  run_on_threads(jobs, [&](unsigned j) {
+  auto show_progress = [&](const ExploreResult&) {
+    uint64_t n = total += 256;
+    std::lock_guard lock(mu);
+    std::string line = fmt::format("{} schedules, {:.0f} schedules/s, {} distinct states", n, static_cast<double>(n) / std::max(secs(), 1e-9), states.size());
+    if (tty) fmt::print("\r\033[K{}", line), std::fflush(stdout);
+    else if (n % 4096 == 0) fmt::print("{}\n", line);
+  };
+  if (opts.strategy == ExploreStrategy::dpor) parts[0] = explore_dpor_jobs(run, opts, jobs, show_progress);
+  else run_on_threads(jobs, [&](unsigned j) {
       ExploreOptions o = opts;
       o.seed = opts.seed + j * 1'000'003ull;
       o.max_schedules = opts.max_schedules / jobs + (j < opts.max_schedules % jobs ? 1 : 0);
-      parts[j] = explore(run, o, [&](const ExploreResult& r) {
-        uint64_t n = total += 256;
-        (void)r;
-        std::lock_guard lock(mu);
-        std::string line = fmt::format("{} schedules, {:.0f} schedules/s, {} distinct states", n, static_cast<double>(n) / std::max(secs(), 1e-9), states.size());
-        if (tty) fmt::print("\r\033[K{}", line), std::fflush(stdout);
-        else if (n % 4096 == 0) fmt::print("{}\n", line);
-      });
+      parts[j] = explore(run, o, show_progress);
   });
   if (tty) fmt::print("\r\033[K");
   ExploreResult res;
@@ -451,7 +431,8 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
     return kOk;
   }
-  if (jobs > 1) fmt::print("VIOLATION at schedule {} of its job's stream (first failure):\n", *failing->first_failure_at);
+  if (jobs > 1 && opts.strategy != ExploreStrategy::dpor)
+    fmt::print("VIOLATION at schedule {} of its job's stream (first failure):\n", *failing->first_failure_at);
   else fmt::print("VIOLATION at schedule {} (first failure):\n", *failing->first_failure_at);
   for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
   std::string token = make_token(target, opts.seed, failing->failing_decisions);
@@ -538,7 +519,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   auto* max_schedules_opt = explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000; a test: its own runs)")
       ->check(whole(1, kMaxSchedules));
   explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
-  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random and pct")->check(whole(1, kMaxJobs));
+  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random, pct and dpor")->check(whole(1, kMaxJobs));
   explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
   explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
 

@@ -9,6 +9,9 @@
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/world.hpp>
+#include <otpsim/testing/parallel_dpor.hpp>
+
+#include <mutex>
 
 using namespace otp;
 using namespace otp::sim;
@@ -90,4 +93,42 @@ TEST(Dpor, ADelayBoundCutsTheSpaceAndSaysSo) {
   EXPECT_FALSE(r.exhausted) << "a bounded search that skipped alternatives is not exhaustive";
   EXPECT_LT(r.schedules, 24u);
   EXPECT_GT(r.schedules, 1u);
+}
+
+TEST(Dpor, JobsShareOneTreeAndCoverTheSameTraces) {  // S5
+  // One job takes branches as sim::explore does: the same schedules. More jobs take them in
+  // another order and must still cover every arrival order, and exhaust.
+  for (int n = 3; n <= 5; ++n) {
+    std::set<std::string> one, many;
+    ExploreOptions o{.strategy = ExploreStrategy::dpor, .bound = kUnbounded, .max_schedules = 1'000'000, .stop_at_first = false};
+    ExploreResult seq = explore(senders_to_one(n, &one), o);
+    ExploreResult single = otp::testing::explore_dpor_jobs(senders_to_one(n), o, 1);
+    EXPECT_EQ(single.schedules, seq.schedules) << n;
+    std::mutex mu;
+    RunSchedule inner = senders_to_one(n, &many);
+    RunSchedule locked = [&](DecisionHook* h, uint64_t seed) {
+      std::lock_guard lock(mu);  // (the outcome set is shared; the worlds are not)
+      return inner(h, seed);
+    };
+    for (unsigned jobs : {2u, 4u}) {
+      many.clear();
+      ExploreResult par = otp::testing::explore_dpor_jobs(locked, o, jobs);
+      EXPECT_TRUE(par.exhausted) << n << " senders, " << jobs << " jobs";
+      EXPECT_EQ(many, one) << n << " senders, " << jobs << " jobs";
+      EXPECT_GE(par.schedules, factorial(n));
+    }
+  }
+}
+
+TEST(Dpor, JobsStopAtTheFirstFailureAndItReplays) {  // S91
+  Scenario s = load_scenario(scenario_path("down_before_exit.toml"));
+  RunSchedule run = [&s](DecisionHook* h, uint64_t seed) {
+    ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .hook = h});
+    return ScheduleRun{o.failures, o.decisions};
+  };
+  ExploreResult r = otp::testing::explore_dpor_jobs(run, {.strategy = ExploreStrategy::dpor, .bound = kUnbounded, .max_schedules = 100}, 2);
+  ASSERT_TRUE(r.first_failure_at.has_value());
+  EXPECT_FALSE(r.exhausted);
+  ScenarioOutcome again = run_scenario(s, ScenarioRun{.seed = 7, .script = r.failing_decisions});
+  EXPECT_EQ(again.failures, r.failures);
 }
