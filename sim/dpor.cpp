@@ -34,8 +34,9 @@ DporBranch DporTree::take() {
   return b;
 }
 
-void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice) {
+void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide) {
   DporBranch b;
+  b.guide = std::move(guide);
   b.decisions.assign(decisions.begin(), decisions.begin() + static_cast<std::ptrdiff_t>(depth));
   b.decisions.push_back(choice);
   b.node = n;
@@ -43,7 +44,8 @@ void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, siz
   queue_.push({depth + 1, order_++, std::move(b)});
 }
 
-void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth) {
+void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth,
+                                std::vector<OptionLabel> guide) {
   n->backtrack.push_back(q);
   auto c = static_cast<uint32_t>(std::find(n->options.begin(), n->options.end(), q) - n->options.begin());
   assert(c < n->options.size());
@@ -51,7 +53,7 @@ void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::v
     bounded_out_ = true;
     return;
   }
-  enqueue(n, decisions, depth, c);
+  enqueue(n, decisions, depth, c, std::move(guide));
 }
 
 void DporTree::commit(const DporReport& r) {
@@ -88,18 +90,21 @@ void DporTree::commit(const DporReport& r) {
     }
   }
   // Each race asks its frame to explore an initial of the steps that do not depend on the
-  // earlier one, unless the frame explores one already (Source-DPOR's I[E'](v)).
+  // earlier one, unless the frame explores one already (Source-DPOR's I[E'](v)), and then the
+  // rest of those steps.
   for (const auto& race : r.races) {
     DporFrame* f = path[race.depth];
     auto in = [](const std::vector<OptionLabel>& set, const OptionLabel& l) { return std::find(set.begin(), set.end(), l) != set.end(); };
     if (std::any_of(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->backtrack, q); })) continue;
     auto enabled = std::find_if(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->options, q); });
     if (enabled != race.initials.end()) {
-      add_to_backtrack(f, *enabled, r.decisions, race.depth);
+      std::vector<OptionLabel> guide = race.sequence;
+      if (auto it = std::find(guide.begin(), guide.end(), *enabled); it != guide.end()) guide.erase(it);
+      add_to_backtrack(f, *enabled, r.decisions, race.depth, std::move(guide));
       continue;
     }
     for (const auto& o : std::vector<OptionLabel>(f->options))  // no initial is enabled there (not expected): explore them all
-      if (!in(f->backtrack, o)) add_to_backtrack(f, o, r.decisions, race.depth);
+      if (!in(f->backtrack, o)) add_to_backtrack(f, o, r.decisions, race.depth, {});
   }
   // This branch is done; frames with no branch left at or below them are never visited again.
   if (r.branch)
@@ -125,6 +130,7 @@ void DporHook::begin(const DporBranch& branch) {
   report_ = DporReport{};
   report_.branch = branch.node;
   report_.first_new = script_.size();
+  guide_.assign(branch.guide.begin(), branch.guide.end());
   analyse_from_ = script_.empty() ? 0 : SIZE_MAX;  // from the branch's frame on
   step_frame_ = -1;
   events_.clear();
@@ -169,6 +175,10 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
     assert(c < options.size() && "exploration is not deterministic: a replayed prefix differs");
     if (d + 1 == script_.size()) analyse_from_ = events_.size();
   } else {
+    if (point == DecisionPoint::next_step && !guide_.empty()) {  // steer the reversal: its next step, once possible
+      auto it = std::find(options.begin(), options.end(), guide_.front());
+      if (it != options.end()) c = static_cast<uint32_t>(it - options.begin());
+    }
     report_.new_frames.push_back({point, options, delays});
   }
   if (point == DecisionPoint::next_step) step_frame_ = static_cast<int>(d);
@@ -178,6 +188,8 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
 }
 
 void DporHook::stepped(const StepEvent& e) {
+  if (!guide_.empty())  // a step of the guide taken (steered, forced or canonical) is done
+    if (auto it = std::find(guide_.begin(), guide_.end(), e.label); it != guide_.end()) guide_.erase(it);
   size_t j = events_.size();
   uint32_t t = thread_of(e.label);
   Event ev{t, e.touched, e.global, {}, step_frame_};
@@ -259,7 +271,9 @@ void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vect
   std::vector<size_t> v;
   for (size_t k = i + 1; k < j; ++k)
     if (!happens_before(i, events_[k].clock)) v.push_back(k);
-  std::vector<OptionLabel> initials;
+  std::vector<OptionLabel> initials, sequence;
+  for (size_t k : v) sequence.push_back(thread_labels_[events_[k].thread]);
+  sequence.push_back(p);
   for (size_t a = 0; a < v.size(); ++a) {
     bool has_pred = false;
     for (size_t b = 0; b < a && !has_pred; ++b) has_pred = happens_before(v[b], events_[v[a]].clock);
@@ -267,7 +281,7 @@ void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vect
   }
   bool j_has_pred = std::any_of(v.begin(), v.end(), [&](size_t b) { return happens_before(b, clock_without_i); });
   if (!j_has_pred) initials.push_back(p);
-  report_.races.push_back({static_cast<size_t>(fi), std::move(initials)});
+  report_.races.push_back({static_cast<size_t>(fi), std::move(initials), std::move(sequence)});
 }
 
 }  // namespace otp::sim

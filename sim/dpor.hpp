@@ -1,10 +1,12 @@
 #pragma once
 // Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, "Source sets", JACM 2017) over the
-// simulator's steps: stateless, one schedule per run, source sets without sleep sets. With a
-// step being everything a process does until it waits, source sets plus sleep sets missed
-// traces the soundness suite found (a sleeping run whose behaviour a later arrival changes);
-// source sets alone did not. The cost is schedules that repeat a trace on programs with
-// many races (supervisor trees); wakeup trees (optimal DPOR) would remove them.
+// simulator's steps: stateless, one schedule per run, source sets without sleep sets, each
+// reversal steered through the steps that reverse the race. A step is everything a process
+// does until it waits (a link and a receive can be one step), and sleep sets on such steps
+// missed traces the soundness suite found (a sleeping process whose later run would link
+// first and receive later); source sets alone did not. The cost is schedules that repeat a
+// trace on programs with many races (supervisor trees); finer steps or wakeup trees would
+// remove them.
 //
 // Threads of execution: a run of process P (its own program order), the deliveries of one
 // (from, to) channel (FIFO, each after the step that sent it), and timers (global: a timer fires
@@ -50,6 +52,10 @@ namespace otp::sim {
 struct DporBranch {
   std::vector<uint32_t> decisions;
   struct DporFrame* node = nullptr;  // the tree frame where the alternative is taken (nullptr: the first schedule)
+  // After the alternative, the rest of the race's reversing sequence, taken in order as its
+  // steps become possible (as optimal DPOR follows a wakeup sequence): a step is a whole run, so
+  // left to the canonical order, the next run of a process may no longer do what raced.
+  std::vector<OptionLabel> guide;
 };
 
 // What one schedule taught: its decision list, the frames past its branch point (new to the
@@ -63,6 +69,7 @@ struct DporReport {
   struct Race {
     size_t depth;  // the frame of the earlier step
     std::vector<OptionLabel> initials;
+    std::vector<OptionLabel> sequence;  // v: the steps that reverse it, in order (the initial is one of them)
   };
   DporFrame* branch = nullptr;
   std::vector<uint32_t> decisions;
@@ -109,8 +116,9 @@ class DporTree {
     DporBranch branch;
     bool operator<(const Queued& o) const { return depth != o.depth ? depth < o.depth : order > o.order; }
   };
-  void enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice);
-  void add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth);
+  void enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide = {});
+  void add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth,
+                        std::vector<OptionLabel> guide);
   void release(DporFrame* n);
 
   uint32_t bound_;
@@ -160,6 +168,7 @@ class DporHook final : public DecisionHook {
   size_t analyse_from_ = 0;  // events before this were analysed by the schedule the branch came from
   int step_frame_ = -1;      // the next_step frame of the step under way
   DporReport report_;
+  std::deque<OptionLabel> guide_;  // the branch's guide, still to take
 
   // This schedule's events and the indexes they are built with.
   std::vector<Event> events_;
