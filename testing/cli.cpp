@@ -14,6 +14,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -26,7 +27,10 @@
 
 #include <fmt/ranges.h>
 
+#include <otpsim/sim/chrome_trace.hpp>
 #include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/story.hpp>
+#include <otpsim/sim/trace_event.hpp>
 #include <otpsim/sim/shrink.hpp>
 #include <otpsim/sim/token.hpp>
 #include <otpsim/sim/scenario.hpp>
@@ -62,21 +66,44 @@ CLI::Validator whole(uint64_t lo, uint64_t hi) {
       fmt::format("{}..{}", lo, hi));
 }
 
-// A run's trace as it happens: to stdout (the event log, unless --quiet) and to the --trace
-// file, so a long run (up to the runner's step bound) is never held in memory. The file is
-// opened before the run: a bad path is an error up front, not a trace silently lost.
+// How a run's trace is shown on stdout: the readable event log (text), today's machine trace
+// (jsonl), Chrome/Perfetto Trace Event JSON (chrome), or nothing (quiet).
+enum class Shown : uint8_t { text, jsonl, chrome, quiet };
+
+Shown parse_format(const std::string& f) {
+  if (f == "text") return Shown::text;
+  if (f == "jsonl") return Shown::jsonl;
+  if (f == "chrome") return Shown::chrome;
+  throw std::invalid_argument("--format must be text, jsonl or chrome, got '" + f + "'");
+}
+
+// A run's trace as it happens: shown on stdout (see Shown) and written to the --trace file as
+// JSON lines, so a long run (up to the runner's step bound) is never held in memory (chrome
+// output excepted: it is one JSON document). The file is opened before the run: a bad path is an
+// error up front, not a trace silently lost. The readable log's last lines are kept, so a
+// failure can show what led to it.
 class TraceOut : public std::streambuf {
  public:
-  TraceOut(bool echo, const std::string& path) : echo_(echo), path_(path) {
+  TraceOut(Shown shown, const std::string& path, bool verbose, std::string top_name)
+      : shown_(shown), path_(path), top_name_(top_name), story_({.verbose = verbose, .colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), .top_name = top_name}) {
     if (path.empty()) return;
     file_.open(path);
     if (!file_) throw std::invalid_argument("--trace: cannot write '" + path + "': " + std::strerror(errno));
   }
-  std::ostream* stream() { return echo_ || file_.is_open() ? &os_ : nullptr; }
+  std::ostream* stream() { return &os_; }
   void finish() {
+    for (std::string& l : story_.flush()) keep(std::move(l));
+    if (shown_ == Shown::chrome) std::fputs(chrome_trace_json(events_, top_name_).c_str(), stdout);
     if (!file_.is_open()) return;
     file_.flush();
     if (!file_) throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + std::strerror(errno));
+  }
+  // The readable lines about `path` among the last ones (all of the last few when path is "").
+  std::vector<std::string> led_to(const std::string& path, size_t n) const {
+    std::vector<std::string> out;
+    for (auto it = plain_.rbegin(); it != plain_.rend() && out.size() < n; ++it)
+      if (path.empty() || it->find(path) != std::string::npos) out.insert(out.begin(), *it);
+    return out;
   }
 
  private:
@@ -86,29 +113,87 @@ class TraceOut : public std::streambuf {
     return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (echo_) std::fwrite(s, 1, static_cast<size_t>(n), stdout);  // stdio: ordered with fmt::print
     if (file_.is_open()) file_.write(s, n);
+    if (shown_ == Shown::jsonl) std::fwrite(s, 1, static_cast<size_t>(n), stdout);  // stdio: ordered with fmt::print
+    for (std::streamsize i = 0; i < n; ++i) {
+      if (s[i] != '\n') {
+        line_ += s[i];
+        continue;
+      }
+      TraceEvent e = parse_trace_line(line_);
+      line_.clear();
+      if (shown_ == Shown::chrome) events_.push_back(e);
+      for (std::string& l : story_.tell(e)) keep(std::move(l));
+    }
     return n;
   }
-  bool echo_;
+  void keep(std::string l) {
+    if (shown_ == Shown::text) fmt::print("{}\n", l);
+    plain_.push_back(strip_colour(std::move(l)));
+    if (plain_.size() > kKept) plain_.pop_front();
+  }
+  static std::string strip_colour(std::string l) {
+    std::string out;
+    for (size_t i = 0; i < l.size(); ++i) {
+      if (l[i] == '\033') {
+        while (i < l.size() && l[i] != 'm') ++i;
+        continue;
+      }
+      out += l[i];
+    }
+    return out;
+  }
+  static constexpr size_t kKept = 4096;
+  Shown shown_;
   std::string path_;
+  std::string top_name_;
+  Story story_;
+  std::string line_;
+  std::deque<std::string> plain_;
+  std::vector<TraceEvent> events_;
   std::ofstream file_;
   std::ostream os_{this};
 };
 
-void print_outcome(const ScenarioOutcome& o) {
-  for (const auto& f : o.failures) fmt::print("FAIL {}\n", f);
+// A failure names what it is about ("expected inner/flaky to ..."): the tree path to look for.
+std::string failure_subject(const std::string& failure) {
+  auto at = failure.find("expected ");
+  if (at == std::string::npos) return "";
+  at += 9;
+  if (failure.compare(at, 19, "the root supervisor") == 0) return "root ";
+  auto end = failure.find(' ', at);
+  std::string subject = failure.substr(at, end == std::string::npos ? std::string::npos : end - at);
+  if (subject.find('/') == std::string::npos && !std::all_of(subject.begin(), subject.end(), [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }))
+    return "";
+  return "root/" + subject;
 }
 
-int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, bool quiet) {
+void print_failures(const std::vector<std::string>& failures, const TraceOut& trace) {
+  for (const auto& f : failures) {
+    fmt::print("FAIL {}\n", f);
+    std::string subject = failure_subject(f);
+    std::vector<std::string> lines = trace.led_to(subject, 12);
+    if (lines.empty()) continue;
+    fmt::print("  what led to it{}:\n", subject.empty() ? "" : " (" + subject + ")");
+    for (const auto& l : lines) fmt::print("  {}\n", l);
+  }
+}
+
+struct Display {
+  Shown shown = Shown::text;
+  bool verbose = false;
+};
+
+int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, Display how) {
   Scenario s = load_scenario(file);
-  TraceOut trace(!quiet, trace_file);
+  TraceOut trace(how.shown, trace_file, how.verbose, "scenario");
   std::string token = make_token(file, seed);
   write_token_file(token, 0, g_program);
   ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .trace_out = trace.stream()});
   trace.finish();
+  if (how.shown == Shown::chrome) return o.passed() ? kOk : kFailed;  // stdout is the JSON document
   fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
-  print_outcome(o);
+  print_failures(o.failures, trace);
   if (!o.passed()) {
     fmt::print("replay: {} replay {}\n", g_program, token);
     return kFailed;
@@ -323,16 +408,33 @@ Token read_token(const std::string& text) {
   return t;
 }
 
-int cmd_replay(const std::string& token_text, const std::string& trace_file) {
+int cmd_replay(const std::string& token_text, const std::string& trace_file, Display how) {
   Token t = read_token(token_text);
-  if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, false);
-  TraceOut trace(true, trace_file);
+  if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, how);
+  TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario");
   TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
   trace.finish();
+  if (how.shown == Shown::chrome) return r.failures.empty() ? kOk : kFailed;  // stdout is the JSON document
   if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
-  for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
+  print_failures(r.failures, trace);
   if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
   return r.failures.empty() ? kOk : kFailed;
+}
+
+// A trace file written by --trace, shown as the readable log or as Chrome/Perfetto JSON.
+int cmd_show(const std::string& file, Display how) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::invalid_argument("cannot read trace file '" + file + "': " + std::strerror(errno));
+  std::vector<TraceEvent> events = read_trace(in, file);
+  if (how.shown == Shown::chrome) {
+    std::fputs(chrome_trace_json(events).c_str(), stdout);
+    return kOk;
+  }
+  Story story({.verbose = how.verbose, .colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR")});
+  for (const TraceEvent& e : events)
+    for (const std::string& l : story.tell(e)) fmt::print("{}\n", l);
+  for (const std::string& l : story.flush()) fmt::print("{}\n", l);
+  return kOk;
 }
 
 int cmd_shrink(const std::string& token_text) {
@@ -474,11 +576,18 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   auto* run = app.add_subcommand("run", "Run a scenario, print its event log, check its expectations");
   std::string run_file, trace_file;
   uint64_t seed = 1;
-  bool quiet = false;
+  bool quiet = false, verbose = false;
+  std::string shown = "text";
   run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
   run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
   run->add_flag("--quiet", quiet, "Do not print the event log");
+  auto add_display = [&](CLI::App* sub) {
+    sub->add_option("--format", shown, "stdout: text (the readable event log, default), jsonl (the machine trace) or chrome (Trace Event JSON for ui.perfetto.dev)")
+        ->check(CLI::IsMember({"text", "jsonl", "chrome"}));
+    sub->add_flag("--verbose", verbose, "text: every event, kernel bookkeeping (monitors of a call, replies, timers, exit signals) included");
+  };
+  add_display(run);
 
   auto* check = app.add_subcommand("check", "Run tests, suites and scenarios over many seeds; a replay token per failure");
   std::vector<std::string> check_paths;
@@ -502,6 +611,13 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   std::string token;
   replay->add_option("token", token, "The token printed by check or run")->required();
   replay->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+  add_display(replay);
+
+  auto* show = app.add_subcommand("show", "Show a trace file written by --trace: the readable event log, or Chrome/Perfetto JSON");
+  std::string show_file;
+  show->add_option("trace", show_file, "A JSON-lines trace file")->required();
+  show->add_option("--format", shown, "text (default) or chrome")->check(CLI::IsMember({"text", "chrome"}));
+  show->add_flag("--verbose", verbose, "Every event, kernel bookkeeping included");
 
   auto* shrink = app.add_subcommand("shrink", "Shrink a failing token to the fewest, smallest choices that still fail");
   std::string shrink_token;
@@ -535,14 +651,16 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
     return rc == 0 ? kOk : kBadInput;
   }
   try {
-    if (*run) return cmd_run(run_file, seed, trace_file, quiet);
+    Display how{quiet ? Shown::quiet : parse_format(shown), verbose};
+    if (*run) return cmd_run(run_file, seed, trace_file, how);
+    if (*show) return cmd_show(show_file, how);
     if (*list) return cmd_list();
     if (*check) {
       if (check_paths.empty()) check_paths = cli.suites_by_default ? std::vector<std::string>{"scenarios", "all-suites"} : std::vector<std::string>{"all-tests"};
       return cmd_check(check_paths, *seeds_opt ? std::optional(seeds) : std::nullopt, *base_opt ? std::optional(base) : std::nullopt, jobs,
                        shard, shrink_failures);
     }
-    if (*replay) return cmd_replay(token, trace_file);
+    if (*replay) return cmd_replay(token, trace_file, how);
     if (*shrink) return cmd_shrink(shrink_token);
     if (*explore_cmd) {
       eopts.strategy = strategy == "dfs"    ? ExploreStrategy::dfs

@@ -1,0 +1,68 @@
+#include <otpsim/sim/trace_event.hpp>
+
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+
+namespace otp::sim {
+
+const std::string& TraceEvent::operator[](std::string_view key) const {
+  static const std::string none;
+  for (const auto& [k, v] : fields)
+    if (k == key) return v;
+  return none;
+}
+
+TraceEvent parse_trace_line(std::string_view line) {
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (j.is_discarded()) throw std::invalid_argument("not a JSON object (is the line cut short?)");
+  if (!j.is_object()) throw std::invalid_argument("expected a JSON object, got " + std::string(j.type_name()));
+  TraceEvent e;
+  auto t = j.find("t"), step = j.find("step"), ev = j.find("ev");
+  if (t == j.end() || !t->is_number_integer()) throw std::invalid_argument("expected an integer \"t\" (virtual ms)");
+  if (step == j.end() || !step->is_number_unsigned()) throw std::invalid_argument("expected a whole-number \"step\"");
+  if (ev == j.end() || !ev->is_string()) throw std::invalid_argument("expected a string \"ev\" (the event)");
+  e.t = t->get<int64_t>();
+  e.step = step->get<uint64_t>();
+  e.ev = ev->get<std::string>();
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() == "t" || it.key() == "step" || it.key() == "ev") continue;
+    if (!it->is_string()) throw std::invalid_argument("field \"" + it.key() + "\": expected a string");
+    e.fields.emplace_back(it.key(), it->get<std::string>());
+  }
+  return e;
+}
+
+std::vector<TraceEvent> read_trace(std::istream& in, const std::string& name) {
+  std::vector<TraceEvent> out;
+  std::string line;
+  size_t n = 0;
+  while (true) {
+    line.clear();
+    char c;
+    bool ended = false;
+    while (in.get(c)) {
+      if (c == '\n') {
+        ended = true;
+        break;
+      }
+      if (line.size() == kMaxTraceLineBytes)
+        throw std::invalid_argument(name + ":" + std::to_string(n + 1) + ": line longer than " + std::to_string(kMaxTraceLineBytes) + " bytes (the limit)");
+      line += c;
+    }
+    if (!ended && line.empty()) break;
+    ++n;
+    if (!ended) throw std::invalid_argument(name + ":" + std::to_string(n) + ": the last line has no newline: the trace is truncated");
+    if (n > kMaxTraceLines) throw std::invalid_argument(name + ": more than " + std::to_string(kMaxTraceLines) + " lines (the limit)");
+    if (line.empty()) throw std::invalid_argument(name + ":" + std::to_string(n) + ": empty line, expected a trace event");
+    try {
+      out.push_back(parse_trace_line(line));
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(name + ":" + std::to_string(n) + ": " + e.what());
+    }
+  }
+  if (n == 0) throw std::invalid_argument(name + ": empty, expected JSON-lines trace events");
+  return out;
+}
+
+}  // namespace otp::sim

@@ -1,0 +1,32 @@
+#pragma once
+// One line of the simulator's trace (sim/trace.hpp) read back: its virtual time, step, event
+// name and string fields, for the readable log, the Chrome/Perfetto export and the viewer.
+#include <cstdint>
+#include <istream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace otp::sim {
+
+struct TraceEvent {
+  int64_t t = 0;      // virtual ms
+  uint64_t step = 0;  // executor step
+  std::string ev;     // spawn, exit, deliver, supervisor, timer, fault, inject
+  std::vector<std::pair<std::string, std::string>> fields;
+  // The field's value, or "" when the event has none.
+  const std::string& operator[](std::string_view key) const;
+};
+
+// Bounds on a trace read from outside: a line is at most 1 MiB, a file at most 10,000,000 lines.
+inline constexpr size_t kMaxTraceLineBytes = size_t{1} << 20;
+inline constexpr size_t kMaxTraceLines = 10'000'000;
+
+// Parses one line; throws std::invalid_argument saying what was expected.
+TraceEvent parse_trace_line(std::string_view line);
+// Reads a JSON-lines trace; errors name `name` and the line ("t.jsonl:12: ..."). A last line
+// without its newline is a truncated trace, and an error.
+std::vector<TraceEvent> read_trace(std::istream& in, const std::string& name);
+
+}  // namespace otp::sim

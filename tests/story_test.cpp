@@ -1,0 +1,157 @@
+// The readable event log, the trace reader and the Chrome/Perfetto export (sim/story.hpp,
+// sim/trace_event.hpp, sim/chrome_trace.hpp) on shipped scenarios.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include <otpsim/sim/chrome_trace.hpp>
+#include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/story.hpp>
+#include <otpsim/sim/trace_event.hpp>
+
+using namespace otp::sim;
+
+namespace {
+
+std::vector<TraceEvent> trace_of(const char* file) {
+  Scenario s = load_scenario(std::string(OTPSIM_SOURCE_DIR) + "/scenarios/" + file);
+  ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = 1, .keep_trace = true});
+  std::vector<TraceEvent> out;
+  for (const auto& l : o.trace) out.push_back(parse_trace_line(l));
+  return out;
+}
+
+std::vector<std::string> told(const std::vector<TraceEvent>& events, StoryOptions opts = {.top_name = "scenario"}) {
+  Story story(opts);
+  std::vector<std::string> out;
+  for (const auto& e : events)
+    for (auto& l : story.tell(e)) out.push_back(l);
+  for (auto& l : story.flush()) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+TEST(Story, TellsAnEscalationByPathInWords) {  // S28, S30
+  std::vector<std::string> want = {
+      "       0 ms  root/inner <0.3.0> started",
+      "       0 ms  root/inner/flaky <0.4.0> started",
+      "       0 ms  root/steady <0.5.0> started",
+      "     100 ms  root/inner/flaky <0.4.0> <- cast {crash,boom} from scenario <0.1.0>",
+      "     100 ms  root/inner/flaky <0.4.0> crashed: boom",
+      "     100 ms  root/inner <0.3.0> saw flaky exit: boom",
+      "     100 ms  root/inner/flaky restarted as <0.6.0>",
+      "    1200 ms  root/inner/flaky <0.6.0> <- cast {crash,boom} from scenario <0.1.0>",
+      "    1200 ms  root/inner/flaky <0.6.0> crashed: boom",
+      "    1200 ms  root/inner <0.3.0> saw flaky exit: boom",
+      "    1200 ms  root/inner <0.3.0> reached max restart intensity (last exit: flaky); it gives up and exits shutdown",
+      "    1200 ms  root/inner <0.3.0> shut down",
+  };
+  EXPECT_EQ(told(trace_of("escalation_transient_sup.toml")), want);
+}
+
+TEST(Story, NamesEveryProcessOfEveryShippedScenario) {
+  // No line of the default log names a process by its bare pid: each has a path (the tree's, or
+  // its spawner's for a process outside the tree).
+  for (const char* f : {"escalation_transient_sup.toml", "beam_one_for_all_start_fails.toml", "circuit_breaker.toml", "worker_pool.toml",
+                        "graceful_shutdown.toml", "root_escalates.toml", "restart_fail_rest_for_one.toml", "init_with_retries.toml"}) {
+    for (const auto& l : told(trace_of(f))) {
+      auto text = l.substr(l.find(" ms  ") + 5);
+      EXPECT_NE(text.rfind("<0.", 0), 0u) << f << ": " << l;
+      EXPECT_EQ(text.find(" from <0."), std::string::npos) << f << ": " << l;
+    }
+  }
+}
+
+TEST(Story, ShutdownAndKillBySupervisorAreSaidSo) {  // S23
+  auto all = [](const char* f) {
+    std::string text;
+    for (const auto& l : told(trace_of(f))) text += l + "\n";
+    return text;
+  };
+  std::string killed = all("graceful_shutdown.toml");
+  EXPECT_NE(killed.find("     300 ms  root/buffer <0.3.0> killed by its supervisor after the shutdown timeout"), std::string::npos) << killed;
+  std::string stopped = all("application_tree_rest_for_one.toml");
+  EXPECT_NE(stopped.find("shut down by its supervisor"), std::string::npos) << stopped;
+}
+
+TEST(Story, VerboseShowsTheBookkeeping) {
+  auto events = trace_of("escalation_transient_sup.toml");
+  auto quiet = told(events);
+  auto verbose = told(events, {.verbose = true, .top_name = "scenario"});
+  EXPECT_GT(verbose.size(), quiet.size() + 20);
+  bool monitor = false;
+  for (const auto& l : verbose) monitor = monitor || l.find("<- monitor from scenario") != std::string::npos;
+  EXPECT_TRUE(monitor);
+}
+
+TEST(TraceReader, ReadsWhatTheSimulatorWrites) {
+  Scenario s = load_scenario(std::string(OTPSIM_SOURCE_DIR) + "/scenarios/escalation_transient_sup.toml");
+  std::ostringstream jsonl;
+  ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = 1, .trace_out = &jsonl});
+  std::istringstream in(jsonl.str());
+  auto events = read_trace(in, "t.jsonl");
+  ASSERT_EQ(events.size(), o.trace_events);
+  EXPECT_EQ(events[0].ev, "spawn");
+  EXPECT_EQ(events[0]["pid"], "<0.1.0>");
+}
+
+TEST(TraceReader, BadTracesAreClearErrors) {
+  auto err = [](const std::string& text) {
+    std::istringstream in(text);
+    try {
+      read_trace(in, "t.jsonl");
+    } catch (const std::invalid_argument& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  std::string ok = R"({"t":0,"step":0,"ev":"spawn","pid":"<0.1.0>","parent":"<0.0.0>"})";
+  EXPECT_EQ(err(ok + "\n" + ok.substr(0, 20)), "t.jsonl:2: the last line has no newline: the trace is truncated");
+  EXPECT_EQ(err(""), "t.jsonl: empty, expected JSON-lines trace events");
+  EXPECT_EQ(err(ok + "\n\n"), "t.jsonl:2: empty line, expected a trace event");
+  EXPECT_EQ(err("[1,2]\n"), "t.jsonl:1: expected a JSON object, got array");
+  EXPECT_EQ(err("{\"t\":0,\"step\":0}\n"), "t.jsonl:1: expected a string \"ev\" (the event)");
+  EXPECT_EQ(err("{\"t\":\"x\",\"step\":0,\"ev\":\"a\"}\n"), "t.jsonl:1: expected an integer \"t\" (virtual ms)");
+  EXPECT_EQ(err("{\"t\":0,\"step\":-1,\"ev\":\"a\"}\n"), "t.jsonl:1: expected a whole-number \"step\"");
+  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"a\",\"x\":1}\n"), "t.jsonl:1: field \"x\": expected a string");
+  EXPECT_EQ(err("{\"t\":0,\n"), "t.jsonl:1: not a JSON object (is the line cut short?)");
+  EXPECT_EQ(err(std::string(kMaxTraceLineBytes + 1, 'x') + "\n").substr(0, 40), "t.jsonl:1: line longer than 1048576 byte");
+}
+
+TEST(ChromeTrace, IsTraceEventJsonWithTracksAndFlows) {
+  auto events = trace_of("escalation_transient_sup.toml");
+  nlohmann::json doc = nlohmann::json::parse(chrome_trace_json(events, "scenario"));
+  ASSERT_TRUE(doc.contains("traceEvents"));
+  const auto& ev = doc["traceEvents"];
+  ASSERT_TRUE(ev.is_array());
+  std::map<int64_t, std::string> names;
+  std::map<int64_t, int> flows;  // id -> starts - finishes
+  int slices = 0;
+  for (const auto& e : ev) {
+    ASSERT_TRUE(e["ph"].is_string());
+    ASSERT_TRUE(e["pid"].is_number_integer());
+    ASSERT_TRUE(e["tid"].is_number_integer());
+    std::string ph = e["ph"];
+    if (ph == "M") {
+      if (e["name"] == "thread_name") names[e["tid"]] = e["args"]["name"];
+      continue;
+    }
+    ASSERT_TRUE(e["ts"].is_number_integer()) << e.dump();
+    if (ph == "s") ++flows[e["id"]];
+    if (ph == "f") --flows[e["id"]];
+    if (ph == "X") {
+      ++slices;
+      EXPECT_GE(e["dur"].get<int64_t>(), 0);
+    }
+  }
+  for (const auto& [id, n] : flows) EXPECT_EQ(n, 0) << "flow " << id << " has no matching start/finish";
+  EXPECT_FALSE(flows.empty());
+  EXPECT_EQ(names[6], "root/inner/flaky <0.6.0>");
+  EXPECT_EQ(names[1], "scenario <0.1.0>");
+  EXPECT_GE(slices, 6);  // every process's lifetime
+}
