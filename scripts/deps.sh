@@ -2,7 +2,8 @@
 # Installs the Debian packages otpsim builds with, when run as root and any is missing.
 set -eu
 pkgs=(cmake ninja-build clang libclang-rt-14-dev g++ git libgtest-dev libgmock-dev librapidcheck-dev libfmt-dev
-      libboost-graph-dev libcli11-dev libbenchmark-dev libtomlplusplus-dev nlohmann-json3-dev)
+      libboost-graph-dev libcli11-dev libbenchmark-dev libtomlplusplus-dev nlohmann-json3-dev
+      chromium)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

@@ -51,6 +51,7 @@ std::vector<std::string> tuple_parts(const std::string& t) {
 }  // namespace
 
 std::string Story::path(const std::string& pid) const {
+  if (opts_.names) return opts_.names->path(pid);
   if (auto it = child_of_.find(pid); it != child_of_.end()) {
     std::string sup = path(it->second.first);
     return (sup.empty() ? it->second.first : sup) + "/" + it->second.second;
@@ -72,6 +73,7 @@ std::string Story::who(const std::string& pid) const {
 }
 
 std::string Story::line(const TraceEvent& e, const std::string& text, const char* colour) const {
+  if (!opts_.stamp) return text;
   std::string stamp = opts_.verbose ? fmt::format("{:>8} ms {:>6}  ", e.t, fmt::format("#{}", e.step)) : fmt::format("{:>8} ms  ", e.t);
   if (!opts_.colour) return stamp + text;
   return std::string(kDim) + stamp + kReset + (colour ? colour : "") + text + (colour ? kReset : "");

@@ -19,8 +19,12 @@ namespace otp::sim {
 struct StoryOptions {
   bool verbose = false;  // every event, bookkeeping included
   bool colour = false;   // ANSI colours (a terminal)
+  bool stamp = true;     // each line starts with its virtual time (and step, verbose)
   // The name of the first process the world starts (a scenario's driver, a test's body).
   std::string top_name = "main";
+  // Names processes instead of what this story knows so far (a story told once already, which
+  // knows every final path: a page drawn after the run).
+  const class Story* names = nullptr;
 };
 
 class Story {

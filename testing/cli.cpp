@@ -29,6 +29,7 @@
 
 #include <otpsim/sim/chrome_trace.hpp>
 #include <otpsim/sim/explore.hpp>
+#include <otpsim/sim/html_trace.hpp>
 #include <otpsim/sim/story.hpp>
 #include <otpsim/sim/trace_event.hpp>
 #include <otpsim/sim/shrink.hpp>
@@ -84,16 +85,27 @@ Shown parse_format(const std::string& f) {
 // failure can show what led to it.
 class TraceOut : public std::streambuf {
  public:
-  TraceOut(Shown shown, const std::string& path, bool verbose, std::string top_name)
+  TraceOut(Shown shown, const std::string& path, bool verbose, std::string top_name, const std::string& html = {})
       : shown_(shown), path_(path), top_name_(top_name), story_({.verbose = verbose, .colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), .top_name = top_name}) {
+    if (!html.empty()) {
+      html_.open(html);
+      if (!html_) throw std::invalid_argument("--html: cannot write '" + html + "': " + std::strerror(errno));
+      html_path_ = html;
+    }
     if (path.empty()) return;
     file_.open(path);
     if (!file_) throw std::invalid_argument("--trace: cannot write '" + path + "': " + std::strerror(errno));
   }
   std::ostream* stream() { return &os_; }
-  void finish() {
+  // The page's title and the schedule's decisions (an explored failure), for --html.
+  void finish(const std::string& title = {}, const std::vector<uint32_t>& decisions = {}) {
     for (std::string& l : story_.flush()) keep(std::move(l));
     if (shown_ == Shown::chrome) std::fputs(chrome_trace_json(events_, top_name_).c_str(), stdout);
+    if (html_.is_open()) {
+      html_ << html_trace(events_, {.title = title, .top_name = top_name_, .decisions = decisions});
+      html_.flush();
+      if (!html_) throw std::invalid_argument("--html: writing '" + html_path_ + "' failed: " + std::strerror(errno));
+    }
     if (!file_.is_open()) return;
     file_.flush();
     if (!file_) throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + std::strerror(errno));
@@ -122,7 +134,7 @@ class TraceOut : public std::streambuf {
       }
       TraceEvent e = parse_trace_line(line_);
       line_.clear();
-      if (shown_ == Shown::chrome) events_.push_back(e);
+      if (shown_ == Shown::chrome || html_.is_open()) events_.push_back(e);
       for (std::string& l : story_.tell(e)) keep(std::move(l));
     }
     return n;
@@ -151,6 +163,8 @@ class TraceOut : public std::streambuf {
   std::string line_;
   std::deque<std::string> plain_;
   std::vector<TraceEvent> events_;
+  std::ofstream html_;
+  std::string html_path_;
   std::ofstream file_;
   std::ostream os_{this};
 };
@@ -182,15 +196,16 @@ void print_failures(const std::vector<std::string>& failures, const TraceOut& tr
 struct Display {
   Shown shown = Shown::text;
   bool verbose = false;
+  std::string html;  // write the HTML viewer here
 };
 
 int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, Display how) {
   Scenario s = load_scenario(file);
-  TraceOut trace(how.shown, trace_file, how.verbose, "scenario");
+  TraceOut trace(how.shown, trace_file, how.verbose, "scenario", how.html);
   std::string token = make_token(file, seed);
   write_token_file(token, 0, g_program);
   ScenarioOutcome o = run_scenario(s, ScenarioRun{.seed = seed, .trace_out = trace.stream()});
-  trace.finish();
+  trace.finish(fmt::format("{} (seed {})", s.name, seed));
   if (how.shown == Shown::chrome) return o.passed() ? kOk : kFailed;  // stdout is the JSON document
   fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
   print_failures(o.failures, trace);
@@ -411,9 +426,9 @@ Token read_token(const std::string& text) {
 int cmd_replay(const std::string& token_text, const std::string& trace_file, Display how) {
   Token t = read_token(token_text);
   if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, how);
-  TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario");
+  TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario", how.html);
   TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
-  trace.finish();
+  trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
   if (how.shown == Shown::chrome) return r.failures.empty() ? kOk : kFailed;  // stdout is the JSON document
   if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
   print_failures(r.failures, trace);
@@ -426,6 +441,12 @@ int cmd_show(const std::string& file, Display how) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::invalid_argument("cannot read trace file '" + file + "': " + std::strerror(errno));
   std::vector<TraceEvent> events = read_trace(in, file);
+  if (!how.html.empty()) {
+    std::ofstream out(how.html);
+    if (!out) throw std::invalid_argument("--html: cannot write '" + how.html + "': " + std::strerror(errno));
+    out << html_trace(events, {.title = file});
+    if (!out.flush()) throw std::invalid_argument("--html: writing '" + how.html + "' failed: " + std::strerror(errno));
+  }
   if (how.shown == Shown::chrome) {
     std::fputs(chrome_trace_json(events).c_str(), stdout);
     return kOk;
@@ -577,15 +598,16 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   std::string run_file, trace_file;
   uint64_t seed = 1;
   bool quiet = false, verbose = false;
-  std::string shown = "text";
+  std::string shown = "text", html_file;
   run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
   run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
-  run->add_flag("--quiet", quiet, "Do not print the event log");
   auto add_display = [&](CLI::App* sub) {
+    sub->add_flag("--quiet", quiet, "Do not print the event log");
     sub->add_option("--format", shown, "stdout: text (the readable event log, default), jsonl (the machine trace) or chrome (Trace Event JSON for ui.perfetto.dev)")
         ->check(CLI::IsMember({"text", "jsonl", "chrome"}));
     sub->add_flag("--verbose", verbose, "text: every event, kernel bookkeeping (monitors of a call, replies, timers, exit signals) included");
+    sub->add_option("--html", html_file, "Also write the trace as one self-contained HTML page (lanes, restarts, signals, a step scrubber)");
   };
   add_display(run);
 
@@ -618,6 +640,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   show->add_option("trace", show_file, "A JSON-lines trace file")->required();
   show->add_option("--format", shown, "text (default) or chrome")->check(CLI::IsMember({"text", "chrome"}));
   show->add_flag("--verbose", verbose, "Every event, kernel bookkeeping included");
+  show->add_option("--html", html_file, "Also write the trace as one self-contained HTML page");
 
   auto* shrink = app.add_subcommand("shrink", "Shrink a failing token to the fewest, smallest choices that still fail");
   std::string shrink_token;
@@ -651,7 +674,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
     return rc == 0 ? kOk : kBadInput;
   }
   try {
-    Display how{quiet ? Shown::quiet : parse_format(shown), verbose};
+    Display how{quiet ? Shown::quiet : parse_format(shown), verbose, html_file};
     if (*run) return cmd_run(run_file, seed, trace_file, how);
     if (*show) return cmd_show(show_file, how);
     if (*list) return cmd_list();
