@@ -174,7 +174,9 @@ std::vector<std::string> Story::tell(const TraceEvent& e) {
       if (e["what"] == "kill") killed_by_[to] = from;
       else if (e["what"] == "shutdown" || starts_with(e["what"], "{shutdown,")) asked_to_stop_[to] = from;
     }
-    bool bookkeeping = sig != "message" || starts_with(e["what"], "{ack,");
+    const std::string& w = e["what"];  // start acks, sys requests and their answers, process_info answers
+    bool bookkeeping = sig != "message" || starts_with(w, "{ack,") || starts_with(w, "{system,") || starts_with(w, "{sys_reply,") ||
+                       starts_with(w, "{process_info,");
     std::string text = message(e["what"]);
     if (starts_with(text, "call {which_children") || starts_with(text, "call which_children") ||
         starts_with(text, "call count_children") || starts_with(text, "call {count_children"))
@@ -182,6 +184,8 @@ std::vector<std::string> Story::tell(const TraceEvent& e) {
     if (bookkeeping && !v) return out;
     std::string what = sig == "message" ? text : sig + (e["what"] == "undefined" ? std::string() : " " + e["what"]);
     out.push_back(line(e, who(to) + " <- " + what + " from " + who(from) + (e["dead"] == "true" ? " (dropped: it is gone)" : "")));
+  } else if (e.ev == "sys") {  // sys::trace, asked for
+    out.push_back(line(e, who(e["pid"]) + " " + e["what"]));
   } else if (e.ev == "timer") {
     if (v) out.push_back(line(e, who(e["to"]) + " <- timer " + e["what"]));
   } else if (e.ev == "fault") {

@@ -10,6 +10,8 @@
 
 #include <otpsim/core/behaviours/application.hpp>
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/behaviours/observer.hpp>
+#include <otpsim/core/kernel/process_info.hpp>
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
@@ -230,6 +232,129 @@ TEST_P(BothExecutors, PoolRunsJobsAndReportsCrashes) {  // S80
     co_await self.receive(exit_from(p.pid));
   });
   EXPECT_EQ(got, (std::vector<std::string>{"{ok,42}", "{error,{worker_crashed,oops}}", "{ok,7}"}));
+}
+
+
+// ------------------------------------------------------------------ inspection (sys, process_info, observer)
+
+// A counter that shows its state to sys::get_state.
+class Counted : public GenServer {
+ public:
+  Task<Result> handle_call(Process&, Message m, From) override {
+    n_ += 1;
+    co_return Result::reply(std::move(m));
+  }
+  Term format_state(Process&) override { return tuple(atom("count"), integer(n_)); }
+
+ private:
+  int64_t n_ = 0;
+};
+
+TEST_P(BothExecutors, SysGetStateAndTrace) {
+  std::string state, traced, dead, plain;
+  std::mutex mu;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    auto s = co_await gen_server::start_link(self, [] { return std::make_unique<Counted>(); });
+    co_await gen_server::call(self, s.pid, atom("a"));
+    state = (co_await sys::get_state(self, s.pid)).to_string();
+    co_await sys::trace(self, s.pid, true, [&](const std::string& line) {
+      std::lock_guard lock(mu);
+      traced += line + "\n";
+    });
+    co_await gen_server::call(self, s.pid, atom("b"));
+    co_await sys::trace(self, s.pid, false);
+    co_await gen_server::call(self, s.pid, atom("c"));  // not traced
+    // A process that is not a GenServer never answers: timeout. A dead one: noproc.
+    Pid mute = self.spawn([](Process& p) -> Proc { co_await p.receive([](const Message&) { return false; }); });
+    try {
+      co_await sys::get_state(self, mute, 50);
+    } catch (const Exit& e) {
+      plain = e.reason().to_string();
+    }
+    self.exit(mute, atom("kill"));
+    self.trap_exit(true);
+    self.exit(s.pid, atom("shutdown"));
+    co_await self.receive(exit_from(s.pid));
+    try {
+      co_await sys::get_state(self, s.pid);
+    } catch (const Exit& e) {
+      dead = e.reason().to_string();
+    }
+  });
+  EXPECT_EQ(state, "{count,1}");
+  EXPECT_NE(traced.find(" got call b from <0.1.0>\n"), std::string::npos) << traced;
+  EXPECT_NE(traced.find(" sent b to <0.1.0>\n"), std::string::npos) << traced;
+  EXPECT_EQ(traced.find("got call c"), std::string::npos) << traced;
+  EXPECT_NE(plain.find("{timeout,{sys,get_state,[<0."), std::string::npos) << plain;
+  EXPECT_NE(dead.find("{noproc,{sys,get_state,[<0."), std::string::npos) << dead;
+}
+
+TEST_P(BothExecutors, ProcessInfoOfAnotherProcess) {  // S1, S3, S4, S7
+  std::optional<ProcessInfo> info, gone, mine;
+  Pid target;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Pid me = self.self();
+    target = self.spawn([me](Process& p) -> Proc {
+      p.trap_exit(true);
+      p.link(me);
+      p.node().register_name("worker", p.self());
+      p.send(me, atom("ready"));
+      co_await p.receive([](const Message& m) { return m.get<Term>() && m.get<Term>()->is_atom("go"); });
+    });
+    co_await self.receive([](const Message& m) { return m.get<Term>() && m.get<Term>()->is_atom("ready"); });
+    self.monitor(target);
+    self.send(target, atom("noise"));
+    self.send(target, atom("noise"));
+    co_await self.sleep(10);
+    info = co_await process_info(self, target);
+    mine = co_await process_info(self, self.self());
+    self.trap_exit(true);
+    self.send(target, atom("go"));
+    co_await self.receive(exit_from(target));
+    gone = co_await process_info(self, target);
+  });
+  ASSERT_TRUE(info.has_value());
+  EXPECT_EQ(info->status, "waiting");
+  EXPECT_EQ(info->message_queue_len, 2u);
+  EXPECT_TRUE(info->trap_exit);
+  EXPECT_EQ(info->registered_name, "worker");
+  EXPECT_EQ(info->links.size(), 1u);
+  EXPECT_EQ(info->monitored_by.size(), 1u);
+  EXPECT_NE(info->waiting_on.find("receive"), std::string::npos) << info->waiting_on;
+  ASSERT_TRUE(mine.has_value());
+  EXPECT_EQ(mine->status, "running");
+  EXPECT_EQ(mine->monitors.size(), 1u);
+  EXPECT_FALSE(gone.has_value()) << "a dead pid's info is undefined";
+  EXPECT_NE(info->to_term().to_string().find("{registered_name,worker}"), std::string::npos);
+}
+
+TEST_P(BothExecutors, ObserverSnapshotOfARunningTree) {  // S25, S28
+  std::string text, dot, json;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Log log;
+    ChildSpec inner = supervisor::supervisor_spec(atom("inner"), {.strategy = Strategy::one_for_one}, {kid(log, "x"), kid(log, "y")});
+    auto sup = co_await supervisor::start_link(self, {.strategy = Strategy::rest_for_one}, {kid(log, "a"), inner});
+    Pid in = co_await child(self, sup.pid, "inner");
+    Pid x = co_await child(self, in, "x");
+    gen_server::cast(self, x, atom("die"));  // x crashes and is restarted once
+    co_await eventually(self, [&]() -> Task<bool> { Pid now = co_await child(self, in, "x"); co_return now && now != x; });
+    observer::TreeNode tree = co_await observer::snapshot(self, sup.pid);
+    text = observer::to_text(tree);
+    dot = observer::to_dot(tree);
+    json = observer::to_json(tree);
+    self.trap_exit(true);
+    self.exit(sup.pid, atom("shutdown"));
+    co_await self.receive(exit_from(sup.pid));
+  });
+  EXPECT_NE(text.find("root <0."), std::string::npos) << text;
+  EXPECT_NE(text.find(" supervisor rest_for_one\n  a <0."), std::string::npos) << text;
+  EXPECT_NE(text.find("  inner <0."), std::string::npos) << text;
+  EXPECT_NE(text.find("    x <0."), std::string::npos) << text;
+  EXPECT_NE(text.find(" worker restarts 1\n"), std::string::npos) << text;
+  EXPECT_NE(dot.find("digraph supervision {"), std::string::npos);
+  EXPECT_NE(dot.find("shape=box"), std::string::npos);
+  EXPECT_NE(json.find("\"strategy\":\"one_for_one\""), std::string::npos) << json;
+  EXPECT_NE(json.find("\"restarts\":1"), std::string::npos) << json;
 }
 
 INSTANTIATE_TEST_SUITE_P(SimAndRt, BothExecutors, ::testing::Values(Exec::sim, Exec::rt),

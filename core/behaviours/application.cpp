@@ -9,6 +9,9 @@ namespace {
 struct StopReq {
   Term to_term() const { return atom("stop"); }
 };
+struct GetSupervisorReq {
+  Term to_term() const { return atom("get_supervisor"); }
+};
 
 class Master : public GenServer {
  public:
@@ -28,8 +31,9 @@ class Master : public GenServer {
     co_return InitResult::ok();
   }
 
-  // Only request: stop. The tree is gone before the caller hears ok, as with application:stop.
-  Task<Result> handle_call(Process& self, Message, From) override {
+  // get_supervisor, or stop: the tree is gone before the caller hears ok, as with application:stop.
+  Task<Result> handle_call(Process& self, Message m, From) override {
+    if (m.get<GetSupervisorReq>()) co_return Result::reply(top_ ? tuple(atom("ok"), top_) : atom("undefined"));
     co_await stop_tree(self);
     co_return Result::stop(atom("normal"), atom("ok"));
   }
@@ -79,6 +83,11 @@ Task<Term> stop(Process& self, const std::string& app) {
   if (!self.whereis(master_name(app))) co_return tuple(atom("error"), tuple(atom("not_started"), atom(app)));
   co_await gen_server::call(self, master_name(app), StopReq{}, infinity);
   co_return atom("ok");
+}
+
+Task<Term> get_supervisor(Process& self, const std::string& app) {
+  if (!self.whereis(master_name(app))) co_return atom("undefined");
+  co_return (co_await gen_server::call(self, master_name(app), GetSupervisorReq{}, infinity)).to_term();
 }
 
 Term fetch_env(Process& self, const std::string& app, const std::string& key) {

@@ -21,6 +21,8 @@ struct Spec {
 Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides);
 Task<Term> start(Process& self, Spec spec);
 Task<Term> stop(Process& self, const std::string& app);  // ok | {error,{not_started,App}}
+// application:get_supervisor/1: {ok, TopSupervisorPid} | undefined (not started).
+Task<Term> get_supervisor(Process& self, const std::string& app);
 
 // Elixir's Application.get_env/3, fetch_env/2 ({ok, V} | error) and put_env/3. The env is
 // loaded by start (defaults, then overrides) and stays loaded after stop, as in OTP.

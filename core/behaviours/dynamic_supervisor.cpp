@@ -100,10 +100,22 @@ class DynamicServer : public GenServer {
     children_.clear();
   }
 
+ public:
+  // As a supervisor's (sys::get_state): {supervisor, one_for_one, [{undefined, Pid, Type, Restarts}], {MaxR, MaxT}}.
+  Term format_state(Process&) override {
+    std::vector<Term> kids;
+    for (const auto& [pid, c] : children_)
+      kids.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid), atom(to_string(c.spec.type)),
+                           Term::integer(static_cast<int64_t>(c.restarts))));
+    return tuple(atom("supervisor"), atom("one_for_one"), Term::list(std::move(kids)),
+                 tuple(Term::integer(opts_.max_restarts), Term::integer(opts_.max_seconds)));
+  }
+
  private:
   struct Child {
     ChildSpec spec;
     bool restarting = false;
+    uint64_t restarts = 0;
   };
 
   Task<Term> start(Process& self, ChildSpec spec) {
@@ -113,7 +125,7 @@ class DynamicServer : public GenServer {
     args.insert(args.end(), spec.args.begin(), spec.args.end());
     spec.args = std::move(args);
     StartResult r = co_await call_start(self, spec);
-    if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), false});
+    if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), false, 0});
     co_return r.to_term();
   }
 
@@ -137,6 +149,7 @@ class DynamicServer : public GenServer {
     StartResult r = co_await call_start(self, c.spec);
     if (r.kind == StartResult::Kind::ok) {
       c.restarting = false;
+      ++c.restarts;
       children_.emplace(r.pid, std::move(c));
     } else if (r.kind == StartResult::Kind::error) {
       report(self, "start_error", old, r.reason);

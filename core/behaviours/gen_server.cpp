@@ -28,6 +28,7 @@ Task<Result> GenServer::handle_continue(Process&, Message cont) {
 }
 
 Task<void> GenServer::terminate(Process&, Term) { co_return; }
+Term GenServer::format_state(Process&) { return atom("undefined"); }
 
 std::optional<Result> GenServer::try_handle_call(Process&, Message&, From) { return std::nullopt; }
 std::optional<Result> GenServer::try_handle_cast(Process&, Message&) { return std::nullopt; }
@@ -50,6 +51,23 @@ struct InitAck {
 struct SysStop {
   Term reason;
   Term to_term() const { return tuple(atom("system"), atom("terminate"), reason); }
+};
+
+// sys: {system, From, Request}, answered {sys_reply, Ref, Answer}.
+struct SysRequest {
+  enum class Op : uint8_t { get_state, trace_on, trace_off } op;
+  Pid from;
+  Ref ref;
+  sys::TraceReport report;
+  Term to_term() const {
+    const char* names[] = {"get_state", "trace_on", "trace_off"};
+    return tuple(atom("system"), tuple(from, ref), atom(names[static_cast<int>(op)]));
+  }
+};
+struct SysReply {
+  Ref ref;
+  Term answer;
+  Term to_term() const { return tuple(atom("sys_reply"), ref, answer); }
 };
 
 // The server's main loop. A crash in a callback, a {stop,...} return, or (when trapping
@@ -107,6 +125,7 @@ class ServerLoop {
           auto msg = co_await self_.receive_any(timeout_);
           if (!msg) msg.emplace(atom("timeout"));  // the timeout is an info message
           // A callback's Result is finished where it was returned: no move into a loop variable.
+          if (tracing_) report_in(*msg);
           if (msg->envelope() == Envelope::call) {
             EnvelopeHeader h = msg->header();
             const From caller{h.from, h.ref};
@@ -119,6 +138,8 @@ class ServerLoop {
             else finish(co_await impl_->handle_cast(self_, std::move(request)), nullptr, stop);
           } else if (auto* sys = msg->get<SysStop>()) {
             stop.emplace(sys->reason);
+          } else if (auto* req = msg->get<SysRequest>()) {
+            answer(*req);
           } else if (const auto* ex = msg->get<ExitMsg>();
                      ex && ex->from == self_.parent() && self_.trapping_exits()) {
             stop.emplace(ex->reason);  // S12: the parent's EXIT never reaches handle_info
@@ -139,8 +160,37 @@ class ServerLoop {
   // What a callback's Result asks for: the reply sent (to a call's caller), the next timeout and
   // continue set; `stop` set to the reason if it stops (a reply outside a call stops the server
   // with {bad_return_value, reply}, as in OTP).
+  void answer(const SysRequest& req) {
+    Term a = atom("ok");
+    switch (req.op) {
+      case SysRequest::Op::get_state: a = impl_->format_state(self_); break;
+      case SysRequest::Op::trace_on:
+        tracing_ = true;
+        report_ = req.report;
+        break;
+      case SysRequest::Op::trace_off:
+        tracing_ = false;
+        report_ = {};
+        break;
+    }
+    self_.send(req.from, SysReply{req.ref, std::move(a)});
+  }
+
+  // sys:trace's lines: what the server takes and what it replies.
+  void report_line(const std::string& what) {
+    if (auto* t = self_.trace()) t->emit("sys", {{"pid", Term(self_.self()).to_string()}, {"what", what}});
+    if (report_) report_(Term(self_.self()).to_string() + " " + what);
+  }
+  void report_in(const Message& m) {
+    if (m.get<SysRequest>()) return;
+    if (m.envelope() == Envelope::call) report_line("got call " + m.to_term()[2].to_string() + " from " + Term(m.header().from).to_string());
+    else if (m.envelope() == Envelope::cast) report_line("got cast " + m.to_term()[1].to_string());
+    else report_line("got " + m.to_term().to_string());
+  }
+
   void finish(Result&& res, const From* caller, std::optional<Term>& stop) {
     if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
+      if (caller && tracing_) report_line("sent " + res.reply_value->to_term().to_string() + " to " + Term(caller->pid).to_string());
       if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
       else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
     }
@@ -163,6 +213,8 @@ class ServerLoop {
   std::unique_ptr<GenServer> impl_;
   Timeout timeout_ = infinity;        // of the next receive: handle_info(timeout) when it passes
   std::optional<Message> cont_;       // a {continue, C} to run before the next message
+  bool tracing_ = false;              // sys::trace on
+  sys::TraceReport report_;
 };
 
 Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::StartOptions opts,
@@ -294,4 +346,47 @@ Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
 }
 
 }  // namespace gen_server
+namespace sys {
+namespace {
+
+// A system request: monitored like a call; a server that is gone or does not answer makes the
+// caller exit with {noproc | timeout, {sys, Function, [Server]}}.
+Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, TraceReport report, Timeout timeout, const char* fn) {
+  auto reason = [&](Term why) { return tuple(std::move(why), tuple(atom("sys"), atom(fn), Term::list({server.to_term()}))); };
+  if (timeout < 0 && timeout != infinity) throw UsageError(std::string("sys:") + fn + ": timeout must be >= 0 ms or otp::infinity");
+  Pid pid = server.pid ? server.pid : co_await gen_server::whereis(self, server);
+  if (!pid) throw Exit(reason(reasons::noproc()));
+  if (pid == self.self()) throw Exit(reason(atom("calling_self")));
+  Ref mref = self.monitor(pid);
+  self.send(pid, SysRequest{op, self.self(), mref, std::move(report)});
+  auto m = co_await self.receive(
+      [mref](const Message& m) {
+        if (const auto* r = m.get<SysReply>()) return r->ref == mref;
+        if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
+        return false;
+      },
+      timeout);
+  if (!m) {
+    self.demonitor(mref, true);
+    throw Exit(reason(atom("timeout")));
+  }
+  if (const auto* r = m->get<SysReply>()) {
+    self.demonitor(mref, true);
+    co_return r->answer;
+  }
+  const Term& why = m->get<DownMsg>()->reason;
+  throw Exit(reason(why.is_atom("noproc") ? reasons::noproc() : why));
+}
+
+}  // namespace
+
+Task<Term> get_state(Process& self, ServerRef server, Timeout timeout) {
+  co_return co_await request(self, server, SysRequest::Op::get_state, {}, timeout, "get_state");
+}
+
+Task<void> trace(Process& self, ServerRef server, bool on, TraceReport report, Timeout timeout) {
+  co_await request(self, server, on ? SysRequest::Op::trace_on : SysRequest::Op::trace_off, std::move(report), timeout, "trace");
+}
+
+}  // namespace sys
 }  // namespace otp

@@ -91,6 +91,9 @@ class GenServer {
   virtual Task<Result> handle_info(Process& self, Message msg);
   virtual Task<Result> handle_continue(Process& self, Message cont);
   virtual Task<void> terminate(Process& self, Term reason);
+  // The state sys::get_state reports (OTP's sys:get_state/format_status): a C++ server's state
+  // is its members, so the server says what to show. The default: the atom undefined.
+  virtual Term format_state(Process& self);
 
   // Fast path for a callback that never suspends (no co_await): the loop offers each request
   // or message here first. Return a Result to have handled it, as the Task version would have,
@@ -140,4 +143,20 @@ Task<void> stop(Process& self, ServerRef server);
 Task<Pid> whereis(Process& self, const ServerRef& server);
 
 }  // namespace gen_server
+
+// sys (OTP's sys module) on any GenServer or supervisor, on either executor: system messages the
+// server loop answers between callbacks. A dead server, or a process that is not a GenServer
+// (it never answers), makes the caller exit with {noproc | timeout, {sys, Function, [Server]}},
+// as in OTP.
+namespace sys {
+
+// What format_state returns (a supervisor: its children with their restart counts).
+Task<Term> get_state(Process& self, ServerRef server, Timeout timeout = 5000);
+// While on, the server reports every message it takes and every reply it sends, as OTP's
+// sys:trace prints them ("<0.4.0> got call {get,x} from <0.1.0>"): a "sys" event to the trace
+// sink, and `report` (called on the server's own thread, between its callbacks) when given.
+using TraceReport = std::function<void(const std::string&)>;
+Task<void> trace(Process& self, ServerRef server, bool on, TraceReport report = {}, Timeout timeout = 5000);
+
+}  // namespace sys
 }  // namespace otp

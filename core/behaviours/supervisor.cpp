@@ -39,7 +39,7 @@ Task<Term> SupervisorServer::api_start_child(Process& self, ChildSpec spec) {
   }
   bool started = r[1].is_pid();
   if (started || spec.restart != Restart::temporary)  // S31: an ignored temporary child is not kept
-    children_.push_back(Child{std::move(spec), started ? r[1].pid() : Pid{}, false});
+    children_.push_back(Child{std::move(spec), started ? r[1].pid() : Pid{}, false, started ? 1u : 0u});
   co_return r;
 }
 
@@ -57,7 +57,11 @@ Task<Term> SupervisorServer::api_restart(Process& self, const Term& id) {
   if (children_[*idx].restarting) co_return tuple(atom("error"), atom("restarting"));
   if (children_[*idx].pid) co_return tuple(atom("error"), atom("running"));
   Term r = co_await do_start_child(self, children_[*idx].spec);
-  if (r[0].is_atom("ok") && r[1].is_pid()) children_[*find_id(id)].pid = r[1].pid();
+  if (r[0].is_atom("ok") && r[1].is_pid()) {
+    Child& c = children_[*find_id(id)];
+    c.pid = r[1].pid();
+    ++c.starts;
+  }
   co_return r;
 }
 
@@ -77,6 +81,16 @@ Term SupervisorServer::which_children() const {
     out.push_back(tuple(it->spec.id, pid, atom(to_string(it->spec.type)), modules_term(it->spec.modules)));
   }
   return Term::list(std::move(out));
+}
+
+Term SupervisorServer::format_state(Process&) {
+  std::vector<Term> kids;
+  for (const auto& c : children_) {
+    Term pid = c.pid ? Term(c.pid) : atom(c.restarting ? "restarting" : "undefined");
+    kids.push_back(tuple(c.spec.id, pid, atom(to_string(c.spec.type)), Term::integer(static_cast<int64_t>(c.starts > 0 ? c.starts - 1 : 0))));
+  }
+  return tuple(atom("supervisor"), atom(to_string(flags_.strategy)), Term::list(std::move(kids)),
+               tuple(Term::integer(flags_.max_restarts), Term::integer(flags_.max_seconds)));
 }
 
 Term SupervisorServer::count_children() const {

@@ -34,7 +34,7 @@ Task<InitResult> SupervisorServer::init(Process& self) {
     if (!ids.insert(spec.id).second)
       co_return InitResult::stop(tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), spec.id)));
   }
-  for (auto& spec : initial_) children_.push_back(Child{std::move(spec), {}, false});
+  for (auto& spec : initial_) children_.push_back(Child{std::move(spec), {}, false, 0});
   initial_.clear();
   if (auto failed = co_await start_range(self, 0)) {
     co_await terminate_range(self, 0);  // roll back in reverse order
@@ -127,6 +127,7 @@ Task<std::optional<Term>> SupervisorServer::restart_one_for_one(Process& self, s
     co_return c.spec.id;
   }
   c.pid = r[1].is_pid() ? r[1].pid() : Pid{};
+  if (c.pid) ++c.starts;
   c.restarting = false;
   co_return std::nullopt;
 }
@@ -154,6 +155,7 @@ Task<std::optional<Term>> SupervisorServer::start_range(Process& self, size_t fi
       continue;
     }
     c.pid = r[1].is_pid() ? r[1].pid() : Pid{};
+    if (c.pid) ++c.starts;
     c.restarting = false;
     ++i;
   }

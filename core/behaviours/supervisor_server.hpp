@@ -25,12 +25,16 @@ class SupervisorServer : public GenServer {
   Task<Result> handle_cast(Process& self, Message request) override;
   Task<Result> handle_info(Process& self, Message msg) override;
   Task<void> terminate(Process& self, Term reason) override;
+  // {supervisor, Strategy, [{Id, Pid|undefined|restarting, worker|supervisor, Restarts}], {MaxR, MaxT}},
+  // children in start order.
+  Term format_state(Process& self) override;
 
  private:
   struct Child {
     ChildSpec spec;
     Pid pid{};               // Pid{} = undefined
     bool restarting = false;  // a restart failed; retried through our mailbox (S29)
+    uint64_t starts = 0;      // successful starts (restarts = starts - 1), for sys::get_state
   };
   enum class Outcome : uint8_t { ok, shutdown };
 

@@ -1,4 +1,5 @@
 #include <otpsim/core/kernel/node.hpp>
+#include <otpsim/core/kernel/process_info.hpp>
 
 #include <algorithm>
 #include <cassert>
@@ -16,6 +17,7 @@ const char* to_string(SignalKind k) {
     case SignalKind::demonitor: return "demonitor";
     case SignalKind::down: return "down";
     case SignalKind::reply: return "reply";
+    case SignalKind::info: return "info";
   }
   return "?";
 }
@@ -279,6 +281,12 @@ void Node::deliver(Signal&& s) {
       touch(AccessObserver::of(Part::aliases, s.to.id), false);
       touch(AccessObserver::element(Part::aliases, s.to.id, s.ref.id), false);
       break;
+    case SignalKind::info:  // reads the whole process: its life, mailbox, trap flag, links, monitors
+      touch(AccessObserver::process(s.to), false);
+      touch(AccessObserver::mailbox(s.to), false);
+      touch(AccessObserver::of(Part::trap, s.to.id), false);
+      for (Part set : {Part::links, Part::watchers, Part::monitoring}) touch(AccessObserver::of(set, s.to.id), false);
+      break;
   }
   if (auto* tr = trace()) {
     std::string what = s.kind == SignalKind::message || s.kind == SignalKind::reply
@@ -295,6 +303,9 @@ void Node::deliver(Signal&& s) {
     return;
   }
   switch (s.kind) {
+    case SignalKind::info:
+      executor_.send(Signal{SignalKind::message, false, s.to, s.from, {}, {}, Message(ProcessInfoReply{s.ref, info_of(*t)})});
+      return;
     case SignalKind::message:
       t->push_message(std::move(s.msg));
       return;
@@ -340,7 +351,9 @@ void Node::deliver_exit(Process& t, Signal& s) {
 }
 
 void Node::bounce(Signal& s) {
-  if (s.kind == SignalKind::link)  // S3: linking to a dead pid yields noproc
+  if (s.kind == SignalKind::info)  // process_info of a dead pid: undefined
+    executor_.send(Signal{SignalKind::message, false, s.to, s.from, {}, {}, Message(ProcessInfoReply{s.ref, std::nullopt})});
+  else if (s.kind == SignalKind::link)  // S3: linking to a dead pid yields noproc
     executor_.send(Signal{SignalKind::exit, true, s.to, s.from, {}, reasons::noproc(), {}});
   else if (s.kind == SignalKind::monitor)  // S4: DOWN with noproc at once
     executor_.send(Signal{SignalKind::down, false, s.to, s.from, s.ref, reasons::noproc(), {}});
@@ -413,6 +426,57 @@ Pid Node::whereis(std::string_view name) const {
   auto lk = lock();
   auto it = names_.find(name);
   return it == names_.end() ? Pid{} : it->second;
+}
+
+}  // namespace otp
+
+namespace otp {
+
+ProcessInfo Node::info_of(const Process& p) const {
+  ProcessInfo i;
+  i.pid = p.pid_;
+  switch (p.state_) {
+    case ProcState::runnable: i.status = "runnable"; break;
+    case ProcState::running: i.status = "running"; break;
+    case ProcState::waiting: i.status = "waiting"; break;
+    case ProcState::dead: i.status = "exiting"; break;
+  }
+  i.waiting_on = p.describe_wait();
+  i.message_queue_len = p.mailbox_size();
+  i.links.assign(p.links_.begin(), p.links_.end());
+  for (const auto& [ref, target] : p.monitoring_) i.monitors.push_back(target);
+  for (const auto& [ref, watcher] : p.watchers_) i.monitored_by.push_back(watcher);
+  i.registered_name = p.registered_name();
+  i.trap_exit = p.trap_exit_;
+  return i;
+}
+
+Term ProcessInfo::to_term() const {
+  auto pids = [](const std::vector<Pid>& v) {
+    std::vector<Term> out;
+    for (Pid p : v) out.emplace_back(p);
+    return Term::list(std::move(out));
+  };
+  std::vector<Term> mons;
+  for (Pid p : monitors) mons.push_back(tuple(atom("process"), p));
+  std::vector<Term> items = {tuple(atom("status"), atom(status)), tuple(atom("message_queue_len"), Term::integer(static_cast<int64_t>(message_queue_len))),
+                             tuple(atom("links"), pids(links)), tuple(atom("monitors"), Term::list(std::move(mons))),
+                             tuple(atom("monitored_by"), pids(monitored_by))};
+  if (!registered_name.empty()) items.push_back(tuple(atom("registered_name"), atom(registered_name)));
+  items.push_back(tuple(atom("trap_exit"), atom(trap_exit ? "true" : "false")));
+  items.push_back(tuple(atom("waiting_on"), Term::string(waiting_on)));
+  return Term::list(std::move(items));
+}
+
+Task<std::optional<ProcessInfo>> process_info(Process& self, Pid pid) {
+  if (pid == self.self()) co_return self.node().info_of(self);
+  Ref ref = self.make_ref();
+  self.node().executor().send(Signal{SignalKind::info, false, self.self(), pid, ref, {}, {}});
+  auto m = co_await self.receive([ref](const Message& m) {
+    const auto* r = m.get<ProcessInfoReply>();
+    return r && r->ref == ref;
+  });
+  co_return m->get<ProcessInfoReply>()->info;
 }
 
 }  // namespace otp

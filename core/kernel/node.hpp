@@ -52,6 +52,9 @@ class Node {
   Process* find(Pid pid);  // the live process `pid`, or nullptr (a dead pid: its slot may hold another)
   Process* find_untouched(Pid pid);  // the same, unseen by the access observer
   bool alive(Pid pid) const;
+  // What process_info reports of a live process (core/kernel/process_info.hpp); read by the
+  // process's owner only (the signal's delivery, or the process itself).
+  struct ProcessInfo info_of(const Process& p) const;
   Pid occupant(uint64_t index) const;  // the live process in slot pid_index, or Pid{}
   // The exit reason of a process that has exited: the last exit_capacity() exits are kept
   // (oldest forgotten first) while record_exits is on, the default.

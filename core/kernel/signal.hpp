@@ -17,6 +17,7 @@ enum class SignalKind : uint8_t {
   demonitor,  // ref
   down,       // ref, reason: becomes a DownMsg in the watcher's mailbox
   reply,      // ref, msg: a GenServer reply, dropped if the caller no longer waits (S11)
+  info,       // ref: process_info; the receiver's owner answers with a ProcessInfoReply message
 };
 
 const char* to_string(SignalKind k);

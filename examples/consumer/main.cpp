@@ -1,9 +1,11 @@
 // The guide's application on real threads: an Application whose env sets the pool size, a
 // top supervisor (rest_for_one) over a Registry, a cache server and the worker pool; then
-// pool jobs from several clients, one of which crashes its worker on purpose.
+// pool jobs from several clients, one of which crashes its worker on purpose; and the running
+// tree, as an observer snapshot.
 #include <cstdio>
 
 #include <otpsim/core/behaviours/application.hpp>
+#include <otpsim/core/behaviours/observer.hpp>
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
@@ -68,6 +70,9 @@ int main() {
     }
     Term status = co_await pool::status(self, "jobs");
     std::printf("jobs: %d ok, %d reported {error,{worker_crashed,bad_input}}; status %s\n", ok, crashed, status.to_string().c_str());
+    Term top = co_await application::get_supervisor(self, "shop");
+    observer::TreeNode tree = co_await observer::snapshot(self, top[1].pid());
+    std::printf("the running tree:\n%s", observer::to_text(tree).c_str());
     co_await application::stop(self, "shop");
   });
   world.wait_exit(main_proc);

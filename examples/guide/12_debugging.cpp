@@ -1,8 +1,12 @@
 // Section 12, "Debugging supervision trees": asking a supervisor what it has (which_children,
-// count_children, get_childspec, S31); the simulator's trace, where every spawn, exit and
-// supervisor report is a JSON line stamped with virtual time and step (Elixir's crash reports
-// and SASL progress reports); and blocked_report, what each live process is waiting for.
+// count_children, get_childspec, S31); the live tree as an observer snapshot (restart counts
+// included); a server's state (sys::get_state), what a process is doing (process_info), a
+// server's traffic (sys::trace); the run told in words from the simulator's trace (Elixir's
+// crash and progress reports); and blocked_report, what each live process is waiting for.
+#include <otpsim/core/behaviours/observer.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/core/kernel/process_info.hpp>
+#include <otpsim/sim/story.hpp>
 
 #include "guide.hpp"
 
@@ -36,15 +40,23 @@ int main() {
 
     gen_server::cast(self, "cache", atom("crash"));  // something to find in the trace
     co_await self.sleep(1);
+    observer::TreeNode tree = co_await observer::snapshot(self, "app");
+    say(self, "observer::snapshot(app), as text:\n" + observer::to_text(tree));
+
+    co_await gen_server::call(self, "cache", atom("increment"));
+    say(self, "sys::get_state(cache)     -> " + (co_await sys::get_state(self, "cache")).to_string());
+    Pid cache = self.whereis("cache");
+    say(self, "process_info(cache)       -> " + (*co_await process_info(self, cache)).to_term().to_string());
+    co_await sys::trace(self, "cache", true, [](const std::string& line) { std::printf("  sys::trace: %s\n", line.c_str()); });
+    co_await gen_server::call(self, "cache", atom("increment"));
+    co_await sys::trace(self, "cache", false);
     co_await self.receive([](const Message&) { return false; });  // stay up, so the tree does
   });
   world.run();
 
-  std::printf("\nthe trace: supervisor reports, and exits other than normal:\n");
-  for (const std::string& line : world.trace_lines()) {
-    bool report = line.find("\"ev\":\"supervisor\"") != std::string::npos;
-    bool crash = line.find("\"ev\":\"exit\"") != std::string::npos && line.find("\"reason\":\"normal\"") == std::string::npos;
-    if (report || crash) std::printf("  %s\n", line.c_str());
-  }
+  std::printf("\nthe run in words (otpsim run prints the same for a scenario):\n");
+  sim::Story story({.top_name = "main"});
+  for (const std::string& line : world.trace_lines())
+    for (const std::string& told : story.tell(sim::parse_trace_line(line))) std::printf("%s\n", told.c_str());
   std::printf("\nblocked_report (the world is quiet; who waits for what):\n%s", world.blocked_report().c_str());
 }

@@ -61,6 +61,7 @@ class Counter : public GenServer {
     co_return Result::reply(integer(n_));
   }
   Task<Result> handle_cast(Process&, Message) override { throw std::runtime_error("boom"); }
+  Term format_state(Process&) override { return tuple(atom("count"), integer(n_)); }  // what sys::get_state shows
 
  private:
   int64_t n_;

@@ -1,0 +1,40 @@
+#pragma once
+// process_info (erlang:process_info/1): what one process is doing, asked of any process on
+// either executor. As in OTP (where it is a signal since OTP 21), the question travels as a
+// signal and the target's owner answers it between the target's turns, so nothing reads a
+// process that another thread is running.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <otpsim/core/kernel/process.hpp>
+
+namespace otp {
+
+struct ProcessInfo {
+  Pid pid;
+  std::string status;           // runnable, running, waiting
+  std::string waiting_on;       // e.g. "receive with timeout, 2 message(s) in mailbox"
+  size_t message_queue_len = 0;
+  std::vector<Pid> links;       // ascending
+  std::vector<Pid> monitors;    // the processes this one monitors
+  std::vector<Pid> monitored_by;
+  std::string registered_name;  // "" when none
+  bool trap_exit = false;
+  // [{status,S},{message_queue_len,N},{links,[...]},{monitors,[{process,P}...]},{monitored_by,[...]},
+  //  {registered_name,N} (omitted when none, as in OTP),{trap_exit,B},{current_function,Waiting}]
+  Term to_term() const;
+};
+
+// The answer a process_info signal brings back (a message, matched by its ref).
+struct ProcessInfoReply {
+  Ref ref;
+  std::optional<ProcessInfo> info;  // nullopt: the process is not alive
+  Term to_term() const { return info ? tuple(atom("process_info"), ref, info->to_term()) : tuple(atom("process_info"), ref, atom("undefined")); }
+};
+
+// The info of `pid`, or nullopt when it is not alive (OTP's `undefined`). About itself, a
+// process answers at once.
+Task<std::optional<ProcessInfo>> process_info(Process& self, Pid pid);
+
+}  // namespace otp
