@@ -200,4 +200,17 @@ std::vector<std::string> Story::tell(const TraceEvent& e) {
   return out;
 }
 
+std::vector<std::string> last_told(const std::vector<std::string>& trace, size_t n, const StoryOptions& opts) {
+  Story story(opts);
+  std::vector<std::string> out;
+  auto keep = [&](std::vector<std::string> lines) {
+    for (auto& l : lines) out.push_back(std::move(l));
+    if (out.size() > 2 * n + 64) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(n));
+  };
+  for (const std::string& line : trace) keep(story.tell(parse_trace_line(line)));
+  keep(story.flush());
+  if (out.size() > n) out.erase(out.begin(), out.end() - static_cast<std::ptrdiff_t>(n));
+  return out;
+}
+
 }  // namespace otp::sim

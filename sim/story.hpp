@@ -62,4 +62,7 @@ class Story {
   std::map<std::string, std::string> killed_by_;       // pid -> the supervisor that sent it kill
 };
 
+// The last `n` lines of the log of a whole trace (JSON lines as the simulator writes them).
+std::vector<std::string> last_told(const std::vector<std::string>& trace, size_t n, const StoryOptions& opts = {});
+
 }  // namespace otp::sim

@@ -182,14 +182,14 @@ std::string failure_subject(const std::string& failure) {
   return "root/" + subject;
 }
 
-void print_failures(const std::vector<std::string>& failures, const TraceOut& trace) {
+void print_failures(const std::vector<std::string>& failures, const TraceOut& trace, const std::string& indent = "") {
   for (const auto& f : failures) {
-    fmt::print("FAIL {}\n", f);
+    fmt::print("{}FAIL {}\n", indent, f);
     std::string subject = failure_subject(f);
     std::vector<std::string> lines = trace.led_to(subject, 12);
     if (lines.empty()) continue;
-    fmt::print("  what led to it{}:\n", subject.empty() ? "" : " (" + subject + ")");
-    for (const auto& l : lines) fmt::print("  {}\n", l);
+    fmt::print("{}  what led to it{}:\n", indent, subject.empty() ? "" : " (" + subject + ")");
+    for (const auto& l : lines) fmt::print("{}  {}\n", indent, l);
   }
 }
 
@@ -284,11 +284,13 @@ std::string shrink_and_report(const std::string& target, uint64_t seed, const st
     return std::any_of(r.failures.begin(), r.failures.end(), [&](const std::string& f) { return key(f) == want; });
   };
   ShrinkResult sr = shrink_choices(failing, fails);
-  TargetRun minimal = run_target(target, seed, sr.choices, nullptr, loaded);
+  TraceOut told(Shown::quiet, "", false, entry_of(target) ? "test" : loaded ? "scenario" : "main");  // the minimal run, in words
+  TargetRun minimal = run_target(target, seed, sr.choices, told.stream(), loaded);
+  told.finish();
   std::string token = make_token(target, seed, sr.choices);
   fmt::print("shrunk: {} -> {} choices in {} runs ({} accepted)\n", failing.size(), sr.choices.size(), sr.attempts, sr.accepted);
   if (!minimal.case_text.empty()) fmt::print("  minimal case: {}\n", minimal.case_text);
-  for (const auto& f : minimal.failures) fmt::print("  FAIL {}\n", f);
+  print_failures(minimal.failures, told, "  ");
   fmt::print("  {} replay {}\n", g_program, token);
   return token;
 }

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <otpsim/sim/token.hpp>
+#include <otpsim/sim/story.hpp>
 #include <otpsim/testing/check.hpp>
 #include <otpsim/testing/env.hpp>
 #include <otpsim/testing/gtest_report.hpp>
@@ -107,6 +108,10 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
   if (c.shrink)
     msg += fmt::format("  shrunk: {} -> {} choices in {} runs\n", r.found.stream.size(), r.minimal_choices.size(), r.shrink_runs);
   msg += fmt::format("  confirmed: two replays fail the same way with trace hash {:016x}\n", r.minimal.trace_hash);
+  if (auto told = sim::last_told(r.minimal.trace, 12, {.top_name = "test"}); !told.empty()) {
+    msg += "  what happened (the minimal run's last events):\n";
+    for (const auto& l : told) msg += "  " + l + "\n";
+  }
   msg += "  replay:  OTPSIM_REPLAY=" + quoted(r.token) + filter + "\n";
   msg += "      or:  " + program + " replay " + quoted(r.token) + "   (a binary linked with otpsim::testing_main)\n";
   msg += "      or:  otp::testing::replay(\"" + r.token + "\")   (under a debugger)\n";
