@@ -222,24 +222,18 @@ class RunDriver {
     FaultKind kind = kinds_[draws_.below(static_cast<uint32_t>(kinds_.size()))];
     Term reason;
     ++injected_;
+    // The reason first, so the trace says what is injected before what it causes.
     switch (kind) {
-      case FaultKind::crash:
-        reason = tuple(atom("injected_crash"), integer(static_cast<int64_t>(injected_)));
-        w.node().kill_process(*w.node().find(target), reason);
-        break;
-      case FaultKind::kill:
-        reason = atom("kill");
-        w.node().find(injector_)->exit(target, reason);
-        break;
-      case FaultKind::exit_signal:
-        reason = injected_reason(draws_.below(4));
-        w.node().find(injector_)->exit(target, reason);
-        break;
+      case FaultKind::crash: reason = tuple(atom("injected_crash"), integer(static_cast<int64_t>(injected_))); break;
+      case FaultKind::kill: reason = atom("kill"); break;
+      case FaultKind::exit_signal: reason = injected_reason(draws_.below(4)); break;
     }
     static constexpr const char* names[] = {"crash", "kill", "exit"};
     if (auto* tr = w.executor().trace())
       tr->emit("inject", {{"pid", Term(target).to_string()}, {"fault", std::string(names[static_cast<int>(kind)])},
                           {"reason", reason.to_string()}});
+    if (kind == FaultKind::crash) w.node().kill_process(*w.node().find(target), reason);
+    else w.node().find(injector_)->exit(target, reason);
   }
 
   const TestDef& test_;
