@@ -26,8 +26,8 @@ for r in $(seq "$rounds"); do
   trips="$trips $(probe)"
   bash "$peers/run.sh" 1 | tee -a "$peer_out"
   # W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
-  "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$sim_out"
-  "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-5]' --benchmark_format=csv 2>/dev/null | tee -a "$rt_out"
+  "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-57-9]' --benchmark_format=csv 2>/dev/null | tee -a "$sim_out"
+  "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-57-9]' --benchmark_format=csv 2>/dev/null | tee -a "$rt_out"
 done
 trips="$trips $(probe)"
 w6() {  # Google Benchmark prints 1.2295k for 1229.5
@@ -44,15 +44,20 @@ peer() {  # median over the rounds of a peer's figure (each round prints its own
   awk -v p="$1" -v n="$2" '$1 == "median" && $2 == p && $3 == n {print $4}' "$peer_out" | middle
 }
 ratio() { [ -n "$1" ] && [ -n "$2" ] && awk -v o="$1" -v p="$2" 'BEGIN {printf "%.2f", o / p}' || echo n/a; }
-printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s\n' benchmark sim/s rt1/s rt2/s \
-  sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1
+printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s | %7s\n' benchmark sim/s rt1/s rt2/s \
+  sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1 rt2/rt1
 for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_storm W3_RestartStorm" \
-           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_BarePool" "w5_pool W5_PoolAsync"; do
+           "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_BarePool" "w5_pool W5_PoolAsync" \
+           "w7_parallel_pairs W7_ParallelPairs" "w8_parallel_storms W8_ParallelStorms" "w9_fan_out_in W9_FanOutIn"; do
   set -- $row
   s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
-  printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \
+  printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s | %7s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \
     "$(ratio "$s" "$(peer beam_S1 "$1")")" "$(ratio "$r1" "$(peer beam_S1 "$1")")" "$(ratio "$r2" "$(peer beam "$1")")" \
-    "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")"
+    "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$r1")"
+  case $1 in w7_*|w8_*|w9_*)  # the best peer at any thread setting (BEAM +S 1 / default, CAF 1 / 2 / default threads)
+    best=$(for p in beam_S1 beam caf_T1 caf_T2 caf_default; do peer "$p" "$1"; done | sort -g | tail -1)
+    printf '%-20s %11s %11s %11s   rt2 / the best peer (%s/s): %s\n' "" "" "" "" "$best" "$(ratio "$r2" "$best")" ;;
+  esac
 done
 w6_beam=$(peer beam w6_bytes_per_idle_process); w6_caf=$(peer caf_T1 w6_bytes_per_idle_process)
 printf '%-20s %11s %11s %11s | bytes per idle process; vs BEAM %s (%s B), vs CAF %s (%s B): lower is better\n' w6_memory "${w6_sim}" "${w6_rt}" "" \

@@ -32,6 +32,10 @@ RT_BENCH(BM_RT_W4_Call100, bench::w4_call(state.range(0), 100), 100'000)
 RT_BENCH(BM_RT_W5_Pool, bench::w5_pool(state.range(0)), 200'000)
 RT_BENCH(BM_RT_W5_BarePool, bench::w5_bare_pool(state.range(0)), 200'000)
 RT_BENCH(BM_RT_W5_PoolAsync, bench::w5_pool(state.range(0), true), 200'000)
+// W7-W9 (items: messages, restarts, tasks), the peers' sizes.
+RT_BENCH(BM_RT_W7_ParallelPairs, bench::w7_parallel_pairs(1'000, state.range(0) / 2'000), 2'000'000)
+RT_BENCH(BM_RT_W8_ParallelStorms, bench::w8_parallel_storms(100, state.range(0) / 100), 100'000)
+RT_BENCH(BM_RT_W9_FanOutIn, bench::w9_fan_out_in(10, state.range(0) / 10), 100'000)
 
 // W6 on rt: heap bytes per idle process, including the executor's per-process slot.
 void BM_RT_W6_BytesPerIdleProcess(benchmark::State& state) {

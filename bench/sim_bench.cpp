@@ -78,6 +78,25 @@ BENCHMARK(BM_W5_PoolAsync)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseReal
 
 // W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
 // bytes in use before and after. Includes the process record, its coroutine frame and mailbox.
+// W7-W9 (items: messages, restarts, tasks), the peers' sizes.
+void BM_W7_ParallelPairs(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::w7_parallel_pairs(1'000, state.range(0) / 2'000));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_W7_ParallelPairs)->Arg(2'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_W8_ParallelStorms(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::w8_parallel_storms(100, state.range(0) / 100));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_W8_ParallelStorms)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
+void BM_W9_FanOutIn(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::w9_fan_out_in(10, state.range(0) / 10));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_W9_FanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 void BM_W6_BytesPerIdleProcess(benchmark::State& state) {
   const int64_t n = state.range(0);
   double per = 0;

@@ -1,11 +1,12 @@
 #pragma once
-// The peer workloads (shared/peer-bench W1-W5) as root process bodies, so the simulator
+// The peer workloads (shared/peer-bench W1-W5, W7-W9) as root process bodies, so the simulator
 // benchmark and the rt benchmark run exactly the same code. Each root returns when done.
 #include <deque>
 #include <vector>
 
 #include <otpsim/core/components/pool.hpp>
 #include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/core/behaviours/task_supervisor.hpp>
 
 namespace otp::bench {
 
@@ -177,6 +178,86 @@ inline Body w5_bare_pool(int64_t jobs) {
     for (int c = 0; c < 10; ++c) co_await self.receive_any();
     for (Pid w : workers) self.send(w, atom("stop"));
     self.send(disp, atom("stop"));
+  };
+}
+
+// W7: `pairs` independent ping-pong pairs, `rounds` round trips each; one message = one send +
+// one receive (2 per round trip). Independent work: what a second core should double.
+inline Body w7_parallel_pairs(int64_t pairs, int64_t rounds) {
+  return [pairs, rounds](Process& self) -> Proc {
+    Pid me = self.self();
+    for (int64_t i = 0; i < pairs; ++i) {
+      Pid pong = self.spawn([](Process& p) -> Proc {
+        for (;;) {
+          auto m = co_await p.receive_any();
+          const Term* t = m->get<Term>();
+          if (t->is_atom("stop")) co_return;
+          p.send((*t)[1].pid(), atom("pong"));
+        }
+      });
+      self.spawn([pong, rounds, me](Process& ping) -> Proc {
+        for (int64_t k = 0; k < rounds; ++k) {
+          ping.send(pong, tuple(atom("ping"), ping.self()));
+          co_await ping.receive_any();
+        }
+        ping.send(pong, atom("stop"));
+        ping.send(me, atom("pair_done"));
+      });
+    }
+    for (int64_t i = 0; i < pairs; ++i) co_await self.receive_any();
+  };
+}
+
+// W8: `sups` independent one_for_one supervisors of 10 children, each with its own driver that
+// kills one child at a time and waits for its replacement to announce itself, `per` times:
+// restart storms side by side.
+inline Body w8_parallel_storms(int64_t sups, int64_t per) {
+  return [sups, per](Process& self) -> Proc {
+    Pid main = self.self();
+    for (int64_t k = 0; k < sups; ++k)
+      self.spawn([main, k, per](Process& d) -> Proc {
+        std::vector<ChildSpec> kids;
+        for (int i = 0; i < 10; ++i) {
+          Pid me = d.self();
+          kids.push_back(worker_spec(integer(i), [me] { return std::make_unique<Announcer>(me); }));
+        }
+        auto sup = co_await supervisor::start_link(d, {.max_restarts = 10'000'000, .max_seconds = 1}, kids);
+        std::vector<Pid> pids;
+        for (int i = 0; i < 10; ++i) pids.push_back((co_await d.receive_any())->get<Pid>()[0]);
+        uint64_t x = 12345 + static_cast<uint64_t>(k);
+        for (int64_t n = 0; n < per; ++n) {
+          x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+          size_t victim = (x >> 33) % pids.size();
+          d.exit(pids[victim], atom("kill"));
+          pids[victim] = (co_await d.receive_any())->get<Pid>()[0];
+        }
+        d.trap_exit(true);
+        d.exit(sup.pid, atom("shutdown"));
+        co_await d.receive(exit_from(sup.pid));
+        d.send(main, atom("storm_done"));
+      });
+    for (int64_t k = 0; k < sups; ++k) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
+  };
+}
+
+// W9: fan-out/fan-in as the guide writes it: `rounds` rounds of `n` Task.Supervisor.async tasks
+// (one Task.Supervisor: its start_child calls are serial), gathered with await_many.
+inline Body w9_fan_out_in(int64_t rounds, int64_t n) {
+  return [rounds, n](Process& self) -> Proc {
+    // Not trapping exits, as in the peers: a trapping caller gets an EXIT message from each
+    // linked task, and they pile up in its mailbox.
+    Pid ts = (co_await task_supervisor::start_link(self)).pid;
+    for (int64_t r = 0; r < rounds; ++r) {
+      std::vector<TaskRef> tasks;
+      tasks.reserve(static_cast<size_t>(n));
+      for (int64_t i = 0; i < n; ++i)
+        tasks.push_back(co_await task_supervisor::async(self, ts, [i](Process&) -> Task<Term> { co_return integer(2 * i); }));
+      co_await task::await_many(self, std::move(tasks), infinity);
+    }
+    self.unlink(ts);
+    Ref down = self.monitor(ts);
+    self.exit(ts, atom("shutdown"));
+    co_await self.receive(down_of(down));
   };
 }
 

@@ -55,6 +55,30 @@ TEST(Kernel, SendAndSelectiveReceive) {  // S5
   EXPECT_FALSE(w.alive(r));
 }
 
+// The receive marker: receive_after(mark) looks only at what arrived after the mark (the
+// messages before stay, in order); demonitor(flush) of an ended monitor removes its one DOWN.
+TEST(Kernel, ReceiveAfterAMarkSkipsOlderMessagesAndFlushTakesOneDown) {  // S4, S5
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    self.send(self.self(), atom("old"));
+    co_await self.sleep(1);  // (a signal to oneself is in flight until delivered)
+    size_t mark = self.receive_mark();
+    self.send(self.self(), atom("new"));
+    auto m = co_await self.receive_after(mark, [](const Message& m) { return m.get<Term>() != nullptr; });
+    got.push_back(m->to_term().to_string());  // new: old is before the mark
+    Pid gone = self.spawn([](Process&) -> Proc { co_return; });
+    Ref ref = self.monitor(gone);
+    co_await self.sleep(1);  // its DOWN is in the mailbox now
+    self.send(self.self(), atom("after_down"));
+    co_await self.sleep(1);
+    self.demonitor(ref, true);
+    while (auto rest = co_await self.receive_any(0)) got.push_back(rest->to_term().to_string());
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"new", "old", "after_down"}));
+}
+
 // A receive already waiting when messages arrive: it gets the first that matches, the rest stay
 // in arrival order, and its filter sees each arrival once (not again when the receive returns).
 TEST(Kernel, WaitingReceiveTakesTheFirstMatchingArrival) {  // S5

@@ -286,9 +286,10 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
   if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
   if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
   Ref mref = self.monitor(pid);
+  size_t mark = self.receive_mark();  // nothing before it can carry mref
   self.activate_alias(mref);
   self.send(pid, Message(request).seal(Envelope::call, {self.self(), mref}));  // kept for an exit reason
-  auto m = co_await self.receive(
+  auto m = co_await self.receive_after(mark,
       [mref](const Message& m) {
         if (m.envelope() == Envelope::reply) return m.header().ref == mref;
         if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
@@ -358,8 +359,9 @@ Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, Tr
   if (!pid) throw Exit(reason(reasons::noproc()));
   if (pid == self.self()) throw Exit(reason(atom("calling_self")));
   Ref mref = self.monitor(pid);
+  size_t mark = self.receive_mark();
   self.send(pid, SysRequest{op, self.self(), mref, std::move(report)});
-  auto m = co_await self.receive(
+  auto m = co_await self.receive_after(mark,
       [mref](const Message& m) {
         if (const auto* r = m.get<SysReply>()) return r->ref == mref;
         if (const auto* d = m.get<DownMsg>()) return d->ref == mref;

@@ -471,8 +471,9 @@ Term ProcessInfo::to_term() const {
 Task<std::optional<ProcessInfo>> process_info(Process& self, Pid pid) {
   if (pid == self.self()) co_return self.node().info_of(self);
   Ref ref = self.make_ref();
+  size_t mark = self.receive_mark();
   self.node().executor().send(Signal{SignalKind::info, false, self.self(), pid, ref, {}, {}});
-  auto m = co_await self.receive([ref](const Message& m) {
+  auto m = co_await self.receive_after(mark, [ref](const Message& m) {
     const auto* r = m.get<ProcessInfoReply>();
     return r && r->ref == ref;
   });

@@ -57,6 +57,12 @@ Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
   return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout)};
 }
 
+Process::ReceiveAwaiter Process::receive_after(size_t mark, Filter filter, Timeout timeout) {
+  assert(mark <= mailbox_.size() && "receive_after: the mailbox lost messages since the mark was taken");
+  uint32_t from = mark <= mailbox_.size() && mark <= UINT32_MAX ? static_cast<uint32_t>(mark) : 0;  // (0: look at all)
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), {}, false, false, from};
+}
+
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
   return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), {}, false, true};
 }
@@ -74,7 +80,7 @@ bool Process::ReceiveAwaiter::await_ready() {
       result = proc.mailbox_.take(0);
       got = true;
     }
-  } else if (auto m = proc.take_match(filter, 0)) {
+  } else if (auto m = proc.take_match(filter, from)) {
     result = std::move(*m);
     got = true;
   }
@@ -207,15 +213,16 @@ void Process::demonitor(Ref ref, bool flush) {
   if (it != monitoring_.end()) {
     node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->second, ref, {}, {}});
     monitoring_.erase(it);
+    return;  // still active: its DOWN was never delivered (delivery ends the monitor), so there is nothing to flush
   }
   if (!flush) return;
-  for (size_t i = 0; i < mailbox_.size();) {
+  for (size_t i = 0; i < mailbox_.size(); ++i) {  // a monitor has one DOWN at most
     const auto* d = mailbox_[i].get<DownMsg>();
     if (d && d->ref == ref) {
       node_.observe_take(pid_, i);
       mailbox_.take(i);
-    } else
-      ++i;
+      return;
+    }
   }
 }
 

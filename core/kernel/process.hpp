@@ -68,6 +68,7 @@ class Process {
     Message result{};
     bool got = false;
     bool any = false;  // receive_any: the oldest message, no filter to call
+    uint32_t from = 0;  // receive_after: the messages before this index are not looked at (in the flags' padding)
     bool await_ready();
     void await_suspend(std::coroutine_handle<> h);
     std::optional<Message> await_resume();
@@ -75,6 +76,12 @@ class Process {
   // Selective receive: the oldest message that matches, or nullopt after `timeout` ms.
   ReceiveAwaiter receive(Filter filter, Timeout timeout = infinity);
   ReceiveAwaiter receive_any(Timeout timeout = infinity);
+  // OTP's receive marker (the "ref trick"): take receive_mark() just after making a fresh ref,
+  // and receive_after(mark, ...) a message that can only carry that ref (a reply, its DOWN)
+  // skips what was in the mailbox before, which cannot match: a call from a process with a
+  // long mailbox costs O(1), not O(mailbox). Nothing may be taken from the mailbox in between.
+  size_t receive_mark() const { return mailbox_.size(); }
+  ReceiveAwaiter receive_after(size_t mark, Filter filter, Timeout timeout = infinity);
   ReceiveAwaiter sleep(int64_t ms);  // receive after ms -> ok, with nothing matching
   struct YieldAwaiter {
     Process& proc;
