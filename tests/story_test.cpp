@@ -2,6 +2,7 @@
 // sim/trace_event.hpp, sim/chrome_trace.hpp) on shipped scenarios.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
@@ -57,8 +58,13 @@ TEST(Story, TellsAnEscalationByPathInWords) {  // S28, S30
 TEST(Story, NamesEveryProcessOfEveryShippedScenario) {
   // No line of the default log names a process by its bare pid: each has a path (the tree's, or
   // its spawner's for a process outside the tree).
-  for (const char* f : {"escalation_transient_sup.toml", "beam_one_for_all_start_fails.toml", "circuit_breaker.toml", "worker_pool.toml",
-                        "graceful_shutdown.toml", "root_escalates.toml", "restart_fail_rest_for_one.toml", "init_with_retries.toml"}) {
+  std::vector<std::string> files;
+  for (const char* dir : {"", "explore/"})
+    for (const auto& e : std::filesystem::directory_iterator(std::string(OTPSIM_SOURCE_DIR) + "/scenarios/" + dir))
+      if (e.path().extension() == ".toml") files.push_back(dir + e.path().filename().string());
+  ASSERT_GE(files.size(), 20u);
+  for (const std::string& file : files) {
+    const char* f = file.c_str();
     for (const auto& l : told(trace_of(f))) {
       auto text = l.substr(l.find(" ms  ") + 5);
       EXPECT_NE(text.rfind("<0.", 0), 0u) << f << ": " << l;
