@@ -49,8 +49,28 @@ class Announcer : public GenServer {
   Pid driver_;
 };
 
+// A one_for_one supervisor over `kids` (each announces its pid to the caller): kill one child at
+// a time and wait for its replacement to announce itself, `kills` times; then shut it down.
+// Intensity is high so it never escalates (as in the peer bench).
+inline Task<void> restart_storm(Process& self, std::vector<ChildSpec> kids, int64_t kills, uint64_t seed) {
+  size_t n = kids.size();
+  auto sup = co_await supervisor::start_link(self, {.max_restarts = 10'000'000, .max_seconds = 1}, std::move(kids));
+  std::vector<Pid> pids;
+  for (size_t i = 0; i < n; ++i) pids.push_back((co_await self.receive_any())->get<Pid>()[0]);
+  uint64_t x = seed;
+  for (int64_t k = 0; k < kills; ++k) {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    size_t victim = (x >> 33) % pids.size();
+    self.exit(pids[victim], atom("kill"));
+    pids[victim] = (co_await self.receive_any())->get<Pid>()[0];
+  }
+  self.trap_exit(true);
+  self.exit(sup.pid, atom("shutdown"));
+  co_await self.receive(exit_from(sup.pid));
+}
+
 // W3: one_for_one supervisor with 100 children; kill one, wait for its replacement to
-// announce itself; repeat. Intensity is high so it never escalates (as in the peer bench).
+// announce itself; repeat.
 inline Body w3_restart_storm(int64_t kills) {
   return [kills](Process& self) -> Proc {
     std::vector<ChildSpec> kids;
@@ -58,19 +78,7 @@ inline Body w3_restart_storm(int64_t kills) {
       Pid me = self.self();
       kids.push_back(worker_spec(integer(i), [me] { return std::make_unique<Announcer>(me); }));
     }
-    auto sup = co_await supervisor::start_link(self, {.max_restarts = 10'000'000, .max_seconds = 1}, kids);
-    std::vector<Pid> pids;
-    for (int i = 0; i < 100; ++i) pids.push_back((co_await self.receive_any())->get<Pid>()[0]);
-    uint64_t x = 12345;
-    for (int64_t k = 0; k < kills; ++k) {
-      x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-      size_t victim = (x >> 33) % pids.size();
-      self.exit(pids[victim], atom("kill"));
-      pids[victim] = (co_await self.receive_any())->get<Pid>()[0];
-    }
-    self.trap_exit(true);
-    self.exit(sup.pid, atom("shutdown"));
-    co_await self.receive(exit_from(sup.pid));
+    co_await restart_storm(self, kids, kills, 12345);
   };
 }
 
@@ -221,19 +229,7 @@ inline Body w8_parallel_storms(int64_t sups, int64_t per) {
           Pid me = d.self();
           kids.push_back(worker_spec(integer(i), [me] { return std::make_unique<Announcer>(me); }));
         }
-        auto sup = co_await supervisor::start_link(d, {.max_restarts = 10'000'000, .max_seconds = 1}, kids);
-        std::vector<Pid> pids;
-        for (int i = 0; i < 10; ++i) pids.push_back((co_await d.receive_any())->get<Pid>()[0]);
-        uint64_t x = 12345 + static_cast<uint64_t>(k);
-        for (int64_t n = 0; n < per; ++n) {
-          x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-          size_t victim = (x >> 33) % pids.size();
-          d.exit(pids[victim], atom("kill"));
-          pids[victim] = (co_await d.receive_any())->get<Pid>()[0];
-        }
-        d.trap_exit(true);
-        d.exit(sup.pid, atom("shutdown"));
-        co_await d.receive(exit_from(sup.pid));
+        co_await restart_storm(d, kids, per, 12345 + static_cast<uint64_t>(k));
         d.send(main, atom("storm_done"));
       });
     for (int64_t k = 0; k < sups; ++k) co_await self.receive([](const Message& m) { return m.get<Term>() != nullptr; });
