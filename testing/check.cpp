@@ -29,13 +29,17 @@ std::string confirm_replay(const TestDef& test, uint64_t seed, const std::vector
   return {};
 }
 
+std::string other_build(const Token& t) {
+  if (t.build == build_id()) return {};
+  return "the token comes from build " + t.build + " and this is build " + build_id() +
+         ": its choices need not mean the same here; find the failure again on this build";
+}
+
 RunOutcome replay(const TestDef& test, const std::string& text, std::ostream* trace_out) {
   Token t = parse_token(text);
   if (!t.is_test() || t.test() != test.name)
     throw std::invalid_argument("the token is for " + t.target + ", not for test/" + test.name);
-  if (t.build != build_id())
-    throw std::invalid_argument("the token comes from build " + t.build + " and this is build " + build_id() +
-                                ": its choices need not mean the same here; find the failure again on this build");
+  if (std::string why = other_build(t); !why.empty()) throw std::invalid_argument(why);
   return run_once(test, {.seed = t.seed, .script = t.choices.value_or(std::vector<uint32_t>{}), .trace = true, .trace_out = trace_out});
 }
 

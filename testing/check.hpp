@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <otpsim/sim/token.hpp>
 #include <otpsim/testing/run_once.hpp>
 
 namespace otp::testing {
@@ -38,6 +39,9 @@ std::string test_target(const TestDef& test);
 // Replays a token's stream (the library call for a debugger): the run, with its trace.
 // std::invalid_argument if the token is malformed or names another test.
 RunOutcome replay(const TestDef& test, const std::string& token, std::ostream* trace_out = nullptr);
+// Why a simulation test's token from another build is not replayed ("" when it is this build's):
+// its choices mean what that build's test made of them.
+std::string other_build(const Token& t);
 // The same, for the registered test the token names (OTPSIM_TEST registers every test).
 RunOutcome replay(const std::string& token, std::ostream* trace_out = nullptr);
 // Confirms a failing stream: replays it twice with traces; empty if both fail the same way

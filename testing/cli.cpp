@@ -418,9 +418,7 @@ Token read_token(const std::string& text) {
     throw std::invalid_argument("unknown suite '" + t.suite() + "' in the token");
   if (t.is_test()) {
     entry_of(t.target);  // names a test this program has
-    if (t.build != build_id())
-      throw std::invalid_argument("the token comes from build " + t.build + " and this is build " + build_id() +
-                                  ": a test's recorded choices need not mean the same on another build; find the failure again here");
+    if (std::string why = other_build(t); !why.empty()) throw std::invalid_argument(why);
   }
   return t;
 }

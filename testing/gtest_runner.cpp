@@ -34,9 +34,7 @@ GtestReport replay_from_env(const Entry& self, const std::string& text, const st
     return {O::error, "OTPSIM_REPLAY names test '" + t.test() + "', which this program does not have; its tests: " +
                           fmt::format("{}", fmt::join(registry().names(Entry::Kind::test), ", ")), {}};
   if (e != &self) return {O::skipped, "OTPSIM_REPLAY replays " + t.test() + ", not this test", {}};
-  if (t.build != build_id())
-    return {O::error, "OTPSIM_REPLAY: the token comes from build " + t.build + " and this is build " + build_id() +
-                          ": its choices need not mean the same here; find the failure again on this build", {}};
+  if (std::string why = other_build(t); !why.empty()) return {O::error, "OTPSIM_REPLAY: " + why, {}};
   std::ofstream trace_file;
   if (auto path = env("OTPSIM_TRACE")) {
     trace_file.open(*path);
