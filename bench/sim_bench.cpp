@@ -76,8 +76,6 @@ void BM_W5_PoolAsync(benchmark::State& state) {
 }
 BENCHMARK(BM_W5_PoolAsync)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
-// W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
-// bytes in use before and after. Includes the process record, its coroutine frame and mailbox.
 // W7-W9 (items: messages, restarts, tasks), the peers' sizes.
 void BM_W7_ParallelPairs(benchmark::State& state) {
   for (auto _ : state) run_sim(bench::w7_parallel_pairs(1'000, state.range(0) / 2'000));
@@ -97,6 +95,8 @@ void BM_W9_FanOutIn(benchmark::State& state) {
 }
 BENCHMARK(BM_W9_FanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+// W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
+// bytes in use before and after. Includes the process record, its coroutine frame and mailbox.
 void BM_W6_BytesPerIdleProcess(benchmark::State& state) {
   const int64_t n = state.range(0);
   double per = 0;

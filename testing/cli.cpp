@@ -358,6 +358,12 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
       // A test's failure must replay before its token is printed: two replays, same verdict and trace.
       std::string unconfirmed;
       if (!r.failures.empty() && t.entry && t.entry->test) unconfirmed = confirm(*t.entry->test, j.seed, r.choices, r.key);
+      std::optional<TraceOut> told;  // a scenario's failure, replayed once more to tell what led to it
+      if (!r.failures.empty() && t.scenario) {
+        told.emplace(Shown::quiet, "", false, "scenario");
+        run_target(t.token_name, j.seed, r.choices, told->stream(), t.scenario.get());
+        told->finish();
+      }
       std::lock_guard lock(out_mu);
       if (!t.entry || !t.entry->test) spreads[j.target].add(r.choices);
       ++done;
@@ -366,7 +372,8 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
         if (tty) fmt::print("\r\033[K");
         fmt::print("FAILED {} seed {}\n", t.token_name, j.seed);
         if (!r.case_text.empty()) fmt::print("  case: {}\n", r.case_text);
-        for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
+        if (told) print_failures(r.failures, *told);
+        else for (const auto& f : r.failures) fmt::print("FAIL {}\n", f);
         if (!unconfirmed.empty()) {
           fmt::print("  not reproducible: uncontrolled nondeterminism ({}); no token is printed, since it would not replay "
                      "this failure. Something in the test reads a clock, a thread, an address or an unseeded random source.\n",

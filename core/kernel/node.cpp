@@ -164,15 +164,15 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     touch_element(AccessObserver::Part::links, opts.link_to, pid.id);
     Process* other = find(opts.link_to);
     assert(other && "spawn_link from a dead process");
-    other->links_.insert(pid);
-    proc->links_.insert(opts.link_to);
+    other->relations_mut().links.insert(pid);
+    proc->relations_mut().links.insert(opts.link_to);
   }
   if (opts.monitor_by) {
     touch_element(AccessObserver::Part::monitoring, opts.monitor_by, opts.monitor_ref.id);
     Process* watcher = find(opts.monitor_by);
     assert(watcher && "spawn_monitor from a dead process");
-    watcher->monitoring_[opts.monitor_ref] = pid;
-    proc->watchers_[opts.monitor_ref] = opts.monitor_by;
+    watcher->relations_mut().monitoring[opts.monitor_ref] = pid;
+    proc->relations_mut().watchers[opts.monitor_ref] = opts.monitor_by;
   }
   Slot& slot = *procs_.get(index);
   slot.proc.store(proc.release(), std::memory_order_relaxed);
@@ -235,9 +235,9 @@ void Node::finish(Process& p, Term reason) {
   if (p.wait_timer_) executor_.cancel_timer(p.wait_timer_);
   if (auto* t = trace())
     t->emit("exit", {{"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
-  for (Pid l : p.links_)  // S3
+  for (Pid l : p.relations().links)  // S3
     executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
-  for (auto& [ref, watcher] : p.watchers_)  // S4
+  for (const auto& [ref, watcher] : p.relations().watchers)  // S4
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   {
     auto lk = lock();
@@ -313,31 +313,31 @@ void Node::deliver(Signal&& s) {
       deliver_exit(*t, s);
       return;
     case SignalKind::link:
-      t->links_.insert(s.from);
+      t->relations_mut().links.insert(s.from);
       return;
     case SignalKind::unlink:
-      t->links_.erase(s.from);
+      if (t->rel_) t->rel_->links.erase(s.from);
       return;
     case SignalKind::monitor:
-      if (s.from != s.to) t->watchers_[s.ref] = s.from;
+      if (s.from != s.to) t->relations_mut().watchers[s.ref] = s.from;
       return;
     case SignalKind::demonitor:
-      t->watchers_.erase(s.ref);
+      if (t->rel_) t->rel_->watchers.erase(s.ref);
       return;
     case SignalKind::down:
       // After demonitor no DOWN for that monitor may appear (S4).
-      if (t->monitoring_.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
+      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
       return;
     case SignalKind::reply:
       // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
       // dropped (S11).
-      if (t->aliases_.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
+      if (t->relations().aliases.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
       return;
   }
 }
 
 void Node::deliver_exit(Process& t, Signal& s) {
-  if (s.from_link && !t.links_.erase(s.from)) return;  // unlinked meanwhile: no effect
+  if (s.from_link && !(t.rel_ && t.rel_->links.erase(s.from))) return;  // unlinked meanwhile: no effect
   if (!s.from_link && s.reason.is_atom("kill")) {      // S2: untrappable
     kill_process(t, reasons::killed());
     return;
@@ -443,9 +443,10 @@ ProcessInfo Node::info_of(const Process& p) const {
   }
   i.waiting_on = p.describe_wait();
   i.message_queue_len = p.mailbox_size();
-  i.links.assign(p.links_.begin(), p.links_.end());
-  for (const auto& [ref, target] : p.monitoring_) i.monitors.push_back(target);
-  for (const auto& [ref, watcher] : p.watchers_) i.monitored_by.push_back(watcher);
+  const Process::Relations& r = p.relations();
+  i.links.assign(r.links.begin(), r.links.end());
+  for (const auto& [ref, target] : r.monitoring) i.monitors.push_back(target);
+  for (const auto& [ref, watcher] : r.watchers) i.monitored_by.push_back(watcher);
   i.registered_name = p.registered_name();
   i.trap_exit = p.trap_exit_;
   return i;

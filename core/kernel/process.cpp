@@ -184,35 +184,35 @@ bool Process::trap_exit(bool on) {
 
 void Process::link(Pid other) {
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
-  if (other == pid_ || links_.contains(other)) return;
+  if (other == pid_ || relations().links.contains(other)) return;
   node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), false);
   // Measured on OTP 25: a non-trapping caller linking to a dead local pid fails inside
   // link/1 with noproc; a trapping one gets {'EXIT', Pid, noproc} (the signal path below).
   if (!trap_exit_ && !node_.alive(other)) throw Exit(reasons::noproc());
-  links_.insert(other);
+  relations_mut().links.insert(other);
   node_.executor().send(Signal{SignalKind::link, false, pid_, other, {}, {}, {}});
 }
 
 void Process::unlink(Pid other) {
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
-  if (!links_.erase(other)) return;
+  if (!(rel_ && rel_->links.erase(other))) return;
   node_.executor().send(Signal{SignalKind::unlink, false, pid_, other, {}, {}, {}});
 }
 
 Ref Process::monitor(Pid target) {
   Ref ref = make_ref();
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
-  monitoring_[ref] = target;
+  relations_mut().monitoring[ref] = target;
   node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
   return ref;
 }
 
 void Process::demonitor(Ref ref, bool flush) {
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
-  auto it = monitoring_.find(ref);
-  if (it != monitoring_.end()) {
+  auto it = rel_ ? rel_->monitoring.find(ref) : RefToPid::iterator{};
+  if (rel_ && it != rel_->monitoring.end()) {
     node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->second, ref, {}, {}});
-    monitoring_.erase(it);
+    rel_->monitoring.erase(it);
     return;  // still active: its DOWN was never delivered (delivery ends the monitor), so there is nothing to flush
   }
   if (!flush) return;

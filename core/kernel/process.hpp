@@ -104,7 +104,19 @@ class Process {
   using PidSet = std::set<Pid, std::less<>, block_cache::Allocator<Pid>>;
   using RefSet = std::set<Ref, std::less<>, block_cache::Allocator<Ref>>;
   using RefToPid = std::map<Ref, Pid, std::less<>, block_cache::Allocator<std::pair<const Ref, Pid>>>;
-  const PidSet& links() const { return links_; }
+  // Links, monitors both ways and reply aliases, made on first use: most idle processes have
+  // none, and four empty trees would be 192 of an idle process's bytes (W6).
+  struct Relations {
+    PidSet links;
+    RefToPid monitoring;  // monitors this process holds: ref -> target
+    RefToPid watchers;    // monitors on this process: ref -> watcher
+    RefSet aliases;
+  };
+  const Relations& relations() const {
+    static const Relations none;
+    return rel_ ? *rel_ : none;
+  }
+  const PidSet& links() const { return relations().links; }
 
   Pid spawn(Body body);
   Pid spawn_link(Body body);
@@ -125,7 +137,10 @@ class Process {
 
   // --- the process dictionary (erlang:put/get/erase): state a library keeps per process
   // std::less<>: looked up by string_view, with no key string built per lookup
-  std::map<std::string, Term, std::less<>>& dictionary() { return dict_; }
+  std::map<std::string, Term, std::less<>>& dictionary() {
+    if (!dict_) dict_ = std::make_unique<std::map<std::string, Term, std::less<>>>();
+    return *dict_;
+  }
 
   // --- state a library keeps per process, one value per type (the pool's per-caller monitors):
   // made on first use, gone with the process. Typed and found without building a key string,
@@ -141,11 +156,11 @@ class Process {
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
   void activate_alias(Ref ref) {
     touch_own(AccessObserver::Part::aliases, ref.id);
-    aliases_.insert(ref);
+    relations_mut().aliases.insert(ref);
   }
   void deactivate_alias(Ref ref) {
     touch_own(AccessObserver::Part::aliases, ref.id);
-    aliases_.erase(ref);
+    if (rel_) rel_->aliases.erase(ref);
   }
 
   Ref make_ref();
@@ -171,6 +186,10 @@ class Process {
   }
   [[noreturn]] void not_running(const char* what) const;
   void touch_own(AccessObserver::Part set, uint64_t key) const;  // for the simulator's partial-order reduction
+  Relations& relations_mut() {
+    if (!rel_) rel_ = std::make_unique<Relations>();
+    return *rel_;
+  }
 
   Node& node_;
   Pid pid_;
@@ -186,12 +205,9 @@ class Process {
   ReceiveAwaiter* waiting_ = nullptr;  // the receive (or sleep) this process waits in
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
-  PidSet links_;
-  RefToPid monitoring_;  // monitors this process holds: ref -> target
-  RefToPid watchers_;    // monitors on this process: ref -> watcher
-  RefSet aliases_;
+  std::unique_ptr<Relations> rel_;  // see relations()
   std::unique_ptr<std::string> name_;  // a pointer: most processes have none (W6)
-  std::map<std::string, Term, std::less<>> dict_;
+  std::unique_ptr<std::map<std::string, Term, std::less<>>> dict_;  // a pointer: most processes have none (W6)
   template <class T>
   static constexpr char local_tag = 0;  // one address per type: local<T>'s key
   using Locals = std::vector<std::pair<const void*, std::shared_ptr<void>>>;
