@@ -187,7 +187,7 @@ class Process {
   [[noreturn]] void not_running(const char* what) const;
   void touch_own(AccessObserver::Part set, uint64_t key) const;  // for the simulator's partial-order reduction
   Relations& relations_mut() {
-    if (!rel_) rel_ = std::make_unique<Relations>();
+    if (!rel_) rel_.reset(new (block_cache::allocate(sizeof(Relations))) Relations());
     return *rel_;
   }
 
@@ -205,7 +205,15 @@ class Process {
   ReceiveAwaiter* waiting_ = nullptr;  // the receive (or sleep) this process waits in
   uint64_t wait_timer_ = 0;  // executor timer id of the pending `after`, 0 = none
   Mailbox mailbox_;
-  std::unique_ptr<Relations> rel_;  // see relations()
+  // From the block cache, as the trees' own nodes are: a spawn_monitor or a first call pays a
+  // pointer bump, not a malloc.
+  struct FreeRelations {
+    void operator()(Relations* r) const noexcept {
+      r->~Relations();
+      block_cache::deallocate(r, sizeof(Relations));
+    }
+  };
+  std::unique_ptr<Relations, FreeRelations> rel_;  // see relations()
   std::unique_ptr<std::string> name_;  // a pointer: most processes have none (W6)
   std::unique_ptr<std::map<std::string, Term, std::less<>>> dict_;  // a pointer: most processes have none (W6)
   template <class T>
