@@ -136,7 +136,7 @@ class DporHook final : public DecisionHook {
   void begin(const DporBranch& branch);
   uint32_t choose(DecisionPoint point, const std::vector<OptionLabel>& options) override;
   void stepped(const StepEvent& e) override;
-  // The schedule's report for DporTree::commit (moved out; begin() starts the next).
+  // The schedule's report for DporTree::commit (begin() clears it for the next).
   DporReport& report() { return report_; }
 
   uint64_t races() const { return races_; }

@@ -168,14 +168,6 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
   for (const TraceEvent& e : events) story.tell(e);
   story.flush();
   Story teller({.verbose = true, .stamp = false, .top_name = opts.top_name, .names = &story});
-  std::vector<std::vector<std::string>> text;
-  text.reserve(events.size());
-  for (const TraceEvent& e : events) {
-    auto lines = teller.tell(e);
-    std::string t;
-    for (auto& l : lines) t += (t.empty() ? "" : "; ") + l;
-    text.push_back({t});
-  }
   struct Lane {
     std::string pid;
     int64_t born = 0, died = -1;
@@ -194,8 +186,7 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
   json evs = json::array();
   uint64_t last_step = 0;
   int64_t last_ms = 0;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const TraceEvent& e = events[i];
+  for (const TraceEvent& e : events) {
     last_step = std::max(last_step, e.step);
     last_ms = std::max(last_ms, e.t);
     int64_t a = -1, b = -1;
@@ -221,7 +212,8 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
     } else {
       a = lane(!e["pid"].empty() ? e["pid"] : e["to"]);
     }
-    std::string t = text[i][0];
+    std::string t;
+    for (const std::string& l : teller.tell(e)) t += (t.empty() ? "" : "; ") + l;
     if (t.empty()) {  // bookkeeping the log hides: said plainly here
       t = e.ev;
       for (const auto& [k, v] : e.fields) t += " " + k + "=" + v;

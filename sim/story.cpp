@@ -169,7 +169,8 @@ std::vector<std::string> Story::tell(const TraceEvent& e) {
     const std::string& sig = e["sig"];
     const std::string& from = e["from"];
     const std::string& to = e["to"];
-    const bool from_sup = supervisors_.count(from) > 0 && parent_.count(to) && parent_[to] == from;
+    auto spawner = parent_.find(to);
+    const bool from_sup = supervisors_.count(from) > 0 && spawner != parent_.end() && spawner->second == from;
     if (sig == "exit" && from_sup) {
       if (e["what"] == "kill") killed_by_[to] = from;
       else if (e["what"] == "shutdown" || starts_with(e["what"], "{shutdown,")) asked_to_stop_[to] = from;

@@ -175,7 +175,6 @@ class Process {
 
  private:
   friend class Node;
-  friend struct ProcessInfo;
   std::optional<Message> take_match(const Filter& f, size_t from);
   void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
   void finish_receive();
