@@ -66,7 +66,10 @@ class RtExecutor final : public Executor {
   // noproc, monitor -> DOWN noproc, message dropped) and never reaches the new occupant. A
   // fired timer names its pid too; "run" runs whoever occupies the slot (Node::run ignores a
   // process with nothing to do). Slots are never freed before the executor.
-  struct Slot {
+  // A slot has a cache line of its own: its inbox is written on every message, and the slots of
+  // two processes next to each other in the table, run on two workers, would pass one line back
+  // and forth between their cores.
+  struct alignas(64) Slot {
     Inbox<Item> inbox;  // also says whether the slot is scheduled (see Inbox)
     std::atomic<uint16_t> home{kNoHome};  // the worker it last ran on
     bool runnable = false;  // touched only by the thread that owns the scheduled slot

@@ -1,7 +1,9 @@
 #include <otpsim/rt/timer_wheel.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
+#include <climits>
 
 namespace otp::rt {
 
@@ -44,12 +46,12 @@ uint64_t TimerWheel::arm(int64_t deadline_ms, TimerTarget target) {
     sh.slots[s].push_back({id, at, target});
     ++sh.pending;
   }
-  // The thread polls every half tick while timers are in use and sleeps indefinitely only
-  // after a quiet second, so only then does a timer need to wake it. Pairs with the store of
-  // idle_ in loop(): it either sees this timer or we see it idle.
-  std::atomic_thread_fence(std::memory_order_seq_cst);
-  if (idle_.load()) {
+  // Pairs with loop(): either its scan sees this timer, or we see the time it sleeps until
+  // (or that it is about to) and wake it if this timer is due before that. No shared counter
+  // on this path: only a load, and the lock when the wheel must wake.
+  if (deadline_ms < wake_at_ms_.load()) {
     std::lock_guard lock(mu_);
+    poked_ = true;
     cv_.notify_one();
   }
   return id;
@@ -99,33 +101,53 @@ void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<
   }
 }
 
+// The first tick after from_ms whose slot holds a timer in some shard, looking one lap ahead
+// (a slot holds timers of every lap: one found there may be due a lap later, and then the
+// thread wakes once for nothing); kNever if no shard holds any.
+int64_t TimerWheel::next_occupied_tick(int64_t from_ms) {
+  int64_t next = kNever;
+  bool any = false;
+  for (auto& sh : shards_) {
+    std::lock_guard lock(sh->mu);
+    if (sh->pending == 0) continue;
+    any = true;
+    for (int64_t t = from_ms + 1; t <= from_ms + static_cast<int64_t>(kSlots) && t < next; ++t)
+      if (!sh->slots[static_cast<size_t>(t) % kSlots].empty()) next = t;
+  }
+  assert((next != kNever || !any) && "a pending timer sits in some slot");
+  return any ? next : kNever;
+}
+
 void TimerWheel::loop() {
   std::vector<TimerTarget> due;
-  int64_t last_used_ms = 0;
   for (;;) {
     int64_t now = now_();
     int64_t from = processed_ms_.load();
     if (now > from) {
       for (auto& sh : shards_) collect(*sh, from, now, due);
       processed_ms_.store(now);
+      from = now;
     }
     for (const auto& d : due) {
       fire_(d);
       firing_.fetch_sub(1);
     }
     due.clear();
-    int64_t pending_now = pending();
     std::unique_lock lock(mu_);
     if (stop_) return;
-    if (pending_now > 0) last_used_ms = now;
-    if (pending_now > 0 || now - last_used_ms < 1000) {
-      cv_.wait_for(lock, std::chrono::microseconds(500));
+    // Said before the scan (seq_cst, as arm's load): an arm the scan misses sees it and pokes.
+    wake_at_ms_.store(kNever);
+    const int64_t next = next_occupied_tick(from);
+    wake_at_ms_.store(next);
+    auto poked = [&] { return stop_ || poked_; };
+    if (next == kNever) {
+      cv_.wait(lock, poked);
     } else {
-      idle_.store(true);
-      std::atomic_thread_fence(std::memory_order_seq_cst);
-      cv_.wait(lock, [&] { return stop_ || pending() > 0; });
-      idle_.store(false);
+      // Whole milliseconds of the clock: waking a little early only costs a look.
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(1, next - now_())), poked);
     }
+    poked_ = false;
+    wake_at_ms_.store(kAwake);  // it scans again before it sleeps: an arm need not wake it
     if (stop_) return;
   }
 }

@@ -1,15 +1,20 @@
 // The rt executor's queues: a process's lock-free inbox (send order kept, exactly one sender
-// schedules an idle process) and a worker's run queue (each pid taken exactly once while thieves race the owner). Runs under
-// TSan in CI with the other rt tests.
+// schedules an idle process), a worker's run queue (each pid taken exactly once while thieves
+// race the owner) and the timer wheel (a sleeping wheel is woken by an earlier timer). Runs
+// under TSan in CI with the other rt tests.
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include <otpsim/rt/run_queue.hpp>
 #include <otpsim/rt/inbox.hpp>
+#include <otpsim/rt/timer_wheel.hpp>
 
 using namespace otp::rt;
 
@@ -99,4 +104,46 @@ TEST(RtRunQueue, EveryPidIsTakenOnceWhileThievesRace) {
   done = true;
   for (auto& t : thieves) t.join();
   for (uint64_t p = 1; p <= kPids; ++p) EXPECT_EQ(taken[p].load(), 1) << "pid " << p;
+}
+
+// The wheel's thread sleeps until its earliest timer: one armed for an hour from now must not
+// keep it from a timer armed afterwards for the next millisecond, from another thread, while
+// it sleeps; nor may a cancelled timer fire. Its clock here is a test's: time moves when the
+// test says, so the hour never passes.
+TEST(RtTimerWheel, AnEarlierTimerWakesTheSleepingWheelAndTheLaterOneWaits) {
+  std::atomic<int64_t> now{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<uint64_t> fired;
+  TimerWheel wheel([&] { return now.load(); }, [&](const otp::TimerTarget& t) {
+    std::lock_guard lock(mu);
+    fired.push_back(t.token);
+    cv.notify_all();
+  });
+  auto fired_copy = [&] {
+    std::lock_guard lock(mu);
+    return fired;
+  };
+  wheel.arm(3'600'000, otp::TimerTarget{otp::TimerTarget::Kind::message, otp::Pid{}, 1});
+  uint64_t cancelled = wheel.arm(2, otp::TimerTarget{otp::TimerTarget::Kind::message, otp::Pid{}, 3});
+  EXPECT_TRUE(wheel.cancel(cancelled));
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let the wheel fall asleep
+  std::thread armer([&] { wheel.arm(1, otp::TimerTarget{otp::TimerTarget::Kind::message, otp::Pid{}, 2}); });
+  armer.join();
+  now = 5;  // past the second timer's deadline, and the cancelled one's
+  {
+    std::unique_lock lock(mu);
+    // A liveness bound, not a timing: the wheel looks again within a millisecond of its clock
+    // moving only if the arm woke it; asleep until the hour it would never fire.
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return !fired.empty(); }));
+  }
+  EXPECT_EQ(fired_copy(), std::vector<uint64_t>{2});
+  EXPECT_EQ(wheel.pending(), 1);  // the hour's timer: still armed, not fired
+  now = 3'600'000;
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, std::chrono::seconds(30), [&] { return fired.size() == 2; }));
+  }
+  EXPECT_EQ(fired_copy(), (std::vector<uint64_t>{2, 1}));
+  EXPECT_EQ(wheel.pending(), 0);
 }

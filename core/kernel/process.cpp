@@ -31,12 +31,12 @@ void Process::send(const std::string& name, Message msg) {
   send(to, std::move(msg));
 }
 
-std::optional<Message> Process::take_match(const Filter& f, size_t from) {
+std::optional<size_t> Process::find_match(const Filter& f, size_t from) {
   if (!f) return std::nullopt;
   for (size_t i = from; i < mailbox_.size(); ++i)
     if (f(mailbox_[i])) {
       node_.observe_take(pid_, i);
-      return mailbox_.take(i);
+      return i;
     }
   return std::nullopt;
 }
@@ -60,11 +60,11 @@ Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
 Process::ReceiveAwaiter Process::receive_after(size_t mark, Filter filter, Timeout timeout) {
   assert(mark <= mailbox_.size() && "receive_after: the mailbox lost messages since the mark was taken");
   uint32_t from = mark <= mailbox_.size() && mark <= UINT32_MAX ? static_cast<uint32_t>(mark) : 0;  // (0: look at all)
-  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), {}, false, false, from};
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), false, false, from};
 }
 
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
-  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), {}, false, true};
+  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), false, true};
 }
 
 Process::ReceiveAwaiter Process::sleep(int64_t ms) {
@@ -77,11 +77,11 @@ bool Process::ReceiveAwaiter::await_ready() {
   if (any) {
     if (!proc.mailbox_.empty()) {
       proc.node_.observe_take(proc.pid_, 0);
-      result = proc.mailbox_.take(0);
+      at = 0;
       got = true;
     }
-  } else if (auto m = proc.take_match(filter, from)) {
-    result = std::move(*m);
+  } else if (auto i = proc.find_match(filter, from)) {
+    at = static_cast<uint32_t>(*i);
     got = true;
   }
   if (!got && timeout == 0) proc.node_.observe_scan(proc.pid_);  // nothing there: that depends on every arrival
@@ -96,7 +96,7 @@ std::optional<Message> Process::ReceiveAwaiter::await_resume() {
   if (got) {
     if (proc.handed_) proc.node_.observe_take(proc.pid_, AccessObserver::kHanded);
     proc.handed_ = false;
-    return std::move(result);
+    return proc.mailbox_.take(at);  // the mailbox only grew since: `at` still names the match
   }
   if (timeout == 0) return std::nullopt;
   proc.finish_receive();
@@ -135,9 +135,11 @@ void Process::push_message(Message&& m) {
   }
   node_.observe_push(pid_, true);
   // The first match since the receive began: everything in the mailbox was tried already, so
-  // it goes straight to the receive, which resumes with it (no push and take; the filter is
-  // not run again: it may count calls). Until then it counts as queued (mailbox_size).
-  waiting_->result = std::move(m);
+  // the receive resumes with it (the filter is not run again: it may count calls). It waits at
+  // the mailbox's end, queued like any other message, until the receive takes it.
+  assert(mailbox_.size() < UINT32_MAX && "a mailbox index fits the awaiter's 32 bits");
+  waiting_->at = static_cast<uint32_t>(mailbox_.size());
+  mailbox_.push(std::move(m));
   waiting_->got = true;
   handed_ = true;
   waiting_ = nullptr;

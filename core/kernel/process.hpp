@@ -46,6 +46,9 @@ enum class ProcState : uint8_t { runnable, running, waiting, dead };
 class Process {
  public:
   Process(Node& node, Pid pid, Body body);
+  // From the block cache, line-sized (block_cache::line_sized): written on every message.
+  static void* operator new(size_t n) { return block_cache::allocate(block_cache::line_sized(n)); }
+  static void operator delete(void* p, size_t n) noexcept { block_cache::deallocate(p, block_cache::line_sized(n)); }
   Process(const Process&) = delete;
   Process& operator=(const Process&) = delete;
   ~Process();
@@ -63,12 +66,13 @@ class Process {
     Process& proc;
     Filter filter;
     Timeout timeout;
-    // What await_ready took (when `got`): a Message and two flags, not an optional, so the
-    // awaiter in a waiting process's frame stays within its size class.
-    Message result{};
+    // The match stays in the mailbox until await_resume takes it: `at` is its index (found by
+    // await_ready, or handed on arrival). No Message in the awaiter: it sits in the frame of
+    // every waiting process, and without one that frame is a size class smaller (W6).
     bool got = false;
     bool any = false;  // receive_any: the oldest message, no filter to call
     uint32_t from = 0;  // receive_after: the messages before this index are not looked at (in the flags' padding)
+    uint32_t at = 0;
     bool await_ready();
     void await_suspend(std::coroutine_handle<> h);
     std::optional<Message> await_resume();
@@ -170,12 +174,12 @@ class Process {
   // --- kernel side (Node only)
   ProcState state() const { return state_; }
   // A message handed straight to a waiting receive counts until the receive resumes with it.
-  size_t mailbox_size() const { return mailbox_.size() + (handed_ ? 1 : 0); }
+  size_t mailbox_size() const { return mailbox_.size(); }  // a match handed to a waiting receive included
   std::string describe_wait() const;
 
  private:
   friend class Node;
-  std::optional<Message> take_match(const Filter& f, size_t from);
+  std::optional<size_t> find_match(const Filter& f, size_t from);
   void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
   void finish_receive();
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
@@ -196,7 +200,7 @@ class Process {
   ProcState state_ = ProcState::runnable;
   bool trap_exit_ = false;
   bool timed_out_ = false;
-  bool handed_ = false;  // a waiting receive's match went straight into its awaiter
+  bool handed_ = false;  // a waiting receive was handed its match on arrival (awaiter.at)
   uint32_t wait_generation_ = 0;  // (beside the flags: 32 bits fill what was padding)
   Body body_;
   Proc root_;

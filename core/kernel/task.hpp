@@ -20,8 +20,9 @@ namespace detail {
 
 struct TaskPromiseBase {
   // Frames come and go once per callback: from the thread's block cache, not the heap.
-  static void* operator new(size_t n) { return block_cache::allocate(n); }
-  static void operator delete(void* p, size_t n) noexcept { block_cache::deallocate(p, n); }
+  // Line-sized: see block_cache::line_sized.
+  static void* operator new(size_t n) { return block_cache::allocate(block_cache::line_sized(n)); }
+  static void operator delete(void* p, size_t n) noexcept { block_cache::deallocate(p, block_cache::line_sized(n)); }
 
   std::coroutine_handle<> continuation;
   std::exception_ptr error;
