@@ -28,7 +28,8 @@ thread_local std::vector<Watch> t_watch;
 RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
     : epoch_(std::chrono::steady_clock::now()),
       nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
-      share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))) {
+      share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))),
+      threshold_ns_(share_after_ns_) {
   for (unsigned i = 0; i < nthreads_; ++i) {
     local_.push_back(std::make_unique<RunQueue>());
     overflow_.push_back(std::make_unique<Overflow>());
@@ -116,6 +117,11 @@ void RtExecutor::make_runnable(Pid pid) {
 
 void RtExecutor::send(Signal&& signal) {
   Pid to = signal.to;
+  if (t_exec == this && nthreads_ > 1) {  // what sharing costs (see adapt_threshold)
+    Slot* s = slot(pid_index(to));
+    uint16_t home = s ? s->home.load(std::memory_order_relaxed) : kNoHome;
+    if (home != kNoHome && home != t_worker) ++counts_[t_worker].cross;
+  }
   enqueue(to, std::move(signal));  // one inbox per receiver, in send order: S5 holds
 }
 
@@ -125,7 +131,15 @@ bool RtExecutor::cancel_timer(uint64_t timer_id) { return wheel_->cancel(timer_i
 
 void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
   bool wake;
-  if (t_exec == this && home != kNoHome && home != t_worker && working_[home].load(std::memory_order_relaxed)) {
+  // Woken by the same process as last time: it follows that process here (see the header).
+  bool steady = false;
+  if (t_exec == this && t_current != 0 && t_current != sid) {
+    // Only the thread that schedules a slot writes its waker: no read-modify-write needed.
+    std::atomic<uint32_t>& waker = slot(sid)->waker;
+    steady = waker.load(std::memory_order_relaxed) == t_current;
+    if (!steady) waker.store(static_cast<uint32_t>(t_current), std::memory_order_relaxed);
+  }
+  if (t_exec == this && !steady && home != kNoHome && home != t_worker && working_[home].load(std::memory_order_relaxed)) {
     // Woken by a process on another worker while its own worker is busy: it goes home, so a
     // busy server stays on one core instead of following each client that calls it. A
     // process whose worker idles moves here instead: no wake-up to pay, and a ping-pong pair
@@ -138,8 +152,11 @@ void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
     // Wake a sleeping worker only when there is more queued than this worker takes next, and
     // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
     // work this worker is through in a moment, just bounces processes between cores.
+    // Looked at when the backlog reaches 2 and every 32 more, not on every push: the wake-up
+    // below costs a full fence, 9 % of W7's time when paid per message. A sleeper that misses
+    // one looks again within a millisecond while another worker is busy (sleep()).
     uint64_t queued = backlog(t_worker);
-    wake = queued > 1 && worth_sharing(t_worker, queued);
+    wake = queued > 1 && (share_after_ns_ == 0 || queued % 32 == 2) && worth_sharing(t_worker, queued);
   } else {
     global_.push(sid);
     wake = true;
@@ -257,9 +274,31 @@ bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid) {
   return true;
 }
 
-// A backlog of `queued` processes on `worker` would take it share_after or more.
+// A backlog of `queued` processes on `worker` would take it the sharing threshold or more.
 bool RtExecutor::worth_sharing(unsigned worker, uint64_t queued) const {
-  return share_after_ns_ == 0 || queued * counts_[worker].ns_per_turn.load(std::memory_order_relaxed) >= share_after_ns_;
+  return share_after_ns_ == 0 ||
+         queued * counts_[worker].ns_per_turn.load(std::memory_order_relaxed) >= threshold_ns_.load(std::memory_order_relaxed);
+}
+
+// Called by a worker at the end of each window of its turns: `cross` of the messages those
+// `turns` sent went to a process at home on another worker. The threshold grows with that share
+// at once and shrinks by a little, and only on evidence: a window without cross traffic while
+// another worker was busy too (work that runs side by side without talking); a worker busy
+// alone says nothing about what sharing would cost. So a server's clients, taken once and found
+// talking back, are not taken again as soon as their traffic has died down.
+void RtExecutor::adapt_threshold(unsigned self, uint64_t turns, uint64_t cross) {
+  if (share_after_ns_ == 0 || nthreads_ == 1 || turns == 0) return;
+  const uint64_t was = threshold_ns_.load(std::memory_order_relaxed);
+  uint64_t t = was;
+  if (cross * 8 > turns) {
+    t = std::min(kMaxShareAfterNs, t * std::min<uint64_t>(16, 1 + cross / turns));
+  } else if (cross * 32 < turns) {
+    bool side_by_side = false;
+    for (unsigned v = 0; v < nthreads_; ++v) side_by_side |= v != self && working_[v].load(std::memory_order_relaxed);
+    if (!side_by_side) return;
+    t = std::max(kMinShareAfterNs, t - t / 16);
+  }
+  if (t != was) threshold_ns_.store(t, std::memory_order_relaxed);  // a store only on change: every worker reads it
 }
 
 bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
@@ -275,7 +314,7 @@ bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
     w = Watch{turns, now};
     return false;
   }
-  return static_cast<uint64_t>(now - w.since_ns) >= share_after_ns_;
+  return static_cast<uint64_t>(now - w.since_ns) >= std::max(share_after_ns_, threshold_ns_.load(std::memory_order_relaxed));
 }
 
 bool RtExecutor::sleep(unsigned self) {
@@ -309,13 +348,17 @@ void RtExecutor::worker(unsigned index) {
   Counts& mine = counts_[index];
   uint64_t window_turns = 0;  // turns since window_start, within this busy stretch
   int64_t window_start = 0;
+  uint64_t window_cross = 0;  // mine.cross when the window began
   // The time per turn that sharing projects a backlog with: busy time only (a window ends
   // when the worker runs out of work), smoothed.
   auto measure = [&] {
+    if (window_turns == 0) return;
     int64_t now = clock_ns();
     uint64_t per = static_cast<uint64_t>(now - window_start) / window_turns;
     uint64_t est = mine.ns_per_turn.load(std::memory_order_relaxed);
     mine.ns_per_turn.store(est ? (3 * est + per) / 4 : per, std::memory_order_relaxed);
+    adapt_threshold(index, window_turns, mine.cross - window_cross);
+    window_cross = mine.cross;
     window_start = now;
     window_turns = 0;
   };
@@ -327,17 +370,20 @@ void RtExecutor::worker(unsigned index) {
       if (!working) {
         working_[index].store(working = true, std::memory_order_relaxed);
         window_turns = 0;
+        window_cross = mine.cross;
         if (share_after_ns_) window_start = clock_ns();
       }
       process(sid);
       mine.turns.store(mine.turns.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
-      if (share_after_ns_ && ++window_turns == kTurnWindow) measure();
+      // A window ends after kTurnWindow turns, or sooner once its turns have sent as many
+      // messages across (a client's one turn that floods a server at home elsewhere).
+      if (share_after_ns_ && (++window_turns == kTurnWindow || mine.cross - window_cross >= kTurnWindow)) measure();
       idle_rounds = 0;
       continue;
     }
     if (working) {
       working_[index].store(working = false, std::memory_order_relaxed);
-      if (share_after_ns_ && window_turns >= kTurnWindow / 8) measure();
+      if (share_after_ns_ && (window_turns >= kTurnWindow / 8 || mine.cross != window_cross)) measure();
     }
     // Spin a little before sleeping: work usually comes back within microseconds, and a
     // futex sleep + wake costs more than that. Polling reads only atomics: no lock is taken.

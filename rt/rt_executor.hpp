@@ -6,10 +6,15 @@
 // single-threaded. Run queues: one per worker plus an injection queue, with stealing.
 // Timers: a hashed timer wheel on the steady clock.
 // Sharing: an idle worker takes (steals) part of a busy worker's queue only once that queue
-// holds more work than `share_after` of that worker's time (queue length x its measured time
-// per turn), or its current turn has run that long with others waiting. Fine-grained work
-// (turns of a microsecond, messages between the processes of one queue) then stays on one
-// core, where a message costs no cache-line transfer; work that would wait long is spread.
+// holds more work than a threshold of that worker's time (queue length x its measured time
+// per turn), or its current turn has run that long with others waiting. The threshold starts
+// at `share_after` and follows what sharing costs: each worker counts the messages its turns
+// send to processes at home on another worker; while those are a large part of its turns (the
+// shared work keeps talking to the work it left: a server and its clients, a dispatcher and
+// its pool), the threshold doubles, and while they are rare (independent work: pairs, separate
+// trees) it shrinks back, down to kMinShareAfter. A process woken again and again by the same
+// process follows it to its worker (a pair, a client of one server, a worker of one
+// dispatcher), instead of going home: a pair split by a steal comes together on the thief.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,6 +38,7 @@ class RtExecutor final : public Executor {
   // 0 threads: std::thread::hardware_concurrency(). share_after 0: idle workers steal any
   // backlog at once (the most interleavings: the stress tests use it).
   static constexpr std::chrono::nanoseconds kShareAfter{250'000};
+  static constexpr uint64_t kMinShareAfterNs = 16'000, kMaxShareAfterNs = 4'000'000;
   explicit RtExecutor(unsigned threads = 0, std::chrono::nanoseconds share_after = kShareAfter);
   ~RtExecutor() override;
   RtExecutor(const RtExecutor&) = delete;
@@ -74,6 +80,9 @@ class RtExecutor final : public Executor {
     std::atomic<uint16_t> home{kNoHome};  // the worker it last ran on
     bool runnable = false;  // touched only by the thread that owns the scheduled slot
     uint32_t next_home = 0;  // link in a worker's HomeStack while queued there
+    // The slot whose turn last scheduled this one (0: none, or not from a worker). Written by
+    // the one thread that schedules it, read by the next: relaxed is enough.
+    std::atomic<uint32_t> waker{0};
   };
   // The queues below hold slot indices (pid_index), 0 = none: a slot is queued at most once
   // at a time (its inbox says when), whichever process occupies it.
@@ -140,6 +149,7 @@ class RtExecutor final : public Executor {
   void process(uint64_t sid);
   void count(bool finished);  // a process was scheduled, or finished a turn with nothing left
   uint64_t total(bool finished) const;
+  void adapt_threshold(unsigned self, uint64_t turns, uint64_t cross);
 
   Node* node_ = nullptr;
   const std::chrono::steady_clock::time_point epoch_;
@@ -154,15 +164,19 @@ class RtExecutor final : public Executor {
     std::atomic<uint64_t> scheduled{0}, finished{0};
     std::atomic<uint64_t> turns{0};        // processes run (sharing: is a turn stuck?)
     std::atomic<uint64_t> ns_per_turn{0};  // the worker's recent busy time per turn
+    uint64_t cross = 0;  // the worker's own: messages sent to a process at home elsewhere
   };
   std::unique_ptr<Counts[]> counts_;
-  std::atomic<int> sleepers_{0};
-  std::atomic<bool> stop_{false};
+  // Each on a line of its own: read on every turn or push, written rarely, and not to be
+  // invalidated by writes to their neighbours.
+  alignas(64) std::atomic<int> sleepers_{0};
+  alignas(64) std::atomic<bool> stop_{false};
   std::mutex idle_mu_;
   std::condition_variable work_cv_;  // workers wait for work
   std::vector<std::thread> workers_;
   unsigned nthreads_;
   const uint64_t share_after_ns_;
+  alignas(64) std::atomic<uint64_t> threshold_ns_;  // the sharing threshold now (see the top), shared by all
   std::unique_ptr<TimerWheel> wheel_;
 };
 

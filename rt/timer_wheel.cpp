@@ -103,12 +103,15 @@ void TimerWheel::collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<
 
 // The first tick after from_ms whose slot holds a timer in some shard, looking one lap ahead
 // (a slot holds timers of every lap: one found there may be due a lap later, and then the
-// thread wakes once for nothing); kNever if no shard holds any.
-int64_t TimerWheel::next_occupied_tick(int64_t from_ms) {
+// thread wakes once for nothing); kNever if no shard holds any. `armed` is set to the number of
+// timers ever armed (the shards' serials).
+int64_t TimerWheel::next_occupied_tick(int64_t from_ms, uint64_t& armed) {
   int64_t next = kNever;
   bool any = false;
+  armed = 0;
   for (auto& sh : shards_) {
     std::lock_guard lock(sh->mu);
+    armed += sh->serial;
     if (sh->pending == 0) continue;
     any = true;
     for (int64_t t = from_ms + 1; t <= from_ms + static_cast<int64_t>(kSlots) && t < next; ++t)
@@ -120,6 +123,7 @@ int64_t TimerWheel::next_occupied_tick(int64_t from_ms) {
 
 void TimerWheel::loop() {
   std::vector<TimerTarget> due;
+  uint64_t armed_seen = 0;
   for (;;) {
     int64_t now = now_();
     int64_t from = processed_ms_.load();
@@ -137,7 +141,14 @@ void TimerWheel::loop() {
     if (stop_) return;
     // Said before the scan (seq_cst, as arm's load): an arm the scan misses sees it and pokes.
     wake_at_ms_.store(kNever);
-    const int64_t next = next_occupied_tick(from);
+    uint64_t armed = 0;
+    int64_t next = next_occupied_tick(from, armed);
+    // Nothing pending, but timers were armed since the last look (calls arm and cancel their
+    // timeouts, so pending drops to 0 between calls): look again in a lap, so that the next
+    // call's arm (its deadline seconds away) need not wake this thread. Only after a lap
+    // without any arm does it sleep until one comes.
+    if (next == kNever && armed != armed_seen) next = from + static_cast<int64_t>(kSlots);
+    armed_seen = armed;
     wake_at_ms_.store(next);
     auto poked = [&] { return stop_ || poked_; };
     if (next == kNever) {

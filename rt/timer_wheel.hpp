@@ -5,8 +5,9 @@
 // thread at once, so arming and cancelling take no shared lock and no shared counter: each
 // thread arms into a shard of its own, and a timer's id says its shard and slot, so a cancel
 // (from any thread) goes straight there.
-// The thread sleeps until the next tick whose slot holds a timer (or indefinitely with none
-// pending), and an arm wakes it only when it comes before that: a third thread waking every
+// The thread sleeps until the next tick whose slot holds a timer (a lap at most while timers
+// are in use, indefinitely after a lap without any), and an arm wakes it only when it comes
+// before that: a third thread waking every
 // half tick on a two-core machine took a core from a worker 2,000 times a second, and W7 on
 // two workers ran at half its speed in the runs where the scheduler put it on a busy core.
 #include <atomic>
@@ -52,7 +53,7 @@ class TimerWheel {
   };
   void loop();
   void collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<TimerTarget>& due);
-  int64_t next_occupied_tick(int64_t from_ms);
+  int64_t next_occupied_tick(int64_t from_ms, uint64_t& armed);
   size_t my_shard();
 
   Clock now_;

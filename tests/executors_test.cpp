@@ -503,7 +503,8 @@ TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
 
 // ------------------------------------------------------------ sharing work between workers
 // With the default policy an idle worker takes only work that would otherwise wait longer than
-// share_after (250 us): a long backlog, or whatever waits behind a turn that runs long.
+// the sharing threshold (share_after, 250 us, to start with; it follows what sharing costs): a
+// long backlog, or whatever waits behind a turn that runs long.
 
 TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
   rt::RtWorld w(2);
@@ -542,4 +543,57 @@ TEST(RtSharing, LongTurnsAreSpreadOverTheWorkers) {
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
   EXPECT_EQ(threads.size(), 2u) << "eight 5 ms turns all ran on one worker while the other idled";
+}
+
+// Independent ping-pong pairs with turns long enough to share: the idle worker takes some, and a
+// pair split by that (a steal takes one process of a pair, its partner waits elsewhere) comes
+// together again, because a process woken again and again by the same process follows it. So
+// nearly every message is received on the thread it was sent from; split pairs that stayed
+// split would make that about half.
+TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
+  rt::RtWorld w(2);
+  std::atomic<int> same{0}, total{0};
+  std::mutex mu;
+  std::set<std::thread::id> threads;
+  auto busy = [] {  // a turn of 20 us: 32 of them queued are a backlog worth sharing
+    auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+    while (std::chrono::steady_clock::now() < until) {
+    }
+  };
+  using Sent = std::pair<Pid, std::thread::id>;
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    Pid me = self.self();
+    constexpr int kPairs = 32, kRounds = 100;
+    for (int i = 0; i < kPairs; ++i) {
+      Pid pong = self.spawn([&](Process& p) -> Proc {
+        for (;;) {
+          auto m = co_await p.receive_any();
+          const Sent* s = m->get<Sent>();
+          if (!s) co_return;  // stop
+          busy();
+          ++total;
+          if (s->second == std::this_thread::get_id()) ++same;
+          p.send(s->first, Sent{p.self(), std::this_thread::get_id()});
+        }
+      });
+      self.spawn([&, pong, me](Process& p) -> Proc {
+        for (int k = 0; k < kRounds; ++k) {
+          busy();
+          p.send(pong, Sent{p.self(), std::this_thread::get_id()});
+          co_await p.receive_any();
+        }
+        {
+          std::lock_guard lock(mu);
+          threads.insert(std::this_thread::get_id());
+        }
+        p.send(pong, atom("stop"));
+        p.send(me, atom("done"));
+      });
+    }
+    for (int i = 0; i < kPairs; ++i) co_await self.receive_any();
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  EXPECT_EQ(threads.size(), 2u) << "32 pairs of 20 us turns all ran on one worker while the other idled";
+  EXPECT_GE(same.load() * 10, total.load() * 8) << same.load() << " of " << total.load()
+                                                << " messages were received on the thread that sent them";
 }
