@@ -17,6 +17,8 @@ constexpr uint64_t kTurnWindow = 64;
 // While a worker's overflow holds processes, one take in this many serves it first (as Go's
 // scheduler looks at its global queue every 61 ticks).
 constexpr uint64_t kOverflowEvery = 61;
+// A queue this long is worth sharing whatever its turns take (worth_sharing).
+constexpr uint64_t kManyQueued = 128;
 // What an idle worker last saw of another worker: its turn count, and since when (sharing).
 struct Watch {
   uint64_t turns = ~uint64_t{0};
@@ -274,10 +276,17 @@ bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid) {
   return true;
 }
 
-// A backlog of `queued` processes on `worker` would take it the sharing threshold or more.
+// A backlog of `queued` processes on `worker` would take it the sharing threshold or more; or it
+// is kManyQueued processes or more and sharing has not been found to cost (the threshold is not
+// above where it started). Many processes queued at once are most often independent work, and
+// a short turn each must not hide that: 1,000 pairs of 80 ns turns are 80 us of backlog, under
+// the threshold, yet a second core doubles them. If they turn out to talk across, the threshold
+// rises and this stops.
 bool RtExecutor::worth_sharing(unsigned worker, uint64_t queued) const {
-  return share_after_ns_ == 0 ||
-         queued * counts_[worker].ns_per_turn.load(std::memory_order_relaxed) >= threshold_ns_.load(std::memory_order_relaxed);
+  if (share_after_ns_ == 0) return true;
+  const uint64_t threshold = threshold_ns_.load(std::memory_order_relaxed);
+  return queued * counts_[worker].ns_per_turn.load(std::memory_order_relaxed) >= threshold ||
+         (queued >= kManyQueued && threshold <= share_after_ns_);
 }
 
 // Called by a worker at the end of each window of its turns: `cross` of the messages those
