@@ -159,6 +159,12 @@ void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
     // one looks again within a millisecond while another worker is busy (sleep()).
     uint64_t queued = backlog(t_worker);
     wake = queued > 1 && (share_after_ns_ == 0 || queued % 32 == 2) && worth_sharing(t_worker, queued);
+  } else if (home != kNoHome) {
+    // From outside the workers (a fired timer, a send from another thread) to a process that
+    // has run: to its worker, not to whichever worker looks at the injection queue first, which
+    // moved a process away from the tree it works with on every timer it armed.
+    push_remote(home, sid);
+    return;
   } else {
     global_.push(sid);
     wake = true;
@@ -300,7 +306,7 @@ void RtExecutor::adapt_threshold(unsigned self, uint64_t turns, uint64_t cross) 
   const uint64_t was = threshold_ns_.load(std::memory_order_relaxed);
   uint64_t t = was;
   if (cross * 8 > turns) {
-    t = std::min(kMaxShareAfterNs, t * std::min<uint64_t>(16, 1 + cross / turns));
+    t = std::min(kMaxShareAfterNs, t * std::min<uint64_t>(16, 2 + cross / turns));
   } else if (cross * 32 < turns) {
     bool side_by_side = false;
     for (unsigned v = 0; v < nthreads_; ++v) side_by_side |= v != self && working_[v].load(std::memory_order_relaxed);

@@ -573,6 +573,10 @@ TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
           busy();
           ++total;
           if (s->second == std::this_thread::get_id()) ++same;
+          {
+            std::lock_guard lock(mu);
+            threads.insert(std::this_thread::get_id());
+          }
           p.send(s->first, Sent{p.self(), std::this_thread::get_id()});
         }
       });
@@ -582,10 +586,6 @@ TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
           p.send(pong, Sent{p.self(), std::this_thread::get_id()});
           co_await p.receive_any();
         }
-        {
-          std::lock_guard lock(mu);
-          threads.insert(std::this_thread::get_id());
-        }
         p.send(pong, atom("stop"));
         p.send(me, atom("done"));
       });
@@ -593,7 +593,7 @@ TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
     for (int i = 0; i < kPairs; ++i) co_await self.receive_any();
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
-  EXPECT_EQ(threads.size(), 2u) << "32 pairs of 20 us turns all ran on one worker while the other idled";
+  EXPECT_EQ(threads.size(), 2u) << "32 pairs of 20 us turns all ran on one worker while the other idled";  // (a pong's turns)
   EXPECT_GE(same.load() * 10, total.load() * 8) << same.load() << " of " << total.load()
                                                 << " messages were received on the thread that sent them";
 }
