@@ -154,15 +154,20 @@ void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
     // Wake a sleeping worker only when there is more queued than this worker takes next, and
     // enough of it to share (see backlog_due): waking a thread for a ping-pong pair, or for
     // work this worker is through in a moment, just bounces processes between cores.
-    // Looked at when the backlog reaches 2 and every 32 more, not on every push: the wake-up
-    // below costs a full fence, 9 % of W7's time when paid per message. A sleeper that misses
-    // one looks again within a millisecond while another worker is busy (sleep()).
+    // Looked at when the backlog reaches 2 and every 32 more, or while a worker sleeps, not on
+    // every push: the wake-up below costs a full fence, 9 % of W7's time when paid per message
+    // with both workers busy. A sleeper the relaxed look misses (it fell asleep just now) looks
+    // again by itself within 1 ms while another worker is busy, 16 ms otherwise (sleep()).
     uint64_t queued = backlog(t_worker);
-    wake = queued > 1 && (share_after_ns_ == 0 || queued % 32 == 2) && worth_sharing(t_worker, queued);
-  } else if (home != kNoHome) {
+    wake = queued > 1 &&
+           (share_after_ns_ == 0 || queued % 32 == 2 || sleepers_.load(std::memory_order_relaxed) > 0) &&
+           worth_sharing(t_worker, queued);
+  } else if (home != kNoHome && !working_[home].load(std::memory_order_relaxed)) {
     // From outside the workers (a fired timer, a send from another thread) to a process that
-    // has run: to its worker, not to whichever worker looks at the injection queue first, which
-    // moved a process away from the tree it works with on every timer it armed.
+    // has run, whose worker idles: to that worker (woken if asleep), not to whichever worker
+    // looks at the injection queue first, which moved a process away from the tree it works
+    // with on every timer it armed. Never to a busy worker's home stack: only its owner takes
+    // from it, so a process put there waits out whatever long turn that worker is in.
     push_remote(home, sid);
     return;
   } else {
@@ -305,13 +310,15 @@ void RtExecutor::adapt_threshold(unsigned self, uint64_t turns, uint64_t cross) 
   if (share_after_ns_ == 0 || nthreads_ == 1 || turns == 0) return;
   const uint64_t was = threshold_ns_.load(std::memory_order_relaxed);
   uint64_t t = was;
-  if (cross * 8 > turns) {
-    t = std::min(kMaxShareAfterNs, t * std::min<uint64_t>(16, 2 + cross / turns));
+  // Bounds that never cross share_after: a threshold configured outside them stays where set.
+  const uint64_t lo = std::min(kMinShareAfterNs, share_after_ns_), hi = std::max(kMaxShareAfterNs, share_after_ns_);
+  if (cross * 8 > turns && cross >= 4) {  // (a single reply across says little)
+    t = std::min(hi, t * std::min<uint64_t>(16, 2 + cross / turns));
   } else if (cross * 32 < turns) {
     bool side_by_side = false;
     for (unsigned v = 0; v < nthreads_; ++v) side_by_side |= v != self && working_[v].load(std::memory_order_relaxed);
     if (!side_by_side) return;
-    t = std::max(kMinShareAfterNs, t - t / 16);
+    t = std::max(lo, t - t / 16);
   }
   if (t != was) threshold_ns_.store(t, std::memory_order_relaxed);  // a store only on change: every worker reads it
 }

@@ -128,8 +128,11 @@ void TimerWheel::loop() {
     int64_t now = now_();
     int64_t from = processed_ms_.load();
     if (now > from) {
-      for (auto& sh : shards_) collect(*sh, from, now, due);
+      // Said before the sweep: an arm from here on puts a deadline already past at now + 1,
+      // not in a slot of (from, now] that the sweep below may have left already (it would
+      // wait a lap there).
       processed_ms_.store(now);
+      for (auto& sh : shards_) collect(*sh, from, now, due);
       from = now;
     }
     for (const auto& d : due) {

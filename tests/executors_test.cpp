@@ -521,6 +521,26 @@ TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60))) << "the queued process never ran";
 }
 
+// A timer that fires for a process whose worker is in a long turn is run by the idle worker, as
+// a process queued behind that turn is (not left where only the busy worker would look).
+TEST(RtSharing, ATimerForAProcessBehindALongTurnRunsOnTheIdleWorker) {
+  rt::RtWorld w(2);
+  std::atomic<bool> woke{false};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    self.spawn([&](Process& p) -> Proc {
+      co_await p.sleep(5);
+      woke = true;
+    });
+    co_await self.yield();  // the child runs first, on this worker, and waits in its sleep
+    // A turn that ends once the child's timer has fired and the child has run (or, as a
+    // liveness bound for a failing run, after 30 s).
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!woke.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
+  EXPECT_TRUE(woke.load()) << "the timer's process waited behind the long turn";
+}
+
 TEST(RtSharing, LongTurnsAreSpreadOverTheWorkers) {
   rt::RtWorld w(2);
   std::mutex mu;
