@@ -199,8 +199,15 @@ void RtExecutor::push_remote(unsigned worker, uint64_t sid) {
   }
 }
 
-void RtExecutor::take_home(unsigned self) {
-  uint64_t sid = home_[self]->head.exchange(0, std::memory_order_acquire);
+void RtExecutor::take_home(unsigned self) { move_home(self, self); }
+
+// Worker `from`'s home stack onto worker `into`'s queue, oldest first; whether it held any. Its
+// owner takes it so (`into` = `from`), and so does a thief while the owner is stuck in a long
+// turn: each takes the whole stack with one exchange, so two never share a chain, and a slot is
+// in at most one chain (it is queued at most once at a time).
+bool RtExecutor::move_home(unsigned from, unsigned into) {
+  uint64_t sid = home_[from]->head.exchange(0, std::memory_order_acquire);
+  if (sid == 0) return false;
   uint64_t reversed = 0;  // the stack is newest first: queue them oldest first
   while (sid) {
     Slot* s = slot(sid);
@@ -211,9 +218,10 @@ void RtExecutor::take_home(unsigned self) {
   }
   for (sid = reversed; sid;) {
     uint64_t next = slot(sid)->next_home;
-    queue_local(self, sid);
+    queue_local(into, sid);
     sid = next;
   }
+  return true;
 }
 
 void RtExecutor::queue_local(unsigned self, uint64_t sid) {
@@ -257,13 +265,16 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
   for (unsigned k = 1; k < local_.size(); ++k) {
     unsigned v = (self + k) % static_cast<unsigned>(local_.size());
     RunQueue& victim = *local_[v];
-    if (!backlog_due(v, backlog(v))) continue;
+    // Processes sent home to the victim wait for it as its queue does (counted as one).
+    const bool homed = home_[v]->head.load(std::memory_order_acquire) != 0;
+    if (!backlog_due(v, backlog(v) + (homed ? 1 : 0))) continue;
     // Shared for being long or stuck, even a victim's only queued process goes; its overflow
-    // is shared once its run queue has nothing to give.
+    // is shared once its run queue has nothing to give, then what was sent home to it.
     uint64_t ring = victim.size();
     uint64_t n = share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
     if (n == 0 || !victim.pop(sid)) {
       if (steal_overflow(self, v, sid)) return true;
+      if (homed && move_home(v, self) && pop_local(self, sid)) return true;
       continue;
     }
     for (uint64_t i = 1; i < n; ++i) {

@@ -88,7 +88,8 @@ class RtExecutor final : public Executor {
   // at a time (its inbox says when), whichever process occupies it.
   // Processes sent home to a worker by other workers: a lock-free stack linked through the
   // slots (a slot is queued at most once at a time, so its link is free). The owner takes
-  // all of it at once; nobody else pops, so there is no ABA.
+  // all of it at once (and a thief does, while the owner is stuck in a long turn); nobody pops
+  // one node, so there is no ABA.
   struct alignas(64) HomeStack {
     std::atomic<uint64_t> head{0};  // a slot index, 0 = empty
   };
@@ -137,6 +138,7 @@ class RtExecutor final : public Executor {
   uint64_t backlog(unsigned worker) const;
   void push_remote(unsigned worker, uint64_t sid);
   void take_home(unsigned self);
+  bool move_home(unsigned from, unsigned into);
   bool pop_runnable(unsigned self, uint64_t& sid);
   bool steal(unsigned self, uint64_t& sid);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid);

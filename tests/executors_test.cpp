@@ -525,7 +525,7 @@ TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
 // a process queued behind that turn is (not left where only the busy worker would look).
 TEST(RtSharing, ATimerForAProcessBehindALongTurnRunsOnTheIdleWorker) {
   rt::RtWorld w(2);
-  std::atomic<bool> woke{false};
+  std::atomic<bool> woke{false}, woke_during_turn{false};
   Pid root = w.spawn([&](Process& self) -> Proc {
     self.spawn([&](Process& p) -> Proc {
       co_await p.sleep(5);
@@ -536,9 +536,35 @@ TEST(RtSharing, ATimerForAProcessBehindALongTurnRunsOnTheIdleWorker) {
     // liveness bound for a failing run, after 30 s).
     auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     while (!woke.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    woke_during_turn = woke.load();
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
-  EXPECT_TRUE(woke.load()) << "the timer's process waited behind the long turn";
+  EXPECT_TRUE(woke_during_turn.load()) << "the timer's process waited behind the long turn";
+}
+
+// The same when the process is woken from the other worker: it is sent home to its busy worker,
+// and what waits there behind a long turn is taken by the idle worker like the queue is.
+TEST(RtSharing, AProcessSentHomeBehindALongTurnRunsOnTheIdleWorker) {
+  rt::RtWorld w(2);
+  std::atomic<bool> woke{false}, woke_during_turn{false};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    Pid child = self.spawn([&](Process& p) -> Proc {
+      co_await p.receive_any();
+      woke = true;
+    });
+    co_await self.yield();  // the child runs first, on this worker, and waits in receive
+    // Queued behind this turn, so the idle worker takes it; from there it wakes the child,
+    // whose own worker is busy: the child is sent home.
+    self.spawn([child](Process& p) -> Proc {
+      p.send(child, atom("wake"));
+      co_return;
+    });
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);  // liveness bound
+    while (!woke.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+    woke_during_turn = woke.load();
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
+  EXPECT_TRUE(woke_during_turn.load()) << "the process sent home waited behind the long turn";
 }
 
 TEST(RtSharing, LongTurnsAreSpreadOverTheWorkers) {
