@@ -521,6 +521,14 @@ TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60))) << "the queued process never ran";
 }
 
+// A long turn, as a process's body: it ends once `flag` is set (or, as a liveness bound for a
+// failing run, after 30 s), and says whether the flag was set while it ran.
+static bool spin_until(const std::atomic<bool>& flag) {
+  auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!flag.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
+  return flag.load();
+}
+
 // A timer that fires for a process whose worker is in a long turn is run by the idle worker, as
 // a process queued behind that turn is (not left where only the busy worker would look).
 TEST(RtSharing, ATimerForAProcessBehindALongTurnRunsOnTheIdleWorker) {
@@ -532,11 +540,7 @@ TEST(RtSharing, ATimerForAProcessBehindALongTurnRunsOnTheIdleWorker) {
       woke = true;
     });
     co_await self.yield();  // the child runs first, on this worker, and waits in its sleep
-    // A turn that ends once the child's timer has fired and the child has run (or, as a
-    // liveness bound for a failing run, after 30 s).
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (!woke.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
-    woke_during_turn = woke.load();
+    woke_during_turn = spin_until(woke);  // until the child's timer has fired and it has run
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
   EXPECT_TRUE(woke_during_turn.load()) << "the timer's process waited behind the long turn";
@@ -559,9 +563,7 @@ TEST(RtSharing, AProcessSentHomeBehindALongTurnRunsOnTheIdleWorker) {
       p.send(child, atom("wake"));
       co_return;
     });
-    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(30);  // liveness bound
-    while (!woke.load() && std::chrono::steady_clock::now() < until) std::this_thread::yield();
-    woke_during_turn = woke.load();
+    woke_during_turn = spin_until(woke);
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
   EXPECT_TRUE(woke_during_turn.load()) << "the process sent home waited behind the long turn";
