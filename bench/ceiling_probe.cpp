@@ -1,0 +1,49 @@
+// What a second core gives this machine for perfectly independent work, right now: W7 on one
+// `RtWorld(1)` alone, then on two of them side by side in one process (no shared process, no
+// message between them), and W7 on one `RtWorld(2)`. Prints the three times and the two ratios a
+// 2-thread figure should be read against (docs/scaling.md). Usage: otpsim_ceiling_probe [ROUNDS]
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include <otpsim/bench/workloads.hpp>
+#include <otpsim/rt/rt_world.hpp>
+
+using namespace otp;
+
+namespace {
+
+double run_w7(unsigned threads) {  // milliseconds for 1,000 pairs x 1,000 round trips
+  auto t0 = std::chrono::steady_clock::now();
+  {
+    rt::RtWorld w(threads);
+    w.node().set_record_exits(false);
+    Pid p = w.spawn(bench::w7_parallel_pairs(1'000, 1'000));
+    if (!w.wait_exit(p, std::chrono::minutes(5))) std::abort();
+  }
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
+  if (rounds < 1 || rounds > 1000) {
+    std::fprintf(stderr, "otpsim_ceiling_probe: ROUNDS must be in 1..1000\n");
+    return 2;
+  }
+  std::printf("round  alone ms  side-by-side ms  RtWorld(2) ms | two worlds / one  RtWorld(2) / RtWorld(1)\n");
+  for (int r = 1; r <= rounds; ++r) {
+    double alone = run_w7(1);
+    double a = 0, b = 0;
+    std::thread other([&] { a = run_w7(1); });
+    b = run_w7(1);
+    other.join();
+    double both = std::max(a, b);
+    double two = run_w7(2);
+    // Throughput ratios: two worlds do twice the work in `both`; RtWorld(2) does W7 once.
+    std::printf("%5d  %8.1f  %15.1f  %13.1f | %16.2f  %22.2f\n", r, alone, both, two, 2 * alone / both, alone / two);
+  }
+}
