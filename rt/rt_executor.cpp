@@ -1,6 +1,7 @@
 #include <otpsim/rt/rt_executor.hpp>
 
 #include <cassert>
+#include <type_traits>
 
 namespace otp::rt {
 
@@ -102,6 +103,12 @@ void RtExecutor::enqueue(Pid pid, V&& value) {
   uint64_t index = pid_index(pid);
   Slot* s = slot(index);
   if (!s) return;  // no pid (0): like a signal to a dead pid, dropped
+  if constexpr (std::is_same_v<std::decay_t<V>, Signal>) {
+    if (t_exec == this && nthreads_ > 1) {  // what sharing costs (see adapt_threshold)
+      uint16_t home = s->home.load(std::memory_order_relaxed);
+      if (home != kNoHome && home != t_worker) ++counts_[t_worker].cross;
+    }
+  }
   // The slot may belong to another process by now, or to none: the owner sorts that out.
   if (s->inbox.push(std::forward<V>(value))) {  // it was idle: we schedule it
     count(false);
@@ -119,11 +126,6 @@ void RtExecutor::make_runnable(Pid pid) {
 
 void RtExecutor::send(Signal&& signal) {
   Pid to = signal.to;
-  if (t_exec == this && nthreads_ > 1) {  // what sharing costs (see adapt_threshold)
-    Slot* s = slot(pid_index(to));
-    uint16_t home = s ? s->home.load(std::memory_order_relaxed) : kNoHome;
-    if (home != kNoHome && home != t_worker) ++counts_[t_worker].cross;
-  }
   enqueue(to, std::move(signal));  // one inbox per receiver, in send order: S5 holds
 }
 
@@ -326,12 +328,17 @@ void RtExecutor::adapt_threshold(unsigned self, uint64_t turns, uint64_t cross) 
   if (cross * 8 > turns && cross >= 4) {  // (a single reply across says little)
     t = std::min(hi, t * std::min<uint64_t>(16, 2 + cross / turns));
   } else if (cross * 32 < turns) {
-    bool side_by_side = false;
-    for (unsigned v = 0; v < nthreads_; ++v) side_by_side |= v != self && working_[v].load(std::memory_order_relaxed);
-    if (!side_by_side) return;
+    if (!another_working(self)) return;
     t = std::max(lo, t - t / 16);
   }
   if (t != was) threshold_ns_.store(t, std::memory_order_relaxed);  // a store only on change: every worker reads it
+}
+
+// Whether a worker other than `self` found work the last time it looked.
+bool RtExecutor::another_working(unsigned self) const {
+  for (unsigned v = 0; v < nthreads_; ++v)
+    if (v != self && working_[v].load(std::memory_order_relaxed)) return true;
+  return false;
 }
 
 bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
@@ -364,9 +371,7 @@ bool RtExecutor::sleep(unsigned self) {
     } else {
       // A turn that runs long wakes nobody (no push says so): look now and then, often while
       // another worker is busy, rarely while all idle.
-      bool busy = false;
-      for (unsigned v = 0; v < nthreads_; ++v) busy |= v != self && working_[v].load(std::memory_order_relaxed);
-      woken = work_cv_.wait_for(lock, std::chrono::milliseconds(busy ? 1 : 16), ready);
+      woken = work_cv_.wait_for(lock, std::chrono::milliseconds(another_working(self) ? 1 : 16), ready);
     }
   }
   sleeping_[self].store(false);

@@ -152,6 +152,7 @@ class RtExecutor final : public Executor {
   void count(bool finished);  // a process was scheduled, or finished a turn with nothing left
   uint64_t total(bool finished) const;
   void adapt_threshold(unsigned self, uint64_t turns, uint64_t cross);
+  bool another_working(unsigned self) const;
 
   Node* node_ = nullptr;
   const std::chrono::steady_clock::time_point epoch_;

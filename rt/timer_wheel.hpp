@@ -7,9 +7,9 @@
 // (from any thread) goes straight there.
 // The thread sleeps until the next tick whose slot holds a timer (a lap at most while timers
 // are in use, indefinitely after a lap without any), and an arm wakes it only when it comes
-// before that: a third thread waking every
-// half tick on a two-core machine took a core from a worker 2,000 times a second, and W7 on
-// two workers ran at half its speed in the runs where the scheduler put it on a busy core.
+// before that: a third thread waking every half tick on a two-core machine took a core from a
+// worker 2,000 times a second, and W7 on two workers ran at half its speed in the runs where
+// the scheduler put it on a busy core.
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
