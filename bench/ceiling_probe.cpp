@@ -3,6 +3,7 @@
 // message between them), and W7 on one `RtWorld(2)`. Prints the three times and the two ratios a
 // 2-thread figure should be read against (docs/scaling.md). Usage: otpsim_ceiling_probe [ROUNDS]
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -29,13 +30,22 @@ double run_w7(unsigned threads) {  // milliseconds for 1,000 pairs x 1,000 round
 }  // namespace
 
 int main(int argc, char** argv) {
-  int rounds = argc > 1 ? std::atoi(argv[1]) : 5;
-  if (rounds < 1 || rounds > 1000) {
-    std::fprintf(stderr, "otpsim_ceiling_probe: ROUNDS must be in 1..1000\n");
+  long rounds = 5;
+  if (argc > 2) {
+    std::fprintf(stderr, "otpsim_ceiling_probe: one argument at most (ROUNDS), got %d\n", argc - 1);
     return 2;
   }
+  if (argc == 2) {
+    char* end = nullptr;
+    errno = 0;
+    rounds = std::strtol(argv[1], &end, 10);
+    if (end == argv[1] || *end != '\0' || errno != 0 || rounds < 1 || rounds > 1000) {
+      std::fprintf(stderr, "otpsim_ceiling_probe: ROUNDS must be an integer in 1..1000, got '%s'\n", argv[1]);
+      return 2;
+    }
+  }
   std::printf("round  alone ms  side-by-side ms  RtWorld(2) ms | two worlds / one  RtWorld(2) / RtWorld(1)\n");
-  for (int r = 1; r <= rounds; ++r) {
+  for (long r = 1; r <= rounds; ++r) {
     double alone = run_w7(1);
     double a = 0, b = 0;
     std::thread other([&] { a = run_w7(1); });
@@ -44,6 +54,6 @@ int main(int argc, char** argv) {
     double both = std::max(a, b);
     double two = run_w7(2);
     // Throughput ratios: two worlds do twice the work in `both`; RtWorld(2) does W7 once.
-    std::printf("%5d  %8.1f  %15.1f  %13.1f | %16.2f  %22.2f\n", r, alone, both, two, 2 * alone / both, alone / two);
+    std::printf("%5ld  %8.1f  %15.1f  %13.1f | %16.2f  %22.2f\n", r, alone, both, two, 2 * alone / both, alone / two);
   }
 }
