@@ -32,7 +32,20 @@ struct Case {
   std::vector<std::vector<Act>> procs;
 };
 
+// Programs that once showed a reduction unsound (an outcome missed), drawn now and then so a
+// change that brings the fault back fails in a few hundred cases, not a few thousand.
+Case known_hard(uint32_t k) {
+  using enum Op;
+  switch (k) {
+    case 0:  // P0 links and receives `after 0`; P2's message must still reach it in one schedule
+      return {{{{link, 1, 0}, {recv0, 1, 0}}, {{trap, 2, 0}, {recv0, 0, 0}}, {{monitor, 1, 0}, {send, 0, 2}}}};
+    default:  // P1 kills P0; P0 must still get to link to an already dead P2 in one schedule
+      return {{{{link, 2, 0}, {trap, 2, 0}}, {{exit_other, 0, 1}}, {{monitor, 1, 0}, {recv, 0, 0}}}};
+  }
+}
+
 Case draw(sim::Draws& d) {
+  if (d.below(8) == 0) return known_hard(static_cast<uint32_t>(d.below(2)));
   Case c;
   int n = 2 + static_cast<int>(d.below(2));
   c.procs.resize(static_cast<size_t>(n));

@@ -3,7 +3,23 @@
 #include <algorithm>
 #include <cassert>
 
+#include <otpsim/core/kernel/access_observer.hpp>
+
 namespace otp::sim {
+
+bool DporSleeper::depends_on(const std::vector<uint64_t>& other, bool other_global) const {
+  if (global || other_global) return true;
+  for (uint64_t a : touched)
+    for (uint64_t b : other)
+      if (((a ^ b) & ~StepEvent::kWrite) == 0 && ((a | b) & StepEvent::kWrite)) return true;  // one object, not two reads
+  return false;
+}
+
+namespace {
+bool has_label(const std::vector<DporSleeper>& set, const OptionLabel& l) {
+  return std::any_of(set.begin(), set.end(), [&](const DporSleeper& s) { return s.label == l; });
+}
+}  // namespace
 
 DporTree::DporTree(uint32_t bound) : bound_(bound) {}
 
@@ -31,6 +47,18 @@ DporBranch DporTree::take() {
   }
   DporBranch b = std::move(const_cast<Queued&>(queue_.top()).branch);
   queue_.pop();
+  // Asleep at the alternative: what was asleep on reaching its frame and, for a scheduling
+  // choice, every step already run from there (their traces are explored or being explored).
+  DporFrame* n = b.node;
+  b.sleep.clear();
+  if (n->point == DecisionPoint::next_step) {
+    const OptionLabel& alternative = n->options[b.decisions.back()];
+    for (const auto* set : {&n->sleep, &n->explored})
+      for (const DporSleeper& s : *set)
+        if (!(s.label == alternative) && !has_label(b.sleep, s.label)) b.sleep.push_back(s);
+  } else {
+    b.sleep = n->sleep;
+  }
   return b;
 }
 
@@ -73,6 +101,8 @@ void DporTree::commit(const DporReport& r) {
     f->point = r.new_frames[k].point;
     f->options = r.new_frames[k].options;
     f->delays = r.new_frames[k].delays;
+    f->sleep = r.new_frames[k].sleep;
+    if (f->point == DecisionPoint::next_step) f->explored.push_back(r.new_frames[k].taken);
     DporFrame* raw = f.get();
     ++frames_;
     if (d == 0) {
@@ -89,13 +119,17 @@ void DporTree::commit(const DporReport& r) {
       for (uint32_t c = 1; c < raw->options.size(); ++c) enqueue(raw, r.decisions, d, c);  // a choice of data: every option
     }
   }
+  if (r.branch && r.branch->point == DecisionPoint::next_step) r.branch->explored.push_back(r.branch_taken);
   // Each race asks its frame to explore an initial of the steps that do not depend on the
   // earlier one, unless the frame explores one already (Source-DPOR's I[E'](v)), and then the
   // rest of those steps.
   for (const auto& race : r.races) {
     DporFrame* f = path[race.depth];
     auto in = [](const std::vector<OptionLabel>& set, const OptionLabel& l) { return std::find(set.begin(), set.end(), l) != set.end(); };
-    if (std::any_of(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->backtrack, q); })) continue;
+    // An initial asleep there: the traces starting with it are explored from where it fell asleep.
+    if (std::any_of(race.initials.begin(), race.initials.end(),
+                    [&](const OptionLabel& q) { return in(f->backtrack, q) || (!race.ended && has_label(f->sleep, q)); }))
+      continue;
     auto enabled = std::find_if(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->options, q); });
     if (enabled != race.initials.end()) {
       std::vector<OptionLabel> guide = race.sequence;
@@ -131,6 +165,10 @@ void DporHook::begin(const DporBranch& branch) {
   report_.branch = branch.node;
   report_.first_new = script_.size();
   guide_.assign(branch.guide.begin(), branch.guide.end());
+  branch_sleep_ = branch.sleep;
+  sleep_.clear();
+  sleeping_ = script_.empty();
+  blocked_ = false;
   analyse_from_ = script_.empty() ? 0 : SIZE_MAX;  // from the branch's frame on
   step_frame_ = -1;
   events_.clear();
@@ -162,7 +200,10 @@ void DporHook::join(std::vector<uint32_t>& into, const std::vector<uint32_t>& fr
   for (size_t i = 0; i < from.size(); ++i) into[i] = std::max(into[i], from[i]);
 }
 
+bool DporHook::asleep(const OptionLabel& l) const { return sleeping_ && has_label(sleep_, l); }
+
 uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& options) {
+  if (blocked_) return 0;  // the rest of this run repeats an explored trace: nothing is learnt
   size_t d = frames_.size();
   uint32_t delays = 0;
   if (d > 0) {
@@ -173,13 +214,29 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
   if (d < script_.size()) {
     c = script_[d];
     assert(c < options.size() && "exploration is not deterministic: a replayed prefix differs");
-    if (d + 1 == script_.size()) analyse_from_ = events_.size();
-  } else {
-    if (point == DecisionPoint::next_step && !guide_.empty()) {  // steer the reversal: its next step, once possible
-      auto it = std::find(options.begin(), options.end(), guide_.front());
-      if (it != options.end()) c = static_cast<uint32_t>(it - options.begin());
+    if (d + 1 == script_.size()) {  // the branch frame: its alternative, with what sleeps there
+      analyse_from_ = events_.size();
+      sleeping_ = true;
+      sleep_ = branch_sleep_;
+      if (point == DecisionPoint::next_step) report_.branch_taken.label = options[c];
     }
-    report_.new_frames.push_back({point, options, delays});
+  } else {
+    DporReport::Frame nf{point, options, delays, sleep_, {}};
+    if (point == DecisionPoint::next_step) {
+      // The first step awake, or the reversal's next step once possible (steered).
+      while (c < options.size() && asleep(options[c])) ++c;
+      if (!guide_.empty())
+        if (auto it = std::find(options.begin(), options.end(), guide_.front()); it != options.end() && !asleep(*it))
+          c = static_cast<uint32_t>(it - options.begin());
+      if (c == options.size()) {  // every enabled step is asleep: an explored trace again
+        blocked_ = true;
+        report_.blocked = true;
+        ++blocked_runs_;
+        return 0;
+      }
+      nf.taken.label = options[c];
+    }
+    report_.new_frames.push_back(std::move(nf));
   }
   if (point == DecisionPoint::next_step) step_frame_ = static_cast<int>(d);
   frames_.push_back({point, c, delays});
@@ -188,6 +245,13 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
 }
 
 void DporHook::stepped(const StepEvent& e) {
+  if (blocked_) return;
+  if (!e.global && step_frame_ < 0 && asleep(e.label)) {  // the one step possible is asleep
+    blocked_ = true;
+    report_.blocked = true;
+    ++blocked_runs_;
+    return;
+  }
   if (!guide_.empty())  // a step of the guide taken (steered, forced or canonical) is done
     if (auto it = std::find(guide_.begin(), guide_.end(), e.label); it != guide_.end()) guide_.erase(it);
   size_t j = events_.size();
@@ -259,6 +323,17 @@ void DporHook::stepped(const StepEvent& e) {
   for (uint64_t pid : e.woken)
     if (!(e.label.kind == OptionLabel::Kind::run && e.label.a == pid)) woken_by_[pid] = j;  // (a yield: program order)
   if (e.global) last_global_ = static_cast<int64_t>(j);
+  // The chosen step's footprint, for the frame's sleep sets; then the sleepers it wakes.
+  if (ev.frame >= 0 && static_cast<size_t>(ev.frame) + 1 == script_.size()) {
+    report_.branch_taken.touched = e.touched;
+    report_.branch_taken.global = e.global;
+  } else if (ev.frame >= 0 && static_cast<size_t>(ev.frame) >= report_.first_new) {
+    DporSleeper& taken = report_.new_frames[static_cast<size_t>(ev.frame) - report_.first_new].taken;
+    taken.touched = e.touched;
+    taken.global = e.global;
+  }
+  if (sleeping_)
+    std::erase_if(sleep_, [&](const DporSleeper& s) { return s.label == e.label || s.depends_on(e.touched, e.global); });
   events_.push_back(std::move(ev));
 }
 
@@ -281,7 +356,9 @@ void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vect
   }
   bool j_has_pred = std::any_of(v.begin(), v.end(), [&](size_t b) { return happens_before(b, clock_without_i); });
   if (!j_has_pred) initials.push_back(p);
-  report_.races.push_back({static_cast<size_t>(fi), std::move(initials), std::move(sequence)});
+  uint64_t life = AccessObserver::process(Pid{p.actor()}) | StepEvent::kWrite;
+  bool ended = std::find(events_[i].touched.begin(), events_[i].touched.end(), life) != events_[i].touched.end();
+  report_.races.push_back({static_cast<size_t>(fi), std::move(initials), std::move(sequence), ended});
 }
 
 }  // namespace otp::sim

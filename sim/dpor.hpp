@@ -1,12 +1,14 @@
 #pragma once
-// Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, "Source sets", JACM 2017) over the
-// simulator's steps: stateless, one schedule per run, source sets without sleep sets, each
-// reversal steered through the steps that reverse the race. A step is everything a process
-// does until it waits (a link and a receive can be one step), and sleep sets on such steps
-// missed traces the soundness suite found (a sleeping process whose later run would link
-// first and receive later); source sets alone did not. The cost is schedules that repeat a
-// trace on programs with many races (supervisor trees); finer steps or wakeup trees would
-// remove them.
+// Source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, "Source sets", JACM 2017) with sleep sets over
+// the simulator's steps: stateless, one schedule per run, each reversal steered through the
+// steps that reverse the race. A step is everything a process does until it waits, so what a
+// step does depends on the state it meets more than a single operation's would (a run that
+// finds its process killed does nothing; a link may find its peer dead). Two rules keep sleep
+// sets sound on such steps, each found by the soundness suite as a missed outcome: every
+// delivery reads its receiver's life (arriving before or after the exit are different steps),
+// and a race whose earlier step ended the later step's process is reversed even when the
+// reversing step is asleep there (the run it reverses to is a different step from the one put
+// to sleep).
 //
 // Threads of execution: a run of process P (its own program order), the deliveries of one
 // (from, to) channel (FIFO, each after the step that sent it), and timers (global: a timer fires
@@ -32,6 +34,11 @@
 // Timer ties, timer delays and fault points are choices of data, not of order: every option is
 // explored.
 //
+// Sleep sets: a frame remembers each step explored from it (its thread and what it touched);
+// a branch taken there later starts with those asleep, and a sleeper wakes when a step
+// dependent on it runs. A schedule whose every enabled step is asleep repeats an explored trace
+// and is cut there (counted as sleep-set blocked).
+//
 // Two parts: a DporTree (every decision frame reached, its backtrack set, and the branches
 // still to run) and a DporHook per worker, which runs one branch and reports what the tree must
 // learn from it (the frames it reached first, the races it found). The hook never reads the
@@ -48,6 +55,15 @@
 
 namespace otp::sim {
 
+// A step as a sleep set keeps it: its thread and what it touched when it ran.
+struct DporSleeper {
+  OptionLabel label;
+  std::vector<uint64_t> touched;
+  bool global = false;
+  // Whether `touched`/`global` of another step make it depend on this one.
+  bool depends_on(const std::vector<uint64_t>& other, bool other_global) const;
+};
+
 // A branch to run: replay `decisions`; the last one is the alternative taken at its frame.
 struct DporBranch {
   std::vector<uint32_t> decisions;
@@ -56,6 +72,7 @@ struct DporBranch {
   // steps become possible (as optimal DPOR follows a wakeup sequence): a step is a whole run, so
   // left to the canonical order, the next run of a process may no longer do what raced.
   std::vector<OptionLabel> guide;
+  std::vector<DporSleeper> sleep;  // asleep when the alternative is taken
 };
 
 // What one schedule taught: its decision list, the frames past its branch point (new to the
@@ -65,17 +82,22 @@ struct DporReport {
     DecisionPoint point;
     std::vector<OptionLabel> options;
     uint32_t delays;  // non-canonical scheduling choices before this frame
+    std::vector<DporSleeper> sleep;  // asleep when the choice was made
+    DporSleeper taken;               // next_step: the step chosen (its label and footprint)
   };
   struct Race {
     size_t depth;  // the frame of the earlier step
     std::vector<OptionLabel> initials;
     std::vector<OptionLabel> sequence;  // v: the steps that reverse it, in order (the initial is one of them)
+    bool ended = false;  // the earlier step ended the later one's process (its step changes wholly when reversed)
   };
   DporFrame* branch = nullptr;
   std::vector<uint32_t> decisions;
   size_t first_new = 0;            // frames from this depth on were reached for the first time
   std::vector<Frame> new_frames;   // decisions[first_new + k] was chosen at new_frames[k]
   std::vector<Race> races;
+  DporSleeper branch_taken;  // the alternative's step, when the branch frame is a next_step
+  bool blocked = false;      // every enabled step fell asleep: the schedule was cut there
 };
 
 struct DporFrame {
@@ -83,6 +105,8 @@ struct DporFrame {
   std::vector<OptionLabel> options;
   uint32_t delays = 0;
   std::vector<OptionLabel> backtrack;  // next_step: threads explored or queued here
+  std::vector<DporSleeper> sleep;      // asleep when this frame was first reached
+  std::vector<DporSleeper> explored;   // next_step: steps run from here, with their footprints
   DporFrame* parent = nullptr;
   std::vector<std::pair<uint32_t, std::unique_ptr<DporFrame>>> children;  // by decision
   uint64_t live = 0;  // branches queued or running at or below this frame
@@ -140,6 +164,7 @@ class DporHook final : public DecisionHook {
   DporReport& report() { return report_; }
 
   uint64_t races() const { return races_; }
+  uint64_t blocked() const { return blocked_runs_; }  // schedules cut by sleep sets
 
  private:
   struct Frame {
@@ -156,6 +181,7 @@ class DporHook final : public DecisionHook {
   };
 
   uint32_t thread_of(const OptionLabel& l);
+  bool asleep(const OptionLabel& l) const;
   bool happens_before(size_t i, const std::vector<uint32_t>& clock) const {
     uint32_t t = events_[i].thread;
     return t < clock.size() && clock[t] >= i + 1;
@@ -169,6 +195,10 @@ class DporHook final : public DecisionHook {
   int step_frame_ = -1;      // the next_step frame of the step under way
   DporReport report_;
   std::deque<OptionLabel> guide_;  // the branch's guide, still to take
+  std::vector<DporSleeper> branch_sleep_;  // asleep at the branch frame
+  std::vector<DporSleeper> sleep_;         // asleep now (from the branch frame on)
+  bool sleeping_ = false;                  // sleep_ is in force (past the replayed prefix)
+  bool blocked_ = false;                   // this schedule was cut: nothing more is learnt from it
 
   // This schedule's events and the indexes they are built with.
   std::vector<Event> events_;
@@ -183,6 +213,7 @@ class DporHook final : public DecisionHook {
   int64_t last_global_ = -1;
 
   uint64_t races_ = 0;
+  uint64_t blocked_runs_ = 0;
 };
 
 }  // namespace otp::sim

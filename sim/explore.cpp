@@ -201,6 +201,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
     res.actor_decisions = cov.actor_decisions.size();
     res.pruned = dfs.pruned();
     res.races = dpor.races();
+    res.blocked = dpor.blocked();
     if (progress && (res.schedules % 256 == 0)) progress(res);
     if (res.first_failure_at && opts.stop_at_first) break;
     if (opts.strategy == ExploreStrategy::dfs && !dfs.advance()) {
@@ -214,6 +215,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   }
   res.pruned = dfs.pruned();
   res.races = dpor.races();
+  res.blocked = dpor.blocked();
   return res;
 }
 

@@ -51,6 +51,7 @@ struct ExploreResult {
   uint64_t max_depth = 0;           // most decisions in one schedule
   uint64_t pruned = 0;              // dfs: branches skipped by sleep sets
   uint64_t races = 0;               // dpor: races found (each may add a backtrack point)
+  uint64_t blocked = 0;             // dpor: schedules cut because every enabled step was asleep
   bool exhausted = false;           // dfs, dpor: the whole space (within the bound) was explored
   std::optional<uint64_t> first_failure_at;  // schedule number (1-based) of the first failure
   std::vector<std::string> failures;

@@ -170,6 +170,7 @@ void SimExecutor::run_one(uint32_t index) {
   runnable_pos_[pid_index(last)] = static_cast<int32_t>(index);
   runnable_.pop_back();
   runnable_pos_[pid_index(pid)] = -1;
+  if (steps_wanted_) touch(AccessObserver::process(pid), false);  // a run needs its process alive: a kill disables it
   node_->run(pid);
 }
 

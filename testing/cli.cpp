@@ -540,6 +540,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     res.max_depth = std::max(res.max_depth, p.max_depth);
     res.pruned += p.pruned;
     res.races += p.races;
+    res.blocked += p.blocked;
     res.exhausted = p.exhausted;
     if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
   }
@@ -553,7 +554,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
              target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
              static_cast<double>(res.schedules) / std::max(t, 1e-9), states_text, res.actor_decisions, res.max_depth);
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
-  if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races", res.races);
+  if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set blocked", res.races, res.blocked);
   fmt::print("\n");
   if (!failing) {
     if (res.exhausted && opts.bound == kUnbounded) fmt::print("exhausted: every trace passed\n");

@@ -24,7 +24,7 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
   uint64_t started = 0;
   bool stop = false;
   std::vector<Coverage> coverage(jobs);
-  std::vector<uint64_t> races(jobs, 0);
+  std::vector<uint64_t> races(jobs, 0), blocked(jobs, 0);
   run_on_threads(jobs, [&](unsigned j) {
     DporHook hook;
     std::unique_lock lock(mu);
@@ -58,6 +58,7 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
       changed.notify_all();
     }
     races[j] = hook.races();
+    blocked[j] = hook.blocked();
     changed.notify_all();
   });
   Coverage all;
@@ -68,6 +69,7 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
   res.distinct_schedules = all.schedules.size();
   res.actor_decisions = all.actor_decisions.size();
   for (uint64_t r : races) res.races += r;
+  for (uint64_t b : blocked) res.blocked += b;
   res.exhausted = !tree.has_work() && !tree.bounded_out();
   return res;
 }

@@ -3,6 +3,9 @@
 // rare bug found.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
+#include <functional>
 #include <set>
 
 #include <otpsim/properties/explore_programs.hpp>
@@ -131,4 +134,83 @@ TEST(Dpor, JobsStopAtTheFirstFailureAndItReplays) {  // S91
   EXPECT_FALSE(r.exhausted);
   ScenarioOutcome again = run_scenario(s, ScenarioRun{.seed = 7, .script = r.failing_decisions});
   EXPECT_EQ(again.failures, r.failures);
+}
+
+namespace {
+
+// Three processes' bodies, run under `hook`; the outcome is what P0 received and how each ended.
+using ThreeBody = std::function<Proc(Process& self, const std::vector<Pid>& pids, std::string& seen)>;
+
+RunSchedule three(std::array<ThreeBody, 3> bodies, std::set<std::string>* outcomes) {
+  return [bodies, outcomes](DecisionHook* hook, uint64_t) {
+    World w({.seed = 1, .hook = hook});
+    std::vector<Pid> pids(3);
+    std::string seen;
+    w.spawn([&](Process& root) -> Proc {
+      for (size_t p = 0; p < 3; ++p) pids[p] = root.spawn([&, p](Process& self) -> Proc { return bodies[p](self, pids, seen); });
+      co_return;
+    });
+    w.run({.max_steps = 10'000});
+    std::string out = "P0 saw [" + seen + "]";
+    for (Pid p : pids) out += " " + (w.exit_reason(p) ? w.exit_reason(p)->to_string() : std::string("blocked"));
+    outcomes->insert(out);
+    return ScheduleRun{{}, w.executor().chooser().choices()};
+  };
+}
+
+std::set<std::string> outcomes_of(const std::array<ThreeBody, 3>& bodies, ExploreStrategy s) {
+  std::set<std::string> out;
+  ExploreResult r = explore(three(bodies, &out), {.strategy = s, .bound = s == ExploreStrategy::dpor ? kUnbounded : 64,
+                                                  .max_schedules = 100'000, .sleep_sets = false, .stop_at_first = false});
+  EXPECT_TRUE(r.exhausted);
+  return out;
+}
+
+}  // namespace
+
+// S1 S5: a message arriving before a process's exit and one arriving after are different steps;
+// if they commuted, a sleeping run of P0 (link, then a receive that finds nothing) would cover
+// the schedule where P2's message arrives first and P0 receives it, and that outcome was lost.
+TEST(Dpor, SleepSetsKeepTheRunThatReceivesALateArrival) {
+  std::array<ThreeBody, 3> bodies{
+      [](Process& self, const std::vector<Pid>& p, std::string& seen) -> Proc {
+        self.link(p[1]);
+        auto m = co_await self.receive_any(0);
+        seen += m ? m->to_term().to_string() : "timeout";
+      },
+      [](Process& self, const std::vector<Pid>&, std::string&) -> Proc {
+        self.trap_exit(true);
+        co_await self.receive_any(0);
+      },
+      [](Process& self, const std::vector<Pid>& p, std::string&) -> Proc {
+        self.monitor(p[1]);
+        self.send(p[0], integer(2));
+        co_return;
+      }};
+  std::set<std::string> all = outcomes_of(bodies, ExploreStrategy::dfs);
+  EXPECT_TRUE(all.contains("P0 saw [2] normal normal normal"));
+  EXPECT_EQ(outcomes_of(bodies, ExploreStrategy::dpor), all);
+}
+
+// S2 S3: a kill that lands before P0 runs turns P0's run into nothing; reversing that race must
+// run P0 even though P0's run is asleep there, or the schedule where P0 links to an already
+// dead P2 (exit noproc) before the kill arrives is never reached.
+TEST(Dpor, SleepSetsKeepTheRunAKillWouldHaveEnded) {
+  std::array<ThreeBody, 3> bodies{
+      [](Process& self, const std::vector<Pid>& p, std::string&) -> Proc {
+        self.link(p[2]);
+        self.trap_exit(true);
+        co_return;
+      },
+      [](Process& self, const std::vector<Pid>& p, std::string&) -> Proc {
+        self.exit(p[0], atom("kill"));
+        co_return;
+      },
+      [](Process& self, const std::vector<Pid>& p, std::string&) -> Proc {
+        self.monitor(p[1]);
+        co_await self.receive_any();
+      }};
+  std::set<std::string> all = outcomes_of(bodies, ExploreStrategy::dfs);
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](const std::string& o) { return o.starts_with("P0 saw [] noproc"); }));
+  EXPECT_EQ(outcomes_of(bodies, ExploreStrategy::dpor), all);
 }

@@ -261,10 +261,11 @@ void Node::finish(Process& p, Term reason) {
 }
 
 void Node::deliver(Signal&& s) {
-  // A message only touches the mailbox (and the process, if it wakes it: push_message); every
-  // other signal reads or changes the process's own state (links, monitors, trap_exit, life).
-  Process* t = find_untouched(s.to);
-  if (!t) touch(AccessObserver::process(s.to), false);  // what happens depends on its being dead
+  // Every signal reads the receiver's life: arriving before or after its exit are different
+  // steps (kept, or bounced and dropped), so a delivery never commutes with that exit. A message
+  // then touches only the mailbox (and the process, if it wakes it: push_message); every other
+  // signal reads or changes the process's own state (links, monitors, trap_exit, life).
+  Process* t = find(s.to);
   using Part = AccessObserver::Part;
   switch (s.kind) {  // what each signal reads or changes of the receiver (its life: deliver_exit)
     case SignalKind::message: touch(AccessObserver::mailbox(s.to), true); break;
