@@ -20,6 +20,8 @@ constexpr uint64_t kTurnWindow = 64;
 constexpr uint64_t kOverflowEvery = 61;
 // A queue this long is worth sharing whatever its turns take (worth_sharing).
 constexpr uint64_t kManyQueued = 128;
+// A process woken this many times running from one other worker follows its wakers there.
+constexpr uint32_t kSteadyWakes = 8;
 // What an idle worker last saw of another worker: its turn count, and since when (sharing).
 struct Watch {
   uint64_t turns = ~uint64_t{0};
@@ -121,7 +123,26 @@ void RtExecutor::make_runnable(Pid pid) {
     static_cast<Slot*>(t_current_slot)->runnable = true;
     return;
   }
-  enqueue(pid, std::monostate{});  // a new process, spawned on another thread
+  // A new process, spawned on another thread. Its slot may have held another process, run on
+  // any worker: what the slot remembers of that one (home, waker) is not this one's.
+  Slot* s = slot(pid_index(pid));
+  s->home.store(t_exec == this ? static_cast<uint16_t>(t_worker) : kNoHome, std::memory_order_relaxed);
+  s->waker.store(0, std::memory_order_relaxed);
+  s->streak.store(0, std::memory_order_relaxed);
+  enqueue(pid, std::monostate{});
+}
+
+void RtExecutor::make_runnable_apart(Pid pid) {
+  if (nthreads_ == 1 || t_exec != this) return make_runnable(pid);
+  auto w = static_cast<uint16_t>(next_apart_.fetch_add(1, std::memory_order_relaxed) % nthreads_);
+  if (w == t_worker) return make_runnable(pid);
+  uint64_t index = pid_index(pid);
+  Slot* s = slot(index);
+  s->home.store(w, std::memory_order_relaxed);  // its home from the start: what it wakes follows it there
+  if (s->inbox.push(std::monostate{})) {
+    count(false);
+    push_remote(w, index);
+  }
 }
 
 void RtExecutor::send(Signal&& signal) {
@@ -139,15 +160,27 @@ void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
   bool steady = false;
   if (t_exec == this && t_current != 0 && t_current != sid) {
     // Only the thread that schedules a slot writes its waker: no read-modify-write needed.
-    std::atomic<uint32_t>& waker = slot(sid)->waker;
+    Slot* s = slot(sid);
+    std::atomic<uint32_t>& waker = s->waker;
     steady = waker.load(std::memory_order_relaxed) == t_current;
     if (!steady) waker.store(static_cast<uint32_t>(t_current), std::memory_order_relaxed);
+    // Or woken kSteadyWakes times running from one other worker, by whichever processes: a
+    // tree's driver woken by each new child in turn follows the tree.
+    if (home != kNoHome && home != t_worker) {
+      uint32_t st = s->streak.load(std::memory_order_relaxed);
+      uint32_t n = (st & 0xffff) == t_worker + 1u ? std::min<uint32_t>((st >> 16) + 1, kSteadyWakes) : 1;
+      steady = steady || n >= kSteadyWakes;
+      s->streak.store((t_worker + 1u) | (n << 16), std::memory_order_relaxed);
+    } else if (s->streak.load(std::memory_order_relaxed) != 0) {
+      s->streak.store(0, std::memory_order_relaxed);
+    }
   }
-  if (t_exec == this && !steady && home != kNoHome && home != t_worker && working_[home].load(std::memory_order_relaxed)) {
-    // Woken by a process on another worker while its own worker is busy: it goes home, so a
-    // busy server stays on one core instead of following each client that calls it. A
-    // process whose worker idles moves here instead: no wake-up to pay, and a ping-pong pair
-    // split over two cores comes back together.
+  if (t_exec == this && !steady && home != kNoHome && home != t_worker) {
+    // Woken by a process on another worker: it goes home, so a busy server stays on one core
+    // instead of following each client that calls it. Home even when that worker idles (a
+    // wake-up to pay): pulling it here instead gathered everything onto the busier worker
+    // whenever the other paused between turns (W8's trees ended 500,000 turns to 1,000).
+    // What keeps talking to this worker's processes follows them here (steady, above).
     push_remote(home, sid);
     return;
   }

@@ -13,8 +13,12 @@
 // shared work keeps talking to the work it left: a server and its clients, a dispatcher and
 // its pool), the threshold doubles, and while they are rare (independent work: pairs, separate
 // trees) it shrinks back, down to kMinShareAfter. A process woken again and again by the same
-// process follows it to its worker (a pair, a client of one server, a worker of one
-// dispatcher), instead of going home: a pair split by a steal comes together on the thief.
+// process, or kSteadyWakes times running by processes on one other worker, follows them to
+// that worker (a pair, a client of one server, a worker of one dispatcher, a driver woken by
+// each new child of a tree), instead of going home: a pair split by a steal comes together
+// on the thief. Placement: a new process starts on its spawner's worker, except a supervisor,
+// which starts on the workers in turn (make_runnable_apart): its tree is then spawned there,
+// and independent trees use the cores from their start.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -49,6 +53,9 @@ class RtExecutor final : public Executor {
 
   int64_t now_ms() const override;
   void make_runnable(Pid pid) override;
+  // A new group's head (a supervisor) starts on the workers in turn, so independent trees
+  // spread over the cores from their start instead of waiting to be split by steals.
+  void make_runnable_apart(Pid pid) override;
   void send(Signal&& signal) override;
   uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) override;
   bool cancel_timer(uint64_t timer_id) override;
@@ -83,6 +90,8 @@ class RtExecutor final : public Executor {
     // The slot whose turn last scheduled this one (0: none, or not from a worker). Written by
     // the one thread that schedules it, read by the next: relaxed is enough.
     std::atomic<uint32_t> waker{0};
+    // Wakes in a row from one other worker: (that worker + 1) | count << 16, same discipline.
+    std::atomic<uint32_t> streak{0};
   };
   // The queues below hold slot indices (pid_index), 0 = none: a slot is queued at most once
   // at a time (its inbox says when), whichever process occupies it.
@@ -178,6 +187,7 @@ class RtExecutor final : public Executor {
   std::condition_variable work_cv_;  // workers wait for work
   std::vector<std::thread> workers_;
   unsigned nthreads_;
+  std::atomic<uint32_t> next_apart_{0};  // the worker the next group's head starts on
   const uint64_t share_after_ns_;
   alignas(64) std::atomic<uint64_t> threshold_ns_;  // the sharing threshold now (see the top), shared by all
   std::unique_ptr<TimerWheel> wheel_;

@@ -645,3 +645,83 @@ TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
   EXPECT_GE(same.load() * 10, total.load() * 8) << same.load() << " of " << total.load()
                                                 << " messages were received on the thread that sent them";
 }
+
+namespace {
+// A GenServer that says, from its init, which thread runs it.
+class WhereAmI : public GenServer {
+ public:
+  WhereAmI(std::mutex& mu, std::set<std::thread::id>& seen) : mu_(mu), seen_(seen) {}
+  Task<InitResult> init(Process&) override {
+    std::lock_guard lock(mu_);
+    seen_.insert(std::this_thread::get_id());
+    co_return InitResult::ok();
+  }
+
+ private:
+  std::mutex& mu_;
+  std::set<std::thread::id>& seen_;
+};
+}  // namespace
+
+// Independent supervision trees use both workers from their start: a supervisor starts on the
+// workers in turn and spawns its children where it runs. Without that, a handful of small
+// trees never queue enough to be shared and all run on the spawner's worker.
+TEST(RtSharing, SupervisorsStartOnTheWorkersInTurn) {
+  rt::RtWorld w(2);
+  std::mutex mu;
+  std::set<std::thread::id> seen;
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    for (int t = 0; t < 4; ++t) {
+      std::vector<ChildSpec> kids;
+      for (int i = 0; i < 3; ++i) kids.push_back(worker_spec(integer(i), [&] { return std::make_unique<WhereAmI>(mu, seen); }));
+      co_await supervisor::start_link(self, {}, std::move(kids));
+    }
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
+  EXPECT_EQ(seen.size(), 2u) << "the children of four supervisors all started on one worker";
+}
+
+// A process slot is reused once its process has exited: what the slot remembers of the last
+// occupant (the worker it ran on) must not steer the new one. A new child starts on its
+// spawner's worker, even in a slot whose last process ran on the other worker.
+TEST(RtSharing, ANewProcessInAReusedSlotStartsWhereItWasSpawned) {
+  rt::RtWorld w(2);
+  std::atomic<int> elsewhere{0}, children{0};
+  Pid root = w.spawn([&](Process& self) -> Proc {
+    // Phase 1: another process spawns more processes than the table hands out fresh (4,095),
+    // with 20 us turns: both workers run them, so freed slots last ran on either worker.
+    constexpr int kFirst = 5'000;
+    Pid me = self.self();
+    self.spawn([me](Process& spawner) -> Proc {
+      Pid first = spawner.self();
+      for (int i = 0; i < kFirst; ++i)
+        spawner.spawn([first](Process& p) -> Proc {
+          auto until = std::chrono::steady_clock::now() + std::chrono::microseconds(20);
+          while (std::chrono::steady_clock::now() < until) {
+          }
+          p.send(first, atom("done"));
+          co_return;
+        });
+      for (int i = 0; i < kFirst; ++i) co_await spawner.receive_any();
+      spawner.send(me, atom("phase_1_done"));
+    });
+    co_await self.receive_any();
+    // Phase 2: 100 children, one a turn (a backlog of one is never shared), each in a slot of
+    // phase 1 (they stay alive until the end: freed slots are taken back newest first).
+    std::vector<Pid> kids;
+    for (int i = 0; i < 100; ++i) {
+      std::thread::id spawner = std::this_thread::get_id();
+      kids.push_back(self.spawn([&, spawner](Process& p) -> Proc {
+        ++children;
+        if (std::this_thread::get_id() != spawner) ++elsewhere;
+        co_await p.receive_any();
+      }));
+      co_await self.yield();
+      co_await self.yield();
+    }
+    for (Pid k : kids) self.send(k, atom("stop"));
+  });
+  ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(120)));
+  EXPECT_EQ(children.load(), 100);
+  EXPECT_LE(elsewhere.load(), 5) << elsewhere.load() << " of 100 children started on another worker than their spawner's";
+}

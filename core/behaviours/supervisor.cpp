@@ -106,6 +106,7 @@ Term SupervisorServer::count_children() const {
 
 Task<StartResult> start_link(Process& self, SupFlags flags, std::vector<ChildSpec> children,
                              gen_server::StartOptions opts) {
+  opts.apart = true;  // a tree talks within itself: on rt it may start on another core
   co_return co_await gen_server::start_link(
       self, [flags, children] { return std::make_unique<SupervisorServer>(flags, children); }, opts);
 }

@@ -34,6 +34,9 @@ class Executor {
   virtual int64_t now_ms() const = 0;
   // The process has work to do; the executor will call Node::run(pid) once for it.
   virtual void make_runnable(Pid pid) = 0;
+  // A new process that starts a group of its own (a supervisor: its tree talks mostly within
+  // itself): a multithreaded executor may start it on another thread than its spawner's.
+  virtual void make_runnable_apart(Pid pid) { make_runnable(pid); }
   // Hand a signal over for delivery; the executor calls Node::deliver(signal) later,
   // keeping signals of one (from, to) pair in order (S5).
   virtual void send(Signal&& signal) = 0;

@@ -182,7 +182,8 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
   if (observer_) [[unlikely]]
     observer_->spawned(pid);
-  executor_.make_runnable(pid);
+  if (opts.apart) executor_.make_runnable_apart(pid);
+  else executor_.make_runnable(pid);
   return pid;
 }
 

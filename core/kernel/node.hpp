@@ -28,6 +28,7 @@ struct SpawnOptions {
   Pid monitor_by{}; // spawn_monitor: this pid monitors the new process
   Ref monitor_ref{};
   Pid parent{};
+  bool apart = false;  // it starts a group of its own (Executor::make_runnable_apart)
 };
 
 class Node {
