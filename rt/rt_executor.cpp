@@ -133,7 +133,9 @@ void RtExecutor::make_runnable(Pid pid) {
 }
 
 void RtExecutor::make_runnable_apart(Pid pid) {
-  if (nthreads_ == 1 || t_exec != this) return make_runnable(pid);
+  // Only while this worker has other work queued: a tree started on an idle system (an
+  // application's, a pool a client is about to flood) starts beside its starter.
+  if (nthreads_ == 1 || t_exec != this || backlog(t_worker) < 2) return make_runnable(pid);
   auto w = static_cast<uint16_t>(next_apart_.fetch_add(1, std::memory_order_relaxed) % nthreads_);
   if (w == t_worker) return make_runnable(pid);
   uint64_t index = pid_index(pid);

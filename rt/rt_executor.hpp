@@ -16,9 +16,10 @@
 // process, or kSteadyWakes times running by processes on one other worker, follows them to
 // that worker (a pair, a client of one server, a worker of one dispatcher, a driver woken by
 // each new child of a tree), instead of going home: a pair split by a steal comes together
-// on the thief. Placement: a new process starts on its spawner's worker, except a supervisor,
-// which starts on the workers in turn (make_runnable_apart): its tree is then spawned there,
-// and independent trees use the cores from their start.
+// on the thief. Placement: a new process starts on its spawner's worker, except the root
+// supervisor of a tree started while that worker has other work queued, which starts on the
+// workers in turn (make_runnable_apart): its tree is then spawned there, and independent trees
+// use the cores from their start.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -53,8 +54,9 @@ class RtExecutor final : public Executor {
 
   int64_t now_ms() const override;
   void make_runnable(Pid pid) override;
-  // A new group's head (a supervisor) starts on the workers in turn, so independent trees
-  // spread over the cores from their start instead of waiting to be split by steals.
+  // A new group's head (a supervisor) starts on the workers in turn while its spawner's worker
+  // has other work queued, so independent trees spread over the cores from their start instead
+  // of waiting to be split by steals.
   void make_runnable_apart(Pid pid) override;
   void send(Signal&& signal) override;
   uint64_t arm_timer(int64_t deadline_ms, TimerTarget target) override;

@@ -646,39 +646,50 @@ TEST(RtSharing, IndependentPairsSpreadAndAPairRunsTogether) {
                                                 << " messages were received on the thread that sent them";
 }
 
-namespace {
-// A GenServer that says, from its init, which thread runs it.
-class WhereAmI : public GenServer {
- public:
-  WhereAmI(std::mutex& mu, std::set<std::thread::id>& seen) : mu_(mu), seen_(seen) {}
-  Task<InitResult> init(Process&) override {
-    std::lock_guard lock(mu_);
-    seen_.insert(std::this_thread::get_id());
-    co_return InitResult::ok();
-  }
 
- private:
-  std::mutex& mu_;
-  std::set<std::thread::id>& seen_;
-};
-}  // namespace
-
-// Independent supervision trees use both workers from their start: a supervisor starts on the
-// workers in turn and spawns its children where it runs. Without that, a handful of small
-// trees never queue enough to be shared and all run on the spawner's worker.
-TEST(RtSharing, SupervisorsStartOnTheWorkersInTurn) {
+// Independent supervision trees use both workers from their start: the root supervisor of a
+// tree, started while its starter's worker has other work queued, starts on the workers in turn
+// and spawns its children where it runs. Without that, a handful of small trees never queue
+// enough to be shared and all run on the starters' worker. A supervisor a supervisor starts
+// stays in its parent's tree, and a tree started on an idle worker stays beside its starter.
+TEST(RtSharing, TreesStartedTogetherSpreadOverTheWorkers) {
   rt::RtWorld w(2);
   std::mutex mu;
   std::set<std::thread::id> seen;
+  std::vector<std::set<std::thread::id>> per_tree(8);
+  auto kid = [&](int tree, int i) {
+    return worker_spec(integer(i), [&, tree] {
+      struct Where : GenServer {
+        std::function<void()> note;
+        Task<InitResult> init(Process&) override {
+          note();
+          co_return InitResult::ok();
+        }
+      };
+      auto g = std::make_unique<Where>();
+      g->note = [&, tree] {
+        std::lock_guard lock(mu);
+        seen.insert(std::this_thread::get_id());
+        per_tree[static_cast<size_t>(tree)].insert(std::this_thread::get_id());
+      };
+      return g;
+    });
+  };
   Pid root = w.spawn([&](Process& self) -> Proc {
-    for (int t = 0; t < 4; ++t) {
-      std::vector<ChildSpec> kids;
-      for (int i = 0; i < 3; ++i) kids.push_back(worker_spec(integer(i), [&] { return std::make_unique<WhereAmI>(mu, seen); }));
-      co_await supervisor::start_link(self, {}, std::move(kids));
-    }
+    Pid me = self.self();
+    for (int t = 0; t < 8; ++t)  // eight starters queued at once, each starting a tree of its own
+      self.spawn([&, t, me](Process& starter) -> Proc {
+        ChildSpec inner = supervisor::supervisor_spec(atom("inner"), {}, {kid(t, 3), kid(t, 4)});
+        co_await supervisor::start_link(starter, {}, {kid(t, 0), kid(t, 1), kid(t, 2), inner});
+        starter.send(me, atom("started"));
+        co_await starter.receive_any();  // (keeps its tree)
+      });
+    for (int t = 0; t < 8; ++t) co_await self.receive_any();
   });
   ASSERT_TRUE(w.wait_exit(root, std::chrono::seconds(60)));
-  EXPECT_EQ(seen.size(), 2u) << "the children of four supervisors all started on one worker";
+  EXPECT_EQ(seen.size(), 2u) << "the children of eight trees started together all started on one worker";
+  for (size_t t = 0; t < per_tree.size(); ++t)
+    EXPECT_EQ(per_tree[t].size(), 1u) << "tree " << t << " (a nested supervisor included) started on two workers";
 }
 
 // A process slot is reused once its process has exited: what the slot remembers of the last

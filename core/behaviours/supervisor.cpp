@@ -106,7 +106,9 @@ Term SupervisorServer::count_children() const {
 
 Task<StartResult> start_link(Process& self, SupFlags flags, std::vector<ChildSpec> children,
                              gen_server::StartOptions opts) {
-  opts.apart = true;  // a tree talks within itself: on rt it may start on another core
+  // A tree talks within itself: its root may start on another core (rt); a supervisor that a
+  // supervisor starts belongs to that tree and starts beside it.
+  opts.apart = self.find_local<SupervisorMark>() == nullptr;
   co_return co_await gen_server::start_link(
       self, [flags, children] { return std::make_unique<SupervisorServer>(flags, children); }, opts);
 }

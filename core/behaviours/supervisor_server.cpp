@@ -27,6 +27,7 @@ Term SupReq::to_term() const {
 
 Task<InitResult> SupervisorServer::init(Process& self) {
   self.trap_exit(true);
+  self.local<SupervisorMark>();
   if (auto e = check_flags(flags_)) co_return InitResult::stop(tuple(atom("supervisor_data"), *e));
   std::set<Term> ids;  // a set, not a scan of the earlier specs: wide trees start in linear time
   for (const ChildSpec& spec : initial_) {

@@ -15,6 +15,9 @@ struct SupReq {
   Term to_term() const;
 };
 
+// Kept in a supervisor's process (Process::local): a supervisor it starts belongs to its tree.
+struct SupervisorMark {};
+
 class SupervisorServer : public GenServer {
  public:
   SupervisorServer(SupFlags flags, std::vector<ChildSpec> specs)

@@ -156,6 +156,14 @@ class Process {
       if (tag == &local_tag<T>) return *static_cast<T*>(value.get());
     return *static_cast<T*>(locals_->emplace_back(&local_tag<T>, std::make_shared<T>()).second.get());
   }
+  // The value local<T>() made, or nullptr: looks without making one.
+  template <class T>
+  const T* find_local() const {
+    if (locals_)
+      for (const auto& [tag, value] : *locals_)
+        if (tag == &local_tag<T>) return static_cast<const T*>(value.get());
+    return nullptr;
+  }
 
   // --- call plumbing (GenServer): a reply to `ref` is delivered only while active
   void activate_alias(Ref ref) {
