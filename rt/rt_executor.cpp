@@ -141,6 +141,8 @@ void RtExecutor::make_runnable_apart(Pid pid) {
   uint64_t index = pid_index(pid);
   Slot* s = slot(index);
   s->home.store(w, std::memory_order_relaxed);  // its home from the start: what it wakes follows it there
+  s->waker.store(0, std::memory_order_relaxed);  // (a reused slot: nothing of the last occupant's)
+  s->streak.store(0, std::memory_order_relaxed);
   if (s->inbox.push(std::monostate{})) {
     count(false);
     push_remote(w, index);
@@ -203,8 +205,9 @@ void RtExecutor::push_runnable(uint64_t sid, uint16_t home) {
     // From outside the workers (a fired timer, a send from another thread) to a process that
     // has run, whose worker idles: to that worker (woken if asleep), not to whichever worker
     // looks at the injection queue first, which moved a process away from the tree it works
-    // with on every timer it armed. Never to a busy worker's home stack: only its owner takes
-    // from it, so a process put there waits out whatever long turn that worker is in.
+    // with on every timer it armed. Never to a busy worker's home stack: its owner takes from it
+    // only between turns (a thief only once a turn has run past the threshold), so a process put
+    // there would wait out most of whatever long turn that worker is in.
     push_remote(home, sid);
     return;
   } else {

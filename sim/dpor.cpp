@@ -55,16 +55,20 @@ DporBranch DporTree::take() {
     const OptionLabel& alternative = n->options[b.decisions.back()];
     for (const auto* set : {&n->sleep, &n->explored})
       for (const DporSleeper& s : *set)
-        if (!(s.label == alternative) && !has_label(b.sleep, s.label)) b.sleep.push_back(s);
+        if (!(s.label == alternative) && !has_label(b.sleep, s.label) &&
+            !(b.guide_awake && std::find(b.guide.begin(), b.guide.end(), s.label) != b.guide.end()))
+          b.sleep.push_back(s);
   } else {
     b.sleep = n->sleep;
   }
   return b;
 }
 
-void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide) {
+void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide,
+                       bool guide_awake) {
   DporBranch b;
   b.guide = std::move(guide);
+  b.guide_awake = guide_awake;
   b.decisions.assign(decisions.begin(), decisions.begin() + static_cast<std::ptrdiff_t>(depth));
   b.decisions.push_back(choice);
   b.node = n;
@@ -73,7 +77,7 @@ void DporTree::enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, siz
 }
 
 void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth,
-                                std::vector<OptionLabel> guide) {
+                                std::vector<OptionLabel> guide, bool guide_awake) {
   n->backtrack.push_back(q);
   auto c = static_cast<uint32_t>(std::find(n->options.begin(), n->options.end(), q) - n->options.begin());
   assert(c < n->options.size());
@@ -81,7 +85,7 @@ void DporTree::add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::v
     bounded_out_ = true;
     return;
   }
-  enqueue(n, decisions, depth, c, std::move(guide));
+  enqueue(n, decisions, depth, c, std::move(guide), guide_awake);
 }
 
 void DporTree::commit(const DporReport& r) {
@@ -131,10 +135,14 @@ void DporTree::commit(const DporReport& r) {
                     [&](const OptionLabel& q) { return in(f->backtrack, q) || (!race.ended && has_label(f->sleep, q)); }))
       continue;
     auto enabled = std::find_if(race.initials.begin(), race.initials.end(), [&](const OptionLabel& q) { return in(f->options, q); });
+    // A race that ended the later step's process reverses to that process's own run where it can
+    // (the last of the sequence), and its branch keeps the sequence's steps awake (take()).
+    if (race.ended && !race.sequence.empty() && in(race.initials, race.sequence.back()) && in(f->options, race.sequence.back()))
+      enabled = std::find(race.initials.begin(), race.initials.end(), race.sequence.back());
     if (enabled != race.initials.end()) {
       std::vector<OptionLabel> guide = race.sequence;
       if (auto it = std::find(guide.begin(), guide.end(), *enabled); it != guide.end()) guide.erase(it);
-      add_to_backtrack(f, *enabled, r.decisions, race.depth, std::move(guide));
+      add_to_backtrack(f, *enabled, r.decisions, race.depth, std::move(guide), race.ended);
       continue;
     }
     for (const auto& o : std::vector<OptionLabel>(f->options))  // no initial is enabled there (not expected): explore them all

@@ -7,8 +7,9 @@
 // sets sound on such steps, each found by the soundness suite as a missed outcome: every
 // delivery reads its receiver's life (arriving before or after the exit are different steps),
 // and a race whose earlier step ended the later step's process is reversed even when the
-// reversing step is asleep there (the run it reverses to is a different step from the one put
-// to sleep).
+// reversing step is asleep there, to that process's own step where it can, with the steps of
+// the reversal kept awake (the run it reverses to is a different step from the one put to
+// sleep).
 //
 // Threads of execution: a run of process P (its own program order), the deliveries of one
 // (from, to) channel (FIFO, each after the step that sent it), and timers (global: a timer fires
@@ -73,6 +74,7 @@ struct DporBranch {
   // left to the canonical order, the next run of a process may no longer do what raced.
   std::vector<OptionLabel> guide;
   std::vector<DporSleeper> sleep;  // asleep when the alternative is taken
+  bool guide_awake = false;        // the guide's steps are kept out of `sleep` (a race that ended a process)
 };
 
 // What one schedule taught: its decision list, the frames past its branch point (new to the
@@ -140,9 +142,10 @@ class DporTree {
     DporBranch branch;
     bool operator<(const Queued& o) const { return depth != o.depth ? depth < o.depth : order > o.order; }
   };
-  void enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide = {});
+  void enqueue(DporFrame* n, const std::vector<uint32_t>& decisions, size_t depth, uint32_t choice, std::vector<OptionLabel> guide = {},
+               bool guide_awake = false);
   void add_to_backtrack(DporFrame* n, const OptionLabel& q, const std::vector<uint32_t>& decisions, size_t depth,
-                        std::vector<OptionLabel> guide);
+                        std::vector<OptionLabel> guide, bool guide_awake = false);
   void release(DporFrame* n);
 
   uint32_t bound_;

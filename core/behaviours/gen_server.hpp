@@ -113,7 +113,7 @@ namespace gen_server {
 struct StartOptions {
   Name name{};
   Timeout timeout = infinity;  // how long start waits for init
-  bool apart = false;          // the server heads a group of its own (a supervisor; see SpawnOptions)
+  bool apart = false;          // the server heads a group of its own (SpawnOptions; supervisor::start_link sets it)
 };
 
 // S10: {ok,Pid} | ignore | {error,R}. start_link links the server to the caller.
