@@ -123,13 +123,17 @@ void RtExecutor::make_runnable(Pid pid) {
     static_cast<Slot*>(t_current_slot)->runnable = true;
     return;
   }
-  // A new process, spawned on another thread. Its slot may have held another process, run on
-  // any worker: what the slot remembers of that one (home, waker) is not this one's.
-  Slot* s = slot(pid_index(pid));
-  s->home.store(t_exec == this ? static_cast<uint16_t>(t_worker) : kNoHome, std::memory_order_relaxed);
+  // A new process, spawned on another thread: it starts on its spawner's worker.
+  start_fresh(slot(pid_index(pid)), t_exec == this ? static_cast<uint16_t>(t_worker) : kNoHome);
+  enqueue(pid, std::monostate{});
+}
+
+// A new process's slot may have held another process, run on any worker: what the slot
+// remembers of that one (home, waker, streak) is not the new one's.
+void RtExecutor::start_fresh(Slot* s, uint16_t home) {
+  s->home.store(home, std::memory_order_relaxed);
   s->waker.store(0, std::memory_order_relaxed);
   s->streak.store(0, std::memory_order_relaxed);
-  enqueue(pid, std::monostate{});
 }
 
 void RtExecutor::make_runnable_apart(Pid pid) {
@@ -140,9 +144,7 @@ void RtExecutor::make_runnable_apart(Pid pid) {
   if (w == t_worker) return make_runnable(pid);
   uint64_t index = pid_index(pid);
   Slot* s = slot(index);
-  s->home.store(w, std::memory_order_relaxed);  // its home from the start: what it wakes follows it there
-  s->waker.store(0, std::memory_order_relaxed);  // (a reused slot: nothing of the last occupant's)
-  s->streak.store(0, std::memory_order_relaxed);
+  start_fresh(s, w);  // its home from the start: what it wakes follows it there
   if (s->inbox.push(std::monostate{})) {
     count(false);
     push_remote(w, index);

@@ -150,6 +150,7 @@ class RtExecutor final : public Executor {
   void push_remote(unsigned worker, uint64_t sid);
   void take_home(unsigned self);
   bool move_home(unsigned from, unsigned into);
+  void start_fresh(Slot* s, uint16_t home);
   bool pop_runnable(unsigned self, uint64_t& sid);
   bool steal(unsigned self, uint64_t& sid);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid);

@@ -210,6 +210,11 @@ void DporHook::join(std::vector<uint32_t>& into, const std::vector<uint32_t>& fr
 
 bool DporHook::asleep(const OptionLabel& l) const { return sleeping_ && has_label(sleep_, l); }
 
+void DporHook::block() {
+  blocked_ = true;
+  ++blocked_runs_;
+}
+
 uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& options) {
   if (blocked_) return 0;  // the rest of this run repeats an explored trace: nothing is learnt
   size_t d = frames_.size();
@@ -237,9 +242,7 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
         if (auto it = std::find(options.begin(), options.end(), guide_.front()); it != options.end() && !asleep(*it))
           c = static_cast<uint32_t>(it - options.begin());
       if (c == options.size()) {  // every enabled step is asleep: an explored trace again
-        blocked_ = true;
-        report_.blocked = true;
-        ++blocked_runs_;
+        block();
         return 0;
       }
       nf.taken.label = options[c];
@@ -255,9 +258,7 @@ uint32_t DporHook::choose(DecisionPoint point, const std::vector<OptionLabel>& o
 void DporHook::stepped(const StepEvent& e) {
   if (blocked_) return;
   if (!e.global && step_frame_ < 0 && asleep(e.label)) {  // the one step possible is asleep
-    blocked_ = true;
-    report_.blocked = true;
-    ++blocked_runs_;
+    block();
     return;
   }
   if (!guide_.empty())  // a step of the guide taken (steered, forced or canonical) is done

@@ -99,7 +99,6 @@ struct DporReport {
   std::vector<Frame> new_frames;   // decisions[first_new + k] was chosen at new_frames[k]
   std::vector<Race> races;
   DporSleeper branch_taken;  // the alternative's step, when the branch frame is a next_step
-  bool blocked = false;      // every enabled step fell asleep: the schedule was cut there
 };
 
 struct DporFrame {
@@ -185,6 +184,7 @@ class DporHook final : public DecisionHook {
 
   uint32_t thread_of(const OptionLabel& l);
   bool asleep(const OptionLabel& l) const;
+  void block();  // every enabled step is asleep: the rest of this schedule repeats an explored trace
   bool happens_before(size_t i, const std::vector<uint32_t>& clock) const {
     uint32_t t = events_[i].thread;
     return t < clock.size() && clock[t] >= i + 1;

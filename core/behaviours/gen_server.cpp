@@ -227,7 +227,8 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
     co_await server.run(starter, ack_ref, name);
   };
   // A server started without a link has no parent whose EXIT would be special.
-  Pid pid = self.node().spawn(std::move(body), {.link_to = link ? self.self() : Pid{}, .parent = link ? self.self() : Pid{}, .apart = opts.apart});
+  Pid parent = link ? self.self() : Pid{};
+  Pid pid = self.node().spawn(std::move(body), {.link_to = parent, .parent = parent, .apart = opts.apart});
   auto m = co_await self.receive(
       [ack_ref, pid](const Message& m) {
         if (const auto* a = m.get<InitAck>()) return a->ref == ack_ref;

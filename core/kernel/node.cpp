@@ -283,8 +283,7 @@ void Node::deliver(Signal&& s) {
       touch(AccessObserver::of(Part::aliases, s.to.id), false);
       touch(AccessObserver::element(Part::aliases, s.to.id, s.ref.id), false);
       break;
-    case SignalKind::info:  // reads the whole process: its life, mailbox, trap flag, links, monitors
-      touch(AccessObserver::process(s.to), false);
+    case SignalKind::info:  // reads the whole process: its life (find, above), mailbox, trap flag, links, monitors
       touch(AccessObserver::mailbox(s.to), false);
       touch(AccessObserver::of(Part::trap, s.to.id), false);
       for (Part set : {Part::links, Part::watchers, Part::monitoring}) touch(AccessObserver::of(set, s.to.id), false);
