@@ -1,9 +1,10 @@
 // sim-tests (S5 S90 S91): the runner of users' simulation tests checked like everything else.
 // A random small test — senders to the test process, and a planted deadlock, livelock,
-// invariant breach or swarm faults — is run once; its verdict must be the one the case
+// invariant breach, failing final check, death of the test process or swarm faults — is run once; its verdict must be the one the case
 // implies, a fault must land only where allowed and as the trace says, and the recorded
 // stream must replay to the same verdict and trace hash.
 #include <algorithm>
+#include <stdexcept>
 
 #include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/testing/run_once.hpp>
@@ -11,9 +12,9 @@
 namespace otp::properties {
 namespace {
 
-enum class Plant : uint8_t { none, deadlock, livelock, invariant, faults };
+enum class Plant : uint8_t { none, deadlock, livelock, invariant, faults, final_check, test_exits };
 const char* plant_name(Plant p) {
-  static constexpr const char* names[] = {"none", "deadlock", "livelock", "invariant", "faults"};
+  static constexpr const char* names[] = {"none", "deadlock", "livelock", "invariant", "faults", "final_check", "test_exits"};
   return names[static_cast<int>(p)];
 }
 
@@ -21,6 +22,7 @@ struct Case {
   uint32_t senders = 1, per_sender = 1;
   Plant plant = Plant::none;
   uint32_t breach_at = 1;  // invariant: fails once this many messages have arrived
+  Term exit_reason{};      // test_exits: the reason a process linked to the test process exits with
   uint64_t seed = 1;
 };
 
@@ -28,15 +30,18 @@ Case draw(sim::Draws& d) {
   Case c;
   c.senders = 1 + d.below(4);
   c.per_sender = 1 + d.below(3);
-  c.plant = static_cast<Plant>(d.below(5));
+  c.plant = static_cast<Plant>(d.below(7));
   c.breach_at = 1 + d.below(c.senders * c.per_sender);
+  static const Term exits[] = {atom("shutdown"), tuple(atom("shutdown"), atom("x")), atom("boom"), atom("kill")};
+  c.exit_reason = exits[d.below(4)];
   c.seed = d.seed();
   return c;
 }
 
 std::string describe(const Case& c) {
   return std::to_string(c.senders) + " sender(s) x " + std::to_string(c.per_sender) + " message(s), planted " +
-         plant_name(c.plant) + (c.plant == Plant::invariant ? " at " + std::to_string(c.breach_at) : "") + ", seed " +
+         plant_name(c.plant) + (c.plant == Plant::invariant ? " at " + std::to_string(c.breach_at) : "") +
+         (c.plant == Plant::test_exits ? " (" + c.exit_reason.to_string() + ")" : "") + ", seed " +
          std::to_string(c.seed);
 }
 
@@ -76,6 +81,12 @@ testing::TestDef make_test(const Case& c, Seen& seen) {
         for (;;) co_await p.yield();
       });
     if (c.plant == Plant::faults) co_return;  // the senders are the faults' targets
+    if (c.plant == Plant::final_check) t.at_end([] { throw std::runtime_error("planted final check"); });
+    if (c.plant == Plant::test_exits)  // a linked process's exit takes the test process down: it never ends
+      self.spawn_link([why = c.exit_reason](Process& p) -> Proc {
+        co_await p.sleep(1);
+        throw Exit(why);
+      });
     std::vector<int64_t> next(c.senders, 0);
     for (uint32_t k = 0; k < c.senders * c.per_sender; ++k) {
       auto m = co_await self.receive_any();
@@ -86,6 +97,7 @@ testing::TestDef make_test(const Case& c, Seen& seen) {
       ++seen.received;
     }
     if (c.plant == Plant::deadlock) co_await self.receive([](const Message&) { return false; });
+    if (c.plant == Plant::test_exits) co_await self.sleep(5);  // the linked exit comes first
   };
   return testing::TestDef{"sim-tests.case", body, cfg};
 }
@@ -97,8 +109,9 @@ std::optional<std::string> check(const Case& c) {
   if (seen.out_of_order) return "messages from one sender arrived out of order (S5)";
   testing::Verdict want = c.plant == Plant::deadlock    ? testing::Verdict::deadlock
                           : c.plant == Plant::livelock  ? testing::Verdict::no_quiescence
-                          : c.plant == Plant::invariant ? testing::Verdict::failed
-                                                        : testing::Verdict::passed;
+                          : c.plant == Plant::invariant || c.plant == Plant::final_check || c.plant == Plant::test_exits
+                              ? testing::Verdict::failed
+                              : testing::Verdict::passed;
   if (o.verdict != want)
     return std::string("verdict ") + testing::to_string(o.verdict) + ", the case implies " + testing::to_string(want) + "\n  " + o.describe();
   if (c.plant == Plant::invariant && seen.checks != seen.breached_at - seen.registered_at + 1)

@@ -56,6 +56,7 @@ const std::vector<Suite>& all_suites() {
       {"dynamic-supervisor", "S40 S28", "children of every restart type started, crashed, killed and terminated under max_children, extra_arguments and intensity: results, counts, restart arguments and giving up match the model", dynamic_supervisor_suite},
       {"sim-tests", "S5 S90 S91", "random simulation tests with a planted deadlock, livelock, invariant breach or swarm faults: the runner's verdict is the one planted, invariants run after every step and stop the run, faults land as the trace says and never on the test process, the stream replays", sim_test_suite},
       {"dpor", "S1-S5 S91", "random small programs of sends, receives (blocking and after 0), links, monitors, trap_exit and exit signals: dpor's outcomes (what each process received, and how it ended) equal unreduced exhaustive DFS's, in no more schedules than DFS with sleep sets", dpor_suite},
+      {"contracts", "S3 S6 S7 S10-S12 S21-S23 S28 S31 S32 S40 S50 S60 S70 S80 S91", "one documented API behaviour per case, with drawn timings, reasons and schedule: names, unlink, links to the dead, timers; GenServer init results, terminate, timeouts, names; the supervisor child API, significant children, shutdown; DynamicSupervisor, Task, Registry.dispatch, Application, pool retries, replay tokens: each result, exit reason and survival as OTP gives it", contract_suite},
       {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
   };
   return suites;

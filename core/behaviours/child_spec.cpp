@@ -57,12 +57,15 @@ Term ChildSpec::to_term() const {
 
 std::optional<Term> check_child_spec(const ChildSpec& spec, AutoShutdown auto_shutdown) {
   if (!spec.start) return tuple(atom("missing_start"), spec.id);
-  if (spec.shutdown.kind == Shutdown::Kind::timeout && spec.shutdown.ms < 0)
-    return tuple(atom("invalid_shutdown"), integer(spec.shutdown.ms));
-  // OTP: a permanent child cannot be significant (it would never exit for good).
-  if (spec.significant && auto_shutdown != AutoShutdown::never && spec.restart == Restart::permanent)
+  // OTP 25 (measured): a significant child needs auto_shutdown, and cannot be permanent (it
+  // would never exit for good); both are checked before the shutdown value.
+  if (spec.significant && auto_shutdown == AutoShutdown::never)
+    return tuple(atom("bad_combination"), list(tuple(atom("auto_shutdown"), atom("never")), tuple(atom("significant"), atom("true"))));
+  if (spec.significant && spec.restart == Restart::permanent)
     return tuple(atom("bad_combination"),
                  list(tuple(atom("restart"), atom("permanent")), tuple(atom("significant"), atom("true"))));
+  if (spec.shutdown.kind == Shutdown::Kind::timeout && spec.shutdown.ms < 0)
+    return tuple(atom("invalid_shutdown"), integer(spec.shutdown.ms));
   return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include <otpsim/core/behaviours/task_supervisor.hpp>
 
+#include <map>
+
 #include <otpsim/core/kernel/node.hpp>
 
 namespace otp {
@@ -149,25 +151,45 @@ Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Ti
   co_return out;
 }
 
+// As Elixir 1.14's (measured): replies are taken in whatever order they come; the first task
+// to exit, or the deadline, ends the wait, and the caller exits naming await_many and every task.
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
-  std::vector<Term> out;
-  for (const auto& t : tasks) {
+  auto fail = [&](Term why) {
+    Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
+    std::vector<Term> all;
+    for (const auto& x : tasks) all.push_back(x.to_term());
+    return Exit(tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), tt))));
+  };
+  std::map<Ref, std::vector<size_t>> waiting;  // a task listed twice gets its reply twice
+  for (size_t i = 0; i < tasks.size(); ++i) waiting[tasks[i].ref].push_back(i);
+  auto forget_rest = [&] {
+    for (const auto& [ref, at] : waiting) self.demonitor(ref, true);
+  };
+  std::vector<Term> out(tasks.size());
+  while (!waiting.empty()) {
     Timeout left = deadline < 0 ? infinity : std::max<int64_t>(0, deadline - self.now_ms());
-    auto m = co_await wait_task(self, t, left);
+    auto m = co_await self.receive(
+        [&waiting](const Message& m) {
+          if (const auto* r = m.get<TaskReply>()) return waiting.contains(r->ref);
+          if (const auto* d = m.get<DownMsg>()) return waiting.contains(d->ref);
+          return false;
+        },
+        left);
     if (!m) {
-      for (const auto& x : tasks) self.demonitor(x.ref, true);
-      Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
-      std::vector<Term> all;
-      for (const auto& x : tasks) all.push_back(x.to_term());
-      throw Exit(tuple(atom("timeout"), tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), tt))));
+      forget_rest();
+      throw fail(atom("timeout"));
     }
-    if (const auto* r = m->get<TaskReply>()) {
-      self.demonitor(t.ref, true);
-      out.push_back(r->result);
-    } else {
-      throw Exit(await_reason(m->get<DownMsg>()->reason, t, timeout));
+    if (const auto* d = m->get<DownMsg>()) {
+      waiting.erase(d->ref);
+      forget_rest();
+      throw fail(d->reason);
     }
+    const auto* r = m->get<TaskReply>();
+    auto it = waiting.find(r->ref);
+    for (size_t i : it->second) out[i] = r->result;
+    self.demonitor(r->ref, true);
+    waiting.erase(it);
   }
   co_return out;
 }

@@ -22,7 +22,12 @@ void Process::not_running(const char* what) const {
 // ---------------------------------------------------------------- messages
 
 void Process::send(Pid to, Message msg) {
-  node_.executor().send(Signal{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)});
+  Signal s{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)};
+  // To itself: in its own mailbox at once, as an exit signal to itself is (below) and as on the
+  // BEAM (measured: `send(self(), x)` then `receive x -> ... after 0 -> ...` finds it, and a
+  // GenServer's `{ok, S, 0}` after such a send handles the message, not the timeout).
+  if (to == pid_) return node_.deliver(std::move(s));
+  node_.executor().send(std::move(s));
 }
 
 void Process::send(const std::string& name, Message msg) {

@@ -1,0 +1,313 @@
+// contracts, the other behaviours: DynamicSupervisor shutdown and giving up (S40 S28), Task
+// links and results (S50), Registry.dispatch (S60), Application env and stop (S70), pool
+// retries (S80), replay tokens (S91).
+#include <otpsim/core/behaviours/application.hpp>
+#include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/behaviours/registry.hpp>
+#include <otpsim/core/behaviours/task_supervisor.hpp>
+#include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/properties/contract_probe.hpp>
+#include <otpsim/properties/lab.hpp>
+#include <otpsim/sim/token.hpp>
+
+namespace otp::properties::contract {
+namespace {
+
+dynamic_supervisor::ChildSpec lab_child(lab::Lab& l, const std::string& id, int64_t stop_delay_ms) {
+  dynamic_supervisor::ChildSpec s;
+  s.start = [&l, id, stop_delay_ms](Process& sup, std::vector<Term>) {
+    return gen_server::start_link(sup, [&l, id, stop_delay_ms] { return std::make_unique<lab::Worker>(l, id, true, stop_delay_ms); });
+  };
+  return s;
+}
+
+// S40: terminate_child signals shutdown and kills a child still alive after its shutdown time.
+void dynamic_shutdown(Probe& p) {
+  int64_t t = p.ms("shutdown_ms", 1, 60);
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
+    dynamic_supervisor::ChildSpec c = lab_child(l, "c", 1'000'000'000);
+    c.shutdown = Shutdown::timeout(t);
+    Term r = co_await dynamic_supervisor::start_child(self, sup, c);
+    Pid child = r[1].pid();
+    Ref m = self.monitor(child);
+    int64_t t0 = self.now_ms();
+    p.expect("terminate_child", co_await dynamic_supervisor::terminate_child(self, sup, child), atom("ok"));
+    p.expect("terminate_child took", self.now_ms() - t0, t);
+    auto down = co_await self.receive(down_of(m));
+    p.expect("the child's exit reason", down->get<DownMsg>()->reason, atom("killed"));
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// S40 S28: every restart attempt counts toward intensity, failed ones too: a child whose
+// restarts keep failing makes the DynamicSupervisor give up (exit shutdown).
+void dynamic_gives_up(Probe& p) {
+  int64_t max_restarts = p.ms("max_restarts", 0, 3);
+  lab::Lab l;
+  int64_t starts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {.max_restarts = max_restarts})).pid;
+    Ref m = self.monitor(sup);
+    dynamic_supervisor::ChildSpec c;
+    c.start = [&](Process& s, std::vector<Term>) -> Task<StartResult> {
+      if (starts++ == 0) co_return co_await gen_server::start_link(s, [&l] { return std::make_unique<lab::Worker>(l, "c", true, 0); });
+      co_return StartResult::error(atom("nope"));
+    };
+    Term r = co_await dynamic_supervisor::start_child(self, sup, c);
+    gen_server::cast(self, r[1].pid(), tuple(atom("crash"), atom("boom")));
+    auto down = co_await self.receive(down_of(m), 60'000);
+    p.expect("the supervisor's exit reason", down ? down->get<DownMsg>()->reason : atom("still_running"), atom("shutdown"));
+    p.expect("start attempts", starts, 1 + max_restarts);
+  });
+}
+
+// S40: a child being restarted (its start keeps failing, retried through the mailbox) is still
+// one of the specs, and of the supervisors when it is one.
+void dynamic_count_restarting(Probe& p) {
+  int64_t failures = p.ms("failed_restarts", 1, 4);
+  bool sup_type = p.chance("supervisor_type");
+  lab::Lab l;
+  int64_t starts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {.max_restarts = 100})).pid;
+    dynamic_supervisor::ChildSpec c;
+    c.type = sup_type ? ChildType::supervisor : ChildType::worker;
+    c.start = [&](Process& s, std::vector<Term>) -> Task<StartResult> {
+      if (starts++ == 0 || starts > failures + 1)
+        co_return co_await gen_server::start_link(s, [&l] { return std::make_unique<lab::Worker>(l, "c", true, 0); });
+      co_return StartResult::error(atom("not_yet"));
+    };
+    Term r = co_await dynamic_supervisor::start_child(self, sup, c);
+    gen_server::cast(self, r[1].pid(), tuple(atom("crash"), atom("boom")));
+    Term counts = co_await dynamic_supervisor::count_children(self, sup);
+    int64_t active = counts.items()[1][1].integer_value();
+    p.expect("count_children while it restarts", counts,
+             list(tuple(atom("specs"), integer(1)), tuple(atom("active"), integer(active)), tuple(atom("supervisors"), integer(sup_type ? 1 : 0)),
+                  tuple(atom("workers"), integer(sup_type ? 0 : 1))));
+    co_await self.sleep(5);
+    p.expect("starts", starts, failures + 2);
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// A task body: after `ms`, returns `value` or exits with it (exits = true).
+TaskFn after(int64_t ms, Term value, bool exits) {
+  return [ms, value, exits](Process& t) -> Task<Term> {
+    co_await t.sleep(ms);
+    if (exits) throw Exit(value);
+    co_return value;
+  };
+}
+
+// S50: async links (a crashing task takes a non-trapping caller down with its reason);
+// async_nolink does not (yield then gives {exit,R}); shutdown unlinks first, so stopping a
+// running task gives nil and the caller lives on.
+void task_links(Probe& p) {
+  int what = static_cast<int>(p.ms("case", 0, 2));
+  int64_t d = p.ms("task_ms", 1, 30);
+  Term why = p.pick("reason", std::vector<Term>{atom("boom"), tuple(atom("bad"), integer(2))});
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid tsup = (co_await task_supervisor::start_link(self)).pid;
+    auto [caller, cm] = self.spawn_monitor([&, parent, tsup](Process& me) -> Proc {
+      if (what == 0) {  // async_nolink, crashing
+        TaskRef t = co_await task_supervisor::async_nolink(me, tsup, after(d, why, true));
+        me.send(parent, co_await task::yield(me, t, 1000));
+      } else if (what == 1) {  // Task.async, then shutdown while it runs
+        TaskRef t = task::async(me, after(1000, atom("late"), false));
+        co_await me.sleep(d);
+        me.send(parent, co_await task::shutdown(me, t));
+        co_await me.sleep(10);
+      } else {  // Task.async, crashing
+        task::async(me, after(d, why, true));
+        co_await me.sleep(1000);
+        me.send(parent, atom("outlived_its_task"));
+      }
+    });
+    auto down = co_await self.receive(down_of(cm));
+    Term reason = down->get<DownMsg>()->reason;
+    if (what == 2) {
+      p.expect("the caller's exit reason", reason, why);
+    } else {
+      p.expect("the caller's exit reason", reason, atom("normal"));
+      auto r = co_await self.receive_any(0);
+      p.expect(what == 0 ? "yield" : "shutdown", r ? r->to_term() : atom("none"), what == 0 ? tuple(atom("exit"), why) : atom("nil"));
+    }
+    self.unlink(tsup);
+    self.exit(tsup, atom("kill"));
+  });
+}
+
+// S50: Task.Supervisor.start_child honours restart: a transient task that crashes runs again.
+void task_restart(Probe& p) {
+  bool transient = p.chance("transient");
+  int64_t runs = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid tsup = (co_await task_supervisor::start_link(self)).pid;
+    co_await task_supervisor::start_child(self, tsup, [&runs](Process&) -> Task<Term> {
+      if (++runs == 1) throw Exit(atom("boom"));
+      co_return atom("ok");
+    }, transient ? Restart::transient : Restart::temporary);
+    co_await self.sleep(10);
+    p.expect("runs", runs, transient ? 2 : 1);
+    self.exit(tsup, atom("shutdown"));
+  });
+}
+
+// S50: await_many gives the results in order, or exits {timeout | R, {Task, await_many,
+// [Tasks, T]}} as soon as the deadline passes or any task exits, whichever task it is
+// (measured on Elixir 1.14).
+void await_many(Probe& p) {
+  auto n = static_cast<size_t>(p.ms("tasks", 1, 3));
+  auto crash = static_cast<size_t>(p.ms("crashing_task_or_none", 0, 3));
+  auto late = static_cast<size_t>(p.ms("task_outlasting_the_timeout_or_none", 0, 3));
+  int64_t t = p.ms("timeout_ms", 10, 100);
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<TaskRef> tasks;
+    std::vector<Term> all, values;
+    for (size_t i = 0; i < n; ++i) {
+      bool exits = i == crash;
+      int64_t ms = i == late ? t + 50 : static_cast<int64_t>(1 + 3 * (n - i));  // the first ones end last
+      tasks.push_back(task::async(self, after(ms, exits ? atom("boom") : integer(static_cast<int64_t>(i)), exits)));
+      all.push_back(tasks.back().to_term());
+      values.push_back(integer(static_cast<int64_t>(i)));
+    }
+    Term got;
+    try {
+      got = Term::list(co_await task::await_many(self, tasks, t));
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    Term how = crash < n && crash != late ? atom("boom") : late < n ? atom("timeout") : atom("undefined");
+    Term want = how.is_atom("undefined") ? Term::list(values)
+                                         : tuple(how, tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), integer(t))));
+    p.expect("await_many", got, want);
+  });
+}
+
+// S60: Registry.dispatch calls the function with the key's entries, and not at all without any.
+void registry_dispatch(Probe& p) {
+  bool duplicate = p.chance("duplicate_keys");
+  auto owners = static_cast<int>(p.ms("owners", 0, duplicate ? 3 : 1));
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    co_await registry::start_link(self, {.name = "reg", .keys = duplicate ? registry::Keys::duplicate : registry::Keys::unique});
+    std::vector<Pid> held;
+    for (int i = 0; i < owners; ++i) {
+      Pid parent = self.self();
+      held.push_back(self.spawn([parent, i](Process& me) -> Proc {
+        co_await registry::register_key(me, "reg", atom("k"), integer(i));
+        me.send(parent, atom("registered"));
+        co_await me.receive_any();
+      }));
+      co_await self.receive([](const Message& m) { return m.to_term().is_atom("registered"); });
+    }
+    int calls = 0;
+    size_t entries = 0;
+    co_await registry::dispatch(self, "reg", atom("k"), [&](const registry::Entries& e) {
+      ++calls;
+      entries = e.size();
+    });
+    p.expect("dispatch calls", static_cast<int64_t>(calls), owners > 0 ? 1 : 0);
+    p.expect("entries given", static_cast<int64_t>(entries), owners);
+    for (Pid h : held) self.exit(h, atom("kill"));
+  });
+}
+
+// S70: the env is the spec's defaults with the start overrides on top; get_env falls back to
+// its default, fetch_env gives error; stop returns once the tree has shut down in order.
+void application_env_and_stop(Probe& p) {
+  bool override_b = p.chance("override_b");
+  bool add_c = p.chance("add_c");
+  int64_t slow = p.ms("worker_terminate_ms", 0, 50);
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    application::Spec spec{.name = "app", .env = {{"a", integer(1)}, {"b", integer(2)}},
+                           .start = [&l, slow](Process& s) -> Task<StartResult> {
+                             co_return co_await supervisor::start_link(s, {}, {lab::spec(l, "w", {.stop_delay_ms = slow})});
+                           }};
+    std::map<std::string, Term> over;
+    if (override_b) over["b"] = integer(20);
+    if (add_c) over["c"] = integer(30);
+    Term started = co_await application::start(self, spec, over);
+    p.expect("start", started.is_tuple(2) && started[0].is_atom("ok"), true);
+    p.expect("get_env a", application::get_env(self, "app", "a", atom("none")), integer(1));
+    p.expect("get_env b", application::get_env(self, "app", "b", atom("none")), integer(override_b ? 20 : 2));
+    p.expect("get_env c", application::get_env(self, "app", "c", atom("none")), add_c ? integer(30) : atom("none"));
+    p.expect("fetch_env of a missing key", application::fetch_env(self, "app", "zz"), atom("error"));
+    Term top = co_await application::get_supervisor(self, "app");
+    Pid sup = top[1].pid();
+    Pid w = co_await lab::child_pid(self, sup, "w");
+    p.expect("stop", co_await application::stop(self, "app"), atom("ok"));
+    p.expect("the top supervisor alive after stop", self.node().alive(sup), false);
+    p.expect("the worker alive after stop", self.node().alive(w), false);
+    p.expect("the worker's terminate ran with shutdown", l.joined().find("stop:w:shutdown") != std::string::npos, true);
+  });
+}
+
+// S80: a job is run max_attempts times at most when its worker crashes, then fails naming
+// the crash.
+void pool_attempts(Probe& p) {
+  int attempts = static_cast<int>(p.ms("max_attempts", 1, 3));
+  int64_t runs = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = 2, .max_attempts = attempts})).pid;
+    Term r = co_await pool::run(self, "pl", [&runs](Process&) -> Task<Term> {
+      ++runs;
+      throw Exit(atom("boom"));
+      co_return atom("unreachable");
+    }, 5000);
+    p.expect("the job's outcome", r, tuple(atom("error"), tuple(atom("worker_crashed"), atom("boom"))));
+    p.expect("runs", runs, attempts);
+    self.exit(pool, atom("shutdown"));
+  });
+}
+
+// S91: a replay token carries its seed, target and decision list exactly (runs of one value
+// are written v*n).
+void token_round_trip(Probe& p) {
+  auto n = static_cast<size_t>(p.ms("choices", 0, 40));
+  std::vector<uint32_t> choices;
+  while (choices.size() < n) {
+    uint32_t v = static_cast<uint32_t>(p.ms("value", 0, 3));
+    auto run = static_cast<size_t>(p.ms("run", 1, 6));
+    for (size_t k = 0; k < run && choices.size() < n; ++k) choices.push_back(v);
+  }
+  Token t = parse_token(make_token("suite/contracts", p.seed(), choices));
+  p.expect("seed", std::to_string(t.seed), std::to_string(p.seed()));
+  p.expect("target", t.target, std::string("suite/contracts"));
+  std::string got, want;
+  for (uint32_t c : t.choices.value_or(std::vector<uint32_t>{})) got += std::to_string(c) + ",";
+  for (uint32_t c : choices) want += std::to_string(c) + ",";
+  p.expect("choices", got, want);
+}
+
+}  // namespace
+
+const std::vector<ProbeDef>& component_probes() {
+  static const std::vector<ProbeDef> v = {
+      {"dynamic-shutdown", "S40 S23", dynamic_shutdown},
+      {"dynamic-gives-up", "S40 S28", dynamic_gives_up},
+      {"dynamic-count-restarting", "S40", dynamic_count_restarting},
+      {"task-links", "S50", task_links},
+      {"task-restart", "S50", task_restart},
+      {"await-many", "S50", await_many},
+      {"registry-dispatch", "S60", registry_dispatch},
+      {"application", "S70", application_env_and_stop},
+      {"pool-attempts", "S80", pool_attempts},
+      {"token", "S91", token_round_trip},
+  };
+  return v;
+}
+
+}  // namespace otp::properties::contract

@@ -1,0 +1,212 @@
+// contracts, GenServer: init results (S10), terminate and stop (S12), callback timeouts (S10),
+// start timeouts and names (S10, S7), casts by name and calls that fail (S11).
+#include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/core/kernel/errors.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/properties/contract_probe.hpp>
+
+namespace otp::properties::contract {
+namespace {
+
+struct Plan {
+  enum class Init : uint8_t { ok, stop, ignore, continue_with, slow } init = Init::ok;
+  Term init_reason{};          // stop
+  int64_t init_ms = 0;         // slow: init sleeps this long
+  std::optional<Term> terminate_throws{};
+};
+
+// Counts what happens to it: casts (inc), info timeouts, whether handle_continue ran first.
+class Server : public GenServer {
+ public:
+  explicit Server(Plan plan) : plan_(std::move(plan)) {}
+  Task<InitResult> init(Process& self) override {
+    switch (plan_.init) {
+      case Plan::Init::stop: co_return InitResult::stop(plan_.init_reason);
+      case Plan::Init::ignore: co_return InitResult::ignore();
+      case Plan::Init::continue_with: co_return InitResult::ok_continue(atom("warm"));
+      case Plan::Init::slow: co_await self.sleep(plan_.init_ms); break;
+      case Plan::Init::ok: break;
+    }
+    co_return InitResult::ok();
+  }
+  Task<Result> handle_continue(Process&, Message c) override {
+    state_ = c.to_term().to_string();
+    co_return Result::noreply();
+  }
+  Task<Result> handle_call(Process&, Message req, From) override {
+    Term t = req.to_term();
+    if (t.is_tuple(2) && t[0].is_atom("reply_after")) co_return Result::reply(atom("ok")).after(t[1].integer_value());
+    if (t.is_atom("state")) co_return Result::reply(atom(state_));
+    if (t.is_atom("counts")) co_return Result::reply(tuple(integer(casts_), integer(timeouts_)));
+    co_return Result::reply(atom("ok"));
+  }
+  Task<Result> handle_cast(Process&, Message req) override {
+    Term t = req.to_term();
+    if (t.is_tuple(2) && t[0].is_atom("stop")) co_return Result::stop(t[1]);
+    ++casts_;
+    co_return Result::noreply();
+  }
+  Task<Result> handle_info(Process&, Message m) override {
+    if (m.to_term().is_atom("timeout")) ++timeouts_;
+    co_return Result::noreply();
+  }
+  Task<void> terminate(Process&, Term) override {
+    if (plan_.terminate_throws) throw Exit(*plan_.terminate_throws);
+    co_return;
+  }
+
+ private:
+  Plan plan_;
+  std::string state_ = "cold";
+  int64_t casts_ = 0, timeouts_ = 0;
+};
+
+ServerFactory factory(Plan plan) {
+  return [plan] { return std::make_unique<Server>(plan); };
+}
+
+// S10: init {stop,R}: start_link gives {error,R} and the server exits R, so a non-trapping
+// caller dies with R; init ignore: start_link gives ignore and the caller lives on.
+void init_result(Probe& p) {
+  bool stop = p.chance("init_stops");
+  Term why = p.pick("reason", std::vector<Term>{atom("boom"), atom("shutdown"), tuple(atom("bad"), integer(1))});
+  bool trap = p.chance("caller_traps");
+  p.run([&](Process& self) -> Proc {
+    Plan plan{.init = stop ? Plan::Init::stop : Plan::Init::ignore, .init_reason = why};
+    Pid parent = self.self();
+    auto [caller, cm] = self.spawn_monitor([&, parent](Process& me) -> Proc {
+      me.trap_exit(trap);
+      StartResult r = co_await gen_server::start_link(me, factory(plan));
+      me.send(parent, tuple(atom("result"), r.to_term()));
+      co_await me.sleep(5);
+    });
+    auto down = co_await self.receive(down_of(cm));
+    Term reason = down->get<DownMsg>()->reason;
+    if (stop && !trap) {
+      p.expect("the non-trapping caller's exit reason", reason, why);
+    } else {
+      p.expect("the caller's exit reason", reason, atom("normal"));
+      auto r = co_await self.receive_any(0);
+      p.expect("start_link's result", r ? r->to_term()[1] : atom("none"), stop ? tuple(atom("error"), why) : atom("ignore"));
+    }
+  });
+}
+
+// S12: a terminate that raises replaces the exit reason; gen_server:stop then exits its caller
+// with that reason (proc_lib:stop), and a {stop,R} from a callback ends the server with it too.
+void terminate_raises(Probe& p) {
+  Term thrown = p.pick("terminate_raises", std::vector<Term>{atom("from_terminate"), tuple(atom("shutdown"), atom("t"))});
+  bool via_stop = p.chance("gen_server_stop");
+  Term asked = p.pick("stop_reason", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom")});
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Plan plan{.terminate_throws = thrown};
+    Pid srv = (co_await gen_server::start_link(self, factory(plan))).pid;
+    Ref m = self.monitor(srv);
+    if (via_stop) {
+      Term got = atom("returned");
+      try {
+        co_await gen_server::stop(self, srv, asked);
+      } catch (const Exit& e) {
+        got = e.reason();
+      }
+      p.expect("gen_server:stop's outcome", got, thrown);
+    } else {
+      gen_server::cast(self, srv, Message(tuple(atom("stop"), asked)));
+    }
+    auto down = co_await self.receive(down_of(m));
+    p.expect("the server's exit reason", down->get<DownMsg>()->reason, thrown);
+  });
+}
+
+// S10: every callback result sets the next timeout; one without a timeout clears it.
+void callback_timeout(Probe& p) {
+  int64_t t = p.ms("timeout_ms", 2, 40);
+  bool cleared = p.chance("next_reply_clears_it");
+  p.run([&](Process& self) -> Proc {
+    Pid srv = (co_await gen_server::start_link(self, factory({}))).pid;
+    co_await gen_server::call(self, srv, tuple(atom("reply_after"), integer(t)));
+    if (cleared) co_await gen_server::call(self, srv, atom("plain"));
+    co_await self.sleep(3 * t + 5);
+    Message counts = co_await gen_server::call(self, srv, atom("counts"));
+    p.expect("timeouts seen", counts.to_term()[1], integer(cleared ? 0 : 1));
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+}
+
+// S10: start_link whose init outlasts the start timeout: {error,timeout}, the server killed
+// and unlinked first, so a non-trapping caller lives on.
+void start_timeout(Probe& p) {
+  int64_t limit = p.ms("timeout_ms", 1, 30);
+  int64_t slow = p.ms("init_ms", limit + 1, limit + 30);
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    auto [caller, cm] = self.spawn_monitor([&, parent](Process& me) -> Proc {
+      StartResult r = co_await gen_server::start_link(me, factory({.init = Plan::Init::slow, .init_ms = slow}), {.timeout = limit});
+      me.send(parent, r.to_term());
+      co_await me.sleep(slow + 10);
+    });
+    auto r = co_await self.receive([](const Message& m) { return !m.is<DownMsg>(); });
+    p.expect("start_link's result", r->to_term(), tuple(atom("error"), atom("timeout")));
+    auto down = co_await self.receive(down_of(cm));
+    p.expect("the caller's exit reason", down->get<DownMsg>()->reason, atom("normal"));
+  });
+}
+
+// S10 S7: a second start under a taken name: {error,{already_started,Holder}}; casts and calls
+// by name reach the holder; a call to a name nobody holds exits {noproc,{GenServer,call,...}}.
+void by_name(Probe& p) {
+  int64_t casts = p.ms("casts", 0, 5);
+  int64_t t = p.ms("call_timeout_ms", 1, 9000);
+  bool linked = p.chance("start_link");
+  p.run([&](Process& self) -> Proc {
+    gen_server::StartOptions named{.name = {.local = "srv"}};
+    StartResult first = linked ? co_await gen_server::start_link(self, factory({}), named) : co_await gen_server::start(self, factory({}), named);
+    StartResult second = co_await gen_server::start(self, factory({}), named);
+    p.expect("the second start", second.to_term(), tuple(atom("error"), tuple(atom("already_started"), first.pid)));
+    for (int64_t i = 0; i < casts; ++i) gen_server::cast(self, "srv", Message(atom("inc")));
+    gen_server::cast(self, "nobody", Message(atom("inc")));  // dropped, as in OTP
+    Message counts = co_await gen_server::call(self, "srv", atom("counts"));
+    p.expect("casts handled", counts.to_term()[0], integer(casts));
+    Term got = atom("returned");
+    try {
+      co_await gen_server::call(self, "nobody", atom("ping"), t);
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    p.expect("a call to an unregistered name",
+             got, tuple(atom("noproc"), tuple(atom("Elixir.GenServer"), atom("call"), list(atom("nobody"), atom("ping"), integer(t)))));
+    self.unlink(first.pid);
+    self.exit(first.pid, atom("kill"));
+  });
+}
+
+// S10: {ok,S,{continue,C}}: handle_continue runs before any message.
+void init_continue(Probe& p) {
+  bool call_first = p.chance("call_at_once");
+  p.run([&](Process& self) -> Proc {
+    Pid srv = (co_await gen_server::start_link(self, factory({.init = Plan::Init::continue_with}))).pid;
+    if (!call_first) co_await self.sleep(1);
+    Message s = co_await gen_server::call(self, srv, atom("state"));
+    p.expect("state at the first call", s.to_term(), atom("warm"));
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+}
+
+}  // namespace
+
+const std::vector<ProbeDef>& gen_server_probes() {
+  static const std::vector<ProbeDef> v = {
+      {"init-result", "S10", init_result},
+      {"terminate-raises", "S12", terminate_raises},
+      {"callback-timeout", "S10", callback_timeout},
+      {"start-timeout", "S10", start_timeout},
+      {"by-name", "S7 S10 S11", by_name},
+      {"init-continue", "S10", init_continue},
+  };
+  return v;
+}
+
+}  // namespace otp::properties::contract

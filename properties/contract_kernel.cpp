@@ -1,0 +1,181 @@
+// contracts, kernel: names (S7), unlink (S3), linking to a dead process (S3), timers (S6).
+#include <otpsim/core/kernel/errors.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/properties/contract_probe.hpp>
+
+namespace otp::properties::contract {
+namespace {
+
+// Ends the calling process with `reason` (normal: returns).
+Proc end_with(Term reason) {
+  if (!reason.is_atom("normal")) throw Exit(reason);
+  co_return;
+}
+
+const std::vector<Term>& reasons_any() {
+  static const std::vector<Term> r = {atom("normal"), atom("boom"), atom("shutdown"), tuple(atom("shutdown"), atom("x")), atom("kill")};
+  return r;
+}
+
+// S7: one name per process; taken while it lives, free once it has exited (however it ended).
+void names(Probe& p) {
+  Term how = p.pick("ends", reasons_any());
+  bool by_signal = p.chance("by_exit_signal");
+  int64_t wait = p.ms("lives_ms", 0, 20);
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid a = self.spawn([&, parent](Process& me) -> Proc {
+      p.expect("register", me.register_name("svc"), true);
+      p.expect("a second name for the same process", me.register_name("other"), false);
+      p.expect("whereis of the refused name", static_cast<bool>(me.whereis("other")), false);
+      me.send(parent, atom("registered"));
+      co_await me.receive_any();
+      co_await end_with(how);
+    });
+    Ref m = self.monitor(a);
+    co_await self.receive([](const Message& x) { return x.to_term().is_atom("registered"); });
+    co_await self.sleep(wait);
+    p.expect("whereis while it lives", Term(self.whereis("svc")), Term(a));
+    p.expect("a second process registering the name", self.register_name("svc"), false);
+    if (by_signal && !how.is_atom("normal"))
+      self.exit(a, how);
+    else
+      self.send(a, atom("go"));
+    co_await self.receive(down_of(m));
+    p.expect("whereis after its exit", static_cast<bool>(self.whereis("svc")), false);
+    p.expect("registering the freed name", self.register_name("svc"), true);
+  });
+}
+
+// S3: unlink removes the link on both sides (the other side's link set too): afterwards neither
+// side's exit reaches the other.
+void unlink(Probe& p) {
+  bool trap = p.chance("other_traps");
+  bool unlinker_exits = p.chance("unlinker_exits");
+  Term why = p.pick("reason", std::vector<Term>{atom("boom"), atom("shutdown"), tuple(atom("shutdown"), atom("x"))});
+  int64_t wait = p.ms("before_exit_ms", 0, 10);
+  std::string seen;
+  p.run([&](Process& self) -> Proc {
+    Pid b = self.spawn([&](Process& me) -> Proc {
+      me.trap_exit(trap);
+      for (;;) {
+        auto msg = co_await me.receive_any();
+        if (msg->to_term().is_atom("die")) co_await end_with(why);
+        if (msg->to_term().is_atom("stop")) co_return;
+        if (msg->to_term().is_atom("links")) {
+          seen += " links:" + std::to_string(me.links().size());
+          continue;
+        }
+        seen += " " + msg->to_term().to_string();
+      }
+    });
+    Pid a = self.spawn([&](Process& me) -> Proc {
+      me.trap_exit(trap);
+      me.link(b);
+      co_await me.sleep(1);
+      me.unlink(b);
+      for (;;) {
+        auto msg = co_await me.receive_any();
+        if (msg->to_term().is_atom("die")) co_await end_with(why);
+        if (msg->to_term().is_atom("stop")) co_return;
+        seen += " " + msg->to_term().to_string();
+      }
+    });
+    Ref ma = self.monitor(a), mb = self.monitor(b);
+    co_await self.sleep(2 + wait);
+    self.send(b, atom("links"));  // the unlink reached the other side: its link is gone too
+    Pid dying = unlinker_exits ? a : b, other = unlinker_exits ? b : a;
+    self.send(dying, atom("die"));
+    co_await self.receive(down_of(unlinker_exits ? ma : mb));
+    co_await self.sleep(1);
+    p.expect("the other side alive after the unlinked exit", self.node().alive(other), true);
+    self.send(other, atom("stop"));
+    co_await self.receive(down_of(unlinker_exits ? mb : ma));
+    p.expect("what the other side saw", seen, std::string(" links:0"));
+  });
+}
+
+// S3: linking to a dead process yields noproc: a trapping linker gets {'EXIT', Dead, noproc},
+// a non-trapping one exits noproc at the link (nothing after it runs).
+void link_to_dead(Probe& p) {
+  bool trap = p.chance("linker_traps");
+  int64_t wait = p.ms("after_death_ms", 0, 10);
+  p.run([&](Process& self) -> Proc {
+    auto gone = self.spawn_monitor([](Process&) -> Proc { co_return; });
+    Pid dead = gone.first;
+    co_await self.receive(down_of(gone.second));
+    co_await self.sleep(wait);
+    Pid parent = self.self();
+    auto [l, lm] = self.spawn_monitor([&, dead, parent](Process& me) -> Proc {
+      me.trap_exit(trap);
+      me.link(dead);
+      me.send(parent, atom("after_link"));
+      if (trap) {
+        auto e = co_await me.receive(exit_from(dead), 1000);
+        me.send(parent, e ? e->to_term() : atom("no_exit_message"));
+      }
+    });
+    auto down = co_await self.receive(down_of(lm));
+    p.expect("the linker's exit reason", down->get<DownMsg>()->reason, trap ? atom("normal") : atom("noproc"));
+    std::vector<std::string> got;
+    while (auto m = co_await self.receive_any(0)) got.push_back(m->to_term().to_string());
+    std::string want = trap ? "after_link " + tuple(atom("EXIT"), dead, atom("noproc")).to_string() + " " : "";
+    std::string all;
+    for (const auto& g : got) all += g + " ";
+    p.expect("what the linker sent", all, want);
+  });
+}
+
+// S6: send_after delivers at now+T (virtual time is exact, S90); cancel_timer returns the time
+// left and the message never comes; after delivery cancel_timer is false.
+void timers(Probe& p) {
+  int64_t t = p.ms("after_ms", 1, 60);
+  bool cancel = p.chance("cancel");
+  int64_t at = p.ms("cancel_at_ms", 0, t - 1);
+  bool to_other = p.chance("to_other_process");
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid dest = self.self();
+    if (to_other)
+      dest = self.spawn([parent](Process& me) -> Proc {
+        auto m = co_await me.receive_any();
+        me.send(parent, tuple(atom("relayed"), m->to_term(), integer(me.now_ms())));
+      });
+    int64_t t0 = self.now_ms();
+    Ref timer = self.send_after(dest, atom("tick"), t);
+    if (cancel) {
+      co_await self.sleep(at);
+      auto left = self.cancel_timer(timer);
+      p.expect("cancel_timer's time left", left ? *left : -1, t - at);
+      auto m = co_await self.receive_any(t + 20);
+      p.expect("a message after cancel", m ? m->to_term().to_string() : std::string("none"), std::string("none"));
+      if (to_other) self.exit(dest, atom("kill"));
+      co_return;
+    }
+    auto m = co_await self.receive_any();
+    int64_t when = self.now_ms();
+    if (to_other) {
+      p.expect("relayed", m->to_term()[1], atom("tick"));
+      when = m->to_term()[2].integer_value();
+    } else {
+      p.expect("message", m->to_term(), atom("tick"));
+    }
+    p.expect("delivered after", when - t0, t);
+    auto late = self.cancel_timer(timer);
+    p.expect("cancel_timer after delivery", late.has_value(), false);
+  });
+}
+
+}  // namespace
+
+const std::vector<ProbeDef>& kernel_probes() {
+  static const std::vector<ProbeDef> v = {
+      {"names", "S7", names},
+      {"unlink", "S3", unlink},
+      {"link-to-dead", "S3", link_to_dead},
+      {"timers", "S6", timers},
+  };
+  return v;
+}
+
+}  // namespace otp::properties::contract

@@ -1,0 +1,207 @@
+// contracts, Supervisor: significant children (S32), the child API's results and what it keeps
+// (S21 S22 S31), shutdown timing (S22 S23).
+#include <otpsim/core/behaviours/supervisor.hpp>
+#include <otpsim/core/kernel/node.hpp>
+#include <otpsim/properties/contract_probe.hpp>
+#include <otpsim/properties/lab.hpp>
+
+namespace otp::properties::contract {
+namespace {
+
+using lab::Lab;
+
+// The entry of child `id` in which_children, or undefined.
+Term child_entry(const Term& kids, const Term& id) {
+  for (const auto& k : kids.items())
+    if (k[0] == id) return k;
+  return atom("undefined");
+}
+
+// S32: with any_significant the supervisor exits shutdown when a significant child ends for
+// good (a transient one normally, a temporary one however); with all_significant when the last
+// one has; a transient one that crashes is restarted and counts as running.
+void significant(Probe& p) {
+  bool any = p.chance("any_significant");
+  auto n = static_cast<size_t>(p.ms("significant_children", 1, 3));
+  std::vector<Restart> restart;
+  std::vector<Term> why;
+  for (size_t i = 0; i < n; ++i) {
+    restart.push_back(p.chance("temporary") ? Restart::temporary : Restart::transient);
+    why.push_back(p.pick("exits", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom")}));
+  }
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<ChildSpec> kids;
+    for (size_t i = 0; i < n; ++i)
+      kids.push_back(lab::spec(l, "s" + std::to_string(i), {.restart = restart[i], .significant = true}));
+    kids.push_back(lab::spec(l, "p"));
+    SupFlags flags{.max_restarts = 10, .auto_shutdown = any ? AutoShutdown::any_significant : AutoShutdown::all_significant};
+    Pid sup = (co_await supervisor::start_link(self, flags, kids)).pid;
+    Ref m = self.monitor(sup);
+    size_t running = n;
+    bool alive = true;
+    for (size_t i = 0; i < n && alive; ++i) {
+      co_await lab::crash(self, sup, "s" + std::to_string(i), why[i]);
+      bool for_good = restart[i] == Restart::temporary || is_normal_exit(why[i]);
+      if (for_good) --running;
+      alive = !(for_good && (any || running == 0));
+      p.expect("supervisor alive after s" + std::to_string(i) + " exited " + why[i].to_string(), self.node().alive(sup), alive);
+    }
+    if (!alive) {
+      auto down = co_await self.receive(down_of(m), 0);
+      p.expect("the supervisor's exit reason", down ? down->get<DownMsg>()->reason : atom("still_running"), atom("shutdown"));
+    } else {
+      self.exit(sup, atom("shutdown"));
+      co_await self.receive(down_of(m));
+    }
+  });
+}
+
+// S31: start_child of an id that runs: {error,{already_started,Pid}}; that was terminated:
+// {error,already_present} (a temporary child's spec is gone: it starts again); restart_child
+// brings a terminated one back.
+void start_child_twice(Probe& p) {
+  std::string kind = p.pick("restart", std::vector<std::string>{"permanent", "transient", "temporary"});
+  Restart r = kind == "temporary" ? Restart::temporary : kind == "transient" ? Restart::transient : Restart::permanent;
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await supervisor::start_link(self, {}, {lab::spec(l, "a", {.restart = r})})).pid;
+    Pid a = co_await lab::child_pid(self, sup, "a");
+    Term again = co_await supervisor::start_child(self, sup, lab::spec(l, "a", {.restart = r}));
+    p.expect("start_child of a running id", again, tuple(atom("error"), tuple(atom("already_started"), a)));
+    p.expect("terminate_child", co_await supervisor::terminate_child(self, sup, atom("a")), atom("ok"));
+    Term after = co_await supervisor::start_child(self, sup, lab::spec(l, "a", {.restart = r}));
+    if (r == Restart::temporary) {
+      p.expect("start_child after a temporary child was terminated", after.is_tuple(2) && after[0].is_atom("ok") && after[1].is_pid(), true);
+    } else {
+      p.expect("start_child of a terminated id", after, tuple(atom("error"), atom("already_present")));
+      Term back = co_await supervisor::restart_child(self, sup, atom("a"));
+      p.expect("restart_child", back.is_tuple(2) && back[0].is_atom("ok") && back[1].is_pid(), true);
+    }
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// S31: count_children counts specs, not processes: a terminated supervisor child is still one
+// of the supervisors (measured on OTP 25).
+void count_children(Probe& p) {
+  bool stop_inner = p.chance("terminate_the_supervisor_child");
+  int64_t workers = p.ms("workers", 1, 3);
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<ChildSpec> kids{supervisor::supervisor_spec(atom("inner"), {}, {})};
+    for (int64_t i = 0; i < workers; ++i) kids.push_back(lab::spec(l, "w" + std::to_string(i)));
+    Pid sup = (co_await supervisor::start_link(self, {}, kids)).pid;
+    co_await supervisor::terminate_child(self, sup, stop_inner ? atom("inner") : atom("w0"));
+    Term counts = co_await supervisor::count_children(self, sup);
+    p.expect("count_children", counts,
+             list(tuple(atom("specs"), integer(workers + 1)), tuple(atom("active"), integer(workers)), tuple(atom("supervisors"), integer(1)),
+                  tuple(atom("workers"), integer(workers))));
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// S21 S31: a child whose start returns ignore: a temporary one is dropped, another is kept
+// with pid undefined (and restart_child starts it); start_child gives {ok,undefined}.
+void ignored_child(Probe& p) {
+  std::string kind = p.pick("restart", std::vector<std::string>{"permanent", "transient", "temporary"});
+  bool at_init = p.chance("at_init");
+  Restart r = kind == "temporary" ? Restart::temporary : kind == "transient" ? Restart::transient : Restart::permanent;
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    l.next_init["g"] = {atom("ignore")};
+    ChildSpec g = lab::spec(l, "g", {.restart = r});
+    std::vector<ChildSpec> kids{lab::spec(l, "a")};
+    if (at_init) kids.push_back(g);
+    Pid sup = (co_await supervisor::start_link(self, {}, kids)).pid;
+    if (!at_init) p.expect("start_child of an ignoring child", co_await supervisor::start_child(self, sup, g), tuple(atom("ok"), atom("undefined")));
+    Term entry = child_entry(co_await supervisor::which_children(self, sup), atom("g"));
+    p.expect("its which_children entry", entry.is_atom("undefined") ? std::string("none") : entry[1].to_string(),
+             std::string(r == Restart::temporary ? "none" : "undefined"));
+    if (r != Restart::temporary) {
+      Term back = co_await supervisor::restart_child(self, sup, atom("g"));
+      p.expect("restart_child", back.is_tuple(2) && back[0].is_atom("ok") && back[1].is_pid(), true);
+    }
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// S22 S23: shutdown infinity waits however long terminate takes; a supervisor child's shutdown
+// is infinity unless given, so a slow subtree stops in order, nothing killed.
+void slow_shutdown(Probe& p) {
+  int64_t slow = p.ms("terminate_ms", 4000, 9000);
+  bool nested = p.chance("inside_a_supervisor_child");
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    ChildSpec w = lab::spec(l, "w", {.shutdown = Shutdown::infinity(), .stop_delay_ms = slow});
+    ChildSpec top = nested ? supervisor::supervisor_spec(atom("inner"), {}, {w}) : w;
+    Pid sup = (co_await supervisor::start_link(self, {}, {top})).pid;
+    if (nested) {
+      Term spec = co_await supervisor::get_childspec(self, sup, atom("inner"));
+      p.expect("the supervisor child's shutdown", spec[1].items()[2], tuple(atom("shutdown"), atom("infinity")));
+    }
+    Pid child = co_await lab::child_pid(self, sup, nested ? "inner" : "w");
+    Ref m = self.monitor(child);
+    int64_t t0 = self.now_ms();
+    p.expect("terminate_child", co_await supervisor::terminate_child(self, sup, nested ? atom("inner") : atom("w")), atom("ok"));
+    p.expect("terminate_child took", self.now_ms() - t0, slow);
+    auto down = co_await self.receive(down_of(m));
+    p.expect("the child's exit reason", down->get<DownMsg>()->reason, atom("shutdown"));
+    p.expect("the worker's terminate ran", l.joined().find("stop:w:shutdown") != std::string::npos, true);
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// S22 S31: invalid specs and failed starts: a significant child under auto_shutdown never or
+// a permanent significant one is a bad_combination; a duplicate id fails start_link; a start
+// that fails gives {error,{R,ChildSpec}} and keeps nothing.
+void bad_specs(Probe& p) {
+  int what = static_cast<int>(p.ms("case", 0, 3));
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    if (what == 2) {
+      StartResult r = co_await supervisor::start_link(self, {}, {lab::spec(l, "a"), lab::spec(l, "b"), lab::spec(l, "a")});
+      p.expect("start_link with a duplicate id", r.to_term(),
+               tuple(atom("error"), tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), atom("a")))));
+      co_return;
+    }
+    SupFlags flags{.auto_shutdown = what == 1 ? AutoShutdown::any_significant : AutoShutdown::never};
+    Pid sup = (co_await supervisor::start_link(self, flags, {lab::spec(l, "a")})).pid;
+    if (what == 3) {
+      l.next_init["f"] = {atom("boom")};
+      ChildSpec f = lab::spec(l, "f");
+      Term r = co_await supervisor::start_child(self, sup, f);
+      p.expect("start_child whose start fails", r, tuple(atom("error"), tuple(atom("boom"), f.to_term())));
+      p.expect("its entry afterwards", child_entry(co_await supervisor::which_children(self, sup), atom("f")), atom("undefined"));
+    } else {
+      Restart restart = what == 0 ? Restart::transient : Restart::permanent;
+      Term r = co_await supervisor::start_child(self, sup, lab::spec(l, "s", {.restart = restart, .significant = true}));
+      Term combo = what == 0 ? list(tuple(atom("auto_shutdown"), atom("never")), tuple(atom("significant"), atom("true")))
+                             : list(tuple(atom("restart"), atom("permanent")), tuple(atom("significant"), atom("true")));
+      p.expect("start_child of a significant child", r, tuple(atom("error"), tuple(atom("bad_combination"), combo)));
+    }
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+}  // namespace
+
+const std::vector<ProbeDef>& supervisor_probes() {
+  static const std::vector<ProbeDef> v = {
+      {"significant", "S32", significant},
+      {"start-child-twice", "S31", start_child_twice},
+      {"count-children", "S31", count_children},
+      {"ignored-child", "S21 S31", ignored_child},
+      {"slow-shutdown", "S22 S23", slow_shutdown},
+      {"bad-specs", "S22 S31", bad_specs},
+  };
+  return v;
+}
+
+}  // namespace otp::properties::contract
