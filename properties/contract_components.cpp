@@ -22,6 +22,15 @@ dynamic_supervisor::ChildSpec lab_child(lab::Lab& l, const std::string& id, int6
   return s;
 }
 
+// A task body: after `ms`, returns `value` or exits with it (exits = true).
+TaskFn after(int64_t ms, Term value, bool exits) {
+  return [ms, value, exits](Process& t) -> Task<Term> {
+    co_await t.sleep(ms);
+    if (exits) throw Exit(value);
+    co_return value;
+  };
+}
+
 // S40: terminate_child signals shutdown and kills a child still alive after its shutdown time.
 void dynamic_shutdown(Probe& p) {
   int64_t t = p.ms("shutdown_ms", 1, 60);
@@ -96,14 +105,83 @@ void dynamic_count_restarting(Probe& p) {
   });
 }
 
-// A task body: after `ms`, returns `value` or exits with it (exits = true).
-TaskFn after(int64_t ms, Term value, bool exits) {
-  return [ms, value, exits](Process& t) -> Task<Term> {
-    co_await t.sleep(ms);
-    if (exits) throw Exit(value);
-    co_return value;
-  };
+// S40: bad input is refused as Elixir refuses it: a negative shutdown at start_child (checked
+// in the caller: nothing started), bad flags or max_children at start_link ({supervisor_data, E}).
+void dynamic_bad_input(Probe& p) {
+  int what = static_cast<int>(p.ms("case", 0, 3));
+  int64_t bad = -p.ms("by", 1, 5);
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    if (what == 0) {
+      Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
+      dynamic_supervisor::ChildSpec c;
+      c.start = [](Process& s, std::vector<Term>) -> Task<StartResult> { co_return StartResult::ok(s.spawn_link([](Process&) -> Proc { co_return; })); };
+      c.shutdown = Shutdown::timeout(bad);
+      p.expect("start_child with a negative shutdown", co_await dynamic_supervisor::start_child(self, sup, c),
+               tuple(atom("error"), tuple(atom("invalid_shutdown"), integer(bad))));
+      p.expect("children", co_await dynamic_supervisor::count_children(self, sup),
+               list(tuple(atom("specs"), integer(0)), tuple(atom("active"), integer(0)), tuple(atom("supervisors"), integer(0)), tuple(atom("workers"), integer(0))));
+      self.exit(sup, atom("shutdown"));
+      co_return;
+    }
+    dynamic_supervisor::Options o;
+    Term e;
+    if (what == 1) {
+      o.max_children = bad;
+      e = tuple(atom("invalid_max_children"), integer(bad));
+    } else if (what == 2) {
+      o.max_restarts = bad;
+      e = tuple(atom("invalid_intensity"), integer(bad));
+    } else {
+      o.max_seconds = bad + 1;
+      e = tuple(atom("invalid_period"), integer(bad + 1));
+    }
+    StartResult r = co_await dynamic_supervisor::start_link(self, o);
+    p.expect("start_link", r.to_term(), tuple(atom("error"), tuple(atom("supervisor_data"), e)));
+  });
 }
+
+// S50: Task.Supervisor.async links the task to its owner before it returns (Elixir's owner
+// calls Process.link), so a task whose owner exits at once still runs to its end; Task.shutdown
+// of a task whose result was taken already gives {exit,noproc}, and only the owner may await.
+void task_owner(Probe& p) {
+  int what = static_cast<int>(p.ms("case", 0, 2));
+  int64_t d = p.ms("task_ms", 1, 20);
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid tsup = (co_await task_supervisor::start_link(self)).pid;
+    Pid me = self.self();
+    if (what == 0) {  // the owner returns at once; the task, linked, is not killed by noproc
+      Pid owner = self.spawn([tsup, d, me](Process& o) -> Proc {
+        o.trap_exit(true);
+        co_await task_supervisor::async(o, tsup, [d, me](Process& t) -> Task<Term> {
+          co_await t.sleep(d);
+          t.send(me, atom("task_done"));
+          co_return atom("ok");
+        });
+      });
+      (void)owner;
+      auto m = co_await self.receive([](const Message& x) { return x.to_term().is_atom("task_done"); }, d + 100);
+      p.expect("the task of an owner that returned at once", m ? m->to_term() : atom("never_finished"), atom("task_done"));
+    } else if (what == 1) {  // shutdown after await took the result
+      TaskRef t = co_await task_supervisor::async(self, tsup, after(d, atom("v"), false));
+      p.expect("await", co_await task::await(self, t, 1000), atom("v"));
+      p.expect("shutdown after await", co_await task::shutdown(self, t), tuple(atom("exit"), atom("noproc")));
+      p.expect("brutal_kill shutdown after that", co_await task::shutdown(self, t, task::brutal_kill), tuple(atom("exit"), atom("noproc")));
+    } else {  // another process awaits: refused at once
+      TaskRef t = co_await task_supervisor::async(self, tsup, after(d, atom("v"), false));
+      auto [other, om] = self.spawn_monitor([t](Process& q) -> Proc { co_await task::await(q, t, 1000); });
+      (void)other;
+      int64_t t0 = self.now_ms();
+      auto down = co_await self.receive(down_of(om));
+      p.expect("a non-owner's await fails at once", self.now_ms() - t0, 0);
+      p.expect("its exit reason names the owner rule", down->get<DownMsg>()->reason.to_string().find("must be queried from its owner") != std::string::npos, true);
+      p.expect("the owner's await", co_await task::await(self, t, 1000), atom("v"));
+    }
+    self.exit(tsup, atom("shutdown"));
+  });
+}
+
 
 // S50: async links (a crashing task takes a non-trapping caller down with its reason);
 // async_nolink does not (yield then gives {exit,R}); shutdown unlinks first, so stopping a
@@ -168,7 +246,7 @@ void await_many(Probe& p) {
   auto n = static_cast<size_t>(p.ms("tasks", 1, 3));
   auto crash = static_cast<size_t>(p.ms("crashing_task_or_none", 0, 3));
   auto late = static_cast<size_t>(p.ms("task_outlasting_the_timeout_or_none", 0, 3));
-  int64_t t = p.ms("timeout_ms", 10, 100);
+  int64_t t = p.ms("timeout_ms", 12, 100);  // after every task but a late one (they end by 10 ms)
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
     std::vector<TaskRef> tasks;
@@ -254,6 +332,38 @@ void application_env_and_stop(Probe& p) {
   });
 }
 
+// S70: the env stays loaded across stop and start (put_env kept); a start function that
+// returns ignore or raises is a bad_return, one that fails gives {R, {App, start, [normal, []]}}.
+void application_restart_and_failures(Probe& p) {
+  int what = static_cast<int>(p.ms("start_fails_by", 0, 3));
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    int mode = 0;
+    application::Spec spec{.name = "shop", .env = {{"size", integer(1)}},
+                           .start = [&mode](Process& s) -> Task<StartResult> {
+                             if (mode == 1) co_return StartResult::error(atom("boom"));
+                             if (mode == 2) co_return StartResult::ignore();
+                             if (mode == 3) throw Exit(atom("crash_in_start"));
+                             co_return co_await supervisor::start_link(s, {}, {});
+                           }};
+    Term mfa = tuple(atom("shop"), atom("start"), list(atom("normal"), list()));
+    if (what > 0) {
+      mode = what;
+      Term r = co_await application::start(self, spec);
+      Term want = what == 1 ? tuple(atom("error"), tuple(atom("boom"), mfa))
+                            : tuple(atom("error"), tuple(atom("bad_return"), tuple(mfa, what == 2 ? atom("ignore") : tuple(atom("EXIT"), atom("crash_in_start")))));
+      p.expect("a failing start", r, want);
+      mode = 0;
+    }
+    co_await application::start(self, spec);
+    application::put_env(self, "shop", "size", integer(7));
+    co_await application::stop(self, "shop");
+    co_await application::start(self, spec);
+    p.expect("size after put_env, stop and start", application::get_env(self, "shop", "size", atom("none")), integer(7));
+    co_await application::stop(self, "shop");
+  });
+}
+
 // S80: a job is run max_attempts times at most when its worker crashes, then fails naming
 // the crash.
 void pool_attempts(Probe& p) {
@@ -299,11 +409,14 @@ const std::vector<ProbeDef>& component_probes() {
       {"dynamic-shutdown", "S40 S23", dynamic_shutdown},
       {"dynamic-gives-up", "S40 S28", dynamic_gives_up},
       {"dynamic-count-restarting", "S40", dynamic_count_restarting},
+      {"dynamic-bad-input", "S40", dynamic_bad_input},
       {"task-links", "S50", task_links},
       {"task-restart", "S50", task_restart},
       {"await-many", "S50", await_many},
+      {"task-owner", "S50", task_owner},
       {"registry-dispatch", "S60", registry_dispatch},
       {"application", "S70", application_env_and_stop},
+      {"application-restart-and-failures", "S70", application_restart_and_failures},
       {"pool-attempts", "S80", pool_attempts},
       {"token", "S91", token_round_trip},
   };

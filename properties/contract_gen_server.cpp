@@ -9,7 +9,7 @@ namespace otp::properties::contract {
 namespace {
 
 struct Plan {
-  enum class Init : uint8_t { ok, stop, ignore, continue_with, slow } init = Init::ok;
+  enum class Init : uint8_t { ok, stop, ignore, continue_with, slow, self_send_then_timeout_0 } init = Init::ok;
   Term init_reason{};          // stop
   int64_t init_ms = 0;         // slow: init sleeps this long
   std::optional<Term> terminate_throws{};
@@ -25,6 +25,9 @@ class Server : public GenServer {
       case Plan::Init::ignore: co_return InitResult::ignore();
       case Plan::Init::continue_with: co_return InitResult::ok_continue(atom("warm"));
       case Plan::Init::slow: co_await self.sleep(plan_.init_ms); break;
+      case Plan::Init::self_send_then_timeout_0:  // the `send(self(), :connect)` + `{:ok, s, 0}` idiom
+        self.send(self.self(), atom("connect"));
+        co_return InitResult::ok_timeout(0);
       case Plan::Init::ok: break;
     }
     co_return InitResult::ok();
@@ -48,6 +51,7 @@ class Server : public GenServer {
   }
   Task<Result> handle_info(Process&, Message m) override {
     if (m.to_term().is_atom("timeout")) ++timeouts_;
+    if (m.to_term().is_atom("connect") && timeouts_ == 0) state_ = "connected_first";
     co_return Result::noreply();
   }
   Task<void> terminate(Process&, Term) override {
@@ -110,7 +114,8 @@ void terminate_raises(Probe& p) {
       } catch (const Exit& e) {
         got = e.reason();
       }
-      p.expect("gen_server:stop's outcome", got, thrown);
+      p.expect("GenServer.stop's outcome", got,
+               tuple(thrown, tuple(atom("Elixir.GenServer"), atom("stop"), list(Term(srv), asked, atom("infinity")))));
     } else {
       gen_server::cast(self, srv, Message(tuple(atom("stop"), asked)));
     }
@@ -195,6 +200,51 @@ void init_continue(Probe& p) {
   });
 }
 
+// S5 S10: a message the server sent itself in init is handled before init's timeout of 0.
+void init_self_send(Probe& p) {
+  p.run([&](Process& self) -> Proc {
+    Pid srv = (co_await gen_server::start_link(self, factory({.init = Plan::Init::self_send_then_timeout_0}))).pid;
+    Message s = co_await gen_server::call(self, srv, atom("state"));
+    p.expect("what the server handled first", s.to_term(), atom("connected_first"));
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+}
+
+// S10: a start under a name a live process holds is refused before anything is spawned, so a
+// trapping caller gets no EXIT for it (gen:start, measured on OTP 25); GenServer.stop of
+// oneself or of nobody exits {calling_self | noproc, {GenServer, stop, [S, R, T]}}.
+void taken_name_and_bad_stops(Probe& p) {
+  bool linked = p.chance("start_link");
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    gen_server::StartOptions named{.name = {.local = "held"}};
+    Pid holder = (co_await gen_server::start(self, factory({}), named)).pid;
+    StartResult again = linked ? co_await gen_server::start_link(self, factory({}), named) : co_await gen_server::start(self, factory({}), named);
+    p.expect("the refused start", again.to_term(), tuple(atom("error"), tuple(atom("already_started"), holder)));
+    co_await self.sleep(1);
+    auto left = co_await self.receive_any(0);
+    p.expect("the caller's mailbox after it", left ? left->to_term().to_string() : std::string("empty"), std::string("empty"));
+    Term got = atom("returned");
+    try {
+      co_await gen_server::stop(self, "nobody");
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    p.expect("GenServer.stop of nobody", got,
+             tuple(atom("noproc"), tuple(atom("Elixir.GenServer"), atom("stop"), list(atom("nobody"), atom("normal"), atom("infinity")))));
+    Pid me = self.self();
+    auto [stopper, sm] = self.spawn_monitor([me](Process& q) -> Proc {
+      co_await gen_server::stop(q, q.self());
+      q.send(me, atom("returned"));
+    });
+    auto down = co_await self.receive(down_of(sm));
+    p.expect("GenServer.stop of oneself", down->get<DownMsg>()->reason,
+             tuple(atom("calling_self"), tuple(atom("Elixir.GenServer"), atom("stop"), list(Term(stopper), atom("normal"), atom("infinity")))));
+    self.exit(holder, atom("kill"));
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& gen_server_probes() {
@@ -205,6 +255,8 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"start-timeout", "S10", start_timeout},
       {"by-name", "S7 S10 S11", by_name},
       {"init-continue", "S10", init_continue},
+      {"init-self-send", "S5 S10", init_self_send},
+      {"taken-name-and-bad-stops", "S10", taken_name_and_bad_stops},
   };
   return v;
 }

@@ -166,6 +166,30 @@ void timers(Probe& p) {
   });
 }
 
+// S5: a message a process sends itself is in its mailbox at once: a receive ... after 0 right
+// after finds it (measured on the BEAM, 1000 of 1000), behind what was already there.
+void self_send(Probe& p) {
+  int64_t before = p.ms("messages_already_there", 0, 2);
+  p.run([&](Process& self) -> Proc {
+    Pid me = self.self();
+    for (int64_t i = 0; i < before; ++i)
+      self.spawn([me, i](Process& q) -> Proc {
+        q.send(me, integer(i));
+        co_return;
+      });
+    if (before > 0) co_await self.sleep(1);  // theirs have arrived
+    self.send(me, atom("x"));
+    std::string got;
+    for (int64_t i = 0; i <= before; ++i) {
+      auto m = co_await self.receive_any(0);
+      got += (m ? (m->to_term().is_atom("x") ? std::string("x") : std::string("n")) : std::string("timeout")) + " ";
+    }
+    std::string want;
+    for (int64_t i = 0; i < before; ++i) want += "n ";
+    p.expect("receive after 0 right after sending to oneself (n: the others' messages)", got, want + "x ");
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& kernel_probes() {
@@ -174,6 +198,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unlink", "S3", unlink},
       {"link-to-dead", "S3", link_to_dead},
       {"timers", "S6", timers},
+      {"self-send", "S5", self_send},
   };
   return v;
 }

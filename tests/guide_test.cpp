@@ -131,7 +131,7 @@ TEST_F(ApplicationTest, EnvDefaultsOverridesAndStartStop) {  // S70
 TEST_F(ApplicationTest, StartFailsWithTheTreesError) {  // S70
   run([&](Process& self) -> Task<void> {
     Term r = co_await application::start(self, shop_app(), {{"pool_size", integer(0)}});
-    EXPECT_EQ(r.to_string(), "{error,{bad_pool_size,{shop,start,[]}}}");
+    EXPECT_EQ(r.to_string(), "{error,{bad_pool_size,{shop,start,[normal,[]]}}}");
   });
 }
 

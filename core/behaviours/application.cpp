@@ -1,5 +1,6 @@
 #include <otpsim/core/behaviours/application.hpp>
 
+#include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
 
 namespace otp::application {
@@ -22,11 +23,11 @@ class Master : public GenServer {
     StartResult r;
     try {
       r = co_await spec_.start(self);
-    } catch (const Exit& e) {
-      co_return InitResult::stop(e.reason());
+    } catch (...) {  // OTP: {bad_return, {{App, start, Args}, {'EXIT', R}}}
+      co_return InitResult::stop(tuple(atom("bad_return"), tuple(atom("EXIT"), exit_reason_of(std::current_exception()))));
     }
     if (r.kind == StartResult::Kind::error) co_return InitResult::stop(r.reason);
-    if (r.kind == StartResult::Kind::ignore) co_return InitResult::stop(atom("ignore"));
+    if (r.kind == StartResult::Kind::ignore) co_return InitResult::stop(tuple(atom("bad_return"), atom("ignore")));
     top_ = r.pid;
     co_return InitResult::ok();
   }
@@ -67,13 +68,23 @@ std::string master_name(const std::string& app) { return "application:" + app; }
 Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides) {
   if (spec.name.empty() || !spec.start) throw UsageError("application::start: a Spec needs a name and a start function");
   if (self.whereis(master_name(spec.name))) co_return tuple(atom("error"), tuple(atom("already_started"), atom(spec.name)));
-  for (const auto& [k, v] : spec.env) put_env(self, spec.name, k, v);
+  // Loaded once, as OTP loads an application once: a later start keeps what put_env set
+  // (the env stays loaded after stop); the overrides given to this start go on top.
+  for (const auto& [k, v] : spec.env)
+    if (!self.node().env_get(spec.name, k)) put_env(self, spec.name, k, v);
   for (const auto& [k, v] : overrides) put_env(self, spec.name, k, v);
   std::string name = spec.name;
   gen_server::StartOptions opts{.name = {.local = master_name(name)}};
   StartResult r = co_await gen_server::start(self, [spec = std::move(spec)] { return std::make_unique<Master>(spec); }, opts);
-  if (r.kind == StartResult::Kind::error)
-    co_return tuple(atom("error"), tuple(r.reason, tuple(atom(name), atom("start"), list())));
+  // As application:start reports it (measured on OTP 25): {error, {R, {App, start, [normal, []]}}}
+  // for a start that returned {error, R}; {error, {bad_return, {{App, start, [normal, []]}, X}}}
+  // for one that returned ignore or raised.
+  if (r.kind == StartResult::Kind::error) {
+    Term mfa = tuple(atom(name), atom("start"), list(atom("normal"), Term::list({})));
+    if (r.reason.is_tuple(2) && r.reason[0].is_atom("bad_return"))
+      co_return tuple(atom("error"), tuple(atom("bad_return"), tuple(mfa, r.reason[1])));
+    co_return tuple(atom("error"), tuple(r.reason, mfa));
+  }
   co_return r.to_term();
 }
 

@@ -17,7 +17,9 @@ struct Spec {
   std::function<Task<StartResult>(Process& self)> start{};
 };
 
-// {ok, Pid} of the application master, or {error, R} with the tree's start error.
+// {ok, Pid} of the application master; {error, {R, {App, start, [normal, []]}}} when the start
+// function returned {error, R} (the tree's start error); {error, {bad_return, {{App, start,
+// [normal, []]}, ignore | {'EXIT', R}}}} when it returned ignore or raised (as OTP 25 reports).
 Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides);
 Task<Term> start(Process& self, Spec spec);
 Task<Term> stop(Process& self, const std::string& app);  // ok | {error,{not_started,App}}
@@ -25,7 +27,8 @@ Task<Term> stop(Process& self, const std::string& app);  // ok | {error,{not_sta
 Task<Term> get_supervisor(Process& self, const std::string& app);
 
 // Elixir's Application.get_env/3, fetch_env/2 ({ok, V} | error) and put_env/3. The env is
-// loaded by start (defaults, then overrides) and stays loaded after stop, as in OTP.
+// loaded by the first start (defaults) and stays loaded after stop, as in OTP: a later start
+// keeps what put_env set; the overrides given to a start are put on top at that start.
 Term get_env(Process& self, const std::string& app, const std::string& key, Term fallback);
 Term fetch_env(Process& self, const std::string& app, const std::string& key);
 void put_env(Process& self, const std::string& app, const std::string& key, Term value);

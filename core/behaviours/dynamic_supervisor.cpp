@@ -12,7 +12,20 @@ struct Req {
   enum class Op : uint8_t { start, terminate, which, count } op;
   std::optional<ChildSpec> spec{};
   Pid pid{};
-  Term to_term() const { return tuple(atom("dynamic_supervisor"), integer(static_cast<int>(op)), pid); }
+  // As the BEAM's requests read in a call's exit reason ({noproc, {GenServer, call, [S, Req, T]}}).
+  Term to_term() const {
+    switch (op) {
+      case Op::start: return tuple(atom("start_child"), spec ? spec_term(*spec) : atom("undefined"));
+      case Op::terminate: return tuple(atom("terminate_child"), pid);
+      case Op::which: return atom("which_children");
+      case Op::count: return atom("count_children");
+    }
+    return atom("undefined");
+  }
+  static Term spec_term(const ChildSpec& s) {
+    return tuple(atom("undefined"), list(), atom(to_string(s.restart)), otp::to_term(effective_shutdown(s.shutdown, s.type)),
+                 atom(to_string(s.type)), modules_term(s.modules));
+  }
 };
 
 struct TryAgain {
@@ -31,8 +44,11 @@ class DynamicServer : public GenServer {
 
   Task<InitResult> init(Process& self) override {
     self.trap_exit(true);
+    // As Elixir's DynamicSupervisor.init: bad flags stop it with {supervisor_data, E}.
     if (auto e = check_flags({.max_restarts = opts_.max_restarts, .max_seconds = opts_.max_seconds}))
-      co_return InitResult::stop(*e);
+      co_return InitResult::stop(tuple(atom("supervisor_data"), *e));
+    if (opts_.max_children && *opts_.max_children < 0)
+      co_return InitResult::stop(tuple(atom("supervisor_data"), tuple(atom("invalid_max_children"), integer(*opts_.max_children))));
     co_return InitResult::ok();
   }
 
@@ -219,6 +235,10 @@ Task<StartResult> start_link(Process& self, Options opts) {
 }
 
 Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
+  // Validated in the caller, before the call, as Elixir's start_child does.
+  if (!spec.start) co_return tuple(atom("error"), tuple(atom("invalid_mfa"), atom("undefined")));
+  if (spec.shutdown.kind == Shutdown::Kind::timeout && spec.shutdown.ms < 0)
+    co_return tuple(atom("error"), tuple(atom("invalid_shutdown"), integer(spec.shutdown.ms)));
   co_return co_await ask(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}});
 }
 Task<Term> terminate_child(Process& self, ServerRef sup, Pid child) {

@@ -219,6 +219,12 @@ class ServerLoop {
 
 Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::StartOptions opts,
                            bool link) {
+  // As gen:start: a name already held by a live process is refused before anything is
+  // spawned (no process to start, no EXIT for a trapping caller); one taken in between is
+  // refused by the new server's own registration below.
+  if (!opts.name.empty())
+    if (Pid holder = co_await names::whereis(self, opts.name); holder && self.node().alive(holder))
+      co_return StartResult::error(tuple(atom("already_started"), holder));
   Ref ack_ref = self.make_ref();
   Pid starter = self.self();
   Body body = [factory = std::move(factory), starter, ack_ref,
@@ -332,19 +338,25 @@ void reply(Process& self, const From& to, Message value) {
   self.node().executor().send(std::move(s));
 }
 
+// As Elixir 1.14's GenServer.stop: proc_lib:stop's failure (noproc, timeout, or the reason the
+// server exited with instead), wrapped as {Why, {GenServer, stop, [Server, Reason, Timeout]}}.
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
+  auto fail = [&](Term why) {
+    Term t = timeout == infinity ? atom("infinity") : integer(timeout);
+    return Exit(tuple(std::move(why), tuple(atom("Elixir.GenServer"), atom("stop"), list(server.to_term(), reason, t))));
+  };
   Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
-  if (!pid) throw Exit(reasons::noproc());
+  if (!pid) throw fail(reasons::noproc());
+  if (pid == self.self()) throw fail(atom("calling_self"));  // would wait for its own exit
   Ref mref = self.monitor(pid);
   self.send(pid, SysStop{reason});
   auto m = co_await self.receive(down_of(mref), timeout);
   if (!m) {
     self.demonitor(mref, true);
-    throw Exit(atom("timeout"));
+    throw fail(atom("timeout"));
   }
   const Term& got = m->get<DownMsg>()->reason;
-  if (got.is_atom("noproc")) throw Exit(reasons::noproc());
-  if (got != reason) throw Exit(got);
+  if (got != reason) throw fail(got);  // noproc included: it was gone before the stop arrived
 }
 
 }  // namespace gen_server

@@ -136,7 +136,9 @@ void cast(Process& self, Pid to, T&& request) {
   self.send(to, Message(Enveloped<Envelope::cast, D>{std::forward<T>(request)}));
 }
 void reply(Process& self, const From& to, Message value);
-// Stops the server with `reason` (terminate runs); exits the caller if the server is not there.
+// Stops the server with `reason` (terminate runs). The caller exits with {Why, {'Elixir.GenServer',
+// stop, [Server, Reason, Timeout]}} when Why is noproc (no such server), calling_self, timeout,
+// or the other reason the server exited with (a terminate that raised).
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout = infinity);
 Task<void> stop(Process& self, ServerRef server);
 

@@ -20,6 +20,7 @@ Term error(Term r) { return tuple(atom("error"), std::move(r)); }
 Term SupReq::to_term() const {
   static constexpr const char* names[] = {"start_child",  "terminate_child", "restart_child", "delete_child",
                                           "which_children", "count_children", "get_childspec"};
+  if (op == Op::which || op == Op::count) return atom(names[static_cast<int>(op)]);  // as the BEAM's requests read
   return tuple(atom(names[static_cast<int>(op)]), spec ? spec->id : id);
 }
 

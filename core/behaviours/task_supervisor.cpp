@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
 
 namespace otp {
@@ -24,6 +25,13 @@ Term await_reason(Term why, const TaskRef& t, Timeout timeout) {
   return tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await"), list(t.to_term(), tt)));
 }
 
+// Elixir raises ArgumentError: only the owner gets a task's reply and DOWN.
+void require_owner(Process& self, const TaskRef& t, const char* what) {
+  if (t.owner != self.self())
+    throw UsageError(std::string(what) + ": task " + t.to_term().to_string() + " must be queried from its owner " +
+                     Term(t.owner).to_string() + ", not from " + Term(self.self()).to_string());
+}
+
 // Waits for the reply or the DOWN of task `t`; nullopt on timeout.
 Task<std::optional<Message>> wait_task(Process& self, const TaskRef& t, Timeout timeout) {
   Ref ref = t.ref;
@@ -38,8 +46,7 @@ Task<std::optional<Message>> wait_task(Process& self, const TaskRef& t, Timeout 
 
 // The body of a supervised task. With an owner (async), it waits for the owner's go (which
 // carries the monitor ref to reply under), runs, replies; without one (start_child) it runs.
-Proc supervised_body(Process& self, TaskFn fn, Pid link_to, bool has_owner) {
-  if (link_to) self.link(link_to);
+Proc supervised_body(Process& self, TaskFn fn, bool has_owner) {
   if (!has_owner) {
     co_await fn(self);
     co_return;
@@ -50,20 +57,22 @@ Proc supervised_body(Process& self, TaskFn fn, Pid link_to, bool has_owner) {
   self.send(g.owner, TaskReply{g.ref, std::move(result)});
 }
 
-dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Pid link_to, Restart restart, bool has_owner) {
+dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Restart restart, bool has_owner) {
   dynamic_supervisor::ChildSpec s;
   s.restart = restart;
-  s.start = [fn = std::move(fn), link_to, has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
-    Pid pid = sup.spawn_link([fn, link_to, has_owner](Process& p) { return supervised_body(p, fn, link_to, has_owner); });
+  s.start = [fn = std::move(fn), has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
+    Pid pid = sup.spawn_link([fn, has_owner](Process& p) { return supervised_body(p, fn, has_owner); });
     co_return StartResult::ok(pid);
   };
   return s;
 }
 
 Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool link) {
-  Term r = co_await dynamic_supervisor::start_child(self, std::move(sup),
-                                                    task_spec(std::move(fn), link ? self.self() : Pid{}, Restart::temporary, true));
+  Term r = co_await dynamic_supervisor::start_child(self, std::move(sup), task_spec(std::move(fn), Restart::temporary, true));
   if (!r.is_tuple() || !r[0].is_atom("ok")) throw Exit(tuple(atom("error"), r));
+  // The owner links, as Elixir's async does, before it returns: the task (waiting for its go)
+  // is alive, so an owner that exits right after still takes it down.
+  if (link) self.link(r[1].pid());
   TaskRef t{r[1].pid(), self.monitor(r[1].pid()), self.self()};
   self.send(t.pid, TaskGo{self.self(), t.ref});
   co_return t;
@@ -86,6 +95,7 @@ TaskRef async(Process& self, TaskFn fn) {
 }
 
 Task<Term> await(Process& self, TaskRef t, Timeout timeout) {
+  require_owner(self, t, "Task.await");
   auto m = co_await wait_task(self, t, timeout);
   if (!m) {
     self.demonitor(t.ref, true);
@@ -107,38 +117,58 @@ Term reply_or_exit(Process& self, const TaskRef& t, const Message& m) {
   }
   return tuple(atom("exit"), m.get<DownMsg>()->reason);
 }
-// What Task.shutdown makes of it: only the reason the shutdown itself causes (`quiet`) is nil.
-Term shutdown_outcome(Process& self, const TaskRef& t, const Message& m, const char* quiet) {
-  if (const auto* d = m.get<DownMsg>(); d && d->reason.is_atom(quiet)) return atom("nil");
-  return reply_or_exit(self, t, m);
+// Task.shutdown as Elixir 1.14 does it: a monitor of its own (the task's may be gone: its result
+// taken by await or yield), the stop signal, and on that monitor's DOWN: a reply already in
+// the mailbox wins ({ok,R}); else the reason the stop itself causes (`quiet`) is nil and any
+// other is {exit,R}; a task gone before the stop (noproc) is judged by its own monitor's DOWN
+// if one is queued, else {exit,noproc}. A task still alive after `timeout` is killed
+// ({exit,killed}: the quiet reason stays shutdown).
+Task<Term> stop_task(Process& self, const TaskRef& t, Term how, Timeout timeout, const char* quiet) {
+  self.unlink(t.pid);
+  Ref mon = self.monitor(t.pid);
+  self.exit(t.pid, std::move(how));
+  auto down = co_await self.receive(down_of(mon), timeout);
+  if (!down) {
+    self.exit(t.pid, reasons::kill());
+    down = co_await self.receive(down_of(mon));
+  }
+  Term why = down->get<DownMsg>()->reason;
+  Term outcome;
+  if (why.is_atom("noproc")) {
+    Ref ref = t.ref;
+    auto own = co_await self.receive([ref](const Message& m) { const auto* d = m.get<DownMsg>(); return d && d->ref == ref; }, 0);
+    if (!own) self.demonitor(t.ref, true);
+    Term r = own ? own->get<DownMsg>()->reason : why;
+    outcome = own && r.is_atom(quiet) ? atom("nil") : tuple(atom("exit"), r);
+  } else {
+    self.demonitor(t.ref, true);
+    outcome = why.is_atom(quiet) ? atom("nil") : tuple(atom("exit"), why);
+  }
+  Ref ref = t.ref;
+  auto reply = co_await self.receive([ref](const Message& m) { const auto* r = m.get<TaskReply>(); return r && r->ref == ref; }, 0);
+  co_return reply ? tuple(atom("ok"), reply->get<TaskReply>()->result) : outcome;
 }
 }  // namespace
 
 Task<Term> yield(Process& self, TaskRef t, Timeout timeout) {
+  require_owner(self, t, "Task.yield");
   auto m = co_await wait_task(self, t, timeout);
   if (!m) co_return atom("nil");
   co_return reply_or_exit(self, t, *m);
 }
 
 Task<Term> shutdown(Process& self, TaskRef t, Timeout timeout) {
-  self.unlink(t.pid);
-  self.exit(t.pid, reasons::shutdown());
-  auto m = co_await wait_task(self, t, timeout);
-  if (!m) {  // it would not stop: kill it (Elixir then reports {exit, killed}, not nil)
-    self.exit(t.pid, reasons::kill());
-    m = co_await wait_task(self, t, infinity);
-  }
-  co_return shutdown_outcome(self, t, *m, "shutdown");
+  require_owner(self, t, "Task.shutdown");
+  co_return co_await stop_task(self, t, reasons::shutdown(), timeout, "shutdown");
 }
 
 Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
-  self.unlink(t.pid);
-  self.exit(t.pid, reasons::kill());
-  auto m = co_await wait_task(self, t, infinity);
-  co_return shutdown_outcome(self, t, *m, "killed");
+  require_owner(self, t, "Task.shutdown");
+  co_return co_await stop_task(self, t, reasons::kill(), infinity, "killed");
 }
 
 Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
+  for (const auto& t : tasks) require_owner(self, t, "Task.yield_many");
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   std::vector<Term> out;
   out.reserve(tasks.size());
@@ -154,6 +184,7 @@ Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Ti
 // As Elixir 1.14's (measured): replies are taken in whatever order they come; the first task
 // to exit, or the deadline, ends the wait, and the caller exits naming await_many and every task.
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
+  for (const auto& t : tasks) require_owner(self, t, "Task.await_many");
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   auto fail = [&](Term why) {
     Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
@@ -209,7 +240,7 @@ Task<StartResult> start_link(Process& self) {
 
 Task<Term> start_child(Process& self, ServerRef sup, TaskFn fn, Restart restart) {
   co_return co_await dynamic_supervisor::start_child(self, std::move(sup),
-                                                    task_spec(std::move(fn), Pid{}, restart, false));
+                                                    task_spec(std::move(fn), restart, false));
 }
 
 Task<TaskRef> async(Process& self, ServerRef sup, TaskFn fn) {
