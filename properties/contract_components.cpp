@@ -75,11 +75,12 @@ void dynamic_gives_up(Probe& p) {
   });
 }
 
-// S40: a child being restarted (its start keeps failing, retried through the mailbox) is still
-// one of the specs, and of the supervisors when it is one.
+// S40: a child being restarted (its start failed; the retry is a message to the supervisor
+// itself) is one of the specs, and of the supervisors when it is one, but not active.
 void dynamic_count_restarting(Probe& p) {
   int64_t failures = p.ms("failed_restarts", 1, 4);
   bool sup_type = p.chance("supervisor_type");
+  int64_t slow = p.ms("failing_start_ms", 3, 20);
   lab::Lab l;
   int64_t starts = 0;
   p.run([&](Process& self) -> Proc {
@@ -90,16 +91,17 @@ void dynamic_count_restarting(Probe& p) {
     c.start = [&](Process& s, std::vector<Term>) -> Task<StartResult> {
       if (starts++ == 0 || starts > failures + 1)
         co_return co_await gen_server::start_link(s, [&l] { return std::make_unique<lab::Worker>(l, "c", true, 0); });
+      co_await s.sleep(slow);  // the count below reaches the supervisor meanwhile: answered before the retry
       co_return StartResult::error(atom("not_yet"));
     };
     Term r = co_await dynamic_supervisor::start_child(self, sup, c);
     gen_server::cast(self, r[1].pid(), tuple(atom("crash"), atom("boom")));
+    co_await self.sleep(1);
     Term counts = co_await dynamic_supervisor::count_children(self, sup);
-    int64_t active = counts.items()[1][1].integer_value();
     p.expect("count_children while it restarts", counts,
-             list(tuple(atom("specs"), integer(1)), tuple(atom("active"), integer(active)), tuple(atom("supervisors"), integer(sup_type ? 1 : 0)),
+             list(tuple(atom("specs"), integer(1)), tuple(atom("active"), integer(0)), tuple(atom("supervisors"), integer(sup_type ? 1 : 0)),
                   tuple(atom("workers"), integer(sup_type ? 0 : 1))));
-    co_await self.sleep(5);
+    co_await self.sleep(slow * (failures + 1) + 5);
     p.expect("starts", starts, failures + 2);
     self.exit(sup, atom("shutdown"));
   });

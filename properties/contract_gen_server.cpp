@@ -1,5 +1,8 @@
 // contracts, GenServer: init results (S10), terminate and stop (S12), callback timeouts (S10),
 // start timeouts and names (S10, S7), casts by name and calls that fail (S11).
+#include <memory>
+#include <stdexcept>
+
 #include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
@@ -13,6 +16,9 @@ struct Plan {
   Term init_reason{};          // stop
   int64_t init_ms = 0;         // slow: init sleeps this long
   std::optional<Term> terminate_throws{};
+  bool trap = false;                        // traps exits (terminate runs on its parent's exit)
+  std::shared_ptr<std::string> log{};       // terminate appends "terminate:<reason> "
+  Pid notify{};                             // terminate sends it `terminated`
 };
 
 // Counts what happens to it: casts (inc), info timeouts, whether handle_continue ran first.
@@ -30,6 +36,7 @@ class Server : public GenServer {
         co_return InitResult::ok_timeout(0);
       case Plan::Init::ok: break;
     }
+    if (plan_.trap) self.trap_exit(true);
     co_return InitResult::ok();
   }
   Task<Result> handle_continue(Process&, Message c) override {
@@ -41,11 +48,15 @@ class Server : public GenServer {
     if (t.is_tuple(2) && t[0].is_atom("reply_after")) co_return Result::reply(atom("ok")).after(t[1].integer_value());
     if (t.is_atom("state")) co_return Result::reply(atom(state_));
     if (t.is_atom("counts")) co_return Result::reply(tuple(integer(casts_), integer(timeouts_)));
+    if (t.is_atom("continue_after_reply")) co_return Result::reply(atom("ok")).then(atom("warm_again"));
+    if (t.is_atom("stop_with_reply")) co_return Result::stop(atom("normal"), atom("stopped"));
+    if (t.is_atom("raise")) throw Exit(atom("raised_in_call"));
     co_return Result::reply(atom("ok"));
   }
   Task<Result> handle_cast(Process&, Message req) override {
     Term t = req.to_term();
     if (t.is_tuple(2) && t[0].is_atom("stop")) co_return Result::stop(t[1]);
+    if (t.is_atom("raise")) throw std::runtime_error("raised in cast");
     ++casts_;
     co_return Result::noreply();
   }
@@ -54,7 +65,9 @@ class Server : public GenServer {
     if (m.to_term().is_atom("connect") && timeouts_ == 0) state_ = "connected_first";
     co_return Result::noreply();
   }
-  Task<void> terminate(Process&, Term) override {
+  Task<void> terminate(Process& self, Term reason) override {
+    if (plan_.log) *plan_.log += "terminate:" + reason.to_string() + " ";
+    if (plan_.notify) self.send(plan_.notify, atom("terminated"));
     if (plan_.terminate_throws) throw Exit(*plan_.terminate_throws);
     co_return;
   }
@@ -245,6 +258,78 @@ void taken_name_and_bad_stops(Probe& p) {
   });
 }
 
+// S12: terminate runs on a crash in a callback (with the crash's reason) and, for a server that
+// traps exits, on its parent's exit (with the parent's reason, which the server then exits with:
+// measured on Elixir); {stop, R, Reply, S} runs terminate before the reply is sent.
+void terminate_runs(Probe& p) {
+  int what = static_cast<int>(p.ms("case", 0, 3));
+  Term why = p.pick("parent_exits", std::vector<Term>{atom("boom"), atom("shutdown"), tuple(atom("shutdown"), tuple(atom("a"), integer(1)))});
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto log = std::make_shared<std::string>();
+    if (what == 0 || what == 1) {  // a raise in a call or a cast
+      Pid srv = (co_await gen_server::start_link(self, factory({.log = log}))).pid;
+      Ref m = self.monitor(srv);
+      Term want = what == 0 ? atom("raised_in_call") : tuple(atom("error"), str("raised in cast"));
+      if (what == 0) {
+        try {
+          co_await gen_server::call(self, srv, atom("raise"));
+        } catch (const Exit&) {
+        }
+      } else {
+        gen_server::cast(self, srv, Message(atom("raise")));
+      }
+      auto down = co_await self.receive(down_of(m));
+      p.expect("the server's exit reason", down->get<DownMsg>()->reason, want);
+      p.expect("terminate", *log, "terminate:" + want.to_string() + " ");
+    } else if (what == 2) {  // the parent exits: a trapping server terminates with its reason
+      Pid me = self.self();
+      auto [parent, pm] = self.spawn_monitor([&, me](Process& q) -> Proc {
+        Pid srv = (co_await gen_server::start_link(q, factory({.trap = true, .log = log}))).pid;
+        q.send(me, Term(srv));
+        co_await q.sleep(1);
+        throw Exit(why);
+      });
+      (void)parent;
+      auto got = co_await self.receive([](const Message& x) { return x.to_term().is_pid(); });
+      Ref sm = self.monitor(got->to_term().pid());
+      co_await self.receive(down_of(pm));
+      auto down = co_await self.receive(down_of(sm));
+      p.expect("the server's exit reason after its parent's", down->get<DownMsg>()->reason, why);
+      p.expect("terminate", *log, "terminate:" + why.to_string() + " ");
+    } else {  // {stop, normal, Reply, S}: terminate, then the reply
+      Pid srv = (co_await gen_server::start_link(self, factory({.notify = self.self()}))).pid;
+      Message r = co_await gen_server::call(self, srv, atom("stop_with_reply"));
+      p.expect("the reply", r.to_term(), atom("stopped"));
+      auto before = co_await self.receive_any(0);
+      p.expect("already in the mailbox when the reply came", before ? before->to_term() : atom("nothing"), atom("terminated"));
+    }
+  });
+}
+
+// S10 S11: a {continue,C} returned with a reply runs before the next message; a call to oneself
+// exits {calling_self, {GenServer, call, [S, Req, T]}} at once.
+void continue_and_calling_self(Probe& p) {
+  int64_t t = p.ms("call_timeout_ms", 1, 9000);
+  p.run([&](Process& self) -> Proc {
+    Pid srv = (co_await gen_server::start_link(self, factory({}))).pid;
+    co_await gen_server::call(self, srv, atom("continue_after_reply"));
+    Message s = co_await gen_server::call(self, srv, atom("state"));
+    p.expect("state after a continue returned with a reply", s.to_term(), atom("warm_again"));
+    int64_t t0 = self.now_ms();
+    Term got = atom("returned");
+    try {
+      co_await gen_server::call(self, self.self(), atom("x"), t);
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    p.expect("a call to oneself", got, tuple(atom("calling_self"), tuple(atom("Elixir.GenServer"), atom("call"), list(Term(self.self()), atom("x"), integer(t)))));
+    p.expect("time it took", self.now_ms() - t0, 0);
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& gen_server_probes() {
@@ -257,6 +342,8 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"init-continue", "S10", init_continue},
       {"init-self-send", "S5 S10", init_self_send},
       {"taken-name-and-bad-stops", "S10", taken_name_and_bad_stops},
+      {"terminate-runs", "S12", terminate_runs},
+      {"continue-and-calling-self", "S10 S11", continue_and_calling_self},
   };
   return v;
 }

@@ -1,7 +1,9 @@
 // contracts, kernel: names (S7), unlink (S3), linking to a dead process (S3), timers (S6).
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
+#include <otpsim/core/kernel/process_info.hpp>
 #include <otpsim/properties/contract_probe.hpp>
+#include <otpsim/sim/world.hpp>
 
 namespace otp::properties::contract {
 namespace {
@@ -13,7 +15,8 @@ Proc end_with(Term reason) {
 }
 
 const std::vector<Term>& reasons_any() {
-  static const std::vector<Term> r = {atom("normal"), atom("boom"), atom("shutdown"), tuple(atom("shutdown"), atom("x")), atom("kill")};
+  static const std::vector<Term> r = {atom("normal"), atom("boom"), atom("shutdown"), tuple(atom("shutdown"), atom("x")),
+                                      tuple(atom("shutdown"), tuple(atom("x"), integer(1))), atom("kill")};
   return r;
 }
 
@@ -127,12 +130,14 @@ void link_to_dead(Probe& p) {
 }
 
 // S6: send_after delivers at now+T (virtual time is exact, S90); cancel_timer returns the time
-// left and the message never comes; after delivery cancel_timer is false.
+// left and the message never comes; after delivery, or once the destination has exited,
+// cancel_timer is false.
 void timers(Probe& p) {
   int64_t t = p.ms("after_ms", 1, 60);
   bool cancel = p.chance("cancel");
   int64_t at = p.ms("cancel_at_ms", 0, t - 1);
   bool to_other = p.chance("to_other_process");
+  bool dest_dies = p.chance("the_other_exits_before_the_cancel");
   p.run([&](Process& self) -> Proc {
     Pid parent = self.self();
     Pid dest = self.self();
@@ -145,8 +150,13 @@ void timers(Probe& p) {
     Ref timer = self.send_after(dest, atom("tick"), t);
     if (cancel) {
       co_await self.sleep(at);
+      if (to_other && dest_dies) {  // its exit cancels the timer: cancel_timer finds none (false)
+        Ref dm = self.monitor(dest);
+        self.exit(dest, atom("kill"));
+        co_await self.receive(down_of(dm));
+      }
       auto left = self.cancel_timer(timer);
-      p.expect("cancel_timer's time left", left ? *left : -1, t - at);
+      p.expect("cancel_timer's time left", left ? *left : -1, to_other && dest_dies ? -1 : t - at);
       auto m = co_await self.receive_any(t + 20);
       p.expect("a message after cancel", m ? m->to_term().to_string() : std::string("none"), std::string("none"));
       if (to_other) self.exit(dest, atom("kill"));
@@ -190,6 +200,71 @@ void self_send(Probe& p) {
   });
 }
 
+// S7: unregister frees the name at once and for good: the process may register again, and its
+// exit does not free a name another process took since.
+void unregister(Probe& p) {
+  bool reregister = p.chance("registers_again");
+  p.run([&](Process& self) -> Proc {
+    Pid me = self.self();
+    auto [a, am] = self.spawn_monitor([&, me](Process& q) -> Proc {
+      q.register_name("svc");
+      q.unregister_name();
+      q.send(me, atom("unregistered"));
+      co_await q.receive([](const Message& m) { return m.to_term().is_atom("go"); });
+      if (reregister) p.expect("registering another name after unregister", q.register_name("mine"), true);
+    });
+    co_await self.receive([](const Message& m) { return m.to_term().is_atom("unregistered"); });
+    p.expect("whereis after unregister", static_cast<bool>(self.whereis("svc")), false);
+    p.expect("another process takes the name", self.register_name("svc"), true);
+    self.send(a, atom("go"));
+    co_await self.receive(down_of(am));
+    p.expect("whereis after the first holder exits", Term(self.whereis("svc")), Term(me));
+  });
+}
+
+// process_info: links, monitors (the processes this one monitors) and monitored_by, as the
+// signals have set them.
+void info(Probe& p) {
+  bool link = p.chance("linked");
+  p.run([&](Process& self) -> Proc {
+    Pid b = self.spawn([](Process& q) -> Proc { co_await q.receive_any(); });
+    self.monitor(b);
+    if (link) self.link(b);
+    co_await self.sleep(1);
+    auto mine = co_await process_info(self, self.self());
+    auto theirs = co_await process_info(self, b);
+    auto pids = [](const std::vector<Pid>& v) {
+      std::string s;
+      for (Pid x : v) s += Term(x).to_string();
+      return s;
+    };
+    p.expect("my monitors", pids(mine->monitors), Term(b).to_string());
+    p.expect("my monitored_by", pids(mine->monitored_by), std::string());
+    p.expect("their monitored_by", pids(theirs->monitored_by), Term(self.self()).to_string());
+    p.expect("their links", pids(theirs->links), link ? Term(self.self()).to_string() : std::string());
+    self.unlink(b);
+    self.exit(b, atom("kill"));
+  });
+}
+
+// S90: two timers due at the same virtual ms fire in an order the schedule chooses: over 16
+// seeds both orders come up (the chance that a fair choice never does: 2^-15).
+void timer_ties(Probe& p) {
+  int64_t t = p.ms("after_ms", 0, 30);
+  std::string orders;
+  for (uint64_t k = 0; k < 16; ++k) {
+    sim::World w({.seed = p.seed() + k});
+    w.spawn([&](Process& self) -> Proc {
+      self.send_after(self.self(), atom("a"), t);
+      self.send_after(self.self(), atom("b"), t);
+      auto first = co_await self.receive_any();
+      orders += first->to_term().to_string();
+    });
+    w.run({.max_steps = 10'000});
+  }
+  p.expect("both orders over 16 seeds", orders.find('a') != std::string::npos && orders.find('b') != std::string::npos, true);
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& kernel_probes() {
@@ -199,6 +274,9 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"link-to-dead", "S3", link_to_dead},
       {"timers", "S6", timers},
       {"self-send", "S5", self_send},
+      {"unregister", "S7", unregister},
+      {"process-info", "S3 S4", info},
+      {"timer-ties", "S90", timer_ties},
   };
   return v;
 }

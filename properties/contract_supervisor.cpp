@@ -1,5 +1,7 @@
 // contracts, Supervisor: significant children (S32), the child API's results and what it keeps
 // (S21 S22 S31), shutdown timing (S22 S23).
+#include <map>
+
 #include <otpsim/core/behaviours/supervisor.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/properties/contract_probe.hpp>
@@ -27,7 +29,7 @@ void significant(Probe& p) {
   std::vector<Term> why;
   for (size_t i = 0; i < n; ++i) {
     restart.push_back(p.chance("temporary") ? Restart::temporary : Restart::transient);
-    why.push_back(p.pick("exits", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom")}));
+    why.push_back(p.pick("exits", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom"), tuple(atom("shutdown"), tuple(atom("a"), integer(1)))}));
   }
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
@@ -43,7 +45,8 @@ void significant(Probe& p) {
     bool alive = true;
     for (size_t i = 0; i < n && alive; ++i) {
       co_await lab::crash(self, sup, "s" + std::to_string(i), why[i]);
-      bool for_good = restart[i] == Restart::temporary || is_normal_exit(why[i]);
+      bool normal = why[i].is_atom("normal") || why[i].is_atom("shutdown") || (why[i].is_tuple(2) && why[i][0].is_atom("shutdown"));  // S1
+      bool for_good = restart[i] == Restart::temporary || normal;
       if (for_good) --running;
       alive = !(for_good && (any || running == 0));
       p.expect("supervisor alive after s" + std::to_string(i) + " exited " + why[i].to_string(), self.node().alive(sup), alive);
@@ -190,6 +193,71 @@ void bad_specs(Probe& p) {
   });
 }
 
+// S29 S31: a child whose restart failed is `restarting` until the retry (a message to the
+// supervisor itself, queued behind what already waits) starts it: which_children shows
+// `restarting`, count_children does not count it active, restart_child and delete_child answer
+// {error,restarting}, and terminate_child stops the retries (the child stays down).
+void restarting_child(Probe& p) {
+  int64_t failures = p.ms("failed_restarts", 1, 3);
+  bool terminate = p.chance("terminate_child_meanwhile");
+  int64_t slow = p.ms("failing_start_ms", 3, 20);
+  lab::Lab l;
+  int64_t starts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    ChildSpec c = lab::spec(l, "c");
+    ServerFactory make = [&l] { return std::make_unique<lab::Worker>(l, "c", true, 0); };
+    // A failing start takes time: the questions below reach the supervisor while it runs, so
+    // they are answered after the failure and before the retry.
+    c.start = [&, make](Process& sup) -> Task<StartResult> {
+      if (starts++ == 0 || starts > failures + 1) co_return co_await gen_server::start_link(sup, make);
+      co_await sup.sleep(slow);
+      co_return StartResult::error(atom("not_yet"));
+    };
+    Pid sup = (co_await supervisor::start_link(self, {.max_restarts = 100}, {c, lab::spec(l, "other")})).pid;
+    Pid first = co_await lab::child_pid(self, sup, "c");
+    gen_server::cast(self, first, tuple(atom("crash"), atom("boom")));
+    co_await self.sleep(1);  // the first failing restart is under way
+    Pid me = self.self();
+    auto ask = [&, me](int k) {
+      self.spawn([&, me, k](Process& q) -> Proc {
+        Term r;
+        switch (k) {
+          case 0: r = child_entry(co_await supervisor::which_children(q, sup), atom("c"))[1]; break;
+          case 1: r = co_await supervisor::count_children(q, sup); break;
+          case 2: r = co_await supervisor::restart_child(q, sup, atom("c")); break;
+          case 3: r = co_await supervisor::delete_child(q, sup, atom("c")); break;
+          default: r = co_await supervisor::terminate_child(q, sup, atom("c")); break;
+        }
+        q.send(me, tuple(integer(k), r));
+      });
+    };
+    std::vector<int> asked = terminate ? std::vector<int>{4} : std::vector<int>{0, 1, 2, 3};
+    for (int k : asked) ask(k);
+    std::map<int64_t, Term> got;
+    for (size_t i = 0; i < asked.size(); ++i) {
+      auto m = co_await self.receive([](const Message& x) { return x.to_term().is_tuple(2) && x.to_term()[0].is_integer(); });
+      got[m->to_term()[0].integer_value()] = m->to_term()[1];
+    }
+    if (!terminate) {
+      p.expect("which_children while it restarts", got[0], atom("restarting"));
+      p.expect("count_children while it restarts", got[1],
+               list(tuple(atom("specs"), integer(2)), tuple(atom("active"), integer(1)), tuple(atom("supervisors"), integer(0)),
+                    tuple(atom("workers"), integer(2))));
+      p.expect("restart_child while it restarts", got[2], tuple(atom("error"), atom("restarting")));
+      p.expect("delete_child while it restarts", got[3], tuple(atom("error"), atom("restarting")));
+      co_await self.sleep(slow * (failures + 1) + 5);
+      p.expect("it runs after its retries", child_entry(co_await supervisor::which_children(self, sup), atom("c"))[1].is_pid(), true);
+    } else {
+      p.expect("terminate_child while it restarts", got[4], atom("ok"));
+      co_await self.sleep(slow * (failures + 1) + 5);
+      p.expect("after terminate_child", child_entry(co_await supervisor::which_children(self, sup), atom("c"))[1], atom("undefined"));
+      p.expect("starts (the first and the one failing when it was stopped)", starts, 2);
+    }
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& supervisor_probes() {
@@ -200,6 +268,7 @@ const std::vector<ProbeDef>& supervisor_probes() {
       {"ignored-child", "S21 S31", ignored_child},
       {"slow-shutdown", "S22 S23", slow_shutdown},
       {"bad-specs", "S22 S31", bad_specs},
+      {"restarting-child", "S29 S31", restarting_child},
   };
   return v;
 }

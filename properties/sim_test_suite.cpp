@@ -12,9 +12,9 @@
 namespace otp::properties {
 namespace {
 
-enum class Plant : uint8_t { none, deadlock, livelock, invariant, faults, final_check, test_exits };
+enum class Plant : uint8_t { none, deadlock, livelock, invariant, faults, final_check, test_exits, timer_livelock };
 const char* plant_name(Plant p) {
-  static constexpr const char* names[] = {"none", "deadlock", "livelock", "invariant", "faults", "final_check", "test_exits"};
+  static constexpr const char* names[] = {"none", "deadlock", "livelock", "invariant", "faults", "final_check", "test_exits", "timer_livelock"};
   return names[static_cast<int>(p)];
 }
 
@@ -30,7 +30,7 @@ Case draw(sim::Draws& d) {
   Case c;
   c.senders = 1 + d.below(4);
   c.per_sender = 1 + d.below(3);
-  c.plant = static_cast<Plant>(d.below(7));
+  c.plant = static_cast<Plant>(d.below(8));
   c.breach_at = 1 + d.below(c.senders * c.per_sender);
   static const Term exits[] = {atom("shutdown"), tuple(atom("shutdown"), atom("x")), atom("boom"), atom("kill")};
   c.exit_reason = exits[d.below(4)];
@@ -54,7 +54,7 @@ struct Seen {
 };
 
 testing::TestDef make_test(const Case& c, Seen& seen) {
-  testing::Config cfg{.runs = 1, .max_steps = 20'000};
+  testing::Config cfg{.runs = 1, .max_steps = 20'000, .max_time_ms = 5'000};
   if (c.plant == Plant::faults) cfg.faults = {.crash = true, .kill = true, .exit_signal = true, .max_faults = 3, .max_gap_steps = 5};
   auto body = [c, &seen](testing::SimTest& t) -> Task<void> {
     Process& self = t.self();
@@ -79,6 +79,10 @@ testing::TestDef make_test(const Case& c, Seen& seen) {
     if (c.plant == Plant::livelock)
       self.spawn([](Process& p) -> Proc {
         for (;;) co_await p.yield();
+      });
+    if (c.plant == Plant::timer_livelock)  // never quiet: a timer always pending, time runs out first
+      self.spawn([](Process& p) -> Proc {
+        for (;;) co_await p.sleep(1'000);
       });
     if (c.plant == Plant::faults) co_return;  // the senders are the faults' targets
     if (c.plant == Plant::final_check) t.at_end([] { throw std::runtime_error("planted final check"); });
@@ -108,7 +112,7 @@ std::optional<std::string> check(const Case& c) {
   testing::RunOutcome o = testing::run_once(def, {.seed = c.seed, .trace = true});
   if (seen.out_of_order) return "messages from one sender arrived out of order (S5)";
   testing::Verdict want = c.plant == Plant::deadlock    ? testing::Verdict::deadlock
-                          : c.plant == Plant::livelock  ? testing::Verdict::no_quiescence
+                          : c.plant == Plant::livelock || c.plant == Plant::timer_livelock ? testing::Verdict::no_quiescence
                           : c.plant == Plant::invariant || c.plant == Plant::final_check || c.plant == Plant::test_exits
                               ? testing::Verdict::failed
                               : testing::Verdict::passed;

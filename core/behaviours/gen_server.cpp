@@ -191,7 +191,9 @@ class ServerLoop {
   void finish(Result&& res, const From* caller, std::optional<Term>& stop) {
     if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
       if (caller && tracing_) report_line("sent " + res.reply_value->to_term().to_string() + " to " + Term(caller->pid).to_string());
-      if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
+      // {stop, R, Reply, S}: OTP runs terminate first and replies after it (even if it raises).
+      if (caller && res.kind == Result::Kind::stop) reply_after_terminate_.emplace(*caller, std::move(*res.reply_value));
+      else if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
       else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
     }
     if (res.kind == Result::Kind::stop) stop.emplace(std::move(res.reason));
@@ -206,6 +208,7 @@ class ServerLoop {
     } catch (...) {
       reason = exit_reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
     }
+    if (reply_after_terminate_) gen_server::reply(self_, reply_after_terminate_->first, std::move(reply_after_terminate_->second));
     throw Exit(reason);
   }
 
@@ -213,6 +216,7 @@ class ServerLoop {
   std::unique_ptr<GenServer> impl_;
   Timeout timeout_ = infinity;        // of the next receive: handle_info(timeout) when it passes
   std::optional<Message> cont_;       // a {continue, C} to run before the next message
+  std::optional<std::pair<From, Message>> reply_after_terminate_;  // {stop, R, Reply, S}
   bool tracing_ = false;              // sys::trace on
   sys::TraceReport report_;
 };

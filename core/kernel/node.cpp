@@ -399,7 +399,11 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   if (it == message_timers_.end()) return std::nullopt;
   if (it->second.timer_id != 0) executor_.cancel_timer(it->second.timer_id);
   int64_t left = it->second.deadline_ms - now_ms();
+  bool dest_alive = find(it->second.dest) != nullptr;
   message_timers_.erase(it);
+  // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
+  // finds no timer (false), as on the BEAM.
+  if (!dest_alive) return std::nullopt;
   return left;
 }
 
