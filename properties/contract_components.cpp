@@ -5,7 +5,10 @@
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
 #include <otpsim/core/behaviours/task_supervisor.hpp>
+#include <otpsim/core/components/buffered_writer.hpp>
+#include <otpsim/core/components/circuit_breaker.hpp>
 #include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/components/retrying_connection.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/properties/contract_probe.hpp>
 #include <otpsim/properties/lab.hpp>
@@ -404,6 +407,113 @@ void token_round_trip(Probe& p) {
   p.expect("choices", got, want);
 }
 
+// The circuit breaker against its model: `threshold` consecutive failures open it (a success
+// resets the count); open, a call fails fast with circuit_open without running; after
+// reset_timeout_ms it is half_open: a call runs, success closes it, failure opens it again.
+// Waits are 1 ms or 2 x reset + 1, so no call falls on the ms the breaker turns half_open.
+void circuit_breaker_model(Probe& p) {
+  auto threshold = static_cast<int>(p.ms("threshold", 1, 4));
+  int64_t reset = p.ms("reset_ms", 20, 50);
+  auto steps = static_cast<int>(p.ms("steps", 4, 14));
+  std::vector<int> plan;  // 0: call ok, 1: call failing, 2: wait 1 ms, 3: wait 2 x reset + 1
+  for (int i = 0; i < steps; ++i) plan.push_back(static_cast<int>(p.ms("step", 0, 3)));
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid b = (co_await gen_server::start_link(self, circuit_breaker::factory({.threshold = threshold, .reset_timeout_ms = reset}))).pid;
+    enum class M { closed, open, half_open } state = M::closed;
+    int failures = 0;
+    int64_t opened_at = 0;
+    std::string got, want;
+    for (int step : plan) {
+      if (step >= 2) {
+        co_await self.sleep(step == 2 ? 1 : 2 * reset + 1);
+        continue;
+      }
+      if (state == M::open && self.now_ms() >= opened_at + reset) state = M::half_open;
+      bool fail = step == 1;
+      int ran = 0;
+      Term r = co_await circuit_breaker::call(self, b, [fail, &ran](Process&) -> Task<Term> {
+        ++ran;
+        co_return fail ? tuple(atom("error"), atom("boom")) : tuple(atom("ok"), integer(1));
+      });
+      got += r.to_string() + (ran ? "(ran) " : " ");
+      if (state == M::open) {
+        want += "{error,circuit_open} ";
+        continue;
+      }
+      want += (fail ? std::string("{error,boom}") : std::string("{ok,1}")) + "(ran) ";
+      if (!fail) {
+        state = M::closed;
+        failures = 0;
+      } else if (state == M::half_open || ++failures >= threshold) {
+        state = M::open;
+        failures = 0;
+        opened_at = self.now_ms();
+      }
+    }
+    p.expect("calls", got, want);
+    self.exit(b, atom("shutdown"));
+  });
+}
+
+// S12 S23: the buffered writer traps exits, so its supervisor's shutdown runs terminate, which
+// flushes what is buffered: nothing written is lost.
+void buffered_writer_shutdown(Probe& p) {
+  auto writes = static_cast<int>(p.ms("writes", 1, 6));
+  std::vector<Term> sunk;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    ChildSpec w = worker_spec(atom("writer"), [&sunk] {
+      return std::make_unique<BufferedWriter>(BufferedWriterOptions{
+          .sink = [&sunk](Process&, std::vector<Term> batch) -> Task<void> {
+            sunk.insert(sunk.end(), batch.begin(), batch.end());
+            co_return;
+          },
+          .flush_every_ms = 1'000'000});
+    });
+    Pid sup = (co_await supervisor::start_link(self, {}, {w})).pid;
+    Pid writer = co_await lab::child_pid(self, sup, "writer");
+    for (int i = 0; i < writes; ++i) gen_server::cast(self, writer, tuple(atom("write"), integer(i)));
+    co_await sys::get_state(self, writer);  // the casts are in (a cast still in flight at the shutdown is lost, as on the BEAM)
+    co_await supervisor::terminate_child(self, sup, atom("writer"));
+    p.expect("written by the final flush", static_cast<int64_t>(sunk.size()), writes);
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
+// The retrying connection's attempts: the first at once, then after base x 2^k ms (capped).
+void retry_backoff(Probe& p) {
+  auto fails = static_cast<int>(p.ms("failed_attempts", 1, 4));
+  int64_t base = p.ms("base_ms", 5, 40);
+  int64_t cap = p.ms("max_ms", 50, 200);
+  std::vector<int64_t> at;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    RetryOptions o{.connect = [&](Process& c, Term* err) -> Task<std::optional<Term>> {
+                     at.push_back(c.now_ms());
+                     if (static_cast<int>(at.size()) <= fails) {
+                       *err = atom("refused");
+                       co_return std::nullopt;
+                     }
+                     co_return atom("conn");
+                   },
+                   .max_retries = 10, .base_backoff_ms = base, .max_backoff_ms = cap};
+    int64_t t0 = self.now_ms();
+    Pid c = (co_await gen_server::start_link(self, [o] { return std::make_unique<RetryingConnection>(o); })).pid;
+    co_await self.sleep(10 * cap);
+    std::string got, want;
+    int64_t t = t0, wait = base;
+    for (size_t i = 0; i < at.size(); ++i) got += std::to_string(at[i] - t0) + " ";
+    for (int i = 0; i <= fails; ++i) {
+      want += std::to_string(t - t0) + " ";
+      t += std::min(wait, cap);
+      wait *= 2;
+    }
+    p.expect("attempt times (ms after start)", got, want);
+    self.exit(c, atom("shutdown"));
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& component_probes() {
@@ -420,6 +530,9 @@ const std::vector<ProbeDef>& component_probes() {
       {"application", "S70", application_env_and_stop},
       {"application-restart-and-failures", "S70", application_restart_and_failures},
       {"pool-attempts", "S80", pool_attempts},
+      {"circuit-breaker", "guide", circuit_breaker_model},
+      {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
+      {"retry-backoff", "guide", retry_backoff},
       {"token", "S91", token_round_trip},
   };
   return v;
