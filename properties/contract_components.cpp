@@ -1,6 +1,8 @@
 // contracts, the other behaviours: DynamicSupervisor shutdown and giving up (S40 S28), Task
 // links and results (S50), Registry.dispatch (S60), Application env and stop (S70), pool
 // retries (S80), replay tokens (S91).
+#include <algorithm>
+
 #include <otpsim/core/behaviours/application.hpp>
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
@@ -12,6 +14,8 @@
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/properties/contract_probe.hpp>
 #include <otpsim/properties/lab.hpp>
+#include <otpsim/sim/chooser.hpp>
+#include <otpsim/sim/shrink.hpp>
 #include <otpsim/sim/token.hpp>
 
 namespace otp::properties::contract {
@@ -416,6 +420,10 @@ void circuit_breaker_model(Probe& p) {
   int64_t reset = p.ms("reset_ms", 20, 50);
   auto steps = static_cast<int>(p.ms("steps", 4, 14));
   std::vector<int> plan;  // 0: call ok, 1: call failing, 2: wait 1 ms, 3: wait 2 x reset + 1
+  if (p.chance("opens_then_fails_half_open")) {  // the path random steps reach least often
+    plan.assign(static_cast<size_t>(threshold), 1);
+    plan.insert(plan.end(), {3, 1, 0, 3, 0});
+  }
   for (int i = 0; i < steps; ++i) plan.push_back(static_cast<int>(p.ms("step", 0, 3)));
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -514,6 +522,28 @@ void retry_backoff(Probe& p) {
   });
 }
 
+// S91: a replayed decision list, once it runs out, chooses 0 (the canonical choice: what lets
+// a shrinker cut a list short); a shrunk list still fails and is no longer than the original.
+void replay_and_shrink(Probe& p) {
+  auto n = static_cast<size_t>(p.ms("choices", 1, 30));
+  std::vector<uint32_t> list;
+  for (size_t i = 0; i < n; ++i) list.push_back(static_cast<uint32_t>(p.ms("value", 0, 4)));
+  auto cut = static_cast<size_t>(p.ms("replayed_prefix", 0, static_cast<int64_t>(n)));
+  sim::Chooser c(p.seed(), std::vector<uint32_t>(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(cut)));
+  std::string got, want;
+  for (size_t i = 0; i < n + 5; ++i) {
+    got += std::to_string(c.choose(sim::DecisionPoint::next_step, 5)) + ",";
+    want += std::to_string(i < cut ? list[i] : 0) + ",";
+  }
+  p.expect("choices replayed from a prefix", got, want);
+  int64_t need = p.ms("failing_needs_values_of_3_or_more", 1, 3);
+  auto fails = [need](const std::vector<uint32_t>& v) { return std::count_if(v.begin(), v.end(), [](uint32_t x) { return x >= 3; }) >= need; };
+  if (!fails(list)) return;
+  sim::ShrinkResult r = sim::shrink_choices(list, fails);
+  p.expect("the shrunk list still fails", fails(r.choices), true);
+  p.expect("the shrunk list is no longer", r.choices.size() <= list.size(), true);
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& component_probes() {
@@ -534,6 +564,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
       {"retry-backoff", "guide", retry_backoff},
       {"token", "S91", token_round_trip},
+      {"replay-and-shrink", "S91", replay_and_shrink},
   };
   return v;
 }

@@ -62,5 +62,6 @@ const std::vector<ProbeDef>& kernel_probes();
 const std::vector<ProbeDef>& gen_server_probes();
 const std::vector<ProbeDef>& supervisor_probes();
 const std::vector<ProbeDef>& component_probes();  // DynamicSupervisor, Task, Registry, Application, pool, tokens
+const std::vector<ProbeDef>& scenario_probes();   // scenario files
 
 }  // namespace otp::properties::contract

@@ -41,7 +41,7 @@ SuiteOutcome contract_suite(sim::Draws& d) {
   static const std::vector<contract::ProbeDef> all = [] {
     std::vector<contract::ProbeDef> v;
     for (const auto* area : {&contract::kernel_probes(), &contract::gen_server_probes(), &contract::supervisor_probes(),
-                             &contract::component_probes()})
+                             &contract::component_probes(), &contract::scenario_probes()})
       v.insert(v.end(), area->begin(), area->end());
     return v;
   }();

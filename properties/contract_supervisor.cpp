@@ -160,6 +160,25 @@ void slow_shutdown(Probe& p) {
   });
 }
 
+// S23: a child still terminating when its shutdown time is up is killed at that very ms.
+void shutdown_timeout(Probe& p) {
+  int64_t t = p.ms("shutdown_ms", 1, 50);
+  int64_t over = p.ms("terminate_takes_longer_by_ms", 1, 30);
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await supervisor::start_link(self, {}, {lab::spec(l, "w", {.shutdown = Shutdown::timeout(t), .stop_delay_ms = t + over})})).pid;
+    Pid w = co_await lab::child_pid(self, sup, "w");
+    Ref m = self.monitor(w);
+    int64_t t0 = self.now_ms();
+    co_await supervisor::terminate_child(self, sup, atom("w"));
+    p.expect("terminate_child took", self.now_ms() - t0, t);
+    auto down = co_await self.receive(down_of(m));
+    p.expect("the child's exit reason", down->get<DownMsg>()->reason, atom("killed"));
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
 // S22 S31: invalid specs and failed starts: a significant child under auto_shutdown never or
 // a permanent significant one is a bad_combination; a duplicate id fails start_link; a start
 // that fails gives {error,{R,ChildSpec}} and keeps nothing.
@@ -267,6 +286,7 @@ const std::vector<ProbeDef>& supervisor_probes() {
       {"count-children", "S31", count_children},
       {"ignored-child", "S21 S31", ignored_child},
       {"slow-shutdown", "S22 S23", slow_shutdown},
+      {"shutdown-timeout", "S23", shutdown_timeout},
       {"bad-specs", "S22 S31", bad_specs},
       {"restarting-child", "S29 S31", restarting_child},
   };

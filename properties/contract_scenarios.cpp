@@ -1,0 +1,68 @@
+// contracts, scenario files: what a scenario promises (docs/scenarios.md) checked on small texts
+// whose verdict is known: faults fire at their times whatever their order in the file, an
+// expectation that does not hold fails, the documented defaults apply.
+#include <otpsim/properties/contract_probe.hpp>
+#include <otpsim/sim/scenario.hpp>
+
+namespace otp::properties::contract {
+namespace {
+
+// The failures of one run of `text` (empty: it passed).
+std::string run_text(Probe& p, const std::string& text) {
+  sim::Scenario s = sim::parse_scenario(text, "probe.toml");
+  sim::ScenarioOutcome o = sim::run_scenario(s, p.seed(), false);
+  std::string out;
+  for (const auto& f : o.failures) out += f + "; ";
+  return out;
+}
+
+std::string tree(int64_t max_restarts, const std::string& max_seconds_line) {
+  return "[supervisor]\nstrategy = \"one_for_one\"\nmax_restarts = " + std::to_string(max_restarts) + "\n" + max_seconds_line +
+         "[[supervisor.children]]\nid = \"w\"\ntrap_exit = false\n";
+}
+
+std::string fault(int64_t at) { return "[[fault]]\nat_ms = " + std::to_string(at) + "\nchild = \"w\"\n"; }
+
+// Faults fire at their at_ms whatever order the file lists them in: two crashes two whole
+// seconds apart stay within max_restarts = 1 per second (listed late first, they would not if
+// the early one waited for the late one).
+void faults_in_any_order(Probe& p) {
+  int64_t early = p.ms("early_fault_ms", 10, 100);
+  int64_t late = early + p.ms("late_fault_after_ms", 2100, 2500);  // two whole seconds apart: the window counts seconds
+  std::string text = "run_ms = " + std::to_string(late + 100) + "\n" + tree(1, "max_seconds = 1\n") + fault(late) + fault(early) +
+                     "[[expect]]\nalive = true\n[[expect]]\nchild = \"w\"\nstarts = 3\n";
+  p.expect("a file listing the late fault first", run_text(p, text), std::string());
+}
+
+// An expectation that does not hold fails the run: the root's exit_reason while it lives.
+void unmet_expectation(Probe& p) {
+  std::string reason = p.pick("expected_exit_reason", std::vector<std::string>{"shutdown", "normal", "boom"});
+  std::string text = "run_ms = 100\n" + tree(3, "") + "[[expect]]\nexit_reason = \"" + reason + "\"\n";
+  p.expect("an exit_reason expectation for a root that lives", run_text(p, text).empty(), false);
+}
+
+// The documented defaults: max_seconds 5 (so two crashes 4 whole seconds apart exceed max_restarts = 1:
+// the root gives up), max_restarts 3 (so four crashes in a second do too).
+void defaults(Probe& p) {
+  bool seconds = p.chance("default_max_seconds");
+  int64_t gap = seconds ? p.ms("gap_ms", 4000, 4800) : p.ms("gap_ms", 1, 200);  // 4 whole seconds apart: within 5, not within 3
+  int crashes = seconds ? 2 : 4;
+  std::string text = "run_ms = " + std::to_string(100 + gap * crashes + 100) + "\n" +
+                     (seconds ? tree(1, "") : std::string("[supervisor]\nstrategy = \"one_for_one\"\nmax_seconds = 5\n[[supervisor.children]]\nid = \"w\"\ntrap_exit = false\n"));
+  for (int i = 0; i < crashes; ++i) text += fault(100 + gap * i);
+  text += "[[expect]]\nexit_reason = \"shutdown\"\n";
+  p.expect(seconds ? "two crashes inside the default 5 s" : "four crashes against the default 3 restarts", run_text(p, text), std::string());
+}
+
+}  // namespace
+
+const std::vector<ProbeDef>& scenario_probes() {
+  static const std::vector<ProbeDef> v = {
+      {"scenario-fault-order", "S90", faults_in_any_order},
+      {"scenario-unmet-expectation", "S20", unmet_expectation},
+      {"scenario-defaults", "S28", defaults},
+  };
+  return v;
+}
+
+}  // namespace otp::properties::contract
