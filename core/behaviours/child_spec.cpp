@@ -64,8 +64,11 @@ std::optional<Term> check_child_spec(const ChildSpec& spec, AutoShutdown auto_sh
   if (spec.significant && spec.restart == Restart::permanent)
     return tuple(atom("bad_combination"),
                  list(tuple(atom("restart"), atom("permanent")), tuple(atom("significant"), atom("true"))));
-  if (spec.shutdown.kind == Shutdown::Kind::timeout && spec.shutdown.ms < 0)
-    return tuple(atom("invalid_shutdown"), integer(spec.shutdown.ms));
+  return check_shutdown(spec.shutdown);
+}
+
+std::optional<Term> check_shutdown(const Shutdown& s) {
+  if (s.kind == Shutdown::Kind::timeout && s.ms < 0) return tuple(atom("invalid_shutdown"), integer(s.ms));
   return std::nullopt;
 }
 

@@ -58,6 +58,8 @@ Term to_term(const Shutdown& s);
 
 // nullopt if valid, else OTP's error term naming the field (e.g. {invalid_shutdown,-1}).
 std::optional<Term> check_child_spec(const ChildSpec& spec, AutoShutdown auto_shutdown);
+// nullopt, or {invalid_shutdown,Ms} for a negative timeout (Supervisor and DynamicSupervisor).
+std::optional<Term> check_shutdown(const Shutdown& s);
 std::optional<Term> check_flags(const SupFlags& flags);
 
 // A GenServer child: start = gen_server::start_link(sup, factory, opts).

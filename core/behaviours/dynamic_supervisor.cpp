@@ -237,8 +237,7 @@ Task<StartResult> start_link(Process& self, Options opts) {
 Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
   // Validated in the caller, before the call, as Elixir's start_child does.
   if (!spec.start) co_return tuple(atom("error"), tuple(atom("invalid_mfa"), atom("undefined")));
-  if (spec.shutdown.kind == Shutdown::Kind::timeout && spec.shutdown.ms < 0)
-    co_return tuple(atom("error"), tuple(atom("invalid_shutdown"), integer(spec.shutdown.ms)));
+  if (auto bad = check_shutdown(spec.shutdown)) co_return tuple(atom("error"), *bad);
   co_return co_await ask(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}});
 }
 Task<Term> terminate_child(Process& self, ServerRef sup, Pid child) {

@@ -256,7 +256,7 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
 }
 
 Term call_reason(Term why, const ServerRef& server, const Message& request, Timeout timeout) {
-  Term t = timeout == infinity ? atom("infinity") : integer(timeout);
+  Term t = timeout_term(timeout);
   return tuple(std::move(why),
                tuple(atom("Elixir.GenServer"), atom("call"), list(server.to_term(), request.to_term(), t)));
 }
@@ -346,7 +346,7 @@ void reply(Process& self, const From& to, Message value) {
 // server exited with instead), wrapped as {Why, {GenServer, stop, [Server, Reason, Timeout]}}.
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
   auto fail = [&](Term why) {
-    Term t = timeout == infinity ? atom("infinity") : integer(timeout);
+    Term t = timeout_term(timeout);
     return Exit(tuple(std::move(why), tuple(atom("Elixir.GenServer"), atom("stop"), list(server.to_term(), reason, t))));
   };
   Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid

@@ -21,7 +21,7 @@ struct TaskGo {  // owner -> task: who to reply to, under which ref
 };
 
 Term await_reason(Term why, const TaskRef& t, Timeout timeout) {
-  Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
+  Term tt = timeout_term(timeout);
   return tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await"), list(t.to_term(), tt)));
 }
 
@@ -187,7 +187,7 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
   for (const auto& t : tasks) require_owner(self, t, "Task.await_many");
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   auto fail = [&](Term why) {
-    Term tt = timeout == infinity ? atom("infinity") : integer(timeout);
+    Term tt = timeout_term(timeout);
     std::vector<Term> all;
     for (const auto& x : tasks) all.push_back(x.to_term());
     return Exit(tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), tt))));

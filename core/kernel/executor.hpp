@@ -11,6 +11,8 @@ namespace otp {
 
 using Timeout = int64_t;            // milliseconds
 inline constexpr Timeout infinity = -1;
+// A timeout as exit reasons print it ({timeout, {Mod, Fun, [..., T]}}): infinity or the ms.
+inline Term timeout_term(Timeout t) { return t == infinity ? atom("infinity") : integer(t); }
 
 // The end of time: a deadline past it never comes, so a timer for it is never armed and a
 // receive that would wait for it waits as with `infinity`. (OTP rejects `receive after` above
