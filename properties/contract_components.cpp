@@ -309,6 +309,41 @@ void registry_dispatch(Probe& p) {
   });
 }
 
+// S60: a registry name nobody holds is an error in the caller (Elixir: ArgumentError "unknown
+// registry"), for every function and for a GenServer named or called through it; a cast through
+// it is a no-op (GenServer.cast returns ok whatever the destination).
+void registry_unknown(Probe& p) {
+  const std::string op = p.pick("op", std::vector<std::string>{"register", "unregister", "lookup", "keys", "count", "dispatch",
+                                                                "whereis_name", "gen_server_start", "gen_server_call"});
+  bool started_other = p.chance("another_registry_exists");
+  std::string error;
+  bool after = false;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    if (started_other) co_await registry::start_link(self, {.name = "reg"});
+    Name via{.via_registry = "nope", .key = atom("k")};
+    try {
+      if (op == "register") co_await registry::register_key(self, "nope", atom("k"), atom("v"));
+      if (op == "unregister") co_await registry::unregister(self, "nope", atom("k"));
+      if (op == "lookup") co_await registry::lookup(self, "nope", atom("k"));
+      if (op == "keys") co_await registry::keys(self, "nope", self.self());
+      if (op == "count") co_await registry::count(self, "nope");
+      if (op == "dispatch") co_await registry::dispatch(self, "nope", atom("k"), [](const registry::Entries&) {});
+      if (op == "whereis_name") co_await registry::whereis_name(self, "nope", atom("k"));
+      if (op == "gen_server_start")
+        co_await gen_server::start(self, [] { return std::make_unique<GenServer>(); }, {.name = via});
+      if (op == "gen_server_call") co_await gen_server::call(self, via, Message(atom("ping")), 100);
+      after = true;
+    } catch (const UsageError& e) {
+      error = e.what();
+    }
+    gen_server::cast(self, via, Message(atom("x")));
+    p.expect("processes left but the registry", static_cast<int64_t>(self.node().live_count()), started_other ? 2 : 1);
+  });
+  p.expect("the call returned", after, false);
+  p.expect("the error", error, std::string("unknown registry: nope"));
+}
+
 // S70: the env is the spec's defaults with the start overrides on top; get_env falls back to
 // its default, fetch_env gives error; stop returns once the tree has shut down in order.
 void application_env_and_stop(Probe& p) {
@@ -557,6 +592,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"await-many", "S50", await_many},
       {"task-owner", "S50", task_owner},
       {"registry-dispatch", "S60", registry_dispatch},
+      {"registry-unknown", "S60", registry_unknown},
       {"application", "S70", application_env_and_stop},
       {"application-restart-and-failures", "S70", application_restart_and_failures},
       {"pool-attempts", "S80", pool_attempts},

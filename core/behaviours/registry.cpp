@@ -125,7 +125,15 @@ class RegistryServer : public GenServer {
   std::map<Pid, std::multiset<Term>> owned_;
 };
 
+// Elixir raises ArgumentError "unknown registry" in the caller when no registry holds the name
+// (every function but a cast through a via name, which GenServer.cast makes a no-op).
+void require_known(Process& self, const ServerRef& reg) {
+  if (!reg.pid && !reg.name.local.empty() && !self.whereis(reg.name.local))
+    throw UsageError("unknown registry: " + reg.name.local);
+}
+
 Task<Term> ask(Process& self, ServerRef reg, Req req) {
+  require_known(self, reg);
   Message m = co_await gen_server::call(self, std::move(reg), std::move(req));
   co_return *m.get<Term>();
 }
