@@ -427,6 +427,71 @@ void pool_attempts(Probe& p) {
   });
 }
 
+// S80: the dispatcher never hands a job to a dead worker: idle workers killed before the jobs
+// come (their restarts may still be on the way) cost nothing but a retry, so every job ends
+// {ok, V}. A job sent to a worker whose DOWN is still in flight is retried; max_attempts covers
+// one such miss per killed worker.
+void pool_dead_workers(Probe& p) {
+  auto size = static_cast<int>(p.ms("size", 1, 3));
+  auto killed = static_cast<int>(p.ms("killed", 1, size));
+  int64_t wait = p.ms("wait_ms", 0, 3);
+  auto jobs = static_cast<int>(p.ms("jobs", 1, 4));
+  std::string outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = size, .max_attempts = killed + 1})).pid;
+    for (int i = 1; i <= killed; ++i) {
+      auto holder = co_await registry::lookup(self, pool::registry_name("pl"), tuple(atom("worker"), integer(i)));
+      if (!holder.empty()) self.exit(holder[0].first, atom("kill"));
+    }
+    co_await self.sleep(wait);
+    std::vector<pool::Submitted> sent;
+    for (int j = 0; j < jobs; ++j)
+      sent.push_back(pool::submit(self, "pl", [j](Process& w) -> Task<Term> {
+        co_await w.sleep(1);
+        co_return integer(j);
+      }));
+    for (auto& s : sent) outcomes += " " + (co_await pool::await(self, s, 10'000)).to_string();
+    self.exit(pool, atom("shutdown"));
+  });
+  std::string want;
+  for (int j = 0; j < jobs; ++j) want += " {ok," + std::to_string(j) + "}";
+  p.expect("the outcomes", outcomes, want);
+}
+
+// S80: a job retried after its worker crashed goes to the front of the queue (it has waited
+// longest): on a one-worker pool it runs again before the jobs submitted after it.
+void pool_retry_first(Probe& p) {
+  auto behind = static_cast<int>(p.ms("jobs_behind", 1, 3));
+  std::string started;
+  std::string outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = 1, .max_attempts = 2})).pid;
+    std::vector<pool::Submitted> sent;
+    sent.push_back(pool::submit(self, "pl", [&started](Process& w) -> Task<Term> {
+      started += " first";
+      co_await w.sleep(1);
+      if (started == " first") throw Exit(atom("boom"));  // its first run crashes
+      co_return atom("first");
+    }));
+    for (int j = 0; j < behind; ++j)
+      sent.push_back(pool::submit(self, "pl", [&started, j](Process&) -> Task<Term> {
+        started += " " + std::to_string(j);
+        co_return integer(j);
+      }));
+    for (auto& s : sent) outcomes += " " + (co_await pool::await(self, s, 10'000)).to_string();
+    self.exit(pool, atom("shutdown"));
+  });
+  std::string want_started = " first first", want = " {ok,first}";
+  for (int j = 0; j < behind; ++j) {
+    want_started += " " + std::to_string(j);
+    want += " {ok," + std::to_string(j) + "}";
+  }
+  p.expect("the order jobs started in", started, want_started);
+  p.expect("the outcomes", outcomes, want);
+}
+
 // S91: a replay token carries its seed, target and decision list exactly (runs of one value
 // are written v*n).
 void token_round_trip(Probe& p) {
@@ -596,6 +661,8 @@ const std::vector<ProbeDef>& component_probes() {
       {"application", "S70", application_env_and_stop},
       {"application-restart-and-failures", "S70", application_restart_and_failures},
       {"pool-attempts", "S80", pool_attempts},
+      {"pool-dead-workers", "S80", pool_dead_workers},
+      {"pool-retry-first", "S80", pool_retry_first},
       {"circuit-breaker", "guide", circuit_breaker_model},
       {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
       {"retry-backoff", "guide", retry_backoff},
