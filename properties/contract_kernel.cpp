@@ -1,4 +1,8 @@
 // contracts, kernel: names (S7), unlink (S3), linking to a dead process (S3), timers (S6).
+#include <algorithm>
+#include <deque>
+#include <optional>
+
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/core/kernel/process_info.hpp>
@@ -265,6 +269,59 @@ void timer_ties(Probe& p) {
   p.expect("both orders over 16 seeds", orders.find('a') != std::string::npos && orders.find('b') != std::string::npos, true);
 }
 
+// What a dead process leaves (docs/internals.md): its exit reason, among the node's last
+// exit_capacity() exits, oldest forgotten first; shrinking the capacity keeps the newest.
+// Checked against a queue model over many exits, so the table wraps and erases many times.
+void exit_records(Probe& p) {
+  auto first_cap = static_cast<size_t>(p.ms("capacity", 0, 24));
+  auto first = static_cast<int>(p.ms("exits", 0, 60));
+  auto second_cap = static_cast<size_t>(p.ms("then_capacity", 0, 24));
+  auto second = static_cast<int>(p.ms("then_exits", 0, 60));
+  std::vector<Pid> pids;
+  std::deque<size_t> model;  // indexes into pids of the kept records, oldest first
+  uint64_t forgotten_model = 0, forgotten = 0;
+  std::vector<std::optional<Term>> found;
+  p.run([&](Process& self) -> Proc {
+    Node& node = self.node();
+    uint64_t forgotten_before = node.exits_forgotten();
+    auto exits = [&](int n, size_t cap) -> Task<void> {
+      for (int i = 0; i < n; ++i) {
+        size_t k = pids.size();
+        Term why = k % 3 == 0 ? atom("normal") : tuple(atom("r"), integer(static_cast<int64_t>(k)));
+        Pid c = self.spawn([why](Process&) -> Proc { co_await end_with(why); });
+        pids.push_back(c);
+        Ref m = self.monitor(c);
+        co_await self.receive(down_of(m));
+        if (cap == 0) continue;
+        model.push_back(k);
+        if (model.size() > cap) {
+          model.pop_front();
+          ++forgotten_model;
+        }
+      }
+    };
+    node.set_exit_capacity(first_cap);
+    co_await exits(first, first_cap);
+    node.set_exit_capacity(second_cap);
+    while (model.size() > second_cap) {
+      model.pop_front();
+      ++forgotten_model;
+    }
+    co_await exits(second, second_cap);
+    for (Pid c : pids) found.push_back(node.exit_reason(c));
+    forgotten = node.exits_forgotten() - forgotten_before;
+    node.set_exit_capacity(Node::kDefaultExitCapacity);
+  });
+  std::string got, want;
+  for (size_t k = 0; k < found.size(); ++k) {
+    got += found[k] ? " " + found[k]->to_string() : " -";
+    bool kept = std::find(model.begin(), model.end(), k) != model.end();
+    want += !kept ? " -" : k % 3 == 0 ? " normal" : " {r," + std::to_string(k) + "}";
+  }
+  p.expect("the exit reasons kept", got, want);
+  p.expect("records forgotten", static_cast<int64_t>(forgotten), static_cast<int64_t>(forgotten_model));
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& kernel_probes() {
@@ -277,6 +334,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unregister", "S7", unregister},
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
+      {"exit-records", "internals", exit_records},
   };
   return v;
 }
