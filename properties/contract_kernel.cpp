@@ -2,8 +2,10 @@
 #include <algorithm>
 #include <deque>
 #include <optional>
+#include <random>
 
 #include <otpsim/core/kernel/errors.hpp>
+#include <otpsim/core/kernel/exit_table.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/core/kernel/process_info.hpp>
 #include <otpsim/properties/contract_probe.hpp>
@@ -322,6 +324,44 @@ void exit_records(Probe& p) {
   p.expect("records forgotten", static_cast<int64_t>(forgotten), static_cast<int64_t>(forgotten_model));
 }
 
+// The exit-record table itself against the same model, with ids drawn so that they collide in
+// its index (a node's first pids are consecutive and hash apart; later ones carry serials):
+// every kept record is found with its reason after every change, no forgotten one is.
+void exit_table_model(Probe& p) {
+  auto cap = static_cast<size_t>(p.ms("capacity", 0, 40));
+  auto ops = p.ms("operations", 0, 400);
+  std::mt19937_64 rng(static_cast<uint64_t>(p.ms("ids_seed", 0, 1'000'000)));
+  ExitTable t(cap);
+  std::deque<std::pair<uint64_t, int64_t>> model;
+  std::vector<uint64_t> gone;
+  uint64_t id = 1, forgotten = 0;
+  std::string bad;
+  for (int64_t op = 0; op < ops && bad.empty(); ++op) {
+    if (rng() % 16 == 0) {
+      cap = rng() % 41;
+      t.set_capacity(cap);
+    } else {
+      id += 1 + (rng() % 4 == 0 ? (rng() % 64) << (rng() % 40) : rng() % 3);
+      t.record(id, integer(op));
+      if (cap > 0) model.emplace_back(id, op);
+    }
+    while (model.size() > cap) {
+      gone.push_back(model.front().first);
+      model.pop_front();
+      ++forgotten;
+    }
+    for (const auto& [k, v] : model) {
+      const Term* r = t.find(k);
+      if (!r || *r != integer(v)) bad = "record " + std::to_string(k) + " lost after operation " + std::to_string(op);
+    }
+    for (uint64_t k : gone)
+      if (t.find(k)) bad = "forgotten record " + std::to_string(k) + " still found after operation " + std::to_string(op);
+    if (t.size() != model.size()) bad = "size " + std::to_string(t.size()) + ", model " + std::to_string(model.size());
+  }
+  p.expect("the table against the model", bad, std::string());
+  p.expect("records forgotten", static_cast<int64_t>(t.forgotten()), static_cast<int64_t>(forgotten));
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& kernel_probes() {
@@ -335,6 +375,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
       {"exit-records", "internals", exit_records},
+      {"exit-table", "internals", exit_table_model},
   };
   return v;
 }
