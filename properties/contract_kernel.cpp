@@ -104,6 +104,39 @@ void unlink(Probe& p) {
   });
 }
 
+// S3: once unlink has returned, the link has no effect on the caller, even when the other side
+// exits while the unlink is still on its way to it (its exit signal then crosses the unlink and
+// must be dropped on arrival): the unlinker sends the other a message that makes it exit and
+// unlinks in the same step, so in some schedules the other exits still linked.
+void unlink_crossing(Probe& p) {
+  bool trap = p.chance("unlinker_traps");
+  Term why = p.pick("reason", std::vector<Term>{atom("boom"), atom("kill"), tuple(atom("shutdown"), atom("x"))});
+  std::string seen;
+  bool unlinker_lived = false;
+  p.run([&](Process& self) -> Proc {
+    Pid b = self.spawn([&](Process& me) -> Proc {
+      co_await me.receive_any();
+      if (why.is_atom("kill")) me.exit(me.self(), why);  // exit(self(), kill): dies killed
+      co_await end_with(why);
+    });
+    Pid a = self.spawn([&](Process& me) -> Proc {
+      me.trap_exit(trap);
+      me.link(b);
+      co_await me.sleep(1);
+      me.send(b, atom("die"));
+      me.unlink(b);
+      co_await me.sleep(5);
+      auto msg = co_await me.receive_any(0);
+      if (msg) seen += " " + msg->to_term().to_string();
+      unlinker_lived = true;
+    });
+    Ref m = self.monitor(a);
+    co_await self.receive(down_of(m));
+  });
+  p.expect("the unlinker lived on", unlinker_lived, true);
+  p.expect("what the unlinker received", seen, std::string());
+}
+
 // S3: linking to a dead process yields noproc: a trapping linker gets {'EXIT', Dead, noproc},
 // a non-trapping one exits noproc at the link (nothing after it runs).
 void link_to_dead(Probe& p) {
@@ -368,6 +401,7 @@ const std::vector<ProbeDef>& kernel_probes() {
   static const std::vector<ProbeDef> v = {
       {"names", "S7", names},
       {"unlink", "S3", unlink},
+      {"unlink-crossing", "S3", unlink_crossing},
       {"link-to-dead", "S3", link_to_dead},
       {"timers", "S6", timers},
       {"self-send", "S5", self_send},
