@@ -12,9 +12,9 @@ namespace otp::properties::contract {
 namespace {
 
 struct Plan {
-  enum class Init : uint8_t { ok, stop, ignore, continue_with, slow, self_send_then_timeout_0 } init = Init::ok;
+  enum class Init : uint8_t { ok, stop, ignore, continue_with, slow, self_send_then_timeout_0, timeout } init = Init::ok;
   Term init_reason{};          // stop
-  int64_t init_ms = 0;         // slow: init sleeps this long
+  int64_t init_ms = 0;         // slow: init sleeps this long; timeout: init returns {ok, S, init_ms}
   std::optional<Term> terminate_throws{};
   bool trap = false;                        // traps exits (terminate runs on its parent's exit)
   std::shared_ptr<std::string> log{};       // terminate appends "terminate:<reason> "
@@ -34,6 +34,7 @@ class Server : public GenServer {
       case Plan::Init::self_send_then_timeout_0:  // the `send(self(), :connect)` + `{:ok, s, 0}` idiom
         self.send(self.self(), atom("connect"));
         co_return InitResult::ok_timeout(0);
+      case Plan::Init::timeout: co_return InitResult::ok_timeout(plan_.init_ms);
       case Plan::Init::ok: break;
     }
     if (plan_.trap) self.trap_exit(true);
@@ -51,6 +52,7 @@ class Server : public GenServer {
     if (t.is_atom("continue_after_reply")) co_return Result::reply(atom("ok")).then(atom("warm_again"));
     if (t.is_atom("stop_with_reply")) co_return Result::stop(atom("normal"), atom("stopped"));
     if (t.is_atom("raise")) throw Exit(atom("raised_in_call"));
+    if (t.is_atom("never")) co_return Result::noreply();  // no reply, ever
     co_return Result::reply(atom("ok"));
   }
   Task<Result> handle_cast(Process&, Message req) override {
@@ -151,6 +153,46 @@ void callback_timeout(Probe& p) {
     self.unlink(srv);
     self.exit(srv, atom("kill"));
   });
+}
+
+// S10: init's {ok, S, Timeout} arms the timeout as a callback's does: with no message meanwhile,
+// handle_info(timeout) runs at Timeout, and not before.
+void init_timeout(Probe& p) {
+  int64_t t = p.ms("timeout_ms", 2, 40);
+  bool early = p.chance("look_before_it");
+  p.run([&](Process& self) -> Proc {
+    Pid srv = (co_await gen_server::start_link(self, factory({.init = Plan::Init::timeout, .init_ms = t}))).pid;
+    co_await self.sleep(early ? t - 1 : t + 1);
+    Message counts = co_await gen_server::call(self, srv, atom("counts"));
+    p.expect(early ? "timeouts seen before it" : "timeouts seen after it", counts.to_term()[1], integer(early ? 0 : 1));
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+}
+
+// S11: a call's default timeout is 5000 ms: to a server that never replies, the caller exits
+// {timeout, {GenServer, call, [Server, Request, 5000]}} at 5000 ms.
+void call_default_timeout(Probe& p) {
+  bool by_name = p.chance("by_name");
+  Term reason;
+  int64_t waited = -1;
+  Pid srv;
+  p.run([&](Process& self) -> Proc {
+    srv = (co_await gen_server::start_link(self, factory({}), {.name = {.local = "srv"}})).pid;
+    int64_t t0 = self.now_ms();
+    auto [caller, m] = self.spawn_monitor([by_name, &srv](Process& me) -> Proc {
+      if (by_name) co_await gen_server::call(me, "srv", atom("never"));
+      else co_await gen_server::call(me, srv, atom("never"));
+    });
+    reason = (co_await self.receive(down_of(m)))->get<DownMsg>()->reason;
+    waited = self.now_ms() - t0;
+    self.unlink(srv);
+    self.exit(srv, atom("kill"));
+  });
+  Term target = by_name ? atom("srv") : Term(srv);
+  p.expect("the caller's exit reason", reason,
+           tuple(atom("timeout"), tuple(atom("Elixir.GenServer"), atom("call"), Term::list({target, atom("never"), integer(5000)}))));
+  p.expect("when it exited (ms)", waited, 5000);
 }
 
 // S10: start_link whose init outlasts the start timeout: {error,timeout}, the server killed
@@ -337,6 +379,8 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"init-result", "S10", init_result},
       {"terminate-raises", "S12", terminate_raises},
       {"callback-timeout", "S10", callback_timeout},
+      {"init-timeout", "S10", init_timeout},
+      {"call-default-timeout", "S11", call_default_timeout},
       {"start-timeout", "S10", start_timeout},
       {"by-name", "S7 S10 S11", by_name},
       {"init-continue", "S10", init_continue},

@@ -265,8 +265,12 @@ void unregister(Probe& p) {
 // signals have set them.
 void info(Probe& p) {
   bool link = p.chance("linked");
+  bool trap = p.chance("other_traps");
   p.run([&](Process& self) -> Proc {
-    Pid b = self.spawn([](Process& q) -> Proc { co_await q.receive_any(); });
+    Pid b = self.spawn([trap](Process& q) -> Proc {
+      q.trap_exit(trap);
+      co_await q.receive_any();
+    });
     self.monitor(b);
     if (link) self.link(b);
     co_await self.sleep(1);
@@ -281,6 +285,8 @@ void info(Probe& p) {
     p.expect("my monitored_by", pids(mine->monitored_by), std::string());
     p.expect("their monitored_by", pids(theirs->monitored_by), Term(self.self()).to_string());
     p.expect("their links", pids(theirs->links), link ? Term(self.self()).to_string() : std::string());
+    p.expect("their trap_exit", theirs->trap_exit, trap);
+    p.expect("my trap_exit", mine->trap_exit, false);
     self.unlink(b);
     self.exit(b, atom("kill"));
   });
@@ -395,6 +401,62 @@ void exit_table_model(Probe& p) {
   p.expect("records forgotten", static_cast<int64_t>(t.forgotten()), static_cast<int64_t>(forgotten));
 }
 
+// S7: sending to a name nobody holds raises badarg in the sender, trapping or not (erlang:send/2).
+void send_to_unregistered(Probe& p) {
+  bool trap = p.chance("sender_traps");
+  bool was_held = p.chance("name_was_held_before");
+  Term reason;
+  bool after = false;
+  p.run([&](Process& self) -> Proc {
+    if (was_held) {
+      auto [holder, m] = self.spawn_monitor([](Process& q) -> Proc {
+        q.register_name("svc");
+        co_return;
+      });
+      co_await self.receive(down_of(m));
+    }
+    auto [s, m] = self.spawn_monitor([&, trap](Process& q) -> Proc {
+      q.trap_exit(trap);
+      q.send("svc", Message(atom("hello")));
+      after = true;
+      co_return;
+    });
+    reason = (co_await self.receive(down_of(m)))->get<DownMsg>()->reason;
+  });
+  p.expect("the sender went on", after, false);
+  p.expect("the sender's exit reason", reason, atom("badarg"));
+}
+
+// Erlang's term order: numbers < atoms < refs < pids < tuples < lists (strings here); tuples
+// compare by size first, then element by element; lists element by element (a prefix first).
+void term_order(Probe& p) {
+  auto a = static_cast<int>(p.ms("first_size", 0, 3));
+  auto b = static_cast<int>(p.ms("second_size", 0, 3));
+  auto fill = static_cast<int>(p.ms("elements_seed", 0, 1'000));
+  auto elems = [fill](int n, int salt) {
+    std::vector<Term> v;
+    for (int i = 0; i < n; ++i) v.push_back(((fill + salt + i) % 3) == 0 ? integer((fill * 7 + salt + i) % 5) : atom(std::string(1, static_cast<char>('a' + (fill + salt * 3 + i) % 4))));
+    return v;
+  };
+  auto ea = elems(a, 1), eb = elems(b, 2);
+  Term ta = Term::tuple(ea), tb = Term::tuple(eb);
+  Term la = Term::list(ea), lb = Term::list(eb);
+  auto lex = [](const std::vector<Term>& x, const std::vector<Term>& y) {
+    for (size_t i = 0; i < x.size() && i < y.size(); ++i) {
+      int c = Term::compare(x[i], y[i]);
+      if (c != 0) return c < 0 ? -1 : 1;
+    }
+    return x.size() == y.size() ? 0 : x.size() < y.size() ? -1 : 1;
+  };
+  auto sign = [](int c) { return c < 0 ? -1 : c > 0 ? 1 : 0; };
+  int tuple_want = a != b ? (a < b ? -1 : 1) : lex(ea, eb);
+  p.expect("tuples " + ta.to_string() + " vs " + tb.to_string(), static_cast<int64_t>(sign(Term::compare(ta, tb))), static_cast<int64_t>(tuple_want));
+  p.expect("lists " + la.to_string() + " vs " + lb.to_string(), static_cast<int64_t>(sign(Term::compare(la, lb))), static_cast<int64_t>(lex(ea, eb)));
+  p.expect("an integer below an atom", Term::compare(integer(1'000), atom("a")) < 0, true);
+  p.expect("an atom below a tuple", Term::compare(atom("z"), ta) < 0, true);
+  p.expect("a tuple below a list", Term::compare(tb, la) < 0, true);
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& kernel_probes() {
@@ -409,6 +471,8 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
       {"exit-records", "internals", exit_records},
+      {"send-to-unregistered", "S7", send_to_unregistered},
+      {"term-order", "S1", term_order},
       {"exit-table", "internals", exit_table_model},
   };
   return v;

@@ -7,6 +7,11 @@
 
 namespace otp {
 
+void Term::throw_out_of_range(size_t i) const {
+  throw std::out_of_range("element " + std::to_string(i) + " of " + to_string() + ": no such element");
+}
+
+
 Term::Box* Term::Box::make(size_t n, size_t elem) {
   void* raw = block_cache::allocate(sizeof(Box) + n * elem);
   Box* b = new (raw) Box;

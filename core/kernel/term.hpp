@@ -117,7 +117,15 @@ class alignas(8) Term {
   Pid pid() const { return Pid{static_cast<uint64_t>(num())}; }
   Ref ref() const { return Ref{static_cast<uint64_t>(num())}; }
   size_t size() const { return items().size(); }
-  const Term& operator[](size_t i) const { return items()[i]; }
+  // Element i of a tuple or list; anything else (past the end, or not a tuple) is a bug in the
+  // caller, thrown as std::out_of_range so a process that does it crashes instead of reading
+  // past the term (Erlang's element/2 raises badarg).
+  const Term& operator[](size_t i) const {
+    auto it = items();
+    if (i >= it.size()) [[unlikely]]
+      throw_out_of_range(i);
+    return it[i];
+  }
   std::span<const Term> items() const {
     const Box* b = box();
     return b && (kind_ == Kind::tuple || kind_ == Kind::list) ? std::span<const Term>(b->terms(), b->size)
@@ -142,6 +150,7 @@ class alignas(8) Term {
   Term with_element(size_t i, Term v) &&;
 
  private:
+  [[noreturn]] void throw_out_of_range(size_t i) const;
   static constexpr uint8_t kBoxed = 0xFF;       // tag_: the payload is a Box*
   static constexpr size_t kInlineText = 14;     // atoms this long or shorter need no block
   struct Box {
