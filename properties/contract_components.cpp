@@ -344,6 +344,104 @@ void registry_unknown(Probe& p) {
   p.expect("the error", error, std::string("unknown registry: nope"));
 }
 
+// S50: once Task.yield has the reply, or Task.await gave up at its timeout (the exit caught),
+// the task's monitor is gone with any DOWN already sent (demonitor with flush): nothing of the
+// task is left in the caller's mailbox when it ends later.
+void task_leaves_no_down(Probe& p) {
+  bool yield = p.chance("yield_not_await");
+  int64_t d = p.ms("task_ms", 2, 30);
+  std::string first;
+  std::string left;
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    auto [caller, cm] = self.spawn_monitor([&, parent](Process& me) -> Proc {
+      TaskRef t = task::async(me, after(d, atom("done"), false));
+      if (yield) {
+        first = (co_await task::yield(me, t, d + 10)).to_string();
+      } else {
+        try {
+          co_await task::await(me, t, d - 1);
+          first = "returned";
+        } catch (const Exit& e) {
+          first = e.reason()[0].to_string();
+        }
+      }
+      co_await me.sleep(d + 10);  // the task has ended by now
+      while (auto m = co_await me.receive_any(0))
+        if (m->is<DownMsg>()) left += " " + m->to_term().to_string();
+      (void)parent;
+    });
+    co_await self.receive(down_of(cm));
+  });
+  p.expect(yield ? "yield" : "await", first, yield ? std::string("{ok,done}") : std::string("timeout"));
+  p.expect("DOWN messages left", left, std::string());
+}
+
+// S70: an application cannot start twice ({error,{already_started,App}}), stopping one that
+// is not running is {error,{not_started,App}}, and an application whose top supervisor gave
+// up has stopped (it starts again).
+void application_errors(Probe& p) {
+  bool escalate = p.chance("top_supervisor_gives_up");
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    application::Spec spec{.name = "app", .env = {},
+                           .start = [&l](Process& s) -> Task<StartResult> {
+                             co_return co_await supervisor::start_link(s, {.max_restarts = 0}, {lab::spec(l, "w")});
+                           }};
+    p.expect("stop before any start", co_await application::stop(self, "app"),
+             tuple(atom("error"), tuple(atom("not_started"), atom("app"))));
+    Term started = co_await application::start(self, spec);
+    p.expect("start", started.is_tuple(2) && started[0].is_atom("ok"), true);
+    p.expect("a second start", co_await application::start(self, spec), tuple(atom("error"), tuple(atom("already_started"), atom("app"))));
+    if (escalate) {
+      Pid sup = (co_await application::get_supervisor(self, "app"))[1].pid();
+      co_await lab::crash(self, sup, "w", atom("boom"));
+      co_await self.sleep(5);
+      p.expect("the top supervisor after it gave up", self.node().alive(sup), false);
+      p.expect("get_supervisor after it gave up", co_await application::get_supervisor(self, "app"), atom("undefined"));
+      p.expect("stop after it gave up", co_await application::stop(self, "app"),
+               tuple(atom("error"), tuple(atom("not_started"), atom("app"))));
+      Term again = co_await application::start(self, spec);
+      p.expect("start again", again.is_tuple(2) && again[0].is_atom("ok"), true);
+    }
+    p.expect("stop", co_await application::stop(self, "app"), atom("ok"));
+    p.expect("stop again", co_await application::stop(self, "app"), tuple(atom("error"), tuple(atom("not_started"), atom("app"))));
+  });
+}
+
+// S80: a run that timed out while its job was still queued leaves nothing behind: the job never
+// runs (it is cancelled), and the jobs behind it run in order.
+void pool_timeout_cancels(Probe& p) {
+  int64_t busy = p.ms("busy_ms", 5, 30);
+  int64_t timeout = p.ms("timeout_ms", 1, busy - 1);
+  std::string ran;
+  Term first, second;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = 1})).pid;
+    pool::Submitted hog = pool::submit(self, "pl", [&ran, busy](Process& w) -> Task<Term> {
+      co_await w.sleep(busy);
+      ran += " hog";
+      co_return atom("hog");
+    });
+    first = co_await pool::run(self, "pl", [&ran](Process&) -> Task<Term> {
+      ran += " late";
+      co_return atom("late");
+    }, timeout);
+    second = co_await pool::run(self, "pl", [&ran](Process&) -> Task<Term> {
+      ran += " next";
+      co_return atom("next");
+    }, 10'000);
+    co_await pool::await(self, hog, 10'000);
+    co_await self.sleep(busy);
+    self.exit(pool, atom("shutdown"));
+  });
+  p.expect("the timed-out run", first, tuple(atom("error"), atom("timeout")));
+  p.expect("the next run", second, tuple(atom("ok"), atom("next")));
+  p.expect("what ran", ran, std::string(" hog next"));
+}
+
 // S70: the env is the spec's defaults with the start overrides on top; get_env falls back to
 // its default, fetch_env gives error; stop returns once the tree has shut down in order.
 void application_env_and_stop(Probe& p) {
@@ -656,13 +754,16 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-restart", "S50", task_restart},
       {"await-many", "S50", await_many},
       {"task-owner", "S50", task_owner},
+      {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-dispatch", "S60", registry_dispatch},
       {"registry-unknown", "S60", registry_unknown},
       {"application", "S70", application_env_and_stop},
       {"application-restart-and-failures", "S70", application_restart_and_failures},
+      {"application-errors", "S70", application_errors},
       {"pool-attempts", "S80", pool_attempts},
       {"pool-dead-workers", "S80", pool_dead_workers},
       {"pool-retry-first", "S80", pool_retry_first},
+      {"pool-timeout-cancels", "S80", pool_timeout_cancels},
       {"circuit-breaker", "guide", circuit_breaker_model},
       {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
       {"retry-backoff", "guide", retry_backoff},

@@ -31,6 +31,9 @@ void significant(Probe& p) {
     restart.push_back(p.chance("temporary") ? Restart::temporary : Restart::transient);
     why.push_back(p.pick("exits", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom"), tuple(atom("shutdown"), tuple(atom("a"), integer(1)))}));
   }
+  // A child that is not significant ending for good counts for nothing (S32).
+  bool other_ends = p.chance("a_non_significant_child_ends_first");
+  Restart other = p.chance("it_is_temporary") ? Restart::temporary : Restart::transient;
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -38,9 +41,14 @@ void significant(Probe& p) {
     for (size_t i = 0; i < n; ++i)
       kids.push_back(lab::spec(l, "s" + std::to_string(i), {.restart = restart[i], .significant = true}));
     kids.push_back(lab::spec(l, "p"));
+    kids.push_back(lab::spec(l, "t", {.restart = other}));
     SupFlags flags{.max_restarts = 10, .auto_shutdown = any ? AutoShutdown::any_significant : AutoShutdown::all_significant};
     Pid sup = (co_await supervisor::start_link(self, flags, kids)).pid;
     Ref m = self.monitor(sup);
+    if (other_ends) {
+      co_await lab::crash(self, sup, "t", atom("normal"));
+      p.expect("supervisor alive after a child that is not significant ended", self.node().alive(sup), true);
+    }
     size_t running = n;
     bool alive = true;
     for (size_t i = 0; i < n && alive; ++i) {
@@ -183,7 +191,7 @@ void shutdown_timeout(Probe& p) {
 // a permanent significant one is a bad_combination; a duplicate id fails start_link; a start
 // that fails gives {error,{R,ChildSpec}} and keeps nothing.
 void bad_specs(Probe& p) {
-  int what = static_cast<int>(p.ms("case", 0, 3));
+  int what = static_cast<int>(p.ms("case", 0, 4));
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -193,7 +201,7 @@ void bad_specs(Probe& p) {
                tuple(atom("error"), tuple(atom("start_spec"), tuple(atom("duplicate_child_name"), atom("a")))));
       co_return;
     }
-    SupFlags flags{.auto_shutdown = what == 1 ? AutoShutdown::any_significant : AutoShutdown::never};
+    SupFlags flags{.auto_shutdown = what == 1 ? AutoShutdown::any_significant : AutoShutdown::never};  // 4: permanent under never
     Pid sup = (co_await supervisor::start_link(self, flags, {lab::spec(l, "a")})).pid;
     if (what == 3) {
       l.next_init["f"] = {atom("boom")};
@@ -204,7 +212,8 @@ void bad_specs(Probe& p) {
     } else {
       Restart restart = what == 0 ? Restart::transient : Restart::permanent;
       Term r = co_await supervisor::start_child(self, sup, lab::spec(l, "s", {.restart = restart, .significant = true}));
-      Term combo = what == 0 ? list(tuple(atom("auto_shutdown"), atom("never")), tuple(atom("significant"), atom("true")))
+      // OTP 25 checks auto_shutdown first: a permanent significant child under never is refused for never.
+      Term combo = what == 0 || what == 4 ? list(tuple(atom("auto_shutdown"), atom("never")), tuple(atom("significant"), atom("true")))
                              : list(tuple(atom("restart"), atom("permanent")), tuple(atom("significant"), atom("true")));
       p.expect("start_child of a significant child", r, tuple(atom("error"), tuple(atom("bad_combination"), combo)));
     }
