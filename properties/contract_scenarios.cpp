@@ -54,6 +54,40 @@ void defaults(Probe& p) {
   p.expect(seconds ? "two crashes inside the default 5 s" : "four crashes against the default 3 restarts", run_text(p, text), std::string());
 }
 
+// What loading `text` says: "" when it loads, else the error (file:line:column: message).
+std::string load_error(const std::string& text) {
+  try {
+    sim::parse_scenario(text, "probe.toml");
+    return "";
+  } catch (const sim::ScenarioError& e) {
+    return e.what();
+  }
+}
+
+// docs/scenarios.md: child ids are unique among siblings (the same id under two different
+// supervisors is fine), and a pool's workers are {worker,1}..{worker,size}: a path naming any
+// of them loads, {worker,size+1} is an error naming the range.
+void scenario_paths(Probe& p) {
+  auto size = p.ms("pool_size", 1, 5);
+  auto worker = p.ms("fault_on_worker", 1, size + 1);
+  bool dup = p.chance("two_siblings_share_an_id");
+  bool cousins = p.chance("a_nested_child_reuses_an_id");
+  std::string text = "run_ms = 100\n[supervisor]\n[[supervisor.children]]\nid = \"jobs\"\ntype = \"pool\"\nsize = " + std::to_string(size) +
+                     "\n[[supervisor.children]]\nid = \"w\"\n";
+  if (dup) text += "[[supervisor.children]]\nid = \"w\"\n";
+  if (cousins) text += "[[supervisor.children]]\nid = \"inner\"\ntype = \"supervisor\"\n[[supervisor.children.children]]\nid = \"jobs\"\n";
+  text += "[[fault]]\nat_ms = 10\nchild = \"jobs/workers/{worker," + std::to_string(worker) + "}\"\naction = \"kill\"\n";
+  std::string err = load_error(text);
+  if (dup) {
+    p.expect("two siblings named w: an error at the second", err.rfind("probe.toml:10:", 0) == 0 && err.find("duplicate child id 'w'") != std::string::npos, true);
+  } else if (worker > size) {
+    p.expect("a fault on {worker," + std::to_string(worker) + "} of a pool of " + std::to_string(size) + ": an error naming the range",
+             err.find("{worker,1}..{worker," + std::to_string(size) + "}") != std::string::npos, true);
+  } else {
+    p.expect("a fault on {worker," + std::to_string(worker) + "} of a pool of " + std::to_string(size), err, std::string());
+  }
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& scenario_probes() {
@@ -61,6 +95,7 @@ const std::vector<ProbeDef>& scenario_probes() {
       {"scenario-fault-order", "S90", faults_in_any_order},
       {"scenario-unmet-expectation", "S20", unmet_expectation},
       {"scenario-defaults", "S28", defaults},
+      {"scenario-paths", "scenarios", scenario_paths},
   };
   return v;
 }
