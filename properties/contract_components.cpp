@@ -17,6 +17,7 @@
 #include <otpsim/sim/chooser.hpp>
 #include <otpsim/sim/shrink.hpp>
 #include <otpsim/sim/token.hpp>
+#include <otpsim/testing/run_once.hpp>
 
 namespace otp::properties::contract {
 namespace {
@@ -590,6 +591,31 @@ void pool_retry_first(Probe& p) {
   p.expect("the outcomes", outcomes, want);
 }
 
+// docs/testing-your-code.md: start_supervised children stop when the body ends, in reverse
+// start order with reason shutdown (their terminate runs: ExUnit's stop, S23); the time bound
+// is inclusive (a body whose last timer is due exactly at max_time_ms passes).
+void test_runner_ends(Probe& p) {
+  auto n = static_cast<int>(p.ms("supervised_children", 1, 3));
+  int64_t bound = p.ms("max_time_ms", 1, 50);
+  int64_t sleep = p.chance("body_sleeps_to_the_bound") ? bound : p.ms("body_sleeps_ms", 0, bound + 1);
+  lab::Lab l;
+  testing::TestDef def{"contracts.runner", [&](testing::SimTest& t) -> Task<void> {
+                         for (int i = 0; i < n; ++i) co_await t.start_supervised(lab::spec(l, "c" + std::to_string(i)));
+                         co_await t.self().sleep(sleep);
+                       }};
+  def.config.max_time_ms = bound;
+  testing::RunOutcome o = testing::run_once(def, {.seed = p.seed()});
+  bool in_time = sleep <= bound;
+  p.expect("the verdict", std::string(testing::to_string(o.verdict)),
+           std::string(testing::to_string(in_time ? testing::Verdict::passed : testing::Verdict::no_quiescence)));
+  if (!in_time) return;
+  std::string stops, want;
+  for (const auto& e : l.events)
+    if (e.rfind("stop:", 0) == 0) stops += e + " ";
+  for (int i = n - 1; i >= 0; --i) want += "stop:c" + std::to_string(i) + ":shutdown ";
+  p.expect("the children's terminate, in order", stops, want);
+}
+
 // S91: a replay token carries its seed, target and decision list exactly (runs of one value
 // are written v*n).
 void token_round_trip(Probe& p) {
@@ -769,6 +795,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"retry-backoff", "guide", retry_backoff},
       {"token", "S91", token_round_trip},
       {"replay-and-shrink", "S91", replay_and_shrink},
+      {"test-runner-ends", "S23", test_runner_ends},
   };
   return v;
 }
