@@ -205,6 +205,7 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     h = std::exchange(p->resume_, {});
   }
   assert(h && "running a process with nothing to resume");
+  detail::receive_slice = detail::kReceiveSlice;
   h.resume();
   if (!p->root_.handle().done()) {
     assert(p->state_ == ProcState::waiting || p->state_ == ProcState::runnable);

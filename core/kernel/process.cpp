@@ -65,7 +65,7 @@ Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
 Process::ReceiveAwaiter Process::receive_after(size_t mark, Filter filter, Timeout timeout) {
   assert(mark <= mailbox_.size() && "receive_after: the mailbox lost messages since the mark was taken");
   uint32_t from = mark <= mailbox_.size() && mark <= UINT32_MAX ? static_cast<uint32_t>(mark) : 0;  // (0: look at all)
-  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), false, false, from};
+  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), false, false, false, from};
 }
 
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
@@ -90,10 +90,21 @@ bool Process::ReceiveAwaiter::await_ready() {
     got = true;
   }
   if (!got && timeout == 0) proc.node_.observe_scan(proc.pid_);  // nothing there: that depends on every arrival
-  return got || timeout == 0;  // `after 0` looks at the mailbox only once
+  if (!got && timeout != 0) return false;  // `after 0` looks at the mailbox only once
+  if (--detail::receive_slice == 0) [[unlikely]] {
+    preempted = true;  // what it found stays found: the mailbox only grows until it runs again
+    return false;
+  }
+  return true;
 }
 
 void Process::ReceiveAwaiter::await_suspend(std::coroutine_handle<> h) {
+  if (preempted) [[unlikely]] {
+    proc.resume_ = h;
+    proc.state_ = ProcState::runnable;
+    proc.node_.executor().make_runnable(proc.pid_);
+    return;
+  }
   proc.suspend_in_receive(this, h, timeout);
 }
 

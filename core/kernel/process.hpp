@@ -24,6 +24,16 @@ namespace otp {
 class Node;
 class Process;
 
+namespace detail {
+// Receives a process may still complete in this run without waiting, on this thread: the BEAM
+// preempts a process after a slice of reductions, and so does a receive here once the slice is
+// spent (it yields, runnable, and goes on in its next run). Without it, a process looping on
+// `receive ... after 0` (or draining an endless flood) would hold its worker, or the
+// simulator's step, forever.
+inline constexpr uint32_t kReceiveSlice = 256;
+inline thread_local uint32_t receive_slice = kReceiveSlice;
+}  // namespace detail
+
 using Body = std::function<Proc(Process&)>;
 using Filter = std::function<bool(const Message&)>;
 
@@ -71,6 +81,7 @@ class Process {
     // every waiting process, and without one that frame is a size class smaller (W6).
     bool got = false;
     bool any = false;  // receive_any: the oldest message, no filter to call
+    bool preempted = false;  // ready, but the run's slice is spent: yield first (detail::receive_slice)
     uint32_t from = 0;  // receive_after: the messages before this index are not looked at (in the flags' padding)
     uint32_t at = 0;
     bool await_ready();
