@@ -443,6 +443,28 @@ void pool_timeout_cancels(Probe& p) {
   p.expect("what ran", ran, std::string(" hog next"));
 }
 
+// S60: a via name needs a unique-key registry: on a duplicate-key one, starting, calling or
+// looking up a GenServer through it is an error in the caller (Elixir: ArgumentError ":via is
+// not supported for duplicate registries").
+void registry_via_duplicate(Probe& p) {
+  const std::string op = p.pick("op", std::vector<std::string>{"gen_server_start", "gen_server_call", "whereis_name"});
+  std::string error;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    co_await registry::start_link(self, {.name = "dup", .keys = registry::Keys::duplicate});
+    Name via{.via_registry = "dup", .key = atom("k")};
+    try {
+      if (op == "gen_server_start") co_await gen_server::start(self, [] { return std::make_unique<GenServer>(); }, {.name = via});
+      if (op == "gen_server_call") co_await gen_server::call(self, via, Message(atom("ping")), 100);
+      if (op == "whereis_name") co_await registry::whereis_name(self, "dup", atom("k"));
+    } catch (const UsageError& e) {
+      error = e.what();
+    }
+    p.expect("processes left but the registry", static_cast<int64_t>(self.node().live_count()), 2);
+  });
+  p.expect("the error", error, std::string(":via is not supported for duplicate registries"));
+}
+
 // S70: the env is the spec's defaults with the start overrides on top; get_env falls back to
 // its default, fetch_env gives error; stop returns once the tree has shut down in order.
 void application_env_and_stop(Probe& p) {
@@ -783,6 +805,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-dispatch", "S60", registry_dispatch},
       {"registry-unknown", "S60", registry_unknown},
+      {"registry-via-duplicate", "S60", registry_via_duplicate},
       {"application", "S70", application_env_and_stop},
       {"application-restart-and-failures", "S70", application_restart_and_failures},
       {"application-errors", "S70", application_errors},

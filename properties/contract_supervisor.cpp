@@ -191,10 +191,21 @@ void shutdown_timeout(Probe& p) {
 // a permanent significant one is a bad_combination; a duplicate id fails start_link; a start
 // that fails gives {error,{R,ChildSpec}} and keeps nothing.
 void bad_specs(Probe& p) {
-  int what = static_cast<int>(p.ms("case", 0, 4));
+  int what = static_cast<int>(p.ms("case", 0, 5));
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
+    if (what == 5) {  // a spec without an id (S22: missing_id, as OTP 25)
+      ChildSpec noid = lab::spec(l, "x");
+      noid.id = Term();
+      p.expect("start_link with a spec without an id", (co_await supervisor::start_link(self, {}, {noid})).to_term(),
+               tuple(atom("error"), tuple(atom("start_spec"), atom("missing_id"))));
+      Pid sup = (co_await supervisor::start_link(self, {}, {})).pid;
+      p.expect("start_child of a spec without an id", co_await supervisor::start_child(self, sup, noid),
+               tuple(atom("error"), atom("missing_id")));
+      self.exit(sup, atom("shutdown"));
+      co_return;
+    }
     if (what == 2) {
       StartResult r = co_await supervisor::start_link(self, {}, {lab::spec(l, "a"), lab::spec(l, "b"), lab::spec(l, "a")});
       p.expect("start_link with a duplicate id", r.to_term(),

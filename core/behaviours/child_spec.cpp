@@ -56,6 +56,9 @@ Term ChildSpec::to_term() const {
 }
 
 std::optional<Term> check_child_spec(const ChildSpec& spec, AutoShutdown auto_shutdown) {
+  // OTP 25: a spec map without an id is missing_id; C++'s default id is `undefined`, which no
+  // OTP tree names a child.
+  if (spec.id.is_atom("undefined")) return atom("missing_id");
   if (!spec.start) return tuple(atom("missing_start"), spec.id);
   // OTP 25 (measured): a significant child needs auto_shutdown, and cannot be permanent (it
   // would never exit for good); both are checked before the shutdown value.

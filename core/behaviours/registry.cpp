@@ -42,6 +42,7 @@ class RegistryServer : public GenServer {
       case Req::Op::keys: co_return Result::reply(keys_of(r.pid));
       case Req::Op::count: co_return Result::reply(integer(static_cast<int64_t>(entries_.size())));
       case Req::Op::whereis: {
+        if (!unique_) co_return Result::reply(atom("duplicate"));  // whereis_name refuses: see below
         auto it = entries_.find(r.key);
         co_return Result::reply(it == entries_.end() ? atom("undefined") : Term(it->second.first));
       }
@@ -184,6 +185,9 @@ Task<void> dispatch(Process& self, ServerRef reg, Term key, std::function<void(c
 
 Task<Pid> whereis_name(Process& self, ServerRef reg, Term key) {
   Term t = co_await ask(self, std::move(reg), {Req::Op::whereis, std::move(key), {}, {}});
+  // Elixir: Registry.whereis_name raises ArgumentError for a duplicate-key registry, so a
+  // GenServer named {via, Registry, {Dup, Key}} cannot start, be called or be looked up.
+  if (t.is_atom("duplicate")) throw UsageError(":via is not supported for duplicate registries");
   co_return t.is_pid() ? t.pid() : Pid{};
 }
 
