@@ -226,7 +226,8 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
     if (!fs::exists(a))
       throw std::invalid_argument("'" + a + "' is neither a scenario file or directory nor a registered test or suite (" +
                                   (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
-                                  fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", ")));
+                                  (suite_names().empty() ? std::string("this program has no property suites)")
+                                                         : fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", "))));
     if (fs::is_directory(a)) {
       for (const auto& e : fs::directory_iterator(a))
         if (e.path().extension() == ".toml") files.push_back(e.path().string());
@@ -249,8 +250,13 @@ const Entry* entry_of(const std::string& target) {
   std::string name = target.substr(suite ? 6 : 5);
   const Entry* e = registry().find(name);
   if (!e || (e->kind == Entry::Kind::suite) != suite)
-    throw std::invalid_argument(std::string("unknown ") + (suite ? "suite" : "test") + " '" + name + "'" +
-                                (suite ? "" : "; this program's tests: " + fmt::format("{}", fmt::join(test_names(), ", "))));
+    throw std::invalid_argument(
+        std::string("unknown ") + (suite ? "suite" : "test") + " '" + name + "'" +
+        (suite ? fmt::format("; the suites: {}", fmt::join(suite_names(), ", "))
+         : test_names().empty()
+             ? std::string("; this program defines no simulation tests: replay a test's token with the test binary that defines it "
+                           "(e.g. ./my_tests replay '<token>')")
+             : fmt::format("; this program's tests: {}", fmt::join(test_names(), ", "))));
   return e;
 }
 
@@ -675,6 +681,19 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   tree->add_option("scenario", tree_file, "Scenario file")->required();
   tree->add_option("--format", format, "text or dot")->check(CLI::IsMember({"text", "dot"}));
 
+  // Before parsing: CLI11 reports an unknown first word or option only as "a subcommand is
+  // required", which does not say what was wrong.
+  std::string known;
+  bool is_command = false;
+  for (const auto* sub : app.get_subcommands({})) {
+    known += (known.empty() ? "" : ", ") + sub->get_name();
+    is_command = is_command || (argc > 1 && sub->get_name() == argv[1]);
+  }
+  if (argc > 1 && std::strcmp(argv[1], "-h") != 0 && std::strcmp(argv[1], "--help") != 0 && !is_command) {
+    std::cerr << "error: " << (argv[1][0] == '-' ? "unknown option '" : "unknown command '") << argv[1] << "'; the commands are " << known
+              << " (--help for their options)\n";
+    return kBadInput;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

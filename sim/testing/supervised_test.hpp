@@ -22,7 +22,7 @@ class SupervisedTest : public ::testing::Test {
   void run(std::function<Task<void>(Process&)> body) {
     world_.spawn([this, body = std::move(body)](Process& self) -> Proc {
       self.trap_exit(true);
-      StartResult r = co_await supervisor::start_link(self, {.max_restarts = 1000, .max_seconds = 1}, {});
+      StartResult r = co_await supervisor::start_link(self, {.max_restarts = 1'000'000, .max_seconds = 1}, {});
       sup_ = r.pid;
       co_await body(self);
       // Stop the test supervisor: its children go in reverse start order (S23).
