@@ -775,13 +775,19 @@ void replay_and_shrink(Probe& p) {
   std::vector<uint32_t> list;
   for (size_t i = 0; i < n; ++i) list.push_back(static_cast<uint32_t>(p.ms("value", 0, 4)));
   auto cut = static_cast<size_t>(p.ms("replayed_prefix", 0, static_cast<int64_t>(n)));
+  // A run that now offers fewer options than were recorded takes the last one and says the
+  // replay diverged (the token no longer fits the code).
+  auto options = static_cast<uint32_t>(p.ms("options_now", 2, 5));  // (one option is no choice: nothing is read)
   sim::Chooser c(p.seed(), std::vector<uint32_t>(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(cut)));
   std::string got, want;
+  bool diverged = false;
   for (size_t i = 0; i < n + 5; ++i) {
-    got += std::to_string(c.choose(sim::DecisionPoint::next_step, 5)) + ",";
-    want += std::to_string(i < cut ? list[i] : 0) + ",";
+    got += std::to_string(c.choose(sim::DecisionPoint::next_step, options)) + ",";
+    want += std::to_string(i < cut ? std::min(list[i], options - 1) : 0) + ",";
+    diverged = diverged || (i < cut && list[i] >= options);
   }
   p.expect("choices replayed from a prefix", got, want);
+  p.expect("the replay diverged", c.replay_diverged(), diverged);
   int64_t need = p.ms("failing_needs_values_of_3_or_more", 1, 3);
   auto fails = [need](const std::vector<uint32_t>& v) { return std::count_if(v.begin(), v.end(), [](uint32_t x) { return x >= 3; }) >= need; };
   if (!fails(list)) return;

@@ -273,6 +273,7 @@ TargetRun run_target(const std::string& target, uint64_t seed, const std::option
   }
   out.failures = a.failures;
   out.choices = a.decisions;
+  out.diverged = a.replay_diverged;
   return out;
 }
 
@@ -444,6 +445,9 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
   trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
   if (how.shown == Shown::chrome) return r.failures.empty() ? kOk : kFailed;  // stdout is the JSON document
   if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
+  if (r.diverged)
+    fmt::print(stderr, "warning: the token's choices do not fit this run (a choice past the options offered): it was recorded "
+                       "against other code or another scenario file, so this replay is not the recorded run\n");
   print_failures(r.failures, trace);
   if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
   return r.failures.empty() ? kOk : kFailed;

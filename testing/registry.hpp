@@ -19,6 +19,7 @@ struct EntryRun {
   std::string case_text;
   std::vector<uint32_t> choices;  // what replays it
   std::string key;                // "fails the same way" while shrinking
+  bool diverged = false;          // a replayed choice did not fit this run (a scenario's token from other code)
 };
 
 struct Entry {
