@@ -2,6 +2,7 @@
 // links and results (S50), Registry.dispatch (S60), Application env and stop (S70), pool
 // retries (S80), replay tokens (S91).
 #include <algorithm>
+#include <set>
 
 #include <otpsim/core/behaviours/application.hpp>
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
@@ -13,6 +14,7 @@
 #include <otpsim/core/components/retrying_connection.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/properties/contract_probe.hpp>
+#include <otpsim/properties/explore_programs.hpp>
 #include <otpsim/properties/lab.hpp>
 #include <otpsim/sim/chooser.hpp>
 #include <otpsim/sim/shrink.hpp>
@@ -638,6 +640,34 @@ void test_runner_ends(Probe& p) {
   p.expect("the children's terminate, in order", stops, want);
 }
 
+// docs/testing.md: dfs --bound K explores every schedule with at most K delays (non-canonical
+// choices) and none with more; without sleep sets, n senders to one receiver (n! arrival
+// orders) reach every order once K >= n - 1, and dpor reaches all n! unbounded.
+void explore_bounds(Probe& p) {
+  auto n = static_cast<int>(p.ms("senders", 2, 3));
+  auto k = static_cast<uint32_t>(p.ms("bound", 0, 3));
+  bool sleep_sets = p.chance("sleep_sets");
+  std::set<std::string> orders;
+  uint32_t most = 0;
+  sim::RunSchedule inner = senders_to_one(n, &orders);
+  sim::RunSchedule run = [&](sim::DecisionHook* h, uint64_t seed) {
+    sim::ScheduleRun r = inner(h, seed);
+    most = std::max(most, static_cast<uint32_t>(std::count_if(r.decisions.begin(), r.decisions.end(), [](uint32_t c) { return c != 0; })));
+    return r;
+  };
+  sim::ExploreResult r = sim::explore(run, {.strategy = sim::ExploreStrategy::dfs, .bound = k, .max_schedules = 100'000,
+                                            .sleep_sets = sleep_sets, .stop_at_first = false});
+  p.expect("exhausted", r.exhausted, true);
+  p.expect("at most the bound's delays in a schedule", most <= k, true);
+  int64_t all = n == 2 ? 2 : 6;
+  if (k >= static_cast<uint32_t>(n - 1)) p.expect("arrival orders reached", static_cast<int64_t>(orders.size()), all);
+  orders.clear();
+  sim::ExploreResult d = sim::explore(inner, {.strategy = sim::ExploreStrategy::dpor, .bound = sim::kUnbounded, .max_schedules = 100'000,
+                                              .stop_at_first = false});
+  p.expect("dpor schedules", static_cast<int64_t>(d.schedules), all);
+  p.expect("dpor arrival orders", static_cast<int64_t>(orders.size()), all);
+}
+
 // S91: a replay token carries its seed, target and decision list exactly (runs of one value
 // are written v*n).
 void token_round_trip(Probe& p) {
@@ -824,6 +854,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"retry-backoff", "guide", retry_backoff},
       {"token", "S91", token_round_trip},
       {"replay-and-shrink", "S91", replay_and_shrink},
+      {"explore-bounds", "explore", explore_bounds},
       {"test-runner-ends", "S23", test_runner_ends},
   };
   return v;
