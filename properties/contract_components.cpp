@@ -312,6 +312,42 @@ void registry_dispatch(Probe& p) {
   });
 }
 
+// S60: a unique key whose holder has died is free at once, even before the registry has
+// processed the holder's EXIT: a register then gives {ok, _} and a lookup exactly the new
+// holder (the stale entry replaced, not kept beside it). Registering right after sending the
+// kill (not waiting for the DOWN) races the kill: refused while the holder lives, taken after.
+void registry_stale_holder(Probe& p) {
+  bool kill = p.chance("holder_killed");
+  bool wait_down = p.chance("wait_for_the_down");
+  std::string bad;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    co_await registry::start_link(self, {.name = "reg"});
+    Pid parent = self.self();
+    for (int round = 0; round < 8 && bad.empty(); ++round) {  // the race is narrow: several tries a case
+      Term key = tuple(atom("k"), integer(round));
+      auto [old, m] = self.spawn_monitor([parent, key](Process& me) -> Proc {
+        co_await registry::register_key(me, "reg", key, atom("old"));
+        me.send(parent, atom("registered"));
+        co_await me.receive_any();
+      });
+      co_await self.receive([](const Message& x) { return x.to_term().is_atom("registered"); });
+      self.exit(old, kill ? atom("kill") : atom("boom"));
+      if (wait_down) co_await self.receive(down_of(m));
+      auto r = co_await registry::register_key(self, "reg", key, atom("new"));
+      std::string got;
+      for (const auto& [pid, v] : co_await registry::lookup(self, "reg", key)) got += Term(pid).to_string() + ":" + v.to_string() + " ";
+      std::string old_s = Term(old).to_string() + ":old ", new_s = Term(self.self()).to_string() + ":new ";
+      bool ok = r.term[0].is_atom("ok");
+      if (wait_down && !ok) bad = "register after the holder's DOWN: " + r.term.to_string();
+      else if (ok && got != new_s) bad = "lookup after the register: " + got;
+      else if (!ok && got != old_s && !got.empty()) bad = "lookup after a refused register: " + got;
+      if (!wait_down) co_await self.receive(down_of(m));
+    }
+  });
+  p.expect("a unique key after its holder died", bad, std::string());
+}
+
 // S60: a registry name nobody holds is an error in the caller (Elixir: ArgumentError "unknown
 // registry"), for every function and for a GenServer named or called through it; a cast through
 // it is a no-op (GenServer.cast returns ok whatever the destination).
@@ -840,6 +876,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-owner", "S50", task_owner},
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-dispatch", "S60", registry_dispatch},
+      {"registry-stale-holder", "S60", registry_stale_holder},
       {"registry-unknown", "S60", registry_unknown},
       {"registry-via-duplicate", "S60", registry_via_duplicate},
       {"application", "S70", application_env_and_stop},
