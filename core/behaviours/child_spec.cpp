@@ -59,7 +59,7 @@ std::optional<Term> check_child_spec(const ChildSpec& spec, AutoShutdown auto_sh
   // OTP 25: a spec map without an id is missing_id; C++'s default id is `undefined`, which no
   // OTP tree names a child.
   if (spec.id.is_atom("undefined")) return atom("missing_id");
-  if (!spec.start) return tuple(atom("missing_start"), spec.id);
+  if (!spec.start) return atom("missing_start");  // OTP 25: {error, missing_start}, no id
   // OTP 25 (measured): a significant child needs auto_shutdown, and cannot be permanent (it
   // would never exit for good); both are checked before the shutdown value.
   if (spec.significant && auto_shutdown == AutoShutdown::never)

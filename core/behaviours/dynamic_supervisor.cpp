@@ -236,7 +236,11 @@ Task<StartResult> start_link(Process& self, Options opts) {
 
 Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
   // Validated in the caller, before the call, as Elixir's start_child does.
-  if (!spec.start) co_return tuple(atom("error"), tuple(atom("invalid_mfa"), atom("undefined")));
+  if (!spec.start)  // Elixir 1.14: {error, {invalid_child_spec, Spec}}
+    co_return tuple(atom("error"), tuple(atom("invalid_child_spec"),
+                                         list(tuple(atom("start"), atom("undefined")), tuple(atom("restart"), atom(to_string(spec.restart))),
+                                              tuple(atom("shutdown"), to_term(effective_shutdown(spec.shutdown, spec.type))),
+                                              tuple(atom("type"), atom(to_string(spec.type))))));
   if (auto bad = check_shutdown(spec.shutdown)) co_return tuple(atom("error"), *bad);
   co_return co_await ask(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}});
 }
