@@ -78,6 +78,8 @@ int64_t RtExecutor::now_ms() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
+unsigned RtExecutor::shard() const { return t_exec == this ? t_worker : nthreads_; }
+
 RtExecutor::Slot* RtExecutor::slot(uint64_t index) { return index == 0 ? nullptr : slots_.get(index); }
 
 void RtExecutor::count(bool finished) {

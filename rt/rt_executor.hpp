@@ -64,6 +64,9 @@ class RtExecutor final : public Executor {
   bool fault(std::string_view) override { return false; }
   TraceSink* trace() override { return nullptr; }
   bool concurrent() const override { return true; }
+  // A shard per worker, and one for every other thread.
+  unsigned shards() const override { return nthreads_ + 1; }
+  unsigned shard() const override;
 
   // Blocks until no process has work queued or running and no timer is pending. Polls while
   // timers are pending: it serves tests and benchmarks, not the hot path.

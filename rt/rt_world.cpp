@@ -1,15 +1,10 @@
 #include <otpsim/rt/rt_world.hpp>
 
-#include <algorithm>
-
 namespace otp::rt {
 
 RtWorld::RtWorld(unsigned threads, std::chrono::nanoseconds share_after)
     : exec_(threads, share_after), node_(std::make_unique<Node>(exec_)) {
-  node_->set_exit_observer([this](Pid pid) {
-    std::lock_guard lock(mu_);
-    if (std::find(awaited_.begin(), awaited_.end(), pid) != awaited_.end()) exited_.notify_all();
-  });
+  node_->set_exit_observer([this](Pid pid) { exit_seen(pid); });
   exec_.start(*node_);
 }
 
@@ -18,11 +13,35 @@ RtWorld::~RtWorld() {
   node_.reset();
 }
 
+// On the exiting process's thread, after its pid is dead. Pairs with the fence in wait_exit:
+// either this sees the pid watched, or the waiter then sees it dead.
+void RtWorld::exit_seen(Pid pid) {
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  bool wanted = crowded_.load(std::memory_order_relaxed) > 0;
+  for (auto& w : watched_) wanted = wanted || w.load(std::memory_order_relaxed) == pid.id;
+  if (!wanted) return;
+  std::lock_guard lock(mu_);
+  exited_.notify_all();
+}
+
 bool RtWorld::wait_exit(Pid pid, std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mu_);
-  awaited_.push_back(pid);
-  bool exited = exited_.wait_for(lock, timeout, [&] { return !node_->alive(pid); });
-  awaited_.erase(std::find(awaited_.begin(), awaited_.end(), pid));
+  std::atomic<uint64_t>* place = nullptr;
+  for (auto& w : watched_) {
+    uint64_t free = 0;
+    if (w.compare_exchange_strong(free, pid.id)) {
+      place = &w;
+      break;
+    }
+  }
+  if (!place) crowded_.fetch_add(1);
+  std::atomic_thread_fence(std::memory_order_seq_cst);
+  bool exited;
+  {
+    std::unique_lock lock(mu_);
+    exited = exited_.wait_for(lock, timeout, [&] { return !node_->alive(pid); });
+  }
+  if (place) place->store(0);
+  else crowded_.fetch_sub(1);
   return exited;
 }
 

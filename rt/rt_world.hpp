@@ -1,12 +1,13 @@
 #pragma once
 // RtWorld: a node on real threads — what you ship. The same processes, behaviours and
 // supervisors as sim::World, with wall-clock time.
+#include <array>
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <vector>
 
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/rt/rt_executor.hpp>
@@ -35,9 +36,15 @@ class RtWorld {
  private:
   RtExecutor exec_;
   std::unique_ptr<Node> node_;
+  // The pids wait_exit waits for (0: a free place), read by every exit without a lock: the
+  // lock on each exit was a line passed between the cores on every process's end. A wait that
+  // finds no free place counts in `crowded_`, and then every exit wakes the waiters.
+  static constexpr size_t kWatchPlaces = 8;
+  std::array<std::atomic<uint64_t>, kWatchPlaces> watched_{};
+  std::atomic<uint32_t> crowded_{0};
   std::mutex mu_;
   std::condition_variable exited_;
-  std::vector<Pid> awaited_;  // guarded by mu_: wait_exit is woken for these exits only
+  void exit_seen(Pid pid);
 };
 
 }  // namespace otp::rt

@@ -54,6 +54,12 @@ class Executor {
   // True when processes run on several threads at once (rt/): the Node then locks its
   // node-wide tables. A process itself always runs on one thread at a time.
   virtual bool concurrent() const { return false; }
+  // Node-wide counts, the free-slot stack and reference numbers are kept per shard, so that
+  // spawns, exits and make_ref on different cores write different cache lines. A multithreaded
+  // executor gives each of its threads a shard of its own and every other thread the last one;
+  // shards() is fixed from construction, shard() < shards() on every thread.
+  virtual unsigned shards() const { return 1; }
+  virtual unsigned shard() const { return 0; }
 };
 
 }  // namespace otp

@@ -22,7 +22,13 @@ const char* to_string(SignalKind k) {
   return "?";
 }
 
-Node::Node(Executor& executor) : executor_(executor), concurrent_(executor.concurrent()) {}
+Node::Node(Executor& executor)
+    : executor_(executor),
+      concurrent_(executor.concurrent()),
+      nshards_(std::max(1u, executor.shards())),
+      shards_(std::make_unique<Shard[]>(nshards_)) {
+  for (unsigned i = 0; i < nshards_; ++i) shards_[i].next_ref.store(i + 1, std::memory_order_relaxed);
+}
 
 Node::~Node() {
   // Destroy coroutine frames first, while every Process object still exists.
@@ -60,9 +66,18 @@ Pid Node::occupant(uint64_t index) const {
   return (id & kFree) ? Pid{} : Pid{id};
 }
 
-// A slot off the free-slot stack (0: none), with the serial its next occupant gets.
+// A slot off a free-slot stack (0: none), with the serial its next occupant gets: the calling
+// thread's shard's first, then the others' (slots freed on another core), so the table grows
+// only when no stack has a slot.
 uint64_t Node::pop_free(uint64_t& serial) {
-  uint64_t head = free_head_.load(std::memory_order_acquire);
+  const unsigned own = executor_.shard();
+  for (unsigned k = 0; k < nshards_; ++k)
+    if (uint64_t index = pop_free_from(shards_[(own + k) % nshards_].free_head, serial)) return index;
+  return 0;
+}
+
+uint64_t Node::pop_free_from(std::atomic<uint64_t>& free_head, uint64_t& serial) {
+  uint64_t head = free_head.load(std::memory_order_acquire);
   for (;;) {
     uint64_t index = head & kPidIndexMask;
     if (index == 0) return 0;
@@ -71,7 +86,7 @@ uint64_t Node::pop_free(uint64_t& serial) {
     uint64_t word = procs_.find(index)->id.load(std::memory_order_relaxed);
     uint64_t next = word & kPidIndexMask;
     uint64_t tag = (head & ~kPidIndexMask) + (kPidIndexMask + 1);
-    if (free_head_.compare_exchange_weak(head, tag | next, std::memory_order_acquire, std::memory_order_acquire)) {
+    if (free_head.compare_exchange_weak(head, tag | next, std::memory_order_acquire, std::memory_order_acquire)) {
       serial = ((word & ~kFree) >> kPidIndexBits) + 1;
       return index;
     }
@@ -86,12 +101,13 @@ void Node::push_free(Slot& s, uint64_t index, uint64_t serial) {
     s.id.store(dead, std::memory_order_release);
     return;
   }
-  uint64_t head = free_head_.load(std::memory_order_relaxed);
+  std::atomic<uint64_t>& free_head = shards_[executor_.shard()].free_head;
+  uint64_t head = free_head.load(std::memory_order_relaxed);
   uint64_t tag;
   do {
     s.id.store(dead | (head & kPidIndexMask), std::memory_order_relaxed);
     tag = (head & ~kPidIndexMask) + (kPidIndexMask + 1);
-  } while (!free_head_.compare_exchange_weak(head, tag | index, std::memory_order_release, std::memory_order_relaxed));
+  } while (!free_head.compare_exchange_weak(head, tag | index, std::memory_order_release, std::memory_order_relaxed));
 }
 
 void Node::set_exit_capacity(size_t n) {
@@ -104,9 +120,19 @@ size_t Node::exit_capacity() const {
   return exits_.capacity();
 }
 
-uint64_t Node::spawned_count() const {
-  auto lk = lock();
-  return exited_ + live_count_.load(std::memory_order_relaxed);
+uint64_t Node::sum(std::atomic<uint64_t> Shard::*field) const {
+  uint64_t n = 0;
+  for (unsigned i = 0; i < nshards_; ++i) n += (shards_[i].*field).load(std::memory_order_acquire);
+  return n;
+}
+
+uint64_t Node::spawned_count() const { return sum(&Shard::spawned); }
+
+size_t Node::live_count() const {
+  // Exits first: a process is counted spawned before it can exit (the counts are released),
+  // so the spawns read after them are at least as many.
+  uint64_t exited = sum(&Shard::exited);
+  return static_cast<size_t>(sum(&Shard::spawned) - exited);
 }
 
 uint64_t Node::exits_forgotten() const {
@@ -177,7 +203,7 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
   Slot& slot = *procs_.get(index);
   slot.proc.store(proc.release(), std::memory_order_relaxed);
   slot.id.store(pid.id, std::memory_order_release);  // alive from here on
-  live_count_.fetch_add(1, std::memory_order_relaxed);
+  shards_[executor_.shard()].spawned.fetch_add(1, std::memory_order_release);
   if (auto* t = trace())
     t->emit("spawn", {{"pid", Term(pid).to_string()}, {"parent", Term(opts.parent).to_string()}});
   if (observer_) [[unlikely]]
@@ -241,16 +267,15 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
   for (const auto& [ref, watcher] : p.relations().watchers)  // S4
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
-  {
+  if (p.name_ || record_exits_) {  // the node-wide lock only for what needs it
     auto lk = lock();
     if (p.name_) {  // S7
       touch(AccessObserver::name(*p.name_), true);
       names_.erase(*p.name_);
     }
     if (record_exits_) exits_.record(pid.id, reason);
-    ++exited_;
-    live_count_.fetch_sub(1, std::memory_order_relaxed);  // (with exited_: spawned_count())
   }
+  shards_[executor_.shard()].exited.fetch_add(1, std::memory_order_release);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
   Slot& slot = *procs_.find(pid_index(pid));
   slot.proc.store(nullptr, std::memory_order_relaxed);

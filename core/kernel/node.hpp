@@ -65,7 +65,7 @@ class Node {
   void set_exit_capacity(size_t n);  // 0: keep none
   size_t exit_capacity() const;
   uint64_t exits_forgotten() const;  // exit records dropped for room so far
-  size_t live_count() const { return live_count_.load(std::memory_order_relaxed); }
+  size_t live_count() const;
   std::vector<Pid> live_pids() const;  // ascending
   uint64_t spawned_count() const;  // processes spawned so far (live + exited)
   // Slots of the process table ever used (its high-water mark): the live processes at the
@@ -86,7 +86,9 @@ class Node {
   std::optional<Term> env_get(const std::string& app, const std::string& key) const;
   void env_put(const std::string& app, const std::string& key, Term value);
 
-  Ref make_ref() { return Ref{next_ref_.fetch_add(1, std::memory_order_relaxed)}; }
+  // Unique in the node: each shard numbers its own (shard + 1, then every shards()-th number),
+  // so a node on one thread (the simulator) numbers them 1, 2, 3, ...
+  Ref make_ref() { return Ref{shards_[executor_.shard()].next_ref.fetch_add(nshards_, std::memory_order_relaxed)}; }
   // Called (on the exiting process's thread) after every process exit; rt/ uses it to wake
   // threads waiting for a process to end.
   void set_exit_observer(std::function<void(Pid)> fn) { exit_observer_ = std::move(fn); }
@@ -137,7 +139,8 @@ class Node {
   // no lock from any thread (rt/). `id` is the occupant's pid id while it lives; once it has
   // exited, kFree | serial << 27 | the next free slot's index, a value no pid has (so a signal
   // to the dead pid finds no process, whoever holds the slot next). Free slots form a
-  // lock-free stack (free_head_: index, and a tag against ABA in the upper bits).
+  // lock-free stack per shard (Shard::free_head: index, and a tag against ABA in the upper
+  // bits); a slot is on one stack at a time.
   struct Slot {
     std::atomic<uint64_t> id{0};
     std::atomic<Process*> proc{nullptr};
@@ -145,19 +148,28 @@ class Node {
   static constexpr uint64_t kFree = uint64_t{1} << 63;
   static constexpr uint64_t kFreshFirst = ChunkedTable<Slot>::kChunkSize;
   uint64_t pop_free(uint64_t& serial);
+  uint64_t pop_free_from(std::atomic<uint64_t>& head, uint64_t& serial);
   void push_free(Slot& slot, uint64_t index, uint64_t serial);
 
   Executor& executor_;
   const bool concurrent_;
   mutable std::mutex mu_;  // names_, exits_, app_env_, message_timers_
   std::atomic<uint64_t> fresh_{1};  // the next never-used slot index
-  std::atomic<uint64_t> free_head_{0};
-  std::atomic<uint64_t> next_ref_{1};
+  // What every spawn and exit writes, a cache line per executor shard: one line for the whole
+  // node passed between the cores on every spawn, exit and make_ref. An exit counts on the
+  // exiting thread's shard, whichever shard counted the spawn; the sums are what they count.
+  struct alignas(64) Shard {
+    std::atomic<uint64_t> free_head{0};
+    std::atomic<uint64_t> spawned{0};
+    std::atomic<uint64_t> exited{0};
+    std::atomic<uint64_t> next_ref{0};
+  };
+  const unsigned nshards_;
+  std::unique_ptr<Shard[]> shards_;
+  uint64_t sum(std::atomic<uint64_t> Shard::*field) const;
   ChunkedTable<Slot> procs_;
-  std::atomic<size_t> live_count_{0};
   bool record_exits_ = true;
   ExitTable exits_{kDefaultExitCapacity};  // the last exits' reasons
-  uint64_t exited_ = 0;  // under lock()
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::function<void(Pid)> exit_observer_;
