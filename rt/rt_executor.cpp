@@ -25,8 +25,12 @@ constexpr uint32_t kSteadyWakes = 8;
 // What an idle worker last saw of another worker: its turn count, and since when (sharing).
 struct Watch {
   uint64_t turns = ~uint64_t{0};
+  uint64_t sent = 0;
   int64_t since_ns = 0;
 };
+// A long turn that sends this many messages while an idle worker watches it is talking, not
+// stuck (see backlog_due).
+constexpr uint64_t kTalkingTurn = 64;
 thread_local std::vector<Watch> t_watch;
 }  // namespace
 
@@ -109,8 +113,10 @@ void RtExecutor::enqueue(Pid pid, V&& value) {
   if (!s) return;  // no pid (0): like a signal to a dead pid, dropped
   if constexpr (std::is_same_v<std::decay_t<V>, Signal>) {
     if (t_exec == this && nthreads_ > 1) {  // what sharing costs (see adapt_threshold)
+      Counts& c = counts_[t_worker];
       uint16_t home = s->home.load(std::memory_order_relaxed);
-      if (home != kNoHome && home != t_worker) ++counts_[t_worker].cross;
+      if (home != kNoHome && home != t_worker) ++c.cross;
+      c.sent.store(c.sent.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     }
   }
   // The slot may belong to another process by now, or to none: the owner sorts that out.
@@ -311,13 +317,17 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
     RunQueue& victim = *local_[v];
     // Processes sent home to the victim wait for it as its queue does (counted as one).
     const bool homed = home_[v]->head.load(std::memory_order_acquire) != 0;
-    if (!backlog_due(v, backlog(v) + (homed ? 1 : 0))) continue;
+    const Due due = backlog_due(v, backlog(v) + (homed ? 1 : 0));
+    if (due == Due::no) continue;
     // Shared for being long or stuck, even a victim's only queued process goes; its overflow
-    // is shared once its run queue has nothing to give, then what was sent home to it.
+    // is shared once its run queue has nothing to give, then what was sent home to it. Behind
+    // a stuck turn only the next process goes: that turn says nothing of what the others cost
+    // to run apart, and a turn that floods a process here (a client's burst of jobs to a
+    // dispatcher) would take its peers along, each to flood across the cores in turn.
     uint64_t ring = victim.size();
-    uint64_t n = share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
+    uint64_t n = due == Due::next ? 1 : share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
     if (n == 0 || !victim.pop(sid)) {
-      if (steal_overflow(self, v, sid)) return true;
+      if (steal_overflow(self, v, sid, due == Due::half)) return true;
       if (homed && move_home(v, self) && pop_local(self, sid)) return true;
       continue;
     }
@@ -331,13 +341,13 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
   return false;
 }
 
-bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid) {
+bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half) {
   Overflow& over = *overflow_[victim];
   if (over.size.load(std::memory_order_relaxed) == 0) return false;
   // Half, as from a run queue; queued here only once the victim's lock is released (our own
   // overflow has a lock too, and the victim may be stealing from us).
   std::vector<uint64_t> taken;
-  if (!over.pop(sid, &taken)) return false;
+  if (!over.pop(sid, half ? &taken : nullptr)) return false;
   for (uint64_t more : taken) queue_local(self, more);
   return true;
 }
@@ -383,20 +393,26 @@ bool RtExecutor::another_working(unsigned self) const {
   return false;
 }
 
-bool RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
-  if (queued == 0) return false;
-  if (worth_sharing(victim, queued)) return true;
+RtExecutor::Due RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
+  if (queued == 0) return Due::no;
+  if (worth_sharing(victim, queued)) return Due::half;
   const Counts& c = counts_[victim];
   // A turn that has run share_after with others waiting behind it (its time per turn is only
-  // measured once it ends): seen by its turn count standing still while we look.
+  // measured once it ends): seen by its turn count standing still while we look. Unless it
+  // keeps sending: a burst of messages (a client's jobs to a dispatcher, a producer's flood) is
+  // work for processes that are waiting for it, and the next process taken from behind it is
+  // most often one more of its kind, whose burst would then cross the cores message by message
+  // (on a 2-core VM, a flood of 20,000 across cost the whole pool run a fifth of its speed).
   Watch& w = t_watch[victim];
   uint64_t turns = c.turns.load(std::memory_order_relaxed);
+  uint64_t sent = c.sent.load(std::memory_order_relaxed);
   int64_t now = clock_ns();
-  if (turns != w.turns) {
-    w = Watch{turns, now};
-    return false;
+  if (turns != w.turns || sent - w.sent >= kTalkingTurn) {
+    w = Watch{turns, sent, now};
+    return Due::no;
   }
-  return static_cast<uint64_t>(now - w.since_ns) >= std::max(share_after_ns_, threshold_ns_.load(std::memory_order_relaxed));
+  const uint64_t stuck = std::max(share_after_ns_, threshold_ns_.load(std::memory_order_relaxed));
+  return static_cast<uint64_t>(now - w.since_ns) >= stuck ? Due::next : Due::no;
 }
 
 bool RtExecutor::sleep(unsigned self) {

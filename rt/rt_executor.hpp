@@ -156,9 +156,12 @@ class RtExecutor final : public Executor {
   void start_fresh(Slot* s, uint16_t home);
   bool pop_runnable(unsigned self, uint64_t& sid);
   bool steal(unsigned self, uint64_t& sid);
-  bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid);
+  bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half);
   bool worth_sharing(unsigned worker, uint64_t queued) const;
-  bool backlog_due(unsigned victim, uint64_t queued);
+  // Whether a thief takes from a victim's backlog: no; half of it (it is worth sharing); or
+  // only its next process (it waits behind a turn that has run too long).
+  enum class Due : uint8_t { no, half, next };
+  Due backlog_due(unsigned victim, uint64_t queued);
   bool has_work_for(unsigned self) const;
   bool sleep(unsigned self);
   int64_t clock_ns() const;
@@ -182,6 +185,7 @@ class RtExecutor final : public Executor {
     std::atomic<uint64_t> scheduled{0}, finished{0};
     std::atomic<uint64_t> turns{0};        // processes run (sharing: is a turn stuck?)
     std::atomic<uint64_t> ns_per_turn{0};  // the worker's recent busy time per turn
+    std::atomic<uint64_t> sent{0};         // signals its turns sent (sharing: is a turn stuck?)
     uint64_t cross = 0;  // the worker's own: messages sent to a process at home elsewhere
   };
   std::unique_ptr<Counts[]> counts_;
