@@ -158,6 +158,7 @@ class RtExecutor final : public Executor {
   bool steal(unsigned self, uint64_t& sid);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half);
   bool worth_sharing(unsigned worker, uint64_t queued) const;
+  bool sharing_proven() const;
   // Whether a thief takes from a victim's backlog: no; half of it (it is worth sharing); or
   // only its next process (it waits behind a turn that has run too long).
   enum class Due : uint8_t { no, half, next };
