@@ -7,7 +7,9 @@
 // Timers: a hashed timer wheel on the steady clock.
 // Sharing: an idle worker takes (steals) part of a busy worker's queue only once that queue
 // holds more work than a threshold of that worker's time (queue length x its measured time
-// per turn), or its current turn has run that long with others waiting. The threshold starts
+// per turn), or its current turn has run that long with others waiting (then only the next
+// process, and not while that turn keeps sending). Half a queue goes at once only once sharing
+// has been found cheap; one process at a time before. The threshold starts
 // at `share_after` and follows what sharing costs: each worker counts the messages its turns
 // send to processes at home on another worker; while those are a large part of its turns (the
 // shared work keeps talking to the work it left: a server and its clients, a dispatcher and
