@@ -325,9 +325,9 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
     // to run apart, and a turn that floods a process here (a client's burst of jobs to a
     // dispatcher) would take its peers along, each to flood across the cores in turn.
     uint64_t ring = victim.size();
-    uint64_t n = due == Due::next || !sharing_proven() ? 1 : share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
+    uint64_t n = due == Due::next ? 1 : share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
     if (n == 0 || !victim.pop(sid)) {
-      if (steal_overflow(self, v, sid, due == Due::half && sharing_proven())) return true;
+      if (steal_overflow(self, v, sid, due == Due::half)) return true;
       if (homed && move_home(v, self) && pop_local(self, sid)) return true;
       continue;
     }
@@ -404,7 +404,7 @@ bool RtExecutor::another_working(unsigned self) const {
 
 RtExecutor::Due RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
   if (queued == 0) return Due::no;
-  if (worth_sharing(victim, queued)) return Due::half;
+  if (worth_sharing(victim, queued)) return sharing_proven() ? Due::half : Due::next;
   const Counts& c = counts_[victim];
   // A turn that has run share_after with others waiting behind it (its time per turn is only
   // measured once it ends): seen by its turn count standing still while we look. Unless it

@@ -161,8 +161,9 @@ class RtExecutor final : public Executor {
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half);
   bool worth_sharing(unsigned worker, uint64_t queued) const;
   bool sharing_proven() const;
-  // Whether a thief takes from a victim's backlog: no; half of it (it is worth sharing); or
-  // only its next process (it waits behind a turn that has run too long).
+  // Whether a thief takes from a victim's backlog: no; half of it (it is worth sharing and
+  // sharing has been found cheap); or only its next process (worth sharing, not yet found
+  // cheap; or it waits behind a turn that has run too long).
   enum class Due : uint8_t { no, half, next };
   Due backlog_due(unsigned victim, uint64_t queued);
   bool has_work_for(unsigned self) const;
