@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include <otpsim/core/memory/block_cache.hpp>
+
 namespace otp::dynamic_supervisor {
 namespace {
 
@@ -214,7 +216,9 @@ class DynamicServer : public GenServer {
   }
 
   Options opts_;
-  std::map<Pid, Child> children_;  // by pid: ordered, so iteration is deterministic
+  // By pid: ordered, so iteration is deterministic. An entry comes and goes with every task a
+  // Task.Supervisor runs: its nodes come from the block cache.
+  std::map<Pid, Child, std::less<>, block_cache::Allocator<std::pair<const Pid, Child>>> children_;
   RestartWindow restarts_;
 };
 

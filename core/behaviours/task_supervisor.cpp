@@ -1,6 +1,6 @@
 #include <otpsim/core/behaviours/task_supervisor.hpp>
 
-#include <map>
+#include <algorithm>
 
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
@@ -192,18 +192,38 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
     for (const auto& x : tasks) all.push_back(x.to_term());
     return Exit(tuple(std::move(why), tuple(atom("Elixir.Task"), atom("await_many"), list(Term::list(all), tt))));
   };
-  std::map<Ref, std::vector<size_t>> waiting;  // a task listed twice gets its reply twice
-  for (size_t i = 0; i < tasks.size(); ++i) waiting[tasks[i].ref].push_back(i);
+  // The tasks' refs in order, each with its place in `tasks` (a task listed twice gets its reply
+  // twice); a reply or DOWN is looked up by binary search: a map's node per task cost ~5 % of
+  // a 10,000-task fan-in. Refs are mostly made in order, so the sort is nearly free.
+  struct Waiting {
+    Ref ref;
+    size_t at;
+    bool done;
+  };
+  std::vector<Waiting> waiting;
+  waiting.reserve(tasks.size());
+  for (size_t i = 0; i < tasks.size(); ++i) waiting.push_back({tasks[i].ref, i, false});
+  std::stable_sort(waiting.begin(), waiting.end(), [](const Waiting& a, const Waiting& b) { return a.ref < b.ref; });
+  size_t left_refs = 0;
+  for (size_t i = 0; i < waiting.size(); ++i) left_refs += i == 0 || waiting[i].ref != waiting[i - 1].ref;
+  auto first_of = [&waiting](Ref ref) -> Waiting* {  // the first entry of a ref still waited for
+    auto it = std::lower_bound(waiting.begin(), waiting.end(), ref, [](const Waiting& w, Ref r) { return w.ref < r; });
+    return it != waiting.end() && it->ref == ref && !it->done ? &*it : nullptr;
+  };
+  auto settle = [&waiting](Waiting* w) {  // every entry of w's ref: done
+    for (Waiting* x = w; x != waiting.data() + waiting.size() && x->ref == w->ref; ++x) x->done = true;
+  };
   auto forget_rest = [&] {
-    for (const auto& [ref, at] : waiting) self.demonitor(ref, true);
+    for (size_t i = 0; i < waiting.size(); ++i)
+      if (!waiting[i].done && (i == 0 || waiting[i].ref != waiting[i - 1].ref)) self.demonitor(waiting[i].ref, true);
   };
   std::vector<Term> out(tasks.size());
-  while (!waiting.empty()) {
+  while (left_refs > 0) {
     Timeout left = deadline < 0 ? infinity : std::max<int64_t>(0, deadline - self.now_ms());
     auto m = co_await self.receive(
-        [&waiting](const Message& m) {
-          if (const auto* r = m.get<TaskReply>()) return waiting.contains(r->ref);
-          if (const auto* d = m.get<DownMsg>()) return waiting.contains(d->ref);
+        [&first_of](const Message& m) {
+          if (const auto* r = m.get<TaskReply>()) return first_of(r->ref) != nullptr;
+          if (const auto* d = m.get<DownMsg>()) return first_of(d->ref) != nullptr;
           return false;
         },
         left);
@@ -212,15 +232,16 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
       throw fail(atom("timeout"));
     }
     if (const auto* d = m->get<DownMsg>()) {
-      waiting.erase(d->ref);
+      settle(first_of(d->ref));
       forget_rest();
       throw fail(d->reason);
     }
     const auto* r = m->get<TaskReply>();
-    auto it = waiting.find(r->ref);
-    for (size_t i : it->second) out[i] = r->result;
+    Waiting* w = first_of(r->ref);
+    for (Waiting* x = w; x != waiting.data() + waiting.size() && x->ref == w->ref; ++x) out[x->at] = r->result;
+    settle(w);
+    --left_refs;
     self.demonitor(r->ref, true);
-    waiting.erase(it);
   }
   co_return out;
 }

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include <otpsim/core/kernel/term.hpp>
+#include <otpsim/core/memory/block_cache.hpp>
 
 namespace otp {
 
@@ -87,7 +88,8 @@ concept HasToTerm = requires(const T& v) {
 
 // A value of any copyable C++ type. Values of up to kInline bytes (a Term, a pid, the kernel's
 // EXIT/DOWN structs, a GenServer call) live in place: sending them allocates nothing beyond
-// what the value itself holds. Larger ones are boxed on the heap.
+// what the value itself holds. Larger ones are boxed in a block from the thread's block cache
+// (a call carrying a child spec is boxed twice on its way, once sent and once sealed).
 class Message {
  public:
   static constexpr size_t kInline = 56;
@@ -98,7 +100,7 @@ class Message {
   Message(T&& value)  // NOLINT: implicit, so `send(pid, Term{...})` reads naturally
       : ops_(&ops_for<D>) {
     if constexpr (fits<D>) new (buf_) D(std::forward<T>(value));
-    else *reinterpret_cast<D**>(buf_) = new D(std::forward<T>(value));
+    else *reinterpret_cast<D**>(buf_) = box<D>(std::forward<T>(value));
   }
   Message(const Message& o) : ops_(o.ops_) {
     if (ops_) ops_->copy(buf_, o.buf_);
@@ -184,6 +186,26 @@ class Message {
   template <class D>
   static constexpr bool fits =
       sizeof(D) <= kInline && alignof(D) <= 8 && std::is_nothrow_move_constructible_v<D>;
+  template <class D, class... A>
+  static D* box(A&&... a) {
+    if constexpr (alignof(D) > 16) return new D(std::forward<A>(a)...);  // blocks are 16-byte aligned
+    void* p = block_cache::allocate(sizeof(D));
+    try {
+      return new (p) D(std::forward<A>(a)...);
+    } catch (...) {
+      block_cache::deallocate(p, sizeof(D));
+      throw;
+    }
+  }
+  template <class D>
+  static void unbox(D* d) noexcept {
+    if constexpr (alignof(D) > 16) {
+      delete d;
+      return;
+    }
+    d->~D();
+    block_cache::deallocate(d, sizeof(D));
+  }
   template <class D>
   static D* ptr(std::byte* at) {
     if constexpr (fits<D>) return std::launder(reinterpret_cast<D*>(at));
@@ -222,7 +244,7 @@ class Message {
   static constexpr Ops ops_for = {
       [](std::byte* to, const std::byte* from) {
         if constexpr (fits<D>) new (to) D(*Message::ptr<D>(from));
-        else *reinterpret_cast<D**>(to) = new D(*Message::ptr<D>(from));
+        else *reinterpret_cast<D**>(to) = Message::box<D>(*Message::ptr<D>(from));
       },
       [](std::byte* to, std::byte* from) {
         if constexpr (fits<D>) new (to) D(std::move(*Message::ptr<D>(from)));
@@ -230,7 +252,7 @@ class Message {
       },
       [](std::byte* at) {
         if constexpr (fits<D>) Message::ptr<D>(at)->~D();
-        else delete *reinterpret_cast<D**>(at);
+        else Message::unbox(*reinterpret_cast<D**>(at));
       },
       [](const std::byte* at) { return Message::term_of<D>(*Message::ptr<D>(at)); },
       !fits<D> || is_relocatable<D>::value,
