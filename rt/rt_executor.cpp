@@ -1,5 +1,7 @@
 #include <otpsim/rt/rt_executor.hpp>
 
+#include <otpsim/rt/asymmetric_fence.hpp>
+
 #include <cassert>
 #include <type_traits>
 
@@ -39,6 +41,7 @@ RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
       nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
       share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))),
       threshold_ns_(share_after_ns_) {
+  prepare_asymmetric_fences();
   for (unsigned i = 0; i < nthreads_; ++i) {
     local_.push_back(std::make_unique<RunQueue>());
     overflow_.push_back(std::make_unique<Overflow>());

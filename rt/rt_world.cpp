@@ -1,5 +1,7 @@
 #include <otpsim/rt/rt_world.hpp>
 
+#include <otpsim/rt/asymmetric_fence.hpp>
+
 namespace otp::rt {
 
 RtWorld::RtWorld(unsigned threads, std::chrono::nanoseconds share_after)
@@ -13,10 +15,10 @@ RtWorld::~RtWorld() {
   node_.reset();
 }
 
-// On the exiting process's thread, after its pid is dead. Pairs with the fence in wait_exit:
-// either this sees the pid watched, or the waiter then sees it dead.
+// On the exiting process's thread, after its pid is dead. Pairs with the heavy fence in
+// wait_exit: either this sees the pid watched, or the waiter then sees it dead.
 void RtWorld::exit_seen(Pid pid) {
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  light_fence();
   bool wanted = crowded_.load(std::memory_order_relaxed) > 0;
   for (auto& w : watched_) wanted = wanted || w.load(std::memory_order_relaxed) == pid.id;
   if (!wanted) return;
@@ -34,7 +36,7 @@ bool RtWorld::wait_exit(Pid pid, std::chrono::milliseconds timeout) {
     }
   }
   if (!place) crowded_.fetch_add(1);
-  std::atomic_thread_fence(std::memory_order_seq_cst);
+  heavy_fence();
   bool exited;
   {
     std::unique_lock lock(mu_);

@@ -400,6 +400,32 @@ TEST(RtStress, HundredThousandProcesses) {
   EXPECT_EQ(w.node().live_count(), 0u);
 }
 
+// An exit only fences lightly (a compiler barrier, when the kernel has membarrier) and
+// wait_exit heavily: every wait on a process that exits at that very moment must still wake,
+// with one waiter and with more waiters than wait_exit's watch places (the crowded path).
+TEST(RtStress, WaitExitSeesAnExitRacingTheWait) {
+  rt::RtWorld w(2);
+  for (int i = 0; i < 2000; ++i) {
+    Pid p = w.spawn([](Process&) -> Proc { co_return; });
+    ASSERT_TRUE(w.wait_exit(p, std::chrono::seconds(60))) << "wait " << i << " missed its exit";
+  }
+  for (int round = 0; round < 50; ++round) {
+    std::atomic<bool> go{false};
+    std::vector<Pid> pids;
+    for (int i = 0; i < 12; ++i)
+      pids.push_back(w.spawn([&go](Process&) -> Proc {
+        while (!go.load()) std::this_thread::yield();
+        co_return;
+      }));
+    std::vector<std::thread> waiters;
+    std::atomic<int> woken{0};
+    for (Pid p : pids) waiters.emplace_back([&, p] { woken += w.wait_exit(p, std::chrono::seconds(60)); });
+    go = true;
+    for (auto& t : waiters) t.join();
+    ASSERT_EQ(woken.load(), 12) << "round " << round;
+  }
+}
+
 TEST(RtStress, ManyConcurrentCallers) {  // S11 under contention: no lost or duplicated calls
   class Counter : public GenServer {
     int64_t n_ = 0;
