@@ -3,6 +3,7 @@
 #include <otpsim/core/behaviours/restart_window.hpp>
 
 #include <map>
+#include <memory>
 #include <set>
 
 #include <otpsim/core/memory/block_cache.hpp>
@@ -12,7 +13,9 @@ namespace {
 
 struct Req {
   enum class Op : uint8_t { start, terminate, which, count } op;
-  std::optional<ChildSpec> spec{};
+  // Shared, never changed once made: gen_server::call keeps a copy of every request for the
+  // exit reason of a failed call, and a copy of a spec (its start function) cost a malloc.
+  std::shared_ptr<const ChildSpec> spec{};
   Pid pid{};
   // As the BEAM's requests read in a call's exit reason ({noproc, {GenServer, call, [S, Req, T]}}).
   Term to_term() const {
@@ -57,7 +60,7 @@ class DynamicServer : public GenServer {
   Task<Result> handle_call(Process& self, Message request, From) override {
     auto* r = request.get_mut<Req>();
     switch (r->op) {
-      case Req::Op::start: co_return Result::reply(co_await start(self, std::move(*r->spec)));
+      case Req::Op::start: co_return Result::reply(co_await start(self, std::move(r->spec)));
       case Req::Op::terminate: {
         auto it = children_.find(r->pid);
         if (it == children_.end()) co_return Result::reply(tuple(atom("error"), atom("not_found")));
@@ -69,14 +72,14 @@ class DynamicServer : public GenServer {
         std::vector<Term> out;
         for (const auto& [pid, c] : children_) {
           out.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid),
-                              atom(to_string(c.spec.type)), modules_term(c.spec.modules)));
+                              atom(to_string(c.spec->type)), modules_term(c.spec->modules)));
         }
         co_return Result::reply(Term::list(std::move(out)));
       }
       case Req::Op::count: {
         int64_t sups = 0, active = 0;
         for (const auto& [pid, c] : children_) {
-          sups += c.spec.type == ChildType::supervisor;
+          sups += c.spec->type == ChildType::supervisor;
           active += !c.restarting;
         }
         co_return Result::reply(count_children_term(static_cast<int64_t>(children_.size()), active, sups));
@@ -100,7 +103,7 @@ class DynamicServer : public GenServer {
     }
     auto it = children_.find(pid);
     if (it == children_.end() || it->second.restarting) co_return Result::noreply();
-    Restart kind = it->second.spec.restart;
+    Restart kind = it->second.spec->restart;
     if (kind == Restart::permanent || (kind == Restart::transient && !is_normal_exit(reason))) {
       report(self, "child_terminated", pid, reason);
       co_return (co_await restart(self, pid)) ? Result::noreply() : Result::stop(reasons::shutdown());
@@ -123,7 +126,7 @@ class DynamicServer : public GenServer {
   Term format_state(Process&) override {
     std::vector<Term> kids;
     for (const auto& [pid, c] : children_)
-      kids.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid), atom(to_string(c.spec.type)),
+      kids.push_back(tuple(atom("undefined"), c.restarting ? atom("restarting") : Term(pid), atom(to_string(c.spec->type)),
                            Term::integer(static_cast<int64_t>(c.restarts))));
     return tuple(atom("supervisor"), atom("one_for_one"), Term::list(std::move(kids)),
                  tuple(Term::integer(opts_.max_restarts), Term::integer(opts_.max_seconds)));
@@ -131,25 +134,25 @@ class DynamicServer : public GenServer {
 
  private:
   struct Child {
-    ChildSpec spec;
+    std::shared_ptr<const ChildSpec> spec;
+    std::vector<Term> args;  // the supervisor's extra arguments, then the spec's
     bool restarting = false;
     uint64_t restarts = 0;
   };
 
-  Task<Term> start(Process& self, ChildSpec spec) {
+  Task<Term> start(Process& self, std::shared_ptr<const ChildSpec> spec) {
     if (opts_.max_children && static_cast<int64_t>(children_.size()) >= *opts_.max_children)
       co_return tuple(atom("error"), atom("max_children"));  // the start function is not called
     std::vector<Term> args = opts_.extra_arguments;
-    args.insert(args.end(), spec.args.begin(), spec.args.end());
-    spec.args = std::move(args);
-    StartResult r = co_await call_start(self, spec);
-    if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), false, 0});
+    args.insert(args.end(), spec->args.begin(), spec->args.end());
+    StartResult r = co_await call_start(self, *spec, args);
+    if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), std::move(args), false, 0});
     co_return r.to_term();
   }
 
-  static Task<StartResult> call_start(Process& self, const ChildSpec& spec) {
+  static Task<StartResult> call_start(Process& self, const ChildSpec& spec, const std::vector<Term>& args) {
     try {
-      co_return co_await spec.start(self, spec.args);
+      co_return co_await spec.start(self, args);
     } catch (...) {
       co_return StartResult::error(exit_reason_of(std::current_exception()));
     }
@@ -164,7 +167,7 @@ class DynamicServer : public GenServer {
     }
     Child c = std::move(children_.at(old));
     children_.erase(old);
-    StartResult r = co_await call_start(self, c.spec);
+    StartResult r = co_await call_start(self, *c.spec, c.args);
     if (r.kind == StartResult::Kind::ok) {
       c.restarting = false;
       ++c.restarts;
@@ -184,7 +187,7 @@ class DynamicServer : public GenServer {
     std::map<Pid, Ref> kill_timers;  // cancelled as children go: none outlives the shutdown
     for (Pid p : pids) {
       const Child& c = children_.at(p);
-      Shutdown how = effective_shutdown(c.spec.shutdown, c.spec.type);
+      Shutdown how = effective_shutdown(c.spec->shutdown, c.spec->type);
       waiting.emplace(self.monitor(p), p);
       self.exit(p, how.kind == Shutdown::Kind::brutal_kill ? reasons::kill() : reasons::shutdown());
       if (how.kind == Shutdown::Kind::timeout) kill_timers.emplace(p, self.send_after(self.self(), KillTimer{p}, how.ms));
@@ -246,16 +249,17 @@ Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
                                               tuple(atom("shutdown"), to_term(effective_shutdown(spec.shutdown, spec.type))),
                                               tuple(atom("type"), atom(to_string(spec.type))))));
   if (auto bad = check_shutdown(spec.shutdown)) co_return tuple(atom("error"), *bad);
-  co_return co_await ask(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}});
+  co_return co_await ask(self, std::move(sup),
+                         Req{Req::Op::start, std::allocate_shared<const ChildSpec>(block_cache::Allocator<ChildSpec>{}, std::move(spec)), {}});
 }
 Task<Term> terminate_child(Process& self, ServerRef sup, Pid child) {
-  co_return co_await ask(self, std::move(sup), Req{Req::Op::terminate, std::nullopt, child});
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::terminate, nullptr, child});
 }
 Task<Term> which_children(Process& self, ServerRef sup) {
-  co_return co_await ask(self, std::move(sup), Req{Req::Op::which, std::nullopt, {}});
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::which, nullptr, {}});
 }
 Task<Term> count_children(Process& self, ServerRef sup) {
-  co_return co_await ask(self, std::move(sup), Req{Req::Op::count, std::nullopt, {}});
+  co_return co_await ask(self, std::move(sup), Req{Req::Op::count, nullptr, {}});
 }
 
 }  // namespace otp::dynamic_supervisor
