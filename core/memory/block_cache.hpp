@@ -44,7 +44,8 @@ namespace otp::block_cache {
 namespace detail {
 
 inline constexpr size_t kGranule = 16;
-inline constexpr size_t kMaxBytes = 1024;
+// A GenServer's process body and server loop have 3.2 and 2.6 KB frames: one of each per restart.
+inline constexpr size_t kMaxBytes = 4096;
 inline constexpr size_t kBytesPerClass = 256 * 1024;          // kept per class and thread at most
 inline constexpr uint32_t kBatch = 64;                         // blocks moved to or from the store at once
 inline constexpr size_t kSharedBytes = size_t{64} << 20;       // the store's bound on glibc blocks
