@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <otpsim/core/kernel/message.hpp>
+#include <otpsim/core/memory/block_cache.hpp>
 #include <otpsim/core/memory/prefetch.hpp>
 
 namespace otp {
@@ -45,14 +46,16 @@ class Mailbox {
 
  private:
   void grow() {
-    std::vector<Message> bigger;
+    Buffer bigger;
     bigger.reserve(buf_.empty() ? 4 : buf_.size() * 2);
     for (size_t i = 0; i < count_; ++i) bigger.push_back(std::move((*this)[i]));
     bigger.resize(bigger.capacity());
     buf_ = std::move(bigger);
     head_ = 0;
   }
-  std::vector<Message> buf_;  // size is 0 or a power of two
+  // From the block cache up to 64 messages: a process that receives anything allocates one.
+  using Buffer = std::vector<Message, block_cache::Allocator<Message>>;
+  Buffer buf_;  // size is 0 or a power of two
   size_t head_ = 0;
   size_t count_ = 0;
 };
