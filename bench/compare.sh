@@ -48,7 +48,7 @@ printf '\n%-20s %11s %11s %11s | %9s %9s %9s | %9s %9s %9s | %7s\n' benchmark si
   sim:BEAMS1 rt1:BEAMS1 rt2:BEAM rt1:CAF1 rt2:CAF2 sim:CAF1 rt2/rt1
 for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_storm W3_RestartStorm" \
            "w4_call_1client W4_Call/" "w4_call_100clients W4_Call100" "w5_pool W5_Pool/" "w5_pool W5_BarePool" "w5_pool W5_PoolAsync" \
-           "w7_parallel_pairs W7_ParallelPairs" "w8_parallel_storms W8_ParallelStorms" "w9_fan_out_in W9_FanOutIn"; do
+           "w7_parallel_pairs W7_ParallelPairs" "w8_parallel_storms W8_ParallelStorms" "w9_fan_out_in W9_FanOutIn" "w9_fan_out_in W9_BareFanOutIn"; do
   set -- $row
   s=$(median "$sim_out" "BM_$2"); r1=$(median "$rt_out" "BM_RT_$2.*/1/"); r2=$(median "$rt_out" "BM_RT_$2.*/2/")
   printf '%-20s %11.0f %11.0f %11.0f | %9s %9s %9s | %9s %9s %9s | %7s\n' "${2%/}" "${s:-0}" "${r1:-0}" "${r2:-0}" \

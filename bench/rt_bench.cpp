@@ -36,6 +36,7 @@ RT_BENCH(BM_RT_W5_PoolAsync, bench::w5_pool(state.range(0), true), 200'000)
 RT_BENCH(BM_RT_W7_ParallelPairs, bench::w7_parallel_pairs(1'000, state.range(0) / 2'000), 2'000'000)
 RT_BENCH(BM_RT_W8_ParallelStorms, bench::w8_parallel_storms(100, state.range(0) / 100), 100'000)
 RT_BENCH(BM_RT_W9_FanOutIn, bench::w9_fan_out_in(10, state.range(0) / 10), 100'000)
+RT_BENCH(BM_RT_W9_BareFanOutIn, bench::w9_bare_fan_out_in(10, state.range(0) / 10), 100'000)
 
 // W6 on rt: heap bytes per idle process, including the executor's per-process slot.
 void BM_RT_W6_BytesPerIdleProcess(benchmark::State& state) {

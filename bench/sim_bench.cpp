@@ -95,6 +95,12 @@ void BM_W9_FanOutIn(benchmark::State& state) {
 }
 BENCHMARK(BM_W9_FanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
+void BM_W9_BareFanOutIn(benchmark::State& state) {
+  for (auto _ : state) run_sim(bench::w9_bare_fan_out_in(10, state.range(0) / 10));
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_W9_BareFanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
+
 // W6: heap bytes per idle process (100,000 processes blocked in receive), glibc's count of
 // bytes in use before and after. Includes the process record, its coroutine frame and mailbox.
 void BM_W6_BytesPerIdleProcess(benchmark::State& state) {

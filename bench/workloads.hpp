@@ -257,4 +257,22 @@ inline Body w9_fan_out_in(int64_t rounds, int64_t n) {
   };
 }
 
+// W9 as CAF's peer writes it (it has no Task.Supervisor): each round the coordinator spawns `n`
+// processes that each send one result back and exit, and counts the results. No supervisor, link,
+// monitor or go message: the runtime's spawn and messaging on that exact protocol, next to
+// w9_fan_out_in's library path (as w5_bare_pool is to w5_pool).
+inline Body w9_bare_fan_out_in(int64_t rounds, int64_t n) {
+  return [rounds, n](Process& self) -> Proc {
+    for (int64_t r = 0; r < rounds; ++r) {
+      Pid me = self.self();
+      for (int64_t i = 0; i < n; ++i)
+        self.spawn([me, i](Process& p) -> Proc {
+          p.send(me, integer(2 * i));
+          co_return;
+        });
+      for (int64_t i = 0; i < n; ++i) co_await self.receive_any();
+    }
+  };
+}
+
 }  // namespace otp::bench

@@ -1,5 +1,5 @@
 // The parallel workloads (bench/workloads.hpp: W7 pairs, W8 restart storms side by side, W9
-// fan-out/fan-in) on two workers, sharing as the executor chooses and sharing everything at once
+// fan-out/fan-in, and its bare form) on two workers, sharing as the executor chooses and sharing everything at once
 // (share_after 0), with what each run must leave: every process it spawned, and none alive. The
 // TSan preset runs these: they are the loads that spread over the workers.
 #include <gtest/gtest.h>
@@ -49,6 +49,12 @@ TEST_P(RtWorkloads, ParallelRestartStormsEachRestartEveryKill) {
 TEST_P(RtWorkloads, FanOutFanInGathersEveryTask) {
   constexpr int64_t kRounds = 3, kTasks = 300;
   run(bench::w9_fan_out_in(kRounds, kTasks), 1 + 1 + kRounds * kTasks);
+}
+
+// S5: the peers' fan-out (spawn, one message back, exit): every result arrives.
+TEST_P(RtWorkloads, BareFanOutFanInGathersEveryResult) {
+  constexpr int64_t kRounds = 3, kTasks = 1000;
+  run(bench::w9_bare_fan_out_in(kRounds, kTasks), 1 + kRounds * kTasks);
 }
 
 INSTANTIATE_TEST_SUITE_P(TwoWorkers, RtWorkloads,
