@@ -4,6 +4,7 @@
 
 #include <array>
 #include <memory>
+#include <vector>
 
 #include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/core/kernel/message.hpp>
@@ -33,6 +34,42 @@ TEST(Message, SmallAndLargeValuesRoundTrip) {
   EXPECT_EQ(small.to_term().to_string(), "{ok,1}");
   EXPECT_EQ(Message().to_term(), atom("undefined"));
   EXPECT_TRUE(Message().empty());
+}
+
+namespace {
+struct alignas(64) OverAligned {  // boxed, and more aligned than the block cache's 16 bytes
+  std::array<int64_t, 12> v{};
+};
+struct Counted {  // boxed; counts live copies, so a leak or a double destroy shows
+  static inline int live = 0;
+  std::array<int64_t, 10> v{};
+  Counted() { ++live; }
+  Counted(const Counted& o) : v(o.v) { ++live; }
+  ~Counted() { --live; }
+};
+}  // namespace
+
+// A boxed value lives in a block from the block cache (or the heap, if over-aligned): its
+// alignment holds, and every copy is destroyed exactly once.
+TEST(Message, BoxedValuesKeepAlignmentAndAreDestroyedOnce) {
+  static_assert(sizeof(OverAligned) > Message::kInline && sizeof(Counted) > Message::kInline);
+  {
+    OverAligned o;
+    o.v[11] = 11;
+    Message m(o);
+    Message c = m;
+    ASSERT_NE(c.get<OverAligned>(), nullptr);
+    EXPECT_EQ(reinterpret_cast<uintptr_t>(c.get<OverAligned>()) % 64, 0u);
+    EXPECT_EQ(c.get<OverAligned>()->v[11], 11);
+    Counted k;
+    k.v[9] = 9;
+    std::vector<Message> ms;
+    for (int i = 0; i < 100; ++i) ms.emplace_back(k);
+    EXPECT_EQ(Counted::live, 1 + 100);
+    Message sealed = Message(k).seal(Envelope::call, {Pid{1}, Ref{2}});
+    EXPECT_EQ(std::move(sealed).open().get<Counted>()->v[9], 9);
+  }
+  EXPECT_EQ(Counted::live, 0);
 }
 
 TEST(Message, CopyAndMoveKeepTheValue) {
