@@ -65,10 +65,10 @@ class DynamicServer : public GenServer {
     switch (r->op) {
       case Req::Op::start: return start_call(self, std::move(r->spec));
       case Req::Op::terminate: return terminate_call(self, r->pid);
-      case Req::Op::which: return reply_now(which());
-      case Req::Op::count: return reply_now(count());
+      case Req::Op::which: return ready(Result::reply(which()));
+      case Req::Op::count: return ready(Result::reply(count()));
     }
-    return reply_now(atom("undefined"));
+    return ready(Result::noreply());
   }
 
   Task<Result> handle_info(Process& self, Message msg) override {
@@ -123,7 +123,7 @@ class DynamicServer : public GenServer {
     uint64_t restarts = 0;
   };
 
-  static Task<Result> reply_now(Term t) { co_return Result::reply(std::move(t)); }
+  static Task<Result> ready(Result r) { co_return r; }
 
   Task<Result> terminate_call(Process& self, Pid pid) {
     if (!children_.contains(pid)) co_return Result::reply(tuple(atom("error"), atom("not_found")));

@@ -210,8 +210,12 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
     auto it = std::lower_bound(waiting.begin(), waiting.end(), ref, [](const Waiting& w, Ref r) { return w.ref < r; });
     return it != waiting.end() && it->ref == ref && !it->done ? &*it : nullptr;
   };
-  auto settle = [&waiting](Waiting* w) {  // every entry of w's ref: done
-    for (Waiting* x = w; x != waiting.data() + waiting.size() && x->ref == w->ref; ++x) x->done = true;
+  // Calls f on every entry of w's ref and marks it done.
+  auto settle = [&waiting](Waiting* w, auto&& f) {
+    for (Waiting* x = w; x != waiting.data() + waiting.size() && x->ref == w->ref; ++x) {
+      f(*x);
+      x->done = true;
+    }
   };
   auto forget_rest = [&] {
     for (size_t i = 0; i < waiting.size(); ++i)
@@ -232,14 +236,12 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
       throw fail(atom("timeout"));
     }
     if (const auto* d = m->get<DownMsg>()) {
-      settle(first_of(d->ref));
+      settle(first_of(d->ref), [](const Waiting&) {});
       forget_rest();
       throw fail(d->reason);
     }
     const auto* r = m->get<TaskReply>();
-    Waiting* w = first_of(r->ref);
-    for (Waiting* x = w; x != waiting.data() + waiting.size() && x->ref == w->ref; ++x) out[x->at] = r->result;
-    settle(w);
+    settle(first_of(r->ref), [&](const Waiting& x) { out[x.at] = r->result; });
     --left_refs;
     self.demonitor(r->ref, true);
   }

@@ -89,7 +89,7 @@ concept HasToTerm = requires(const T& v) {
 // A value of any copyable C++ type. Values of up to kInline bytes (a Term, a pid, the kernel's
 // EXIT/DOWN structs, a GenServer call) live in place: sending them allocates nothing beyond
 // what the value itself holds. Larger ones are boxed in a block from the thread's block cache
-// (a call carrying a child spec is boxed twice on its way, once sent and once sealed).
+// (the heap for a type aligned past its 16 bytes).
 class Message {
  public:
   static constexpr size_t kInline = 56;
@@ -188,23 +188,26 @@ class Message {
       sizeof(D) <= kInline && alignof(D) <= 8 && std::is_nothrow_move_constructible_v<D>;
   template <class D, class... A>
   static D* box(A&&... a) {
-    if constexpr (alignof(D) > 16) return new D(std::forward<A>(a)...);  // blocks are 16-byte aligned
-    void* p = block_cache::allocate(sizeof(D));
-    try {
-      return new (p) D(std::forward<A>(a)...);
-    } catch (...) {
-      block_cache::deallocate(p, sizeof(D));
-      throw;
+    if constexpr (alignof(D) > 16) {  // blocks are 16-byte aligned
+      return new D(std::forward<A>(a)...);
+    } else {
+      void* p = block_cache::allocate(sizeof(D));
+      try {
+        return new (p) D(std::forward<A>(a)...);
+      } catch (...) {
+        block_cache::deallocate(p, sizeof(D));
+        throw;
+      }
     }
   }
   template <class D>
   static void unbox(D* d) noexcept {
     if constexpr (alignof(D) > 16) {
       delete d;
-      return;
+    } else {
+      d->~D();
+      block_cache::deallocate(d, sizeof(D));
     }
-    d->~D();
-    block_cache::deallocate(d, sizeof(D));
   }
   template <class D>
   static D* ptr(std::byte* at) {
