@@ -2,6 +2,7 @@
 
 #include <otpsim/rt/asymmetric_fence.hpp>
 
+#include <algorithm>
 #include <cassert>
 #include <type_traits>
 
@@ -34,6 +35,46 @@ struct Watch {
 // stuck (see backlog_due).
 constexpr uint64_t kTalkingTurn = 64;
 thread_local std::vector<Watch> t_watch;
+// What a thief's last steal brought it, judged by the thief itself when it next runs out of
+// work: the time it was busy since against what the messages its turns sent across cost. A
+// coordinator's 10,000 spawned processes that each send one result back look like any long
+// backlog to the victim's counters (its average time per turn is inflated by the spawning
+// turn), but each one the thief runs is a 300 ns turn whose result crosses back: only the thief
+// sees that taking them does not pay.
+struct Taken {
+  bool pending = false;  // a steal not yet judged
+  // How many processes the next steal may take: one until a steal pays, then twice as many
+  // after each that does (a turn that lost its core for a while looks paid: one such look
+  // must not move half a queue of short processes at once).
+  uint64_t allow = 1;
+  uint64_t cross = 0;    // the thief's crossing count at the steal
+  int64_t at_ns = 0;     // when it stole
+  int64_t refuse_ns = 0;          // how long it refuses now (doubles while steals do not pay)
+  int64_t refuse_until_ns = 0;    // takes nothing before this
+};
+thread_local Taken t_taken;
+// What a short process moved to a thief costs the worker it came from, per message its turns
+// then send back across: the crossing itself (~0.5-1 us on the 2-core VM the benchmarks run
+// on), and the process's memory flowing from the spawner's caches to the thief's (its record
+// and frame freed there, allocated here again from colder blocks). Mostly code, so a build
+// whose code runs ~10x slower (no optimiser, or a sanitizer's instrumentation) pays ~10x.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define OTP_RT_INSTRUMENTED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__) || !defined(NDEBUG)
+#define OTP_RT_INSTRUMENTED 1
+#endif
+#ifdef OTP_RT_INSTRUMENTED
+constexpr uint64_t kCrossingNs = 30'000;
+#else
+constexpr uint64_t kCrossingNs = 3'000;
+#endif
+// Bounds of a thief's refusal: the first unpaid steal refuses at least this long, a run of them
+// at most the longer one, so independent work that follows short chatty work is shared again
+// within a few milliseconds.
+constexpr int64_t kMinRefuseNs = 20'000, kMaxRefuseNs = 8'000'000;
 }  // namespace
 
 RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
@@ -296,6 +337,7 @@ uint64_t RtExecutor::backlog(unsigned worker) const {
 bool RtExecutor::has_work_for(unsigned self) const {
   if (global_.size.load(std::memory_order_acquire) > 0) return true;
   if (home_[self]->head.load(std::memory_order_acquire) != 0) return true;
+  if (t_exec == this && clock_ns() < t_taken.refuse_until_ns) return false;  // (called by the worker `self`)
   for (unsigned v = 0; v < nthreads_; ++v) {
     if (v == self) continue;
     uint64_t queued = backlog(v);
@@ -311,7 +353,41 @@ bool RtExecutor::pop_runnable(unsigned self, uint64_t& sid) {
   return steal(self, sid);
 }
 
+// Called by a thief that has run out of work since its last steal: whether what it took paid
+// (the time it was busy since is at least what its crossings cost). Unpaid steals make it
+// refuse to take anything for a while (doubling, within kMinRefuseNs..kMaxRefuseNs) and, until
+// a steal pays again, take one process at a time.
+void RtExecutor::judge_last_steal(unsigned self, int64_t now) {
+  Taken& t = t_taken;
+  if (!t.pending) return;
+  t.pending = false;
+  const uint64_t cross = counts_[self].cross - t.cross;
+  if (cross == 0 || static_cast<uint64_t>(now - t.at_ns) >= cross * kCrossingNs) {
+    t.allow = std::min<uint64_t>(2 * t.allow, uint64_t{1} << 20);
+    t.refuse_ns = 0;
+    return;
+  }
+  t.allow = 1;
+  const int64_t cost = static_cast<int64_t>(std::min<uint64_t>(cross * kCrossingNs, kMaxRefuseNs));
+  t.refuse_ns = std::clamp(std::max(2 * t.refuse_ns, cost), kMinRefuseNs, kMaxRefuseNs);
+  t.refuse_until_ns = now + t.refuse_ns;
+}
+
+bool RtExecutor::refusing(unsigned self) {
+  if (share_after_ns_ == 0 || nthreads_ == 1) return false;
+  const int64_t now = clock_ns();
+  judge_last_steal(self, now);
+  return now < t_taken.refuse_until_ns;
+}
+
 bool RtExecutor::steal(unsigned self, uint64_t& sid) {
+  if (refusing(self)) return false;
+  if (!take(self, sid)) return false;
+  if (share_after_ns_ != 0 && nthreads_ > 1) t_taken = Taken{true, t_taken.allow, counts_[self].cross, clock_ns(), t_taken.refuse_ns, 0};
+  return true;
+}
+
+bool RtExecutor::take(unsigned self, uint64_t& sid) {
   // Take half of a victim's queue, so the thief then works from its own queue instead of
   // coming back for every process. The victim keeps its next process: stealing a ping-pong
   // partner only makes the pair bounce between cores.
@@ -329,8 +405,9 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
     // dispatcher) would take its peers along, each to flood across the cores in turn.
     uint64_t ring = victim.size();
     uint64_t n = due == Due::next ? 1 : share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
+    n = std::min(n, steal_cap());
     if (n == 0 || !victim.pop(sid)) {
-      if (steal_overflow(self, v, sid, due == Due::half)) return true;
+      if (steal_overflow(self, v, sid, due == Due::half ? steal_cap() - 1 : 0)) return true;
       if (homed && move_home(v, self) && pop_local(self, sid)) return true;
       continue;
     }
@@ -353,13 +430,19 @@ bool RtExecutor::sharing_proven() const {
   return share_after_ns_ == 0 || threshold_ns_.load(std::memory_order_relaxed) < share_after_ns_;
 }
 
-bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half) {
+// How many processes one steal may take (see Taken::allow); no bound when sharing is forced.
+uint64_t RtExecutor::steal_cap() const {
+  return share_after_ns_ == 0 || nthreads_ == 1 ? ~uint64_t{0} : t_taken.allow;
+}
+
+bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid, uint64_t more) {
   Overflow& over = *overflow_[victim];
   if (over.size.load(std::memory_order_relaxed) == 0) return false;
-  // Half, as from a run queue; queued here only once the victim's lock is released (our own
-  // overflow has a lock too, and the victim may be stealing from us).
+  // Half (at most `more` besides the first), as from a run queue; queued here only once the
+  // victim's lock is released (our own overflow has a lock too, and the victim may be stealing
+  // from us).
   std::vector<uint64_t> taken;
-  if (!over.pop(sid, half ? &taken : nullptr)) return false;
+  if (!over.pop(sid, more ? &taken : nullptr, more)) return false;
   for (uint64_t more : taken) queue_local(self, more);
   return true;
 }
@@ -428,7 +511,12 @@ RtExecutor::Due RtExecutor::backlog_due(unsigned victim, uint64_t queued) {
 }
 
 bool RtExecutor::sleep(unsigned self) {
-  sleepers_.fetch_add(1);
+  // A thief that refuses to take (see judge_last_steal) is not among the sleepers a growing
+  // backlog wakes: woken on every push it would find nothing it takes, and the futex wake-ups
+  // cost the busy worker more than the turns it keeps. Work sent home to it still wakes it.
+  const int64_t refuse_for = t_taken.refuse_until_ns - clock_ns();
+  const bool counted = refuse_for <= 0;
+  if (counted) sleepers_.fetch_add(1);
   sleeping_[self].store(true);
   std::atomic_thread_fence(std::memory_order_seq_cst);
   bool woken;
@@ -441,11 +529,13 @@ bool RtExecutor::sleep(unsigned self) {
     } else {
       // A turn that runs long wakes nobody (no push says so): look now and then, often while
       // another worker is busy, rarely while all idle.
-      woken = work_cv_.wait_for(lock, std::chrono::milliseconds(another_working(self) ? 1 : 16), ready);
+      std::chrono::nanoseconds look(std::chrono::milliseconds(another_working(self) ? 1 : 16));
+      if (!counted) look = std::min(look, std::chrono::nanoseconds(refuse_for));
+      woken = work_cv_.wait_for(lock, look, ready);
     }
   }
   sleeping_[self].store(false);
-  sleepers_.fetch_sub(1);
+  if (counted) sleepers_.fetch_sub(1);
   return woken;
 }
 
@@ -453,6 +543,7 @@ void RtExecutor::worker(unsigned index) {
   t_exec = this;
   t_worker = index;
   t_watch.assign(nthreads_, Watch{});
+  t_taken = Taken{};
   Counts& mine = counts_[index];
   uint64_t window_turns = 0;  // turns since window_start, within this busy stretch
   int64_t window_start = 0;

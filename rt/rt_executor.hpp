@@ -22,6 +22,7 @@
 // supervisor of a tree started while that worker has other work queued, which starts on the
 // workers in turn (make_runnable_apart): its tree is then spawned there, and independent trees
 // use the cores from their start.
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -120,14 +121,15 @@ class RtExecutor final : public Executor {
       q.push_back(sid);
       size.store(q.size(), std::memory_order_release);
     }
-    // The oldest slot and, given `half`, half of what is left after it (oldest first) into it.
-    bool pop(uint64_t& sid, std::vector<uint64_t>* half = nullptr) {
+    // The oldest slot and, given `half`, half of what is left after it (oldest first, at most
+    // `most`) into it.
+    bool pop(uint64_t& sid, std::vector<uint64_t>* half = nullptr, uint64_t most = ~uint64_t{0}) {
       std::lock_guard lock(mu);
       if (q.empty()) return false;
       sid = q.front();
       q.pop_front();
       if (half) {
-        auto end = q.begin() + static_cast<std::ptrdiff_t>(q.size() / 2);
+        auto end = q.begin() + static_cast<std::ptrdiff_t>(std::min<uint64_t>(q.size() / 2, most));
         half->assign(q.begin(), end);
         q.erase(q.begin(), end);
       }
@@ -157,8 +159,12 @@ class RtExecutor final : public Executor {
   bool move_home(unsigned from, unsigned into);
   void start_fresh(Slot* s, uint16_t home);
   bool pop_runnable(unsigned self, uint64_t& sid);
-  bool steal(unsigned self, uint64_t& sid);
-  bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, bool half);
+  bool steal(unsigned self, uint64_t& sid);  // take(), unless this thief refuses (see judge_last_steal)
+  bool take(unsigned self, uint64_t& sid);
+  void judge_last_steal(unsigned self, int64_t now);
+  bool refusing(unsigned self);
+  bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, uint64_t more);
+  uint64_t steal_cap() const;
   bool worth_sharing(unsigned worker, uint64_t queued) const;
   bool sharing_proven() const;
   // Whether a thief takes from a victim's backlog: no; half of it (it is worth sharing and
