@@ -14,7 +14,12 @@
 // send to processes at home on another worker; while those are a large part of its turns (the
 // shared work keeps talking to the work it left: a server and its clients, a dispatcher and
 // its pool), the threshold doubles, and while they are rare (independent work: pairs, separate
-// trees) it shrinks back, down to kMinShareAfter. A process woken again and again by the same
+// trees) it shrinks back, down to kMinShareAfter. The thief also judges each steal by its own
+// measure when it next runs out of work: if the time it was busy since is less than what the
+// messages its turns sent across cost (a coordinator's spawned processes that each send one
+// result back and exit), it refuses to take anything for a while and takes one process at a
+// time until a steal pays; the number a steal may take then doubles with each that does. A
+// process woken again and again by the same
 // process, or kSteadyWakes times running by processes on one other worker, follows them to
 // that worker (a pair, a client of one server, a worker of one dispatcher, a driver woken by
 // each new child of a tree), instead of going home: a pair split by a steal comes together
