@@ -443,7 +443,7 @@ bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid, u
   // from us).
   std::vector<uint64_t> taken;
   if (!over.pop(sid, more ? &taken : nullptr, more)) return false;
-  for (uint64_t more : taken) queue_local(self, more);
+  for (uint64_t next : taken) queue_local(self, next);
   return true;
 }
 
