@@ -373,17 +373,18 @@ void RtExecutor::judge_last_steal(unsigned self, int64_t now) {
   t.refuse_until_ns = now + t.refuse_ns;
 }
 
-bool RtExecutor::refusing(unsigned self) {
-  if (share_after_ns_ == 0 || nthreads_ == 1) return false;
-  const int64_t now = clock_ns();
-  judge_last_steal(self, now);
-  return now < t_taken.refuse_until_ns;
-}
+// Whether sharing follows what it costs: not when it is forced (share_after 0), nor with no
+// other worker to share with.
+bool RtExecutor::adaptive() const { return share_after_ns_ != 0 && nthreads_ > 1; }
 
 bool RtExecutor::steal(unsigned self, uint64_t& sid) {
-  if (refusing(self)) return false;
-  if (!take(self, sid)) return false;
-  if (share_after_ns_ != 0 && nthreads_ > 1) t_taken = Taken{true, t_taken.allow, counts_[self].cross, clock_ns(), t_taken.refuse_ns, 0};
+  if (!adaptive()) return take(self, sid);
+  const int64_t now = clock_ns();
+  judge_last_steal(self, now);
+  if (now < t_taken.refuse_until_ns || !take(self, sid)) return false;
+  t_taken.pending = true;
+  t_taken.cross = counts_[self].cross;
+  t_taken.at_ns = clock_ns();
   return true;
 }
 
@@ -432,7 +433,7 @@ bool RtExecutor::sharing_proven() const {
 
 // How many processes one steal may take (see Taken::allow); no bound when sharing is forced.
 uint64_t RtExecutor::steal_cap() const {
-  return share_after_ns_ == 0 || nthreads_ == 1 ? ~uint64_t{0} : t_taken.allow;
+  return adaptive() ? t_taken.allow : ~uint64_t{0};
 }
 
 bool RtExecutor::steal_overflow(unsigned self, unsigned victim, uint64_t& sid, uint64_t more) {
@@ -467,7 +468,7 @@ bool RtExecutor::worth_sharing(unsigned worker, uint64_t queued) const {
 // alone says nothing about what sharing would cost. So a server's clients, taken once and found
 // talking back, are not taken again as soon as their traffic has died down.
 void RtExecutor::adapt_threshold(unsigned self, uint64_t turns, uint64_t cross) {
-  if (share_after_ns_ == 0 || nthreads_ == 1 || turns == 0) return;
+  if (!adaptive() || turns == 0) return;
   const uint64_t was = threshold_ns_.load(std::memory_order_relaxed);
   uint64_t t = was;
   // Bounds that never cross share_after: a threshold configured outside them stays where set.
@@ -523,7 +524,7 @@ bool RtExecutor::sleep(unsigned self) {
   {
     std::unique_lock lock(idle_mu_);
     auto ready = [&] { return stop_.load() || has_work_for(self); };
-    if (share_after_ns_ == 0 || nthreads_ == 1) {  // nobody else's turn to look at
+    if (!adaptive()) {  // nobody else's turn to look at
       work_cv_.wait(lock, ready);
       woken = true;
     } else {

@@ -164,10 +164,10 @@ class RtExecutor final : public Executor {
   bool move_home(unsigned from, unsigned into);
   void start_fresh(Slot* s, uint16_t home);
   bool pop_runnable(unsigned self, uint64_t& sid);
+  bool adaptive() const;
   bool steal(unsigned self, uint64_t& sid);  // take(), unless this thief refuses (see judge_last_steal)
   bool take(unsigned self, uint64_t& sid);
   void judge_last_steal(unsigned self, int64_t now);
-  bool refusing(unsigned self);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, uint64_t more);
   uint64_t steal_cap() const;
   bool worth_sharing(unsigned worker, uint64_t queued) const;
