@@ -290,6 +290,18 @@ Task<Term> start_child(Process& self, ServerRef sup, ChildSpec spec) {
   return ask(self, std::move(sup),
              Req{Req::Op::start, std::allocate_shared<const ChildSpec>(block_cache::Allocator<ChildSpec>{}, std::move(spec)), {}});
 }
+namespace detail {
+Term StartChildCall::await_resume() {
+  Message m = call_.await_resume();
+  return std::move(*m.get_mut<Term>());
+}
+
+StartChildCall start_child_call(Process& self, ServerRef sup, std::shared_ptr<const ChildSpec> spec) {
+  assert(spec->start && !check_shutdown(spec->shutdown));
+  return StartChildCall(gen_server::call(self, std::move(sup), Req{Req::Op::start, std::move(spec), {}}, infinity));
+}
+}  // namespace detail
+
 Task<Term> terminate_child(Process& self, ServerRef sup, Pid child) {
   return ask(self, std::move(sup), Req{Req::Op::terminate, nullptr, child});
 }

@@ -4,6 +4,7 @@
 
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
+#include <otpsim/core/memory/block_cache.hpp>
 
 namespace otp {
 namespace {
@@ -57,18 +58,26 @@ Proc supervised_body(Process& self, TaskFn fn, bool has_owner) {
   self.send(g.owner, TaskReply{g.ref, std::move(result)});
 }
 
-dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Restart restart, bool has_owner) {
-  dynamic_supervisor::ChildSpec s;
-  s.restart = restart;
-  s.start = [fn = std::move(fn), has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
+dynamic_supervisor::DynStartFn task_start(TaskFn fn, bool has_owner) {
+  return [fn = std::move(fn), has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
     Pid pid = sup.spawn_link([fn, has_owner](Process& p) { return supervised_body(p, fn, has_owner); });
     co_return StartResult::ok(pid);
   };
+}
+
+dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Restart restart, bool has_owner) {
+  dynamic_supervisor::ChildSpec s;
+  s.restart = restart;
+  s.start = task_start(std::move(fn), has_owner);
   return s;
 }
 
 Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool link) {
-  Term r = co_await dynamic_supervisor::start_child(self, std::move(sup), task_spec(std::move(fn), Restart::temporary, true));
+  // The spec made where the supervisor keeps it: one a task.
+  auto spec = std::allocate_shared<dynamic_supervisor::ChildSpec>(block_cache::Allocator<dynamic_supervisor::ChildSpec>{});
+  spec->restart = Restart::temporary;
+  spec->start = task_start(std::move(fn), true);
+  Term r = co_await dynamic_supervisor::detail::start_child_call(self, std::move(sup), std::move(spec));
   if (!r.is_tuple() || !r[0].is_atom("ok")) throw Exit(tuple(atom("error"), r));
   // The owner links, as Elixir's async does, before it returns: the task (waiting for its go)
   // is alive, so an owner that exits right after still takes it down.
