@@ -4,8 +4,10 @@
 // concurrent callers. The whole file runs under TSan in CI (tsan preset).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
+#include <numeric>
 #include <set>
 #include <thread>
 
@@ -532,6 +534,21 @@ TEST(RtStress, RestartStormKeepsOneLiveChildPerId) {  // S25, S28
 // With the default policy an idle worker takes only work that would otherwise wait longer than
 // the sharing threshold (share_after, 250 us, to start with; it follows what sharing costs): a
 // long backlog, or whatever waits behind a turn that runs long.
+//
+// Where work runs is a property a machine busy with other work can break in one run: a worker
+// that gets no CPU for a while looks stuck, and the other takes its queue, as it should. Such a
+// test runs its world up to `runs` times and needs one run whose outcome is `clean`; a failure
+// lists every run's outcome (`describe`).
+template <class Attempt, class Clean, class Describe>
+::testing::AssertionResult one_clean_run_of(int runs, Attempt attempt, Clean clean, Describe describe) {
+  std::string seen;
+  for (int i = 0; i < runs; ++i) {
+    auto outcome = attempt();
+    seen += " " + describe(outcome);
+    if (clean(outcome)) return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "no clean run of " << runs << "; per run:" << seen;
+}
 
 TEST(RtSharing, AProcessQueuedBehindALongTurnRunsOnTheIdleWorker) {
   rt::RtWorld w(2);
@@ -651,16 +668,11 @@ TEST(RtSharing, ClientsQueuedBehindABurstStayWithTheirServer) {
     return most;
   };
   // One may go (a worker preempted for a while looks stuck), and on a machine busy with other
-  // work a worker is preempted often: three runs, one clean one needed. Taking the queue behind
-  // each long turn, as for a computing one, moved half of them or more in every run.
-  std::string runs;
-  bool clean = false;
-  for (int i = 0; i < 3 && !clean; ++i) {
-    int most = attempt();
-    runs += " " + std::to_string(most);
-    clean = most >= kClients - 1;
-  }
-  EXPECT_TRUE(clean) << "the most of " << kClients << " bursts that ran on one thread, per run:" << runs;
+  // work a worker is preempted often: three runs. Taking the queue behind each long turn, as
+  // for a computing one, moved half of them or more in every run.
+  EXPECT_TRUE(one_clean_run_of(
+      3, attempt, [](int most) { return most >= kClients - 1; }, [](int most) { return std::to_string(most); }))
+      << "the most of " << kClients << " bursts that ran on one thread";
 }
 
 // Independent ping-pong pairs with turns long enough to share: the idle worker takes some, and a
@@ -750,23 +762,19 @@ TEST(RtSharing, ShortProcessesThatReplyAcrossStayWithTheirSpawner) {
   // The coordinator may follow, once, the results that come from the other worker (a process
   // woken 8 times running from there follows): what is left of that round on its old worker
   // then crosses. So the round with the most is left out. And a thread that loses its core for
-  // a while makes the other's steal look paid (its time is wall time): two runs, one clean one
-  // needed.
-  std::string runs;
-  bool clean = false;
-  for (int i = 0; i < 2 && !clean; ++i) {
-    std::vector<int> crossed = attempt();
+  // a while makes the other's steal look paid (its time is wall time): two runs.
+  auto all_but_the_most = [](std::vector<int> crossed) {
     std::sort(crossed.begin(), crossed.end());
-    int rest = 0;
-    runs += " [";
-    for (size_t r = 0; r < crossed.size(); ++r) {
-      runs += (r ? " " : "") + std::to_string(crossed[r]);
-      if (r + 1 < crossed.size()) rest += crossed[r];
-    }
-    runs += "]";
-    clean = rest * 100 < (kRounds - 1) * kTasks;
-  }
-  EXPECT_TRUE(clean) << "results of " << kTasks << " a round received on another thread than their sender's, per run:" << runs;
+    return std::accumulate(crossed.begin(), crossed.end() - 1, 0);
+  };
+  auto rounds = [](const std::vector<int>& crossed) {
+    std::string out = "[";
+    for (size_t r = 0; r < crossed.size(); ++r) out += (r ? " " : "") + std::to_string(crossed[r]);
+    return out + "]";
+  };
+  EXPECT_TRUE(one_clean_run_of(
+      2, attempt, [&](const std::vector<int>& crossed) { return all_but_the_most(crossed) * 100 < (kRounds - 1) * kTasks; }, rounds))
+      << "results of " << kTasks << " a round received on another thread than their sender's";
 }
 
 // Independent supervision trees use both workers from their start: the root supervisor of a
@@ -819,15 +827,12 @@ TEST(RtSharing, TreesStartedTogetherSpreadOverTheWorkers) {
   // On a loaded machine a worker that gets no CPU for 250 us looks stuck, and the other takes
   // its queue (as it should): a run may then keep everything on one worker, or split a tree.
   // Starting trees beside their starter never spreads them; starting nested supervisors apart
-  // splits three trees of the eight whenever they spread. Five runs, one clean one needed.
-  std::string runs;
-  bool clean = false;
-  for (int i = 0; i < 5 && !clean; ++i) {
-    auto [spread, split] = attempt();
-    runs += std::string(spread ? " spread" : " one worker") + "/" + std::to_string(split) + " split";
-    clean = spread && split <= 1;
-  }
-  EXPECT_TRUE(clean) << "no run spread the trees over both workers with each tree on one:" << runs;
+  // splits three trees of the eight whenever they spread. Five runs.
+  using Outcome = std::pair<bool, size_t>;
+  EXPECT_TRUE(one_clean_run_of(
+      5, attempt, [](const Outcome& o) { return o.first && o.second <= 1; },
+      [](const Outcome& o) { return std::string(o.first ? "spread" : "one worker") + "/" + std::to_string(o.second) + " split"; }))
+      << "the trees should spread over both workers with each tree on one";
 }
 
 // A process slot is reused once its process has exited: what the slot remembers of the last
@@ -876,13 +881,7 @@ TEST(RtSharing, ANewProcessInAReusedSlotStartsWhereItWasSpawned) {
     return elsewhere.load();
   };
   // A worker that gets no CPU for 250 us looks stuck and the other takes its queue (as it
-  // should): on a loaded machine a run may move a few children. Three runs, one clean one needed.
-  std::string runs;
-  bool clean = false;
-  for (int i = 0; i < 3 && !clean; ++i) {
-    int n = attempt();
-    runs += " " + std::to_string(n);
-    clean = n <= 5;
-  }
-  EXPECT_TRUE(clean) << "children of 100 that started on another worker than their spawner's, per run:" << runs;
+  // should): on a loaded machine a run may move a few children. Three runs.
+  EXPECT_TRUE(one_clean_run_of(3, attempt, [](int n) { return n <= 5; }, [](int n) { return std::to_string(n); }))
+      << "children of 100 that started on another worker than their spawner's";
 }
