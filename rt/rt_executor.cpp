@@ -388,7 +388,38 @@ bool RtExecutor::steal(unsigned self, uint64_t& sid) {
   return true;
 }
 
-bool RtExecutor::take(unsigned self, uint64_t& sid) {
+// At the end of each busy window of a thief whose steals have paid. A thief that stays busy
+// never runs dry to judge its steals or to steal again, so independent work it took a little
+// of at first (a few pairs of a root's thousand: each keeps it busy to the end) would stay
+// split where the thief first had enough to do. So its last steal is judged once it has been
+// busy kMinRefuseNs since (time for a split pair to come together again), and while steals
+// pay and a victim's queue is longer than its own by an eighth, it takes half the difference
+// (at most what a steal may take now: twice the last).
+void RtExecutor::take_more(unsigned self, int64_t now) {
+  Taken& t = t_taken;
+  if (t.pending) {
+    // Paid once the time busy since covers what was sent across (a split pair crosses until
+    // it is together again, then stops); not paid yet is judged when the thief runs dry.
+    const int64_t busy = now - t.at_ns;
+    if (busy < kMinRefuseNs || static_cast<uint64_t>(busy) < (counts_[self].cross - t.cross) * kCrossingNs) return;
+    judge_last_steal(self, now);
+  }
+  if (t.allow < 2 || now < t.refuse_until_ns) return;
+  const uint64_t own = backlog(self);
+  uint64_t most = 0;
+  for (unsigned v = 0; v < nthreads_; ++v) {
+    const uint64_t theirs = v == self ? 0 : backlog(v);
+    if (theirs > own + own / 8 + kManyQueued / 8) most = std::max(most, (theirs - own) / 2);
+  }
+  uint64_t sid;
+  if (most == 0 || !take(self, sid, most)) return;
+  queue_local(self, sid);
+  t.pending = true;
+  t.cross = counts_[self].cross;
+  t.at_ns = clock_ns();
+}
+
+bool RtExecutor::take(unsigned self, uint64_t& sid, uint64_t most) {
   // Take half of a victim's queue, so the thief then works from its own queue instead of
   // coming back for every process. The victim keeps its next process: stealing a ping-pong
   // partner only makes the pair bounce between cores.
@@ -406,9 +437,9 @@ bool RtExecutor::take(unsigned self, uint64_t& sid) {
     // dispatcher) would take its peers along, each to flood across the cores in turn.
     uint64_t ring = victim.size();
     uint64_t n = due == Due::next ? 1 : share_after_ns_ == 0 ? ring / 2 : std::max<uint64_t>(1, ring / 2);
-    n = std::min(n, steal_cap());
+    n = std::min({n, steal_cap(), most});
     if (n == 0 || !victim.pop(sid)) {
-      if (steal_overflow(self, v, sid, due == Due::half ? steal_cap() - 1 : 0)) return true;
+      if (steal_overflow(self, v, sid, due == Due::half ? std::min(steal_cap(), most) - 1 : 0)) return true;
       if (homed && move_home(v, self) && pop_local(self, sid)) return true;
       continue;
     }
@@ -577,7 +608,10 @@ void RtExecutor::worker(unsigned index) {
       mine.turns.store(mine.turns.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
       // A window ends after kTurnWindow turns, or sooner once its turns have sent as many
       // messages across (a client's one turn that floods a server at home elsewhere).
-      if (share_after_ns_ && (++window_turns == kTurnWindow || mine.cross - window_cross >= kTurnWindow)) measure();
+      if (share_after_ns_ && (++window_turns == kTurnWindow || mine.cross - window_cross >= kTurnWindow)) {
+        measure();
+        if (adaptive()) take_more(index, window_start);
+      }
       idle_rounds = 0;
       continue;
     }

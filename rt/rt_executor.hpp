@@ -166,7 +166,8 @@ class RtExecutor final : public Executor {
   bool pop_runnable(unsigned self, uint64_t& sid);
   bool adaptive() const;
   bool steal(unsigned self, uint64_t& sid);  // take(), unless this thief refuses (see judge_last_steal)
-  bool take(unsigned self, uint64_t& sid);
+  bool take(unsigned self, uint64_t& sid, uint64_t most = ~uint64_t{0});
+  void take_more(unsigned self, int64_t now);
   void judge_last_steal(unsigned self, int64_t now);
   bool steal_overflow(unsigned self, unsigned victim, uint64_t& sid, uint64_t more);
   uint64_t steal_cap() const;
