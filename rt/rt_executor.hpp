@@ -19,6 +19,9 @@
 // messages its turns sent across cost (a coordinator's spawned processes that each send one
 // result back and exit), it refuses to take anything for a while and takes one process at a
 // time until a steal pays; the number a steal may take then doubles with each that does. A
+// thief that stays busy judges its last steal paid once its busy time covers its crossings, and
+// while its steals pay it keeps taking half the difference to a longer queue at the end of each
+// busy window (a root's independent pairs share the workers from the start). A
 // process woken again and again by the same
 // process, or kSteadyWakes times running by processes on one other worker, follows them to
 // that worker (a pair, a client of one server, a worker of one dispatcher, a driver woken by
