@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages otpsim builds with, when run as root and any is missing.
 set -eu
-pkgs=(cmake ninja-build clang libclang-rt-14-dev g++ git libgtest-dev libgmock-dev librapidcheck-dev libfmt-dev
+pkgs=(cmake ninja-build clang libclang-rt-14-dev g++ git patch libgtest-dev libgmock-dev librapidcheck-dev libfmt-dev
       libboost-graph-dev libcli11-dev libbenchmark-dev libtomlplusplus-dev nlohmann-json3-dev
       chromium)
 missing=()

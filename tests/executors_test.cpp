@@ -670,10 +670,11 @@ TEST(RtSharing, ClientsQueuedBehindABurstStayWithTheirServer) {
     return most;
   };
   // One may go (a worker preempted for a while looks stuck), and on a machine busy with other
-  // work a worker is preempted often: three runs. Taking the queue behind each long turn, as
-  // for a computing one, moved half of them or more in every run.
+  // work a worker is preempted often: five runs (with two busy loops beside a debug build, all
+  // of three failed in 2 sittings of 10). Taking the queue behind each long turn, as for a
+  // computing one, moved half of them or more in every run.
   EXPECT_TRUE(one_clean_run_of(
-      3, attempt, [](int most) { return most >= kClients - 1; }, [](int most) { return std::to_string(most); }))
+      5, attempt, [](int most) { return most >= kClients - 1; }, [](int most) { return std::to_string(most); }))
       << "the most of " << kClients << " bursts that ran on one thread";
 }
 
