@@ -202,15 +202,28 @@ struct Loader {
                   " processes (the limit: children + each pool's size + 3 + each chain + 1)");
     if (c.is_supervisor) {
       c.flags = flags(t);
-      c.children = children(t, depth);
+      c.children = children(t, depth, c.flags.auto_shutdown);
     } else if (t.get("children")) {
       fail(*t.get("children"), "a " + type + " has no children (set type = \"supervisor\")");
     }
     return c;
   }
 
-  // The children of a supervisor at `depth` (the root is 0).
-  std::vector<ChildDecl> children(const toml::table& t, int depth) {
+  // A tree OTP refuses to start is a mistake in the file: said here, with its line, rather than
+  // as a supervisor that fails to start (OTP 25: {bad_combination, ...} from start_link).
+  void significant_allowed(const toml::table& t, const ChildDecl& c, AutoShutdown auto_shutdown) const {
+    if (!c.significant) return;
+    const toml::node& at = *t.get("significant");
+    if (auto_shutdown == AutoShutdown::never)
+      fail(at, "child '" + c.id + "' is significant, but its supervisor's auto_shutdown is never (set auto_shutdown = "
+                   "\"any_significant\" or \"all_significant\" on the supervisor; OTP rejects the combination)");
+    if (c.restart == Restart::permanent)
+      fail(at, "child '" + c.id + "' is significant and permanent (a significant child is transient or temporary; OTP "
+                   "rejects the combination)");
+  }
+
+  // The children of a supervisor at `depth` (the root is 0) whose auto_shutdown is `auto_shutdown`.
+  std::vector<ChildDecl> children(const toml::table& t, int depth, AutoShutdown auto_shutdown) {
     std::vector<ChildDecl> out;
     const toml::node* n = t.get("children");
     if (!n) return out;
@@ -222,6 +235,7 @@ struct Loader {
     for (const auto& e : *a) {
       if (!e.as_table()) fail(e, "each child must be a table");
       out.push_back(child(*e.as_table(), depth + 1));
+      significant_allowed(*e.as_table(), out.back(), auto_shutdown);
       if (!ids.insert(out.back().id).second)
         fail(*e.as_table()->get("id"), "duplicate child id '" + out.back().id + "' (ids are unique among siblings)");
     }
@@ -516,7 +530,7 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   s.root.id = "";
   s.root.is_supervisor = true;
   s.root.flags = l.flags(*sup);
-  s.root.children = l.children(*sup, 0);
+  s.root.children = l.children(*sup, 0, s.root.flags.auto_shutdown);
   // Jobs before expectations: a jobs_* expectation is checked against what is sent.
   int64_t total_jobs = 0;
   for (const auto* key : {"job", "fault", "expect"}) {

@@ -224,7 +224,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   for (const auto& a : args) {
     if (!fs::exists(a))
-      throw std::invalid_argument("'" + a + "' is neither a scenario file or directory nor a registered test or suite (" +
+      throw std::invalid_argument("'" + a + "' is not a scenario file or directory, nor a registered test or suite (" +
                                   (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
                                   (suite_names().empty() ? std::string("this program has no property suites)")
                                                          : fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", "))));
@@ -429,7 +429,7 @@ Token read_token(const std::string& text) {
   if (t.build != build_id() && !t.is_test())
     fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
   if (t.is_suite() && !registry().find(t.suite()))
-    throw std::invalid_argument("unknown suite '" + t.suite() + "' in the token");
+    throw std::invalid_argument(fmt::format("unknown suite '{}' in the token (suites: {})", t.suite(), fmt::join(suite_names(), ", ")));
   if (t.is_test()) {
     entry_of(t.target);  // names a test this program has
     if (std::string why = other_build(t); !why.empty()) throw std::invalid_argument(why);
@@ -701,8 +701,9 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int rc = app.exit(e);
-    return rc == 0 ? kOk : kBadInput;
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? kOk : kBadInput;  // --help
+    std::cerr << "error: " << e.what() << " (--help for the options)\n";
+    return kBadInput;
   }
   try {
     Display how{quiet ? Shown::quiet : parse_format(shown), verbose, html_file};

@@ -1,6 +1,8 @@
 // Terms print exactly as Erlang prints them (DESIGN.md, Processes).
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include <otpsim/core/kernel/term.hpp>
 
 using namespace otp;
@@ -18,6 +20,16 @@ TEST(Term, PrintsLikeErlang) {
   EXPECT_EQ(list().to_string(), "[]");
   EXPECT_EQ(Term(Ref{3}).to_string(), "#Ref<0.0.0.3>");
   EXPECT_EQ(Term().to_string(), "undefined");
+}
+
+// A failed EXPECT_EQ on terms shows them as Erlang prints them, not as bytes.
+TEST(Term, TestFailuresPrintTermsLikeErlang) {
+  EXPECT_EQ(::testing::PrintToString(tuple(atom("ok"), integer(5))), "{ok,5}");
+  EXPECT_EQ(::testing::PrintToString(Pid{7}), "<0.7.0>");
+  EXPECT_EQ(::testing::PrintToString(Ref{3}), "#Ref<0.0.0.3>");
+  std::ostringstream os;
+  os << list(atom("a"), str("b"));
+  EXPECT_EQ(os.str(), "[a,\"b\"]");
 }
 
 TEST(Term, ErlangTermOrder) {

@@ -1,6 +1,7 @@
 #include <otpsim/core/kernel/term.hpp>
 
 #include <array>
+#include <ostream>
 #include <stdexcept>
 
 #include <otpsim/core/memory/block_cache.hpp>
@@ -161,5 +162,9 @@ bool is_normal_exit(const Term& reason) {
   return reason.is_atom("normal") || reason.is_atom("shutdown") ||
          (reason.is_tuple(2) && reason[0].is_atom("shutdown"));
 }
+
+std::ostream& operator<<(std::ostream& os, const Term& t) { return os << t.to_string(); }
+std::ostream& operator<<(std::ostream& os, Pid p) { return os << Term(p).to_string(); }
+std::ostream& operator<<(std::ostream& os, Ref r) { return os << Term(r).to_string(); }
 
 }  // namespace otp

@@ -8,6 +8,7 @@
 #include <span>
 #include <cstdint>
 #include <initializer_list>
+#include <iosfwd>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -228,6 +229,11 @@ Term list(Ts&&... items) {
 
 // S1: normal, shutdown and {shutdown, _} are the "normal" exits; everything else is abnormal.
 bool is_normal_exit(const Term& reason);
+
+// As Erlang prints them (to_string): what a failed EXPECT_EQ on a term, pid or ref shows.
+std::ostream& operator<<(std::ostream& os, const Term& t);
+std::ostream& operator<<(std::ostream& os, Pid p);
+std::ostream& operator<<(std::ostream& os, Ref r);
 
 namespace reasons {
 inline Term normal() { return atom("normal"); }
