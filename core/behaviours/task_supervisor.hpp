@@ -39,7 +39,8 @@ Task<Term> shutdown(Process& self, TaskRef t, BrutalKill);
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout = 5000);
 // Task.yield_many: waits until every task has replied or exited, or `timeout` has passed (one
 // deadline for all); then, in the tasks' order, {ok,R} | {exit,Reason} | nil (still running,
-// left running and monitored, as yield leaves it).
+// left running and monitored, as yield leaves it). Elixir returns {Task, Result} pairs; here
+// result i is tasks[i]'s (the TaskRefs were moved in).
 Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout = 5000);
 }  // namespace task
 

@@ -197,8 +197,8 @@ Pid Node::spawn(Body body, SpawnOptions opts) {
     touch_element(AccessObserver::Part::monitoring, opts.monitor_by, opts.monitor_ref.id);
     Process* watcher = find(opts.monitor_by);
     assert(watcher && "spawn_monitor from a dead process");
-    watcher->relations_mut().monitoring[opts.monitor_ref] = pid;
-    proc->relations_mut().watchers[opts.monitor_ref] = opts.monitor_by;
+    watcher->relations_mut().monitoring.insert_or_assign({opts.monitor_ref, pid});
+    proc->relations_mut().watchers.insert_or_assign({opts.monitor_ref, opts.monitor_by});
   }
   Slot& slot = *procs_.get(index);
   slot.proc.store(proc.release(), std::memory_order_relaxed);
@@ -346,7 +346,7 @@ void Node::deliver(Signal&& s) {
       if (t->rel_) t->rel_->links.erase(s.from);
       return;
     case SignalKind::monitor:
-      if (s.from != s.to) t->relations_mut().watchers[s.ref] = s.from;
+      if (s.from != s.to) t->relations_mut().watchers.insert_or_assign({s.ref, s.from});
       return;
     case SignalKind::demonitor:
       if (t->rel_) t->rel_->watchers.erase(s.ref);

@@ -220,16 +220,16 @@ void Process::unlink(Pid other) {
 Ref Process::monitor(Pid target) {
   Ref ref = make_ref();
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
-  relations_mut().monitoring[ref] = target;
+  relations_mut().monitoring.insert_or_assign({ref, target});
   node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
   return ref;
 }
 
 void Process::demonitor(Ref ref, bool flush) {
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
-  auto it = rel_ ? rel_->monitoring.find(ref) : RefToPid::iterator{};
+  auto it = rel_ ? rel_->monitoring.find(ref) : RefToPid::const_iterator{};
   if (rel_ && it != rel_->monitoring.end()) {
-    node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->second, ref, {}, {}});
+    node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->value, ref, {}, {}});
     rel_->monitoring.erase(it);
     return;  // still active: its DOWN was never delivered (delivery ends the monitor), so there is nothing to flush
   }

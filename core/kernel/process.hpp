@@ -13,6 +13,7 @@
 
 #include <otpsim/core/kernel/access_observer.hpp>
 #include <otpsim/core/memory/block_cache.hpp>
+#include <otpsim/core/memory/small_sorted.hpp>
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/executor.hpp>
 #include <otpsim/core/kernel/mailbox.hpp>
@@ -115,12 +116,13 @@ class Process {
   void unlink(Pid other);
   Ref monitor(Pid target);
   void demonitor(Ref ref, bool flush = false);
-  // Node-based containers on the block cache: monitors and aliases come and go on every call.
-  using PidSet = std::set<Pid, std::less<>, block_cache::Allocator<Pid>>;
-  using RefSet = std::set<Ref, std::less<>, block_cache::Allocator<Ref>>;
-  using RefToPid = std::map<Ref, Pid, std::less<>, block_cache::Allocator<std::pair<const Ref, Pid>>>;
+  // A few in place, a tree beyond (SmallSorted): monitors and aliases come and go on every
+  // call, and most processes hold one or two of each.
+  using PidSet = SmallSorted<Pid, 4>;
+  using RefSet = SmallSorted<Ref, 2>;
+  using RefToPid = SmallSorted<KeyValue<Ref, Pid>, 2>;
   // Links, monitors both ways and reply aliases, made on first use: most idle processes have
-  // none, and four empty trees would be 192 of an idle process's bytes (W6).
+  // none, and the four would be 176 of an idle process's bytes (W6).
   struct Relations {
     PidSet links;
     RefToPid monitoring;  // monitors this process holds: ref -> target
