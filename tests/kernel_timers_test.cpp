@@ -149,3 +149,41 @@ TEST(Timers, DeadlinesPastTheEndOfTimeNeverFire) {
   EXPECT_GT(*left, 0);
   for (const auto& line : w.trace_lines()) EXPECT_EQ(line.find("\"t\":-"), std::string::npos) << line;
 }
+
+// erlang:send_after to a pid: the timer goes with its destination's exit. A process's timers to
+// itself are cancelled when it exits: time does not run on to their deadlines, nothing is kept.
+TEST(Timers, ATimerToItselfGoesWithItsProcessExit) {  // S6
+  World w;
+  Pid gone = w.spawn([](Process& self) -> Proc {
+    self.send_after(self.self(), atom("tick"), 1'000'000'000);
+    self.send_after(self.self(), atom("tock"), 500);
+    co_await self.sleep(10);
+  });
+  auto r = w.run();
+  EXPECT_EQ(r.stop, otp::sim::StopReason::quiescent);
+  EXPECT_FALSE(w.alive(gone));
+  EXPECT_EQ(w.node().message_timer_count(), 0u);
+  EXPECT_EQ(w.now_ms(), 10) << "a timer of a process that exited kept time running to its deadline";
+}
+
+// Timers to other processes that exit are not kept without bound: a service that arms a long
+// timer for each short-lived worker keeps at most twice the timers of its live ones, plus 64.
+// cancel_timer finds none of them (false), as on the BEAM.
+TEST(Timers, TimersToProcessesThatExitedAreNotKeptWithoutBound) {  // S6
+  World w;
+  std::optional<int64_t> cancelled = 0;
+  size_t most = 0;
+  w.spawn([&](Process& self) -> Proc {
+    std::vector<Ref> refs;
+    for (int i = 0; i < 1'000; ++i) {
+      Pid p = self.spawn([](Process&) -> Proc { co_return; });
+      co_await self.sleep(1);  // p has exited
+      refs.push_back(self.send_after(p, atom("late"), 1'000'000'000));
+      most = std::max(most, self.node().message_timer_count());
+    }
+    cancelled = self.cancel_timer(refs.front());
+  });
+  w.run();
+  EXPECT_LE(most, 64u);
+  EXPECT_FALSE(cancelled.has_value());
+}

@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/term.hpp>
 
 using namespace otp;
@@ -110,4 +111,30 @@ TEST(Term, WithElementKeepsValueSemantics) {
 
   EXPECT_THROW((void)Term(shared).with_element(3, integer(0)), std::out_of_range);
   EXPECT_THROW((void)integer(1).with_element(0, integer(0)), std::out_of_range);
+}
+
+// Printing, comparing and freeing a term recurse once per level: a term nests at most
+// Term::kMaxDepth deep, and one level more is a clear system_limit, never a stack overflow.
+TEST(Term, NestingIsBoundedAndTheBoundIsAClearError) {
+  Term t = atom("x");
+  for (unsigned i = 0; i < Term::kMaxDepth; ++i) t = tuple(std::move(t));  // kMaxDepth levels
+  Term same = t;
+  EXPECT_EQ(t, same);
+  EXPECT_EQ(t.to_string().size(), 1 + 2 * size_t{Term::kMaxDepth});
+  try {
+    (void)tuple(t);
+    FAIL() << "one level more was accepted";
+  } catch (const Exit& e) {
+    EXPECT_TRUE(e.reason().is_tuple(2) && e.reason()[0].is_atom("system_limit")) << e.what();
+  }
+  EXPECT_THROW((void)Term::list({t}), Exit);
+  EXPECT_THROW((void)list(t), Exit);
+  // setelement/3 in place: the tuple is left as it was.
+  Term holder = tuple(atom("a"), atom("b"));
+  EXPECT_THROW((void)std::move(holder).with_element(1, t), Exit);
+  EXPECT_EQ(holder.to_string(), "{a,b}");
+  // Replacing the deepest element makes the tuple shallower again: it nests under a new level.
+  Term shallow = std::move(same).with_element(0, atom("y"));
+  EXPECT_EQ(shallow.to_string(), "{y}");
+  EXPECT_NO_THROW((void)tuple(shallow));
 }

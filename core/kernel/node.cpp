@@ -267,8 +267,12 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
   for (const auto& [ref, watcher] : p.relations().watchers)  // S4
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
-  if (p.name_ || record_exits_) {  // the node-wide lock only for what needs it
+  const bool self_timers = p.rel_ && !p.rel_->self_timers.empty();
+  if (p.name_ || record_exits_ || self_timers) {  // the node-wide lock only for what needs it
     auto lk = lock();
+    if (self_timers)  // send_after timers to itself die with it (erlang:send_after)
+      for (uint64_t token : p.rel_->self_timers)
+        if (auto it = message_timers_.find(token); it != message_timers_.end()) erase_message_timer(it);
     if (p.name_) {  // S7
       touch(AccessObserver::name(*p.name_), true);
       names_.erase(*p.name_);
@@ -406,7 +410,26 @@ void Node::fire_timer(const TimerTarget& target) {
   }
   if (auto* t = trace())
     t->emit("timer", {{"to", Term(mt.dest).to_string()}, {"what", mt.msg.to_term().to_string()}});
-  if (Process* p = find(mt.dest)) p->push_message(std::move(mt.msg));
+  if (Process* p = find(mt.dest)) {  // run where its destination runs: its own records are ours to touch
+    if (p->rel_) std::erase(p->rel_->self_timers, target.token);
+    p->push_message(std::move(mt.msg));
+  }
+}
+
+void Node::erase_message_timer(std::unordered_map<uint64_t, MessageTimer>::iterator it) {
+  if (it->second.timer_id != 0) executor_.cancel_timer(it->second.timer_id);
+  message_timers_.erase(it);
+}
+
+void Node::sweep_message_timers() {
+  for (auto it = message_timers_.begin(); it != message_timers_.end();) {
+    auto next = std::next(it);
+    const Pid dest = it->second.dest;
+    auto* s = dest.id == 0 ? nullptr : procs_.find(pid_index(dest));
+    if (!s || s->id.load(std::memory_order_acquire) != dest.id) erase_message_timer(it);  // unseen by the observer
+    it = next;
+  }
+  sweep_timers_at_ = std::max(kTimerSweepMin, 2 * message_timers_.size());
 }
 
 Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
@@ -416,6 +439,7 @@ Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
   // A timer for the end of time never fires: it is kept (cancel_timer finds it) but not armed.
   uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
   message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
+  if (message_timers_.size() >= sweep_timers_at_) sweep_message_timers();
   return ref;
 }
 
@@ -423,10 +447,9 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
-  if (it->second.timer_id != 0) executor_.cancel_timer(it->second.timer_id);
   int64_t left = it->second.deadline_ms - now_ms();
   bool dest_alive = find(it->second.dest) != nullptr;
-  message_timers_.erase(it);
+  erase_message_timer(it);
   // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
   // finds no timer (false), as on the BEAM.
   if (!dest_alive) return std::nullopt;

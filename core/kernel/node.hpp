@@ -81,6 +81,13 @@ class Node {
   // --- timers owned by the node (send_after / cancel_timer)
   Ref start_message_timer(Pid dest, Message msg, int64_t ms);
   std::optional<int64_t> cancel_message_timer(Ref ref);
+  // send_after timers kept: not yet fired or cancelled. A process's timers to itself go with its
+  // exit; timers to another process that exits are dropped once the count has doubled since the
+  // last look (so it stays within twice the timers to live processes, plus 64).
+  size_t message_timer_count() const {
+    auto lk = lock();
+    return message_timers_.size();
+  }
 
   // Application env (S70): like OTP's ac_tab, a node-wide table any process reads at once.
   std::optional<Term> env_get(const std::string& app, const std::string& key) const;
@@ -181,6 +188,12 @@ class Node {
     Message msg{};
   };
   std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
+  // Timers to other processes are not cancelled by their exit (only the owner touches a
+  // process): once the map doubles, those whose destination is dead are dropped.
+  size_t sweep_timers_at_ = kTimerSweepMin;
+  static constexpr size_t kTimerSweepMin = 64;
+  void erase_message_timer(std::unordered_map<uint64_t, MessageTimer>::iterator it);  // under the lock
+  void sweep_message_timers();  // under the lock
 };
 
 }  // namespace otp

@@ -260,10 +260,15 @@ std::pair<Pid, Ref> Process::spawn_monitor(Body body) {
 
 Ref Process::send_after(Pid dest, Message msg, int64_t ms) {
   if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
-  return node_.start_message_timer(dest, std::move(msg), ms);
+  Ref ref = node_.start_message_timer(dest, std::move(msg), ms);
+  if (dest == pid_) relations_mut().self_timers.push_back(ref.id);  // cancelled by this process's exit
+  return ref;
 }
 
-std::optional<int64_t> Process::cancel_timer(Ref timer) { return node_.cancel_message_timer(timer); }
+std::optional<int64_t> Process::cancel_timer(Ref timer) {
+  if (rel_) std::erase(rel_->self_timers, timer.id);
+  return node_.cancel_message_timer(timer);
+}
 
 bool Process::register_name(const std::string& name) { return node_.register_name(name, pid_); }
 

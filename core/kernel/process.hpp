@@ -128,6 +128,9 @@ class Process {
     RefToPid monitoring;  // monitors this process holds: ref -> target
     RefToPid watchers;    // monitors on this process: ref -> watcher
     RefSet aliases;
+    // send_after timers to itself not yet fired or cancelled: its exit cancels them, as the
+    // BEAM cancels a timer whose destination pid exits.
+    std::vector<uint64_t> self_timers;
   };
   const Relations& relations() const {
     static const Relations none;

@@ -1,9 +1,11 @@
 #include <otpsim/core/kernel/term.hpp>
 
+#include <algorithm>
 #include <array>
 #include <ostream>
 #include <stdexcept>
 
+#include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/memory/block_cache.hpp>
 
 namespace otp {
@@ -20,24 +22,40 @@ Term::Box* Term::Box::make(size_t n, size_t elem) {
   return b;
 }
 
+unsigned Term::nested_depth(const Term* items, size_t n) {
+  unsigned deepest = 0;
+  for (size_t i = 0; i < n; ++i) deepest = std::max(deepest, items[i].depth());
+  if (deepest + 1 > kMaxDepth)
+    throw Exit(otp::tuple(otp::atom("system_limit"),
+                     otp::str("a tuple or list nested deeper than " + std::to_string(kMaxDepth) + " levels (Term::kMaxDepth)")));
+  return deepest + 1;
+}
+
 Term::Box* Term::boxed_text(std::string_view text) {
+  if (text.size() > kMaxText)
+    throw Exit(otp::tuple(otp::atom("system_limit"), otp::str("an atom or string of " + std::to_string(text.size()) +
+                                               " bytes (Term::kMaxText: 4 GiB - 1)")));
   Box* b = Box::make(text.size(), 1);
   std::memcpy(b->chars(), text.data(), text.size());
   return b;
 }
 
 Term::Term(Kind k, std::vector<Term> items) : kind_(k) {
+  const unsigned d = nested_depth(items.data(), items.size());  // before anything is allocated
   Box* b = Box::make(items.size(), sizeof(Term));
   Term* out = b->terms();
   for (auto& t : items) new (out++) Term(std::move(t));
   set_box(b);
+  set_depth(d);
 }
 
 Term Term::with_element(size_t i, Term v) && {
   Box* b = box();
   if (kind_ != Kind::tuple || !b || i >= b->size) throw std::out_of_range("with_element: no element " + std::to_string(i));
   if (unshared(b)) {
+    if (v.depth() + 1 > kMaxDepth) nested_depth(&v, 1);  // throws, the tuple untouched
     b->terms()[i] = std::move(v);
+    set_depth(nested_depth(b->terms(), b->size));  // the replaced element may have been the deepest
     return std::move(*this);
   }
   std::vector<Term> items(b->terms(), b->terms() + b->size);

@@ -59,7 +59,7 @@ class alignas(8) Term {
   }
   Term(Term&& o) noexcept : kind_(o.kind_), tag_(o.tag_) {
     std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-    if (o.tag_ == kBoxed) o.set_box(nullptr);  // a moved-from tuple is empty, an atom stays
+    if (o.tag_ == kBoxed) o.empty_box();  // a moved-from tuple is empty, an atom stays
   }
   Term& operator=(const Term& o) noexcept {
     Term copy(o);
@@ -71,7 +71,7 @@ class alignas(8) Term {
       kind_ = o.kind_;
       tag_ = o.tag_;
       std::memcpy(bytes_, o.bytes_, sizeof bytes_);
-      if (o.tag_ == kBoxed) o.set_box(nullptr);
+      if (o.tag_ == kBoxed) o.empty_box();
     }
     return *this;
   }
@@ -84,6 +84,13 @@ class alignas(8) Term {
     return t;
   }
   static Term string(std::string_view s) { return Term(Kind::string, s); }
+  // Tuples and lists nest at most this deep (a flat {a,b} is 1): printing, comparing and freeing
+  // a term recurse once per level, on whatever thread stack the process runs. Deeper throws
+  // Exit({system_limit, "..."}), as the BEAM's own implementation limits raise system_limit.
+  static constexpr unsigned kMaxDepth = 1'000;
+  // Atoms and strings hold at most this many bytes (a block's size is 32 bits); longer throws
+  // Exit({system_limit, "..."}).
+  static constexpr size_t kMaxText = (size_t{1} << 32) - 1;
   static Term tuple(std::vector<Term> items) { return Term(Kind::tuple, std::move(items)); }
   static Term list(std::vector<Term> items) { return Term(Kind::list, std::move(items)); }
   // A tuple built in place from its elements (no intermediate vector).
@@ -94,6 +101,7 @@ class alignas(8) Term {
     Term* out = b->terms();
     (new (out++) Term(std::forward<Ts>(items)), ...);
     t.set_box(b);
+    t.set_depth(nested_depth(b->terms(), sizeof...(Ts)));  // throws past kMaxDepth: t frees b
     return t;
   }
 
@@ -177,6 +185,23 @@ class alignas(8) Term {
   }
   static Box* boxed_text(std::string_view text);
   Term(Kind k, std::vector<Term> items);
+  // A boxed tuple's or list's nesting depth is kept in bytes_[0..1] (unused beside a Box*).
+  unsigned depth() const {
+    if (tag_ != kBoxed || (kind_ != Kind::tuple && kind_ != Kind::list)) return 0;
+    uint16_t d;
+    std::memcpy(&d, bytes_, sizeof d);
+    return d;
+  }
+  void set_depth(unsigned d) {
+    const auto v = static_cast<uint16_t>(d);
+    std::memcpy(bytes_, &v, sizeof v);
+  }
+  // 1 + the deepest of n elements; throws Exit({system_limit, ...}) past kMaxDepth.
+  static unsigned nested_depth(const Term* items, size_t n);
+  void empty_box() {
+    set_box(nullptr);
+    set_depth(0);
+  }
 
   int64_t num() const {
     int64_t v;
