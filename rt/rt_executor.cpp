@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 
 namespace otp::rt {
@@ -77,9 +79,18 @@ constexpr uint64_t kCrossingNs = 3'000;
 constexpr int64_t kMinRefuseNs = 20'000, kMaxRefuseNs = 8'000'000;
 }  // namespace
 
+namespace {
+unsigned checked_threads(unsigned threads) {
+  if (threads > RtExecutor::kMaxThreads)
+    throw std::invalid_argument("rt: threads must be 0 (one per hardware thread) to " +
+                                std::to_string(RtExecutor::kMaxThreads) + ", got " + std::to_string(threads));
+  return threads ? threads : std::clamp(std::thread::hardware_concurrency(), 1u, RtExecutor::kMaxThreads);
+}
+}  // namespace
+
 RtExecutor::RtExecutor(unsigned threads, std::chrono::nanoseconds share_after)
     : epoch_(std::chrono::steady_clock::now()),
-      nthreads_(threads ? threads : std::max(1u, std::thread::hardware_concurrency())),
+      nthreads_(checked_threads(threads)),
       share_after_ns_(static_cast<uint64_t>(std::max<int64_t>(0, share_after.count()))),
       threshold_ns_(share_after_ns_) {
   prepare_asymmetric_fences();

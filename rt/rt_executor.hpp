@@ -55,6 +55,8 @@ class RtExecutor final : public Executor {
   // backlog at once (the most interleavings: the stress tests use it).
   static constexpr std::chrono::nanoseconds kShareAfter{250'000};
   static constexpr uint64_t kMinShareAfterNs = 16'000, kMaxShareAfterNs = 4'000'000;
+  // Worker threads at most (more throws std::invalid_argument): a slot's home is 16 bits.
+  static constexpr unsigned kMaxThreads = 1'024;
   explicit RtExecutor(unsigned threads = 0, std::chrono::nanoseconds share_after = kShareAfter);
   ~RtExecutor() override;
   RtExecutor(const RtExecutor&) = delete;

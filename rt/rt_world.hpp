@@ -16,7 +16,8 @@ namespace otp::rt {
 
 class RtWorld {
  public:
-  // share_after: see RtExecutor (0: idle workers steal any backlog at once).
+  // threads: 0 = one per hardware thread, else 1..RtExecutor::kMaxThreads (1,024; more throws
+  // std::invalid_argument). share_after: see RtExecutor (0: idle workers steal any backlog at once).
   explicit RtWorld(unsigned threads = 0, std::chrono::nanoseconds share_after = RtExecutor::kShareAfter);
   ~RtWorld();  // stops the threads, then destroys every process still alive
   RtWorld(const RtWorld&) = delete;

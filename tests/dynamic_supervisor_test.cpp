@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
 #include <otpsim/sim/world.hpp>
 
 using namespace otp;
@@ -167,4 +168,30 @@ TEST(DynamicSupervisor, ShutdownLeavesNoKillTimerBehind) {  // S40: children tha
   // Each child stopped at once, so its 5000 ms kill timer must be gone with the supervisor:
   // nothing fires later (virtual time would jump to 5000 to fire it).
   EXPECT_EQ(w.now_ms(), 0);
+}
+
+// A start function that says ok without a pid ({ok, undefined}) did not start anything: OTP's
+// supervisors answer {error, {ok, undefined}} and keep no child for it.
+TEST(DynamicSupervisor, OkWithoutAPidIsAnError) {  // S40 S22
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid dyn = (co_await dynamic_supervisor::start_link(self, {.max_children = 1})).pid;
+    dynamic_supervisor::ChildSpec nothing{.start = [](Process&, std::vector<Term>) -> Task<StartResult> {
+      co_return StartResult::ok(Pid{});
+    }};
+    got.push_back((co_await dynamic_supervisor::start_child(self, dyn, nothing)).to_string());
+    got.push_back((co_await dynamic_supervisor::count_children(self, dyn)).to_string());
+    Pid sup = (co_await supervisor::start_link(self, {}, {})).pid;
+    ChildSpec phantom{.id = atom("phantom"), .start = [](Process&) -> Task<StartResult> { co_return StartResult::ok(Pid{}); }};
+    got.push_back((co_await supervisor::start_child(self, sup, phantom)).to_string());
+    got.push_back((co_await supervisor::which_children(self, sup)).to_string());
+    co_await hold(self);
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"{error,{ok,undefined}}", "[{specs,0},{active,0},{supervisors,0},{workers,0}]",
+                                           "{error,{{ok,undefined},[{id,phantom},{restart,permanent},{shutdown,5000},"
+                                           "{type,worker},{modules,[]},{significant,false}]}}",
+                                           "[]"}));
 }

@@ -4,6 +4,8 @@
 // concurrent callers. The whole file runs under TSan in CI (tsan preset).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -370,6 +372,14 @@ INSTANTIATE_TEST_SUITE_P(SimAndRt, BothExecutors, ::testing::Values(Exec::sim, E
 // The stress tests share any backlog at once (share_after 0): the most moves between workers,
 // the most interleavings for ThreadSanitizer to see.
 constexpr std::chrono::nanoseconds kEager{0};
+
+// A thread count past the bound is a clear error, not an assert or a loop allocating queues.
+TEST(RtWorldLimits, ThreadCountIsBounded) {
+  EXPECT_THROW((void)rt::RtWorld{rt::RtExecutor::kMaxThreads + 1}, std::invalid_argument);
+  EXPECT_THROW((void)rt::RtWorld{std::numeric_limits<unsigned>::max()}, std::invalid_argument);
+  rt::RtWorld w(3);
+  EXPECT_EQ(w.executor().threads(), 3u);
+}
 
 TEST(RtStress, WorldDestroyedWhileATreeIsStillStopping) {  // teardown must not race the timers
   for (int round = 0; round < 300; ++round) {

@@ -1,6 +1,8 @@
 // Task and Task.Supervisor: SEMANTICS S50, with the guide's NotificationService shape.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <otpsim/core/behaviours/task_supervisor.hpp>
 #include <otpsim/sim/world.hpp>
 
@@ -227,4 +229,32 @@ TEST(Task, YieldManyMatchesWhatElixirPrinted) {  // S50
   EXPECT_EQ(got, "[{ok,1},{exit,boom},nil,{ok,4}]");
   EXPECT_EQ(later, "{ok,3}");
   EXPECT_EQ(none, "[]");
+}
+
+// A timeout is >= 0 ms or infinity, for the many as for one task (Elixir raises on a negative
+// one): a negative timeout is a clear error, never "forever" or "now" depending on the clock.
+TEST(Task, ManyTasksWithANegativeTimeoutIsAClearError) {  // S50
+  World w;
+  std::vector<std::string> errors;
+  w.spawn([&](Process& self) -> Proc {
+    co_await self.sleep(500);  // a clock past 0: a negative deadline must not read as infinity
+    for (int64_t bad : {int64_t{-3}, int64_t{-1000}, std::numeric_limits<int64_t>::min()}) {
+      TaskRef t = task::async(self, notify("email", 10));
+      try {
+        co_await task::await_many(self, {t}, bad);
+      } catch (const UsageError& e) {
+        errors.push_back(e.what());
+      }
+      try {
+        co_await task::yield_many(self, {t}, bad);
+      } catch (const UsageError& e) {
+        errors.push_back(e.what());
+      }
+      co_await task::await(self, t);
+    }
+  });
+  w.run();
+  ASSERT_EQ(errors.size(), 6u);
+  EXPECT_EQ(errors[0], "Task.await_many: timeout must be >= 0 ms or otp::infinity, got -3");
+  EXPECT_EQ(errors[1], "Task.yield_many: timeout must be >= 0 ms or otp::infinity, got -3");
 }

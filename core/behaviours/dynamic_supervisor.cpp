@@ -174,7 +174,7 @@ class DynamicServer : public GenServer {
     // call_start's catch, written out: a frame fewer on every start_child.
     StartResult r;
     try {
-      r = co_await spec->start(self, args);
+      r = checked_start(co_await spec->start(self, args));
     } catch (...) {
       r = StartResult::error(exit_reason_of(std::current_exception()));
     }
@@ -184,7 +184,7 @@ class DynamicServer : public GenServer {
 
   static Task<StartResult> call_start(Process& self, const ChildSpec& spec, const std::vector<Term>& args) {
     try {
-      co_return co_await spec.start(self, args);
+      co_return checked_start(co_await spec.start(self, args));
     } catch (...) {
       co_return StartResult::error(exit_reason_of(std::current_exception()));
     }

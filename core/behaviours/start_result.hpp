@@ -29,4 +29,12 @@ struct StartResult {
   }
 };
 
+// A start function's result as OTP's supervisors take it: {ok, Pid} must carry a pid, so
+// {ok, undefined} (StartResult::ok(Pid{})) is {error, {ok, undefined}} (supervisor.erl's
+// do_start_child: `What -> {error, What}`).
+inline StartResult checked_start(StartResult r) {
+  if (r.kind != StartResult::Kind::ok || r.pid) return r;
+  return StartResult::error(r.info ? tuple(atom("ok"), atom("undefined"), *r.info) : tuple(atom("ok"), atom("undefined")));
+}
+
 }  // namespace otp

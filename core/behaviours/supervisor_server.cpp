@@ -213,7 +213,7 @@ Task<void> SupervisorServer::shutdown_child(Process& self, Child& c) {
 Task<Term> SupervisorServer::do_start_child(Process& self, const ChildSpec& spec) {
   StartResult r;
   try {
-    r = co_await spec.start(self);
+    r = checked_start(co_await spec.start(self));
   } catch (...) {
     co_return error(exit_reason_of(std::current_exception()));
   }
