@@ -2,14 +2,25 @@
 
 #include <algorithm>
 #include <cassert>
+#include <stdexcept>
+#include <string>
 
 namespace otp::sim {
+
+namespace {
+uint32_t checked_delay(uint32_t ms) {
+  if (ms > SimOptions::kMaxTimerDelayMs)
+    throw std::invalid_argument("SimOptions::timer_delay_max_ms must be 0.." + std::to_string(SimOptions::kMaxTimerDelayMs) +
+                                ", got " + std::to_string(ms));
+  return ms;
+}
+}  // namespace
 
 SimExecutor::SimExecutor(const SimOptions& opts)
     : chooser_(opts.script ? Chooser(opts.seed, *opts.script) : Chooser(opts.seed)),
       hook_(opts.hook),
       fault_per_million_(opts.fault_per_million),
-      timer_delay_max_ms_(opts.timer_delay_max_ms),
+      timer_delay_max_ms_(checked_delay(opts.timer_delay_max_ms)),
       steps_wanted_(opts.hook && opts.hook->wants_steps()) {
   chooser_.keep_log(opts.record_decisions);
   if (opts.trace)
@@ -46,7 +57,7 @@ void SimExecutor::send(Signal&& signal) {
 
 uint64_t SimExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
   assert(deadline_ms >= now_ms_ && deadline_ms < kNeverMs && "timers for the end of time are never armed");
-  if (timer_delay_max_ms_ > 0) deadline_ms = std::min<int64_t>(deadline_ms + choose_delay(), kNeverMs - 1);
+  if (timer_delay_max_ms_ > 0) deadline_ms = std::min<int64_t>(deadline_after(deadline_ms, choose_delay()), kNeverMs - 1);
   uint64_t id = next_timer_id_++;
   timers_.emplace(deadline_ms, id);
   timer_targets_.emplace(id, std::make_pair(deadline_ms, target));

@@ -27,8 +27,10 @@ struct SimOptions {
   DecisionHook* hook = nullptr;                 // explore: a strategy chooses, not the seed
   bool record_decisions = true;                 // keep the decision list (replay tokens, shrinking)
   // Each timer armed may fire up to this many ms late (a Chooser decision per timer; OTP's
-  // timeouts are lower bounds). 0: every timer fires at its deadline, with no decision.
+  // timeouts are lower bounds). 0: every timer fires at its deadline, with no decision. At most
+  // kMaxTimerDelayMs (more throws std::invalid_argument).
   uint32_t timer_delay_max_ms = 0;
+  static constexpr uint32_t kMaxTimerDelayMs = 60'000;
 };
 
 class SimExecutor final : public Executor, private AccessObserver {

@@ -4,6 +4,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -40,7 +41,11 @@ class World {
 
   Pid spawn(Body body) { return node_->spawn(std::move(body)); }
   RunResult run(RunLimits limits = {});
-  RunResult run_for(int64_t ms) { return run({.until_ms = now_ms() + ms}); }
+  // Runs ms more of virtual time (saturating at the end of time); a negative ms throws.
+  RunResult run_for(int64_t ms) {
+    if (ms < 0) throw std::invalid_argument("World::run_for: negative duration " + std::to_string(ms));
+    return run({.until_ms = deadline_after(now_ms(), ms)});
+  }
 
   bool alive(Pid pid) const { return node_->alive(pid); }
   std::optional<Term> exit_reason(Pid pid) const { return node_->exit_reason(pid); }

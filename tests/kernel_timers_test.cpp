@@ -187,3 +187,21 @@ TEST(Timers, TimersToProcessesThatExitedAreNotKeptWithoutBound) {  // S6
   EXPECT_LE(most, 64u);
   EXPECT_FALSE(cancelled.has_value());
 }
+
+// Times from outside at their extremes: no overflow (UBSan would stop the test), a clear error
+// for what is out of range.
+TEST(Timers, ExtremeTimesSaturateOrAreRefused) {  // S90
+  EXPECT_THROW(World({.timer_delay_max_ms = otp::sim::SimOptions::kMaxTimerDelayMs + 1}), std::invalid_argument);
+  EXPECT_THROW(World({.timer_delay_max_ms = std::numeric_limits<uint32_t>::max()}), std::invalid_argument);
+  World w({.timer_delay_max_ms = 1'000});
+  bool woke = false;
+  w.spawn([&](Process& self) -> Proc {
+    co_await self.sleep(5);
+    co_await self.sleep(std::numeric_limits<int64_t>::max() - 10);  // armed; delayed, it stays below the end of time
+    woke = true;
+  });
+  w.run_for(10);
+  EXPECT_THROW(w.run_for(-1), std::invalid_argument);
+  w.run_for(std::numeric_limits<int64_t>::max());  // from now > 0: saturates at the end of time
+  EXPECT_FALSE(woke);
+}

@@ -4,6 +4,8 @@
 // brutal_kill loses).
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <otpsim/core/components/buffered_writer.hpp>
 #include <otpsim/core/components/circuit_breaker.hpp>
 #include <otpsim/core/components/retrying_connection.hpp>
@@ -206,4 +208,15 @@ TEST(GracefulShutdown, BrutalKillAndShortTimeoutsLoseTheUnflushedTail) {  // S23
   EXPECT_GT(lost_short, 0u);   // ...and so does a timeout shorter than the final flush
   std::printf("over 200 seeds: brutal_kill lost %zu writes (%zu runs), timeout(10ms) lost %zu\n", lost_brutal, runs_losing,
               lost_short);
+}
+
+// Backoff doubles up to its cap and never past what an int64 holds, whatever the cap.
+TEST(Patterns, BackoffDoublesToItsCapWithoutOverflow) {
+  RetryOptions o{.base_backoff_ms = 100, .max_backoff_ms = std::numeric_limits<int64_t>::max()};
+  EXPECT_EQ(RetryingConnection::backoff_ms(o, 0), 100);
+  EXPECT_EQ(RetryingConnection::backoff_ms(o, 3), 800);
+  const int64_t far = RetryingConnection::backoff_ms(o, 60);
+  EXPECT_GT(far, int64_t{1} << 61);
+  EXPECT_EQ(RetryingConnection::backoff_ms(o, 1'000), far);
+  EXPECT_EQ(RetryingConnection::backoff_ms({.base_backoff_ms = 100, .max_backoff_ms = 5000}, 10), 5000);
 }

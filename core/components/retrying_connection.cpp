@@ -1,12 +1,14 @@
 #include <otpsim/core/components/retrying_connection.hpp>
 
 #include <algorithm>
+#include <limits>
 
 namespace otp {
 
 int64_t RetryingConnection::backoff_ms(const RetryOptions& o, int attempt) {
   int64_t ms = o.base_backoff_ms;
-  for (int i = 0; i < attempt && ms < o.max_backoff_ms; ++i) ms *= 2;
+  // Doubling stops at the cap, and before it would overflow whatever the cap.
+  for (int i = 0; i < attempt && ms < o.max_backoff_ms && ms <= std::numeric_limits<int64_t>::max() / 2; ++i) ms *= 2;
   return std::min(ms, o.max_backoff_ms);
 }
 
