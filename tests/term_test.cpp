@@ -138,3 +138,20 @@ TEST(Term, NestingIsBoundedAndTheBoundIsAClearError) {
   EXPECT_EQ(shallow.to_string(), "{y}");
   EXPECT_NO_THROW((void)tuple(shallow));
 }
+
+// A value asked of the wrong kind of term is an error naming the term (Erlang: badarg), never
+// the bytes of something else read as a number.
+TEST(Term, ValueOfTheWrongKindIsAClearError) {
+  EXPECT_EQ(integer(-7).integer_value(), -7);
+  EXPECT_EQ(Term(Pid{9}).pid(), Pid{9});
+  EXPECT_EQ(Term(Ref{4}).ref(), Ref{4});
+  try {
+    (void)atom("abc").integer_value();
+    FAIL() << "an atom read as an integer";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "abc is not an integer");
+  }
+  EXPECT_THROW((void)integer(3).pid(), std::invalid_argument);
+  EXPECT_THROW((void)Term(Pid{1}).ref(), std::invalid_argument);
+  EXPECT_THROW((void)tuple(atom("ok"), integer(1)).integer_value(), std::invalid_argument);
+}

@@ -10,6 +10,10 @@
 
 namespace otp {
 
+void Term::throw_wrong_kind(const char* wanted) const {
+  throw std::invalid_argument(to_string() + " is not " + wanted);
+}
+
 void Term::throw_out_of_range(size_t i) const {
   throw std::out_of_range("element " + std::to_string(i) + " of " + to_string() + ": no such element");
 }

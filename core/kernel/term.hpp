@@ -122,9 +122,23 @@ class alignas(8) Term {
     }
     return kind_ == Kind::atom ? std::string_view(bytes_, tag_) : std::string_view();
   }
-  int64_t integer_value() const { return num(); }
-  Pid pid() const { return Pid{static_cast<uint64_t>(num())}; }
-  Ref ref() const { return Ref{static_cast<uint64_t>(num())}; }
+  // The value of an integer, pid or ref; asked of another kind of term it throws
+  // std::invalid_argument naming the term (Erlang raises badarg), never reads its bytes.
+  int64_t integer_value() const {
+    if (kind_ != Kind::integer) [[unlikely]]
+      throw_wrong_kind("an integer");
+    return num();
+  }
+  Pid pid() const {
+    if (kind_ != Kind::pid) [[unlikely]]
+      throw_wrong_kind("a pid");
+    return Pid{static_cast<uint64_t>(num())};
+  }
+  Ref ref() const {
+    if (kind_ != Kind::ref) [[unlikely]]
+      throw_wrong_kind("a ref");
+    return Ref{static_cast<uint64_t>(num())};
+  }
   size_t size() const { return items().size(); }
   // Element i of a tuple or list; anything else (past the end, or not a tuple) is a bug in the
   // caller, thrown as std::out_of_range so a process that does it crashes instead of reading
@@ -160,6 +174,7 @@ class alignas(8) Term {
 
  private:
   [[noreturn]] void throw_out_of_range(size_t i) const;
+  [[noreturn]] void throw_wrong_kind(const char* wanted) const;
   static constexpr uint8_t kBoxed = 0xFF;       // tag_: the payload is a Box*
   static constexpr size_t kInlineText = 14;     // atoms this long or shorter need no block
   struct Box {
