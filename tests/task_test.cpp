@@ -258,3 +258,32 @@ TEST(Task, ManyTasksWithANegativeTimeoutIsAClearError) {  // S50
   EXPECT_EQ(errors[0], "Task.await_many: timeout must be >= 0 ms or otp::infinity, got -3");
   EXPECT_EQ(errors[1], "Task.yield_many: timeout must be >= 0 ms or otp::infinity, got -3");
 }
+
+// An empty task function is the caller's error, raised where it calls; a call to no server
+// names it undefined, as Erlang prints a call to undefined.
+TEST(Task, AnEmptyFunctionIsTheCallersError) {  // S50
+  World w;
+  std::vector<std::string> errors;
+  w.spawn([&](Process& self) -> Proc {
+    try {
+      (void)task::async(self, TaskFn{});
+    } catch (const UsageError& e) {
+      errors.push_back(e.what());
+    }
+    Pid ts = (co_await task_supervisor::start_link(self)).pid;
+    try {
+      (void)co_await task_supervisor::async_nolink(self, ts, TaskFn{});
+    } catch (const UsageError& e) {
+      errors.push_back(e.what());
+    }
+    try {
+      co_await gen_server::call(self, Pid{}, atom("hi"));
+    } catch (const Exit& e) {
+      errors.push_back(e.what());
+    }
+  });
+  w.run();
+  EXPECT_EQ(errors, (std::vector<std::string>{"Task.async: the task's function is empty",
+                                              "Task.Supervisor: the task's function is empty",
+                                              "{noproc,{'Elixir.GenServer',call,[undefined,hi,5000]}}"}));
+}

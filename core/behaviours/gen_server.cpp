@@ -37,7 +37,7 @@ std::optional<Result> GenServer::try_handle_info(Process&, Message&) { return st
 Term Name::to_term() const {
   if (!via_registry.empty())
     return tuple(atom("via"), atom("Elixir.Registry"), tuple(atom(via_registry), key));
-  return atom(local);
+  return local.empty() ? atom("undefined") : atom(local);  // no pid and no name: Erlang's undefined
 }
 
 namespace {

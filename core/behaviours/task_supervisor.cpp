@@ -58,7 +58,14 @@ Proc supervised_body(Process& self, TaskFn fn, bool has_owner) {
   self.send(g.owner, TaskReply{g.ref, std::move(result)});
 }
 
+// An empty function is the caller's mistake, said in the caller (not a task crashing later
+// with bad_function_call).
+void require_fn(const TaskFn& fn, const char* what) {
+  if (!fn) throw UsageError(std::string(what) + ": the task's function is empty");
+}
+
 dynamic_supervisor::DynStartFn task_start(TaskFn fn, bool has_owner) {
+  require_fn(fn, "Task.Supervisor");
   return [fn = std::move(fn), has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
     Pid pid = sup.spawn_link([fn, has_owner](Process& p) { return supervised_body(p, fn, has_owner); });
     co_return StartResult::ok(pid);
@@ -92,6 +99,7 @@ Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool lin
 namespace task {
 
 TaskRef async(Process& self, TaskFn fn) {
+  require_fn(fn, "Task.async");
   Ref ref = self.make_ref();
   Pid owner = self.self();
   Pid pid = self.node().spawn(
