@@ -155,3 +155,11 @@ TEST(Term, ValueOfTheWrongKindIsAClearError) {
   EXPECT_THROW((void)Term(Pid{1}).ref(), std::invalid_argument);
   EXPECT_THROW((void)tuple(atom("ok"), integer(1)).integer_value(), std::invalid_argument);
 }
+
+// Control characters in quoted atoms and strings print as io_lib writes them (measured on
+// OTP 25: list_to_atom([97,0,98,1,10,9,13,27,127,8,12,11]) prints 'a\000b\001\n\t\r\e\d\b\f\v').
+TEST(Term, ControlCharactersPrintAsErlangEscapesThem) {
+  const char raw[] = {'a', 0, 'b', 1, 10, 9, 13, 27, 127, 8, 12, 11};
+  EXPECT_EQ(atom(std::string_view(raw, sizeof raw)).to_string(), "'a\\000b\\001\\n\\t\\r\\e\\d\\b\\f\\v'");
+  EXPECT_EQ(str(std::string_view(raw, 3)).to_string(), "\"a\\000b\"");
+}

@@ -100,10 +100,25 @@ void print_escaped(std::string& out, std::string_view s, char quote) {
     if (c == quote || c == '\\') {
       out += '\\';
       out += c;
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\t') {
-      out += "\\t";
+    } else if (static_cast<unsigned char>(c) < 32 || c == 127) {
+      // As io_lib writes them (measured on OTP 25: 'a\000b\001\n\t\r\e\d\b\f\v').
+      switch (c) {
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        case '\r': out += "\\r"; break;
+        case 27: out += "\\e"; break;
+        case 127: out += "\\d"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\v': out += "\\v"; break;
+        default: {
+          const auto u = static_cast<unsigned char>(c);
+          out += '\\';
+          out += static_cast<char>('0' + (u >> 6));
+          out += static_cast<char>('0' + ((u >> 3) & 7));
+          out += static_cast<char>('0' + (u & 7));
+        }
+      }
     } else {
       out += c;
     }
