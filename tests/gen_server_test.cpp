@@ -447,3 +447,18 @@ TEST(GenServer, TrappingStarterSeesTheExitsOtpSends) {  // S10, S12
                                            "stop: mailbox [{'EXIT',pid,normal}]",
                                            "stop custom: mailbox [{'EXIT',pid,{shutdown,x}}]"}));
 }
+
+// A negative timeout is the caller's error, named after the function it was given to.
+TEST(GenServer, StopWithANegativeTimeoutNamesStop) {
+  otp::sim::World w;
+  std::string error;
+  w.spawn([&](Process& self) -> Proc {
+    try {
+      co_await gen_server::stop(self, self.self(), atom("normal"), -7);
+    } catch (const UsageError& e) {
+      error = e.what();
+    }
+  });
+  w.run();
+  EXPECT_EQ(error, "GenServer.stop: timeout must be >= 0 ms or otp::infinity, got -7");
+}
