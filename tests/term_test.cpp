@@ -163,3 +163,14 @@ TEST(Term, ControlCharactersPrintAsErlangEscapesThem) {
   EXPECT_EQ(atom(std::string_view(raw, sizeof raw)).to_string(), "'a\\000b\\001\\n\\t\\r\\e\\d\\b\\f\\v'");
   EXPECT_EQ(str(std::string_view(raw, 3)).to_string(), "\"a\\000b\"");
 }
+
+// An atom holds at most 255 characters, as on the BEAM (list_to_atom of 256: system_limit).
+TEST(Term, AtomsHoldAtMost255Characters) {
+  EXPECT_EQ(atom(std::string(255, 'a')).text().size(), 255u);
+  EXPECT_THROW((void)atom(std::string(256, 'a')), Exit);
+  std::string wide;
+  for (int i = 0; i < 255; ++i) wide += "\xC3\xA9";  // 255 two-byte characters
+  EXPECT_EQ(atom(wide).text().size(), 510u);
+  EXPECT_THROW((void)atom(wide + "\xC3\xA9"), Exit);
+  EXPECT_EQ(str(std::string(256, 'a')).text().size(), 256u);  // strings are not atoms
+}

@@ -88,8 +88,9 @@ class alignas(8) Term {
   // a term recurse once per level, on whatever thread stack the process runs. Deeper throws
   // Exit({system_limit, "..."}), as the BEAM's own implementation limits raise system_limit.
   static constexpr unsigned kMaxDepth = 1'000;
-  // Atoms and strings hold at most this many bytes (a block's size is 32 bits); longer throws
-  // Exit({system_limit, "..."}).
+  // Atoms hold at most kMaxAtom characters (UTF-8; as on the BEAM), strings kMaxText bytes (a
+  // block's size is 32 bits); longer throws Exit({system_limit, "..."}).
+  static constexpr size_t kMaxAtom = 255;
   static constexpr size_t kMaxText = (size_t{1} << 32) - 1;
   static Term tuple(std::vector<Term> items) { return Term(Kind::tuple, std::move(items)); }
   static Term list(std::vector<Term> items) { return Term(Kind::list, std::move(items)); }
@@ -195,10 +196,10 @@ class alignas(8) Term {
       tag_ = static_cast<uint8_t>(text.size());
       std::memcpy(bytes_, text.data(), text.size());
     } else {
-      set_box(boxed_text(text));
+      set_box(boxed_text(text, k));
     }
   }
-  static Box* boxed_text(std::string_view text);
+  static Box* boxed_text(std::string_view text, Kind k);
   Term(Kind k, std::vector<Term> items);
   // A boxed tuple's or list's nesting depth is kept in bytes_[0..1] (unused beside a Box*).
   unsigned depth() const {
