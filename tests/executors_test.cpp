@@ -826,7 +826,9 @@ TEST(RtSharing, ShortProcessesThatReplyAcrossStayWithTheirSpawner) {
   // The coordinator may follow, once, the results that come from the other worker (a process
   // woken 8 times running from there follows): what is left of that round on its old worker
   // then crosses. So the round with the most is left out. And a thread that loses its core for
-  // a while makes the other's steal look paid (its time is wall time): two runs.
+  // a while makes the other's steal look paid (its time is wall time): four runs (under TSan,
+  // two runs crossed 522 and 879 outside their worst round once, against 2,500-15,000 without
+  // the rule).
   auto all_but_the_most = [](std::vector<int> crossed) {
     std::sort(crossed.begin(), crossed.end());
     return std::accumulate(crossed.begin(), crossed.end() - 1, 0);
@@ -837,7 +839,7 @@ TEST(RtSharing, ShortProcessesThatReplyAcrossStayWithTheirSpawner) {
     return out + "]";
   };
   EXPECT_TRUE(one_clean_run_of(
-      2, attempt, [&](const std::vector<int>& crossed) { return all_but_the_most(crossed) * 100 < (kRounds - 1) * kTasks; }, rounds))
+      4, attempt, [&](const std::vector<int>& crossed) { return all_but_the_most(crossed) * 100 < (kRounds - 1) * kTasks; }, rounds))
       << "results of " << kTasks << " a round received on another thread than their sender's";
 }
 
