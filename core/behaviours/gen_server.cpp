@@ -345,8 +345,7 @@ void reply(Process& self, const From& to, Message value) {
 // As Elixir 1.14's GenServer.stop: proc_lib:stop's failure (noproc, timeout, or the reason the
 // server exited with instead), wrapped as {Why, {GenServer, stop, [Server, Reason, Timeout]}}.
 Task<void> stop(Process& self, ServerRef server, Term reason, Timeout timeout) {
-  if (timeout < 0 && timeout != infinity)
-    throw UsageError("GenServer.stop: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+  checked_timeout(timeout, "GenServer.stop");
   auto fail = [&](Term why) {
     Term t = timeout_term(timeout);
     return Exit(tuple(std::move(why), tuple(atom("Elixir.GenServer"), atom("stop"), list(server.to_term(), reason, t))));

@@ -186,8 +186,7 @@ Task<Term> shutdown(Process& self, TaskRef t, BrutalKill) {
 
 Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
   for (const auto& t : tasks) require_owner(self, t, "Task.yield_many");
-  if (timeout < 0 && timeout != infinity)
-    throw UsageError("Task.yield_many: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+  checked_timeout(timeout, "Task.yield_many");
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   std::vector<Term> out;
   out.reserve(tasks.size());
@@ -204,8 +203,7 @@ Task<std::vector<Term>> yield_many(Process& self, std::vector<TaskRef> tasks, Ti
 // to exit, or the deadline, ends the wait, and the caller exits naming await_many and every task.
 Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Timeout timeout) {
   for (const auto& t : tasks) require_owner(self, t, "Task.await_many");
-  if (timeout < 0 && timeout != infinity)
-    throw UsageError("Task.await_many: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+  checked_timeout(timeout, "Task.await_many");
   int64_t deadline = timeout == infinity ? -1 : deadline_after(self.now_ms(), timeout);
   auto fail = [&](Term why) {
     Term tt = timeout_term(timeout);

@@ -14,4 +14,8 @@ Term exit_reason_of(std::exception_ptr e) {
   }
 }
 
+void bad_timeout(std::string_view what, int64_t timeout) {
+  throw UsageError(std::string(what) + ": timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
+}
+
 }  // namespace otp

@@ -1,9 +1,11 @@
 #pragma once
 // How a process leaves early: Exit carries an exact exit reason (exit/1, a failed call).
 // Any other exception escaping a process is a crash with reason {error, What}.
+#include <cstdint>
 #include <exception>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include <otpsim/core/kernel/term.hpp>
 
@@ -29,5 +31,14 @@ class UsageError : public std::logic_error {
  public:
   using std::logic_error::logic_error;
 };
+
+// A caller's timeout: >= 0 ms or otp::infinity (-1); anything else throws a UsageError naming
+// `what` ("receive", "GenServer.stop", ...) and the value. Inline: receive checks every time.
+[[noreturn]] void bad_timeout(std::string_view what, int64_t timeout);
+inline int64_t checked_timeout(int64_t timeout, std::string_view what) {
+  if (timeout < 0 && timeout != -1) [[unlikely]]  // -1: otp::infinity
+    bad_timeout(what, timeout);
+  return timeout;
+}
 
 }  // namespace otp

@@ -46,30 +46,18 @@ std::optional<size_t> Process::find_match(const Filter& f, size_t from) {
   return std::nullopt;
 }
 
-namespace {
-[[noreturn]] void bad_receive_timeout(Timeout timeout) {
-  throw UsageError("receive: timeout must be >= 0 ms or otp::infinity, got " + std::to_string(timeout));
-}
-// Checked on every receive: the throw is out of line.
-inline Timeout checked_receive_timeout(Timeout timeout) {
-  if (timeout < 0 && timeout != infinity) [[unlikely]]
-    bad_receive_timeout(timeout);
-  return timeout;
-}
-}  // namespace
-
 Process::ReceiveAwaiter Process::receive(Filter filter, Timeout timeout) {
-  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout)};
+  return ReceiveAwaiter{*this, std::move(filter), checked_timeout(timeout, "receive")};
 }
 
 Process::ReceiveAwaiter Process::receive_after(size_t mark, Filter filter, Timeout timeout) {
   assert(mark <= mailbox_.size() && "receive_after: the mailbox lost messages since the mark was taken");
   uint32_t from = mark <= mailbox_.size() && mark <= UINT32_MAX ? static_cast<uint32_t>(mark) : 0;  // (0: look at all)
-  return ReceiveAwaiter{*this, std::move(filter), checked_receive_timeout(timeout), false, false, false, from};
+  return ReceiveAwaiter{*this, std::move(filter), checked_timeout(timeout, "receive"), false, false, false, from};
 }
 
 Process::ReceiveAwaiter Process::receive_any(Timeout timeout) {
-  return ReceiveAwaiter{*this, Filter{}, checked_receive_timeout(timeout), false, true};
+  return ReceiveAwaiter{*this, Filter{}, checked_timeout(timeout, "receive"), false, true};
 }
 
 Process::ReceiveAwaiter Process::sleep(int64_t ms) {
