@@ -2,7 +2,7 @@
 # Runs the peer workloads (BEAM, CAF: ../shared/peer-bench/run.sh) and our benchmarks (the
 # simulator, and rt with 1 and 2 threads) in one invocation, round by round, and prints
 # ours / peer ratios of the medians over the rounds.
-# Usage: bench/compare.sh [ROUNDS]   (needs: apt-get install erlang-base elixir libcaf-dev)
+# Usage: [REPS=3] bench/compare.sh [ROUNDS]   (needs: apt-get install erlang-base elixir libcaf-dev)
 # glibc malloc gives freed heap back to the kernel eagerly, so a flood of messages (W5) pays
 # page faults again on every run. To measure with the heap kept (for us and CAF alike; the
 # BEAM keeps its own carriers anyway):
@@ -11,6 +11,8 @@ set -eu -o pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 peers=${PEER_BENCH:-$here/../shared/peer-bench}
 rounds=${1:-1}
+case $rounds in ''|*[!0-9]*) echo "compare.sh: ROUNDS must be an integer in 1..50, got '$rounds'" >&2; exit 2 ;; esac
+if [ "$rounds" -lt 1 ] || [ "$rounds" -gt 50 ]; then echo "compare.sh: ROUNDS must be an integer in 1..50, got '$rounds'" >&2; exit 2; fi
 if [ ! -x "$here/build/release/bench/otpsim_rt_bench" ]; then
   (cd "$here" && cmake --preset release >/dev/null)
 fi
@@ -18,7 +20,14 @@ cmake --build "$here/build/release" --target otpsim_bench otpsim_rt_bench otpsim
 peer_out=$(mktemp); sim_out=$(mktemp); rt_out=$(mktemp)
 trap 'rm -f "$peer_out" "$sim_out" "$rt_out"' EXIT
 # Rounds interleave the peers and ours, so that each ratio compares runs a minute or two apart:
-# on a shared VM the machine's speed drifts by 1.5-2x over minutes.
+# on a shared VM the machine's speed drifts by 1.5-2x over minutes. Within a round each of our
+# benchmarks runs REPS times (default 3) in a random order (Google Benchmark's random
+# interleaving), so that rt1 and rt2 of a row are measured across the same seconds of drift
+# rather than one after the other; each figure is the median of all its runs over the rounds.
+reps=${REPS:-3}
+case $reps in ''|*[!0-9]*) echo "compare.sh: REPS must be an integer in 1..20, got '$reps'" >&2; exit 2 ;; esac
+if [ "$reps" -lt 1 ] || [ "$reps" -gt 20 ]; then echo "compare.sh: REPS must be an integer in 1..20, got '$reps'" >&2; exit 2; fi
+ours=(--benchmark_filter='W[1-57-9]' --benchmark_format=csv --benchmark_repetitions="$reps" --benchmark_enable_random_interleaving=true)
 probe() { "$here/build/release/bench/otpsim_cross_core_probe"; }
 trips=""
 for r in $(seq "$rounds"); do
@@ -26,8 +35,8 @@ for r in $(seq "$rounds"); do
   trips="$trips $(probe)"
   bash "$peers/run.sh" 1 | tee -a "$peer_out"
   # W6 has its own counter, which Google Benchmark's CSV reporter cannot mix with the others.
-  "$here/build/release/bench/otpsim_bench" --benchmark_filter='W[1-57-9]' --benchmark_format=csv 2>/dev/null | tee -a "$sim_out"
-  "$here/build/release/bench/otpsim_rt_bench" --benchmark_filter='W[1-57-9]' --benchmark_format=csv 2>/dev/null | tee -a "$rt_out"
+  "$here/build/release/bench/otpsim_bench" "${ours[@]}" 2>/dev/null | tee -a "$sim_out"
+  "$here/build/release/bench/otpsim_rt_bench" "${ours[@]}" 2>/dev/null | tee -a "$rt_out"
 done
 trips="$trips $(probe)"
 w6() {  # Google Benchmark prints 1.2295k for 1229.5

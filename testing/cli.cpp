@@ -640,8 +640,10 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
                         "), all-suites, scenario files or directories; default: " +
                         (cli.suites_by_default ? "scenarios all-suites" : "all-tests"));
   check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
-  auto* seeds_opt = check->add_option("--seeds,--runs", seeds, "Seeds (runs) per target; default: OTPSIM_RUNS, a test's own runs, or 20")
+  auto* seeds_opt = check->add_option("--seeds", seeds, "Seeds (runs) per target; default: OTPSIM_RUNS, a test's own runs, or 20")
                         ->check(whole(1, kMaxSeeds));
+  // An option of its own rather than an alias, so that an error names the flag that was typed.
+  auto* runs_opt = check->add_option("--runs", seeds, "The same as --seeds")->check(whole(1, kMaxSeeds))->excludes(seeds_opt);
   auto* base_opt = check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->check(whole(0, UINT64_MAX));
   check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded); default: hardware threads")
       ->check(whole(1, kMaxJobs));
@@ -712,7 +714,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
     if (*list) return cmd_list();
     if (*check) {
       if (check_paths.empty()) check_paths = cli.suites_by_default ? std::vector<std::string>{"scenarios", "all-suites"} : std::vector<std::string>{"all-tests"};
-      return cmd_check(check_paths, *seeds_opt ? std::optional(seeds) : std::nullopt, *base_opt ? std::optional(base) : std::nullopt, jobs,
+      return cmd_check(check_paths, *seeds_opt || *runs_opt ? std::optional(seeds) : std::nullopt, *base_opt ? std::optional(base) : std::nullopt, jobs,
                        shard, shrink_failures);
     }
     if (*replay) return cmd_replay(token, trace_file, how);

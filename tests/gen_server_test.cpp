@@ -462,3 +462,23 @@ TEST(GenServer, StopWithANegativeTimeoutNamesStop) {
   w.run();
   EXPECT_EQ(error, "GenServer.stop: timeout must be >= 0 ms or otp::infinity, got -7");
 }
+
+TEST(GenServer, CallAndSysWithANegativeTimeoutNameTheirFunction) {
+  otp::sim::World w;
+  std::vector<std::string> errors;
+  w.spawn([&](Process& self) -> Proc {
+    try {
+      co_await gen_server::call(self, self.self(), atom("ping"), -2);
+    } catch (const UsageError& e) {
+      errors.push_back(e.what());
+    }
+    try {
+      co_await sys::get_state(self, self.self(), -9);
+    } catch (const UsageError& e) {
+      errors.push_back(e.what());
+    }
+  });
+  w.run();
+  EXPECT_EQ(errors, (std::vector<std::string>{"GenServer.call: timeout must be >= 0 ms or otp::infinity, got -2",
+                                              "sys:get_state: timeout must be >= 0 ms or otp::infinity, got -9"}));
+}

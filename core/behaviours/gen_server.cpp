@@ -291,8 +291,7 @@ Task<Pid> whereis(Process& self, const ServerRef& server) {
 }
 
 Task<Message> call(Process& self, ServerRef server, Message request, Timeout timeout) {
-  if (timeout < 0 && timeout != infinity)
-    throw UsageError("GenServer.call: timeout must be >= 0 ms or otp::infinity");
+  checked_timeout(timeout, "GenServer.call");
   Pid pid = server.pid ? server.pid : co_await whereis(self, server);  // no frame for a pid
   if (!pid) throw Exit(call_reason(reasons::noproc(), server, request, timeout));
   if (pid == self.self()) throw Exit(call_reason(atom("calling_self"), server, request, timeout));  // would deadlock
@@ -372,7 +371,7 @@ namespace {
 // caller exit with {noproc | timeout, {sys, Function, [Server]}}.
 Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, TraceReport report, Timeout timeout, const char* fn) {
   auto reason = [&](Term why) { return tuple(std::move(why), tuple(atom("sys"), atom(fn), Term::list({server.to_term()}))); };
-  if (timeout < 0 && timeout != infinity) throw UsageError(std::string("sys:") + fn + ": timeout must be >= 0 ms or otp::infinity");
+  if (timeout < 0 && timeout != infinity) bad_timeout(std::string("sys:") + fn, timeout);
   Pid pid = server.pid ? server.pid : co_await gen_server::whereis(self, server);
   if (!pid) throw Exit(reason(reasons::noproc()));
   if (pid == self.self()) throw Exit(reason(atom("calling_self")));
