@@ -26,78 +26,96 @@ uint64_t run_sim(Body root) {
   return w.run().steps;
 }
 
+// items/s, and the simulator's steps/s. Every workload reports the same counters: Google
+// Benchmark's CSV reporter aborts on a counter missing from the first row it printed, and random
+// interleaving (bench/compare.sh) prints the rows in any order.
+void report(benchmark::State& state, int64_t items, uint64_t steps) {
+  state.SetItemsProcessed(state.iterations() * items);
+  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+}
+
 void BM_W1_PingPong(benchmark::State& state) {
   uint64_t steps = 0;
   for (auto _ : state) steps += run_sim(bench::w1_pingpong(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
-  state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W1_PingPong)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W2_SpawnExit(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w2_spawn_exit(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w2_spawn_exit(state.range(0)));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W2_SpawnExit)->Arg(50'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W3_RestartStorm(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w3_restart_storm(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w3_restart_storm(state.range(0)));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W3_RestartStorm)->Arg(20'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W4_Call(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w4_call(state.range(0), 1));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w4_call(state.range(0), 1));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W4_Call)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W4_Call100(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w4_call(state.range(0), 100));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w4_call(state.range(0), 100));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W4_Call100)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_Pool(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w5_pool(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w5_pool(state.range(0)));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W5_Pool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_BarePool(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w5_bare_pool(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w5_bare_pool(state.range(0)));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W5_BarePool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_PoolAsync(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w5_pool(state.range(0), true));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w5_pool(state.range(0), true));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W5_PoolAsync)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // W7-W9 (items: messages, restarts, tasks), the peers' sizes.
 void BM_W7_ParallelPairs(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w7_parallel_pairs(1'000, state.range(0) / 2'000));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w7_parallel_pairs(1'000, state.range(0) / 2'000));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W7_ParallelPairs)->Arg(2'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W8_ParallelStorms(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w8_parallel_storms(100, state.range(0) / 100));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w8_parallel_storms(100, state.range(0) / 100));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W8_ParallelStorms)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W9_FanOutIn(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w9_fan_out_in(10, state.range(0) / 10));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w9_fan_out_in(10, state.range(0) / 10));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W9_FanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W9_BareFanOutIn(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::w9_bare_fan_out_in(10, state.range(0) / 10));
-  state.SetItemsProcessed(state.iterations() * state.range(0));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::w9_bare_fan_out_in(10, state.range(0) / 10));
+  report(state, state.range(0), steps);
 }
 BENCHMARK(BM_W9_BareFanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -124,14 +142,16 @@ BENCHMARK(BM_W6_BytesPerIdleProcess)->Arg(100'000)->Iterations(1)->Unit(benchmar
 // Starting and stopping a tree: the time per process should not grow with the tree's depth or
 // width (items = processes in the tree).
 void BM_DeepTreeStartStop(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::deep_tree(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * (state.range(0) + 1));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::deep_tree(state.range(0)));
+  report(state, (state.range(0) + 1), steps);
 }
 BENCHMARK(BM_DeepTreeStartStop)->Arg(100)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_WideTreeStartStop(benchmark::State& state) {
-  for (auto _ : state) run_sim(bench::wide_tree(state.range(0)));
-  state.SetItemsProcessed(state.iterations() * (state.range(0) + 1));
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(bench::wide_tree(state.range(0)));
+  report(state, (state.range(0) + 1), steps);
 }
 BENCHMARK(BM_WideTreeStartStop)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
