@@ -60,7 +60,7 @@ w6() {  # Google Benchmark prints 1.2295k for 1229.5
 }
 w6_sim=$(w6 "$here/build/release/bench/otpsim_bench")
 w6_rt=$(w6 "$here/build/release/bench/otpsim_rt_bench")
-middle() { sort -g | awk '{v[NR]=$1} END {if (NR) print (v[int((NR+1)/2)] + v[int(NR/2)+1]) / 2}'; }  # median of stdin's numbers
+middle() { sort -g | awk '{v[NR]=$1} END {if (NR) printf "%.6f\n", (v[int((NR+1)/2)] + v[int(NR/2)+1]) / 2}'; }  # median of stdin's numbers
 median() {  # median items/s (CSV column 7) of the rows matching a benchmark name prefix
   grep "^\"$2" "$1" | grep -v '_mean\|_stddev\|_cv\|_median' | awk -F, '{print $7}' | middle
 }
@@ -84,7 +84,7 @@ for row in "w1_pingpong W1_PingPong" "w2_spawn_exit W2_SpawnExit" "w3_restart_st
     "$(ratio "$r1" "$(peer caf_T1 "$1")")" "$(ratio "$r2" "$(peer caf_T2 "$1")")" "$(ratio "$s" "$(peer caf_T1 "$1")")" "$(p=$(paired "$rt_out" "$2"); [ -n "$p" ] && printf '%.2f' "$p" || echo n/a)"
   case $1 in w7_*|w8_*|w9_*)  # the best peer at any thread setting (BEAM +S 1 / default, CAF 1 / 2 / default threads)
     best=$(for p in beam_S1 beam caf_T1 caf_T2 caf_default; do peer "$p" "$1"; done | sort -g | tail -1)
-    printf '%-20s %11s %11s %11s   rt2 / the best peer (%s/s): %s\n' "" "" "" "" "$best" "$(ratio "$r2" "$best")" ;;
+    printf '%-20s %11s %11s %11s   rt2 / the best peer (%.0f/s): %s\n' "" "" "" "" "$best" "$(ratio "$r2" "$best")" ;;
   esac
 done
 w6_beam=$(peer beam w6_bytes_per_idle_process); w6_caf=$(peer caf_T1 w6_bytes_per_idle_process)
