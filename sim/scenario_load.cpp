@@ -1,6 +1,8 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -194,6 +196,10 @@ struct Loader {
     if (b == "plain") c.behavior = ChildDecl::Behavior::plain;
     else if (b == "expects_down_before_exit") c.behavior = ChildDecl::Behavior::expects_down_before_exit;
     else fail(*t.get("behavior"), "unknown behavior '" + b + "': expected plain or expects_down_before_exit");
+    // Only the expects_down_before_exit worker reads these: a plain worker would ignore them.
+    for (const char* k : {"chain", "fail_after_ms"})
+      if (t.get(k) && c.behavior != ChildDecl::Behavior::expects_down_before_exit)
+        fail(*t.get(k), std::string("'") + k + "' is for behavior = \"expects_down_before_exit\"");
     c.chain = integer(t, "chain", 1, 1, limits::kChain);
     c.fail_after_ms = ms(t, "fail_after_ms", 100);
     if (c.behavior == ChildDecl::Behavior::expects_down_before_exit) processes += 1 + c.chain;  // W and the chain
@@ -563,7 +569,7 @@ Scenario load_scenario(const std::string& path) {
   if (fs::is_directory(st))
     throw ScenarioError(path + ": is a directory, not a scenario file (`otpsim check DIR` runs every .toml in a directory)");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ScenarioError(path + ": cannot open the scenario file for reading");
+  if (!in) throw ScenarioError(path + ": cannot open the scenario file for reading: " + std::strerror(errno));
   // Read at most one byte past the bound: /dev/zero or a huge file is an error, not a hang.
   std::string text(limits::kScenarioFileBytes + 1, '\0');
   in.read(text.data(), static_cast<std::streamsize>(text.size()));

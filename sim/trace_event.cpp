@@ -1,5 +1,7 @@
 #include <otpsim/sim/trace_event.hpp>
 
+#include <algorithm>
+#include <iterator>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -25,6 +27,13 @@ TraceEvent parse_trace_line(std::string_view line) {
   e.t = t->get<int64_t>();
   e.step = step->get<uint64_t>();
   e.ev = ev->get<std::string>();
+  if (e.t < 0 || e.t > kMaxTraceMs)
+    throw std::invalid_argument("\"t\" must be 0.." + std::to_string(kMaxTraceMs) + " (virtual ms), got " + std::to_string(e.t));
+  if (std::find(std::begin(kTraceEvents), std::end(kTraceEvents), e.ev) == std::end(kTraceEvents)) {
+    std::string known;
+    for (std::string_view k : kTraceEvents) known += (known.empty() ? "" : ", ") + std::string(k);
+    throw std::invalid_argument("unknown event \"" + e.ev + "\" (expected one of " + known + ")");
+  }
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "t" || it.key() == "step" || it.key() == "ev") continue;
     if (!it->is_string()) throw std::invalid_argument("field \"" + it.key() + "\": expected a string");
@@ -56,7 +65,13 @@ std::vector<TraceEvent> read_trace(std::istream& in, const std::string& name) {
     if (n > kMaxTraceLines) throw std::invalid_argument(name + ": more than " + std::to_string(kMaxTraceLines) + " lines (the limit)");
     if (line.empty()) throw std::invalid_argument(name + ":" + std::to_string(n) + ": empty line, expected a trace event");
     try {
-      out.push_back(parse_trace_line(line));
+      TraceEvent e = parse_trace_line(line);
+      // The simulator writes events in the order they happen: a trace whose time or step goes
+      // back was edited or spliced, and its story would be told wrong.
+      if (!out.empty() && (e.t < out.back().t || e.step < out.back().step))
+        throw std::invalid_argument("goes back in time: t " + std::to_string(e.t) + ", step " + std::to_string(e.step) +
+                                    " after t " + std::to_string(out.back().t) + ", step " + std::to_string(out.back().step));
+      out.push_back(std::move(e));
     } catch (const std::invalid_argument& e) {
       throw std::invalid_argument(name + ":" + std::to_string(n) + ": " + e.what());
     }

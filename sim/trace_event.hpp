@@ -13,20 +13,25 @@ namespace otp::sim {
 struct TraceEvent {
   int64_t t = 0;      // virtual ms
   uint64_t step = 0;  // executor step
-  std::string ev;     // spawn, exit, deliver, supervisor, timer, fault, inject
+  std::string ev;     // one of kTraceEvents
   std::vector<std::pair<std::string, std::string>> fields;
   // The field's value, or "" when the event has none.
   const std::string& operator[](std::string_view key) const;
 };
 
-// Bounds on a trace read from outside: a line is at most 1 MiB, a file at most 10,000,000 lines.
+// Bounds on a trace read from outside: a line is at most 1 MiB, a file at most 10,000,000 lines,
+// a time at most 10^15 virtual ms (~31,700 years: the Chrome export's microseconds stay far from
+// overflow).
 inline constexpr size_t kMaxTraceLineBytes = size_t{1} << 20;
 inline constexpr size_t kMaxTraceLines = 10'000'000;
+inline constexpr int64_t kMaxTraceMs = 1'000'000'000'000'000;
+// The events the simulator writes; any other name in a trace read back is an error.
+inline constexpr std::string_view kTraceEvents[] = {"spawn", "exit", "deliver", "supervisor", "sys", "timer", "fault", "inject"};
 
 // Parses one line; throws std::invalid_argument saying what was expected.
 TraceEvent parse_trace_line(std::string_view line);
 // Reads a JSON-lines trace; errors name `name` and the line ("t.jsonl:12: ..."). A last line
-// without its newline is a truncated trace, and an error.
+// without its newline is a truncated trace, and an error; so is a time or step that goes back.
 std::vector<TraceEvent> read_trace(std::istream& in, const std::string& name);
 
 }  // namespace otp::sim

@@ -67,6 +67,20 @@ CLI::Validator whole(uint64_t lo, uint64_t hi) {
       fmt::format("{}..{}", lo, hi));
 }
 
+// A path or a shard given as "" would quietly turn the option off (no file written, every shard run).
+CLI::Validator non_empty() {
+  return CLI::Validator([](std::string& in) -> std::string { return in.empty() ? "must not be empty" : std::string(); }, "NONEMPTY");
+}
+
+// An output (--trace, --html) must not be the file being read: it would be emptied before it is read,
+// or overwritten once it has been (a scenario turned into a trace, a token's file lost).
+void refuse_overwrite(const char* flag, const std::string& out, const std::string& in, const char* what) {
+  if (out.empty() || in.empty()) return;
+  std::error_code ec;
+  if (std::filesystem::equivalent(out, in, ec))
+    throw std::invalid_argument(fmt::format("{}: '{}' is the {} being read; write it elsewhere", flag, out, what));
+}
+
 // How a run's trace is shown on stdout: the readable event log (text), today's machine trace
 // (jsonl), Chrome/Perfetto Trace Event JSON (chrome), or nothing (quiet).
 enum class Shown : uint8_t { text, jsonl, chrome, quiet };
@@ -107,8 +121,12 @@ class TraceOut : public std::streambuf {
       if (!html_) throw std::invalid_argument("--html: writing '" + html_path_ + "' failed: " + std::strerror(errno));
     }
     if (!file_.is_open()) return;
-    file_.flush();
-    if (!file_) throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + std::strerror(errno));
+    if (file_) {
+      file_.flush();
+      if (!file_) write_errno_ = errno;
+    }
+    if (!file_)
+      throw std::invalid_argument("--trace: writing '" + path_ + "' failed: " + (write_errno_ ? std::strerror(write_errno_) : "an I/O error"));
   }
   // The readable lines about `path` among the last ones (all of the last few when path is "").
   std::vector<std::string> led_to(const std::string& path, size_t n) const {
@@ -125,7 +143,10 @@ class TraceOut : public std::streambuf {
     return xsputn(&ch, 1) == 1 ? c : traits_type::eof();
   }
   std::streamsize xsputn(const char* s, std::streamsize n) override {
-    if (file_.is_open()) file_.write(s, n);
+    if (file_.is_open() && file_) {
+      file_.write(s, n);
+      if (!file_) write_errno_ = errno;  // what failed now, not whatever later calls leave in errno
+    }
     if (shown_ == Shown::jsonl) std::fwrite(s, 1, static_cast<size_t>(n), stdout);  // stdio: ordered with fmt::print
     for (std::streamsize i = 0; i < n; ++i) {
       if (s[i] != '\n') {
@@ -166,6 +187,7 @@ class TraceOut : public std::streambuf {
   std::ofstream html_;
   std::string html_path_;
   std::ofstream file_;
+  int write_errno_ = 0;  // errno of the first failed write to file_
   std::ostream os_{this};
 };
 
@@ -200,6 +222,8 @@ struct Display {
 };
 
 int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, Display how) {
+  refuse_overwrite("--trace", trace_file, file, "scenario file");
+  refuse_overwrite("--html", how.html, file, "scenario file");
   Scenario s = load_scenario(file);
   TraceOut trace(how.shown, trace_file, how.verbose, "scenario", how.html);
   std::string token = make_token(file, seed);
@@ -223,14 +247,23 @@ std::vector<std::string> test_names() { return registry().names(Entry::Kind::tes
 std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   for (const auto& a : args) {
-    if (!fs::exists(a))
+    std::error_code ec;
+    const fs::file_status st = fs::status(a, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      throw std::invalid_argument("cannot read '" + a + "': " + ec.message());
+    if (!fs::exists(st))
       throw std::invalid_argument("'" + a + "' is not a scenario file or directory, nor a registered test or suite (" +
                                   (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
                                   (suite_names().empty() ? std::string("this program has no property suites)")
                                                          : fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", "))));
-    if (fs::is_directory(a)) {
-      for (const auto& e : fs::directory_iterator(a))
+    if (fs::is_directory(st)) {
+      // A directory that gives nothing is an error even beside other targets: a check that
+      // names nothing must not pass on what the others bring.
+      const size_t before = files.size();
+      for (const auto& e : fs::directory_iterator(a, ec))
         if (e.path().extension() == ".toml") files.push_back(e.path().string());
+      if (ec) throw std::invalid_argument("cannot read directory '" + a + "': " + ec.message());
+      if (files.size() == before) throw std::invalid_argument("'" + a + "' holds no scenario files (*.toml)");
     } else {
       files.push_back(a);
     }
@@ -318,7 +351,11 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   for (const char* all : {"all-suites", "all-tests"}) {
     if (std::find(args.begin(), args.end(), all) == args.end()) continue;
     args.erase(std::remove(args.begin(), args.end(), all), args.end());
-    for (const auto& n : std::string(all) == "all-suites" ? suite_names() : test_names()) args.push_back(n);
+    const auto names = std::string(all) == "all-suites" ? suite_names() : test_names();
+    if (names.empty())
+      throw std::invalid_argument(std::string(all) + ": this program has no registered " +
+                                  (std::string(all) == "all-suites" ? "property suites" : "simulation tests"));
+    for (const auto& n : names) args.push_back(n);
   }
   for (const auto& a : args) {
     if (const Entry* e = registry().find(a)) targets.push_back({e->target(), nullptr, e});
@@ -328,8 +365,9 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios, suites or tests in the given arguments");
   std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
+  const char* shard_from = "--shard";
   if (shard.empty())
-    if (auto v = env("OTPSIM_SHARD")) shard = *v;
+    if (auto v = env("OTPSIM_SHARD")) shard = *v, shard_from = "OTPSIM_SHARD";
   if (auto v = env("OTPSIM_STRATEGY"); v && *v != "random" &&
       std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.entry && t.entry->test; }))
     fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs and to explore\n", *v);
@@ -338,10 +376,12 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     t.seeds = seeds_flag.value_or(env_seeds.value_or(std::min<uint64_t>(c.runs, kMaxSeeds)));
     t.base = base_flag.value_or(env_base.value_or(c.seed));
     if (t.seeds - 1 > UINT64_MAX - t.base)  // base + seeds - 1 must not wrap
-      throw std::invalid_argument(fmt::format("--seed {} with --seeds {} runs past seed 18446744073709551615", t.base, t.seeds));
+      throw std::invalid_argument(fmt::format("{} {} with {} {} runs past seed 18446744073709551615",
+                                              base_flag ? "--seed" : env_base ? "OTPSIM_SEED" : "the test's seed", t.base,
+                                              seeds_flag ? "--seeds" : env_seeds ? "OTPSIM_RUNS" : "the test's runs", t.seeds));
   }
   uint64_t shard_i = 0, shard_n = 1;
-  if (!shard.empty()) std::tie(shard_i, shard_n) = parse_shard(shard, "--shard");
+  if (!shard.empty()) std::tie(shard_i, shard_n) = parse_shard(shard, shard_from);
   struct Job {
     size_t target;
     uint64_t seed;
@@ -440,6 +480,10 @@ Token read_token(const std::string& text) {
 int cmd_replay(const std::string& token_text, const std::string& trace_file, Display how) {
   Token t = read_token(token_text);
   if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, how);
+  if (!t.is_suite() && !t.is_test()) {
+    refuse_overwrite("--trace", trace_file, t.target, "scenario file");
+    refuse_overwrite("--html", how.html, t.target, "scenario file");
+  }
   TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario", how.html);
   TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
   trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
@@ -455,6 +499,9 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
 
 // A trace file written by --trace, shown as the readable log or as Chrome/Perfetto JSON.
 int cmd_show(const std::string& file, Display how) {
+  refuse_overwrite("--html", how.html, file, "trace file");
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) throw std::invalid_argument("'" + file + "' is a directory, not a trace file");
   std::ifstream in(file, std::ios::binary);
   if (!in) throw std::invalid_argument("cannot read trace file '" + file + "': " + std::strerror(errno));
   std::vector<TraceEvent> events = read_trace(in, file);
@@ -496,6 +543,11 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
                                 "` runs it; explore takes a scenario file or a simulation test");
   if (entry && !max_given) opts.max_schedules = apply_env(entry->test->config).runs;  // the test's own budget
   std::optional<Scenario> scenario;
+  std::error_code ec;
+  if (!entry && !std::filesystem::exists(file, ec))
+    throw std::invalid_argument("'" + file + "' is not a scenario file nor a registered simulation test" +
+                                (test_names().empty() ? std::string(" (this program has none)")
+                                                      : fmt::format(" (tests: {})", fmt::join(test_names(), ", "))));
   if (!entry) scenario.emplace(load_scenario(file));
   const std::string target = entry ? entry->target() : file;
   std::mutex mu;
@@ -619,13 +671,14 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   std::string shown = "text", html_file;
   run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
   run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
-  run->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+  run->add_option("--trace", trace_file, "Write the JSON-lines trace here")->check(non_empty());
   auto add_display = [&](CLI::App* sub) {
     sub->add_flag("--quiet", quiet, "Do not print the event log");
     sub->add_option("--format", shown, "stdout: text (the readable event log, default), jsonl (the machine trace) or chrome (Trace Event JSON for ui.perfetto.dev)")
         ->check(CLI::IsMember({"text", "jsonl", "chrome"}));
     sub->add_flag("--verbose", verbose, "text: every event, kernel bookkeeping (monitors of a call, replies, timers, exit signals) included");
-    sub->add_option("--html", html_file, "Also write the trace as one self-contained HTML page (lanes, restarts, signals, a step scrubber)");
+    sub->add_option("--html", html_file, "Also write the trace as one self-contained HTML page (lanes, restarts, signals, a step scrubber)")
+        ->check(non_empty());
   };
   add_display(run);
 
@@ -647,12 +700,12 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   auto* base_opt = check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->check(whole(0, UINT64_MAX));
   check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded); default: hardware threads")
       ->check(whole(1, kMaxJobs));
-  check->add_option("--shard", shard, "Run shard i of n (i/n); default: OTPSIM_SHARD");
+  check->add_option("--shard", shard, "Run shard i of n (i/n); default: OTPSIM_SHARD")->check(non_empty());
 
   auto* replay = app.add_subcommand("replay", "Re-run a failure from its replay token");
   std::string token;
   replay->add_option("token", token, "The token printed by check or run")->required();
-  replay->add_option("--trace", trace_file, "Write the JSON-lines trace here");
+  replay->add_option("--trace", trace_file, "Write the JSON-lines trace here")->check(non_empty());
   add_display(replay);
 
   auto* show = app.add_subcommand("show", "Show a trace file written by --trace: the readable event log, or Chrome/Perfetto JSON");
@@ -660,7 +713,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   show->add_option("trace", show_file, "A JSON-lines trace file")->required();
   show->add_option("--format", shown, "text (default) or chrome")->check(CLI::IsMember({"text", "chrome"}));
   show->add_flag("--verbose", verbose, "Every event, kernel bookkeeping included");
-  show->add_option("--html", html_file, "Also write the trace as one self-contained HTML page");
+  show->add_option("--html", html_file, "Also write the trace as one self-contained HTML page")->check(non_empty());
 
   auto* shrink = app.add_subcommand("shrink", "Shrink a failing token to the fewest, smallest choices that still fail");
   std::string shrink_token;

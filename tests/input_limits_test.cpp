@@ -179,7 +179,7 @@ TEST(ScenarioLimits, EveryDurationIsBounded) {
   std::string fault = "run_ms = 1000000000\n" + kWorker + "[[fault]]\nchild = \"a\"\n";
   std::string breaker = "[supervisor]\n[[supervisor.children]]\nid = \"b\"\ntype = \"circuit_breaker\"\n";
   for (const Case& c : {Case{"", "run_ms", kWorker}, Case{kWorker, "stop_delay_ms", ""}, Case{kWorker, "shutdown", ""},
-                        Case{kWorker, "fail_after_ms", ""}, Case{fault, "at_ms", ""},
+                        Case{kWorker + "behavior = \"expects_down_before_exit\"\n", "fail_after_ms", ""}, Case{fault, "at_ms", ""},
                         Case{"run_ms = 1000000000\n" + job, "at_ms", ""}, Case{job, "duration_ms", ""},
                         Case{job, "timeout_ms", ""}, Case{breaker, "reset_ms", ""}}) {
     auto with = [&](const std::string& v) { return c.prefix + c.key + " = " + v + "\n" + c.suffix; };
@@ -256,7 +256,8 @@ TEST(ScenarioLimits, ListsAndTablesAreBounded) {
   EXPECT_NE(load_error("[supervisor]\n[[supervisor.children]]\nid = \"" + std::string(256, 'x') + "\"\n")
                 .find("an id is an atom, at most 255 characters"),
             std::string::npos);
-  EXPECT_EQ(load_error(kWorker + "chain = 65\n"), "t.toml:4:9: 'chain' must be an integer in 1..64, got 65");
+  EXPECT_EQ(load_error(kWorker + "behavior = \"expects_down_before_exit\"\nchain = 65\n"),
+            "t.toml:5:9: 'chain' must be an integer in 1..64, got 65");
 }
 
 // toml++ recursed once per part of a dotted key: [a.a.a...] with 100 000 parts was a SIGSEGV.
@@ -341,6 +342,11 @@ TEST(ScenarioKeys, KeysAnotherTypeReadsAreErrorsNotIgnored) {
             "t.toml:4:12: 'strategy' is for type = \"supervisor\"");
   EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"a\"\ntype = \"supervisor\"\nstop_delay_ms = 5\n"),
             "t.toml:5:17: 'stop_delay_ms' is for type = \"worker\" (this child is a supervisor)");
+  EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"a\"\nchain = 5\n"),
+            "t.toml:4:9: 'chain' is for behavior = \"expects_down_before_exit\"");
+  EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"a\"\nbehavior = \"plain\"\nfail_after_ms = 10\n"),
+            "t.toml:5:17: 'fail_after_ms' is for behavior = \"expects_down_before_exit\"");
+  EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"a\"\nbehavior = \"expects_down_before_exit\"\nchain = 2\n"), "");
   EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"b\"\ntype = \"circuit_breaker\"\n"
                        "[[job]]\ntarget = \"b\"\nmode = \"async\"\n"),
             "t.toml:7:8: 'mode' is for pool targets; the circuit breaker 'b' ignores it");

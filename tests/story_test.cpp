@@ -122,10 +122,19 @@ TEST(TraceReader, BadTracesAreClearErrors) {
   EXPECT_EQ(err(ok + "\n\n"), "t.jsonl:2: empty line, expected a trace event");
   EXPECT_EQ(err("[1,2]\n"), "t.jsonl:1: expected a JSON object, got array");
   EXPECT_EQ(err("{\"t\":0,\"step\":0}\n"), "t.jsonl:1: expected a string \"ev\" (the event)");
-  EXPECT_EQ(err("{\"t\":\"x\",\"step\":0,\"ev\":\"a\"}\n"), "t.jsonl:1: expected an integer \"t\" (virtual ms)");
-  EXPECT_EQ(err("{\"t\":0,\"step\":-1,\"ev\":\"a\"}\n"), "t.jsonl:1: expected a whole-number \"step\"");
-  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"a\",\"x\":1}\n"), "t.jsonl:1: field \"x\": expected a string");
+  EXPECT_EQ(err("{\"t\":\"x\",\"step\":0,\"ev\":\"spawn\"}\n"), "t.jsonl:1: expected an integer \"t\" (virtual ms)");
+  EXPECT_EQ(err("{\"t\":0,\"step\":-1,\"ev\":\"spawn\"}\n"), "t.jsonl:1: expected a whole-number \"step\"");
+  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"spawn\",\"x\":1}\n"), "t.jsonl:1: field \"x\": expected a string");
   EXPECT_EQ(err("{\"t\":0,\n"), "t.jsonl:1: not a JSON object (is the line cut short?)");
+  EXPECT_EQ(err("{\"t\":-5,\"step\":0,\"ev\":\"spawn\"}\n"), "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got -5");
+  EXPECT_EQ(err("{\"t\":9223372036854775807,\"step\":0,\"ev\":\"spawn\"}\n"),
+            "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got 9223372036854775807");
+  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"bogus\"}\n"),
+            "t.jsonl:1: unknown event \"bogus\" (expected one of spawn, exit, deliver, supervisor, sys, timer, fault, inject)");
+  EXPECT_EQ(err("{\"t\":5,\"step\":3,\"ev\":\"timer\"}\n{\"t\":4,\"step\":4,\"ev\":\"timer\"}\n"),
+            "t.jsonl:2: goes back in time: t 4, step 4 after t 5, step 3");
+  EXPECT_EQ(err("{\"t\":5,\"step\":3,\"ev\":\"timer\"}\n{\"t\":5,\"step\":2,\"ev\":\"timer\"}\n"),
+            "t.jsonl:2: goes back in time: t 5, step 2 after t 5, step 3");
   EXPECT_EQ(err(std::string(kMaxTraceLineBytes + 1, 'x') + "\n").substr(0, 40), "t.jsonl:1: line longer than 1048576 byte");
 }
 
