@@ -242,6 +242,15 @@ int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_fil
 }
 
 std::vector<std::string> suite_names() { return registry().names(Entry::Kind::suite); }
+// The suites as a list for messages: those all-suites runs, then those run by name only.
+std::string suites_text() {
+  std::vector<std::string> by_name;
+  for (const Entry* e : registry().all())
+    if (e->kind == Entry::Kind::suite && !e->in_all) by_name.push_back(e->name);
+  std::string text = fmt::format("{}", fmt::join(suite_names(), ", "));
+  if (!by_name.empty()) text += fmt::format("; by name only, expected to fail: {}", fmt::join(by_name, ", "));
+  return text;
+}
 std::vector<std::string> test_names() { return registry().names(Entry::Kind::test); }
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
@@ -255,7 +264,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
       throw std::invalid_argument("'" + a + "' is not a scenario file or directory, nor a registered test or suite (" +
                                   (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
                                   (suite_names().empty() ? std::string("this program has no property suites)")
-                                                         : fmt::format("suites: {}, all-suites)", fmt::join(suite_names(), ", "))));
+                                                         : fmt::format("suites: {}; all-suites)", suites_text())));
     if (fs::is_directory(st)) {
       // A directory that gives nothing is an error even beside other targets: a check that
       // names nothing must not pass on what the others bring.
@@ -285,7 +294,7 @@ const Entry* entry_of(const std::string& target) {
   if (!e || (e->kind == Entry::Kind::suite) != suite)
     throw std::invalid_argument(
         std::string("unknown ") + (suite ? "suite" : "test") + " '" + name + "'" +
-        (suite ? fmt::format("; the suites: {}", fmt::join(suite_names(), ", "))
+        (suite ? fmt::format("; the suites: {}", suites_text())
          : test_names().empty()
              ? std::string("; this program defines no simulation tests: replay a test's token with the test binary that defines it "
                            "(e.g. ./my_tests replay '<token>')")
@@ -469,7 +478,7 @@ Token read_token(const std::string& text) {
   if (t.build != build_id() && !t.is_test())
     fmt::print(stderr, "warning: token from build {}, this is build {}: the run may differ\n", t.build, build_id());
   if (t.is_suite() && !registry().find(t.suite()))
-    throw std::invalid_argument(fmt::format("unknown suite '{}' in the token (suites: {})", t.suite(), fmt::join(suite_names(), ", ")));
+    throw std::invalid_argument(fmt::format("unknown suite '{}' in the token (suites: {})", t.suite(), suites_text()));
   if (t.is_test()) {
     entry_of(t.target);  // names a test this program has
     if (std::string why = other_build(t); !why.empty()) throw std::invalid_argument(why);
@@ -689,7 +698,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   unsigned jobs = std::clamp(std::thread::hardware_concurrency(), 1u, kMaxJobs);
   std::string shard;
   check->add_option("targets", check_paths,
-                    "Test names, all-tests, suite names (" + fmt::format("{}", fmt::join(suite_names(), ", ")) +
+                    "Test names, all-tests, suite names (" + suites_text() +
                         "), all-suites, scenario files or directories; default: " +
                         (cli.suites_by_default ? "scenarios all-suites" : "all-tests"));
   check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
