@@ -102,6 +102,7 @@ Token parse_token(const std::string& text) {
   }
   Token t;
   t.build = fields[0];
+  if (t.build.empty()) throw bad("empty build");  // every build has an id ("unknown" outside git)
   t.seed = number(fields[1], "seed", text);
   if (version == 2 && fields[2] != "-") t.choices = decode(fields[2], text);
   t.target = text.substr(pos);

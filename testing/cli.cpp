@@ -787,6 +787,8 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
                        : strategy == "random" ? ExploreStrategy::random
                                               : ExploreStrategy::pct;
       if (eopts.strategy == ExploreStrategy::dpor && !*bound_opt) eopts.bound = kUnbounded;
+      if ((eopts.strategy == ExploreStrategy::random || eopts.strategy == ExploreStrategy::pct) && no_por)
+        throw std::invalid_argument("--no-por turns off dfs's sleep sets; --strategy " + strategy + " has none (use --strategy dfs --no-por)");
       if (eopts.strategy == ExploreStrategy::dpor && no_por)
         throw std::invalid_argument("--no-por turns off dfs's sleep sets; dpor is a partial-order reduction and has no such switch (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
