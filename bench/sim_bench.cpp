@@ -26,96 +26,76 @@ uint64_t run_sim(Body root) {
   return w.run().steps;
 }
 
-// items/s, and the simulator's steps/s. Every workload reports the same counters: Google
-// Benchmark's CSV reporter aborts on a counter missing from the first row it printed, and random
-// interleaving (bench/compare.sh) prints the rows in any order.
-void report(benchmark::State& state, int64_t items, uint64_t steps) {
+// Runs a fresh root from `make` each iteration and reports items/s (`items` an iteration) and the
+// simulator's steps/s. Every workload reports the same counters: Google Benchmark's CSV reporter
+// aborts on a counter missing from the first row it printed, and random interleaving
+// (bench/compare.sh) prints the rows in any order.
+template <class MakeRoot>
+void run_and_report(benchmark::State& state, int64_t items, MakeRoot make) {
+  uint64_t steps = 0;
+  for (auto _ : state) steps += run_sim(make());
   state.SetItemsProcessed(state.iterations() * items);
   state.counters["steps/s"] = benchmark::Counter(static_cast<double>(steps), benchmark::Counter::kIsRate);
 }
 
 void BM_W1_PingPong(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w1_pingpong(state.range(0)));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w1_pingpong(state.range(0)); });
 }
 BENCHMARK(BM_W1_PingPong)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W2_SpawnExit(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w2_spawn_exit(state.range(0)));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w2_spawn_exit(state.range(0)); });
 }
 BENCHMARK(BM_W2_SpawnExit)->Arg(50'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W3_RestartStorm(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w3_restart_storm(state.range(0)));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w3_restart_storm(state.range(0)); });
 }
 BENCHMARK(BM_W3_RestartStorm)->Arg(20'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W4_Call(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w4_call(state.range(0), 1));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w4_call(state.range(0), 1); });
 }
 BENCHMARK(BM_W4_Call)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W4_Call100(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w4_call(state.range(0), 100));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w4_call(state.range(0), 100); });
 }
 BENCHMARK(BM_W4_Call100)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_Pool(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w5_pool(state.range(0)));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w5_pool(state.range(0)); });
 }
 BENCHMARK(BM_W5_Pool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_BarePool(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w5_bare_pool(state.range(0)));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w5_bare_pool(state.range(0)); });
 }
 BENCHMARK(BM_W5_BarePool)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W5_PoolAsync(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w5_pool(state.range(0), true));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w5_pool(state.range(0), true); });
 }
 BENCHMARK(BM_W5_PoolAsync)->Arg(200'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // W7-W9 (items: messages, restarts, tasks), the peers' sizes.
 void BM_W7_ParallelPairs(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w7_parallel_pairs(1'000, state.range(0) / 2'000));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w7_parallel_pairs(1'000, state.range(0) / 2'000); });
 }
 BENCHMARK(BM_W7_ParallelPairs)->Arg(2'000'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W8_ParallelStorms(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w8_parallel_storms(100, state.range(0) / 100));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w8_parallel_storms(100, state.range(0) / 100); });
 }
 BENCHMARK(BM_W8_ParallelStorms)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W9_FanOutIn(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w9_fan_out_in(10, state.range(0) / 10));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w9_fan_out_in(10, state.range(0) / 10); });
 }
 BENCHMARK(BM_W9_FanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_W9_BareFanOutIn(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::w9_bare_fan_out_in(10, state.range(0) / 10));
-  report(state, state.range(0), steps);
+  run_and_report(state, state.range(0), [&] { return bench::w9_bare_fan_out_in(10, state.range(0) / 10); });
 }
 BENCHMARK(BM_W9_BareFanOutIn)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -142,16 +122,12 @@ BENCHMARK(BM_W6_BytesPerIdleProcess)->Arg(100'000)->Iterations(1)->Unit(benchmar
 // Starting and stopping a tree: the time per process should not grow with the tree's depth or
 // width (items = processes in the tree).
 void BM_DeepTreeStartStop(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::deep_tree(state.range(0)));
-  report(state, (state.range(0) + 1), steps);
+  run_and_report(state, (state.range(0) + 1), [&] { return bench::deep_tree(state.range(0)); });
 }
 BENCHMARK(BM_DeepTreeStartStop)->Arg(100)->Arg(1'000)->Arg(10'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_WideTreeStartStop(benchmark::State& state) {
-  uint64_t steps = 0;
-  for (auto _ : state) steps += run_sim(bench::wide_tree(state.range(0)));
-  report(state, (state.range(0) + 1), steps);
+  run_and_report(state, (state.range(0) + 1), [&] { return bench::wide_tree(state.range(0)); });
 }
 BENCHMARK(BM_WideTreeStartStop)->Arg(1'000)->Arg(10'000)->Arg(100'000)->Unit(benchmark::kMillisecond)->UseRealTime();
 

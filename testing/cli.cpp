@@ -74,11 +74,12 @@ CLI::Validator non_empty() {
 
 // An output (--trace, --html) must not be the file being read: it would be emptied before it is read,
 // or overwritten once it has been (a scenario turned into a trace, a token's file lost).
-void refuse_overwrite(const char* flag, const std::string& out, const std::string& in, const char* what) {
-  if (out.empty() || in.empty()) return;
+// `trace` and `html` are the --trace and --html paths ("" when not given).
+void refuse_overwrite(const std::string& trace, const std::string& html, const std::string& in, const char* what) {
   std::error_code ec;
-  if (std::filesystem::equivalent(out, in, ec))
-    throw std::invalid_argument(fmt::format("{}: '{}' is the {} being read; write it elsewhere", flag, out, what));
+  for (auto [flag, out] : {std::pair{"--trace", &trace}, std::pair{"--html", &html}})
+    if (!out->empty() && std::filesystem::equivalent(*out, in, ec))
+      throw std::invalid_argument(fmt::format("{}: '{}' is the {} being read; write it elsewhere", flag, *out, what));
 }
 
 // How a run's trace is shown on stdout: the readable event log (text), today's machine trace
@@ -222,8 +223,7 @@ struct Display {
 };
 
 int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, Display how) {
-  refuse_overwrite("--trace", trace_file, file, "scenario file");
-  refuse_overwrite("--html", how.html, file, "scenario file");
+  refuse_overwrite(trace_file, how.html, file, "scenario file");
   Scenario s = load_scenario(file);
   TraceOut trace(how.shown, trace_file, how.verbose, "scenario", how.html);
   std::string token = make_token(file, seed);
@@ -376,7 +376,10 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
   const char* shard_from = "--shard";
   if (shard.empty())
-    if (auto v = env("OTPSIM_SHARD")) shard = *v, shard_from = "OTPSIM_SHARD";
+    if (auto v = env("OTPSIM_SHARD")) {
+      shard = *v;
+      shard_from = "OTPSIM_SHARD";
+    }
   if (auto v = env("OTPSIM_STRATEGY"); v && *v != "random" &&
       std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.entry && t.entry->test; }))
     fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs and to explore\n", *v);
@@ -489,10 +492,7 @@ Token read_token(const std::string& text) {
 int cmd_replay(const std::string& token_text, const std::string& trace_file, Display how) {
   Token t = read_token(token_text);
   if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, how);
-  if (!t.is_suite() && !t.is_test()) {
-    refuse_overwrite("--trace", trace_file, t.target, "scenario file");
-    refuse_overwrite("--html", how.html, t.target, "scenario file");
-  }
+  if (!t.is_suite() && !t.is_test()) refuse_overwrite(trace_file, how.html, t.target, "scenario file");
   TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario", how.html);
   TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
   trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
@@ -508,7 +508,7 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
 
 // A trace file written by --trace, shown as the readable log or as Chrome/Perfetto JSON.
 int cmd_show(const std::string& file, Display how) {
-  refuse_overwrite("--html", how.html, file, "trace file");
+  refuse_overwrite("", how.html, file, "trace file");
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) throw std::invalid_argument("'" + file + "' is a directory, not a trace file");
   std::ifstream in(file, std::ios::binary);
@@ -787,10 +787,11 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
                        : strategy == "random" ? ExploreStrategy::random
                                               : ExploreStrategy::pct;
       if (eopts.strategy == ExploreStrategy::dpor && !*bound_opt) eopts.bound = kUnbounded;
-      if ((eopts.strategy == ExploreStrategy::random || eopts.strategy == ExploreStrategy::pct) && no_por)
-        throw std::invalid_argument("--no-por turns off dfs's sleep sets; --strategy " + strategy + " has none (use --strategy dfs --no-por)");
-      if (eopts.strategy == ExploreStrategy::dpor && no_por)
-        throw std::invalid_argument("--no-por turns off dfs's sleep sets; dpor is a partial-order reduction and has no such switch (use --strategy dfs --no-por)");
+      if (no_por && eopts.strategy != ExploreStrategy::dfs)
+        throw std::invalid_argument("--no-por turns off dfs's sleep sets; " +
+                                    (eopts.strategy == ExploreStrategy::dpor ? std::string("dpor is a partial-order reduction and has no such switch")
+                                                                             : "--strategy " + strategy + " has none") +
+                                    " (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
       return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink, max_schedules_opt->count() > 0);
     }
