@@ -15,10 +15,35 @@ const std::string& TraceEvent::operator[](std::string_view key) const {
   return none;
 }
 
+std::vector<std::string_view> required_trace_fields(std::string_view ev) {
+  if (ev == "spawn") return {"pid", "parent"};
+  if (ev == "exit") return {"pid", "reason"};
+  if (ev == "deliver") return {"sig", "from", "to", "what", "dead"};
+  if (ev == "supervisor") return {"sup", "report"};
+  if (ev == "sys") return {"pid", "what"};
+  if (ev == "timer") return {"to", "what"};
+  if (ev == "fault") return {"point"};
+  if (ev == "inject") return {"pid", "fault", "reason"};
+  return {};
+}
+
 TraceEvent parse_trace_line(std::string_view line) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  // A key given twice would be read as its last value (nlohmann keeps one): the parser's
+  // callback sees every key of the line's object (depth 1) and notes the first one repeated.
+  std::vector<std::string> keys;
+  std::string repeated;
+  auto note_keys = [&](int depth, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    if (event == nlohmann::json::parse_event_t::key && depth == 1 && repeated.empty()) {
+      const auto& k = parsed.get_ref<const std::string&>();
+      if (std::find(keys.begin(), keys.end(), k) != keys.end()) repeated = k;
+      else keys.push_back(k);
+    }
+    return true;
+  };
+  nlohmann::json j = nlohmann::json::parse(line, note_keys, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw std::invalid_argument("not a JSON object (is the line cut short?)");
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object, got " + std::string(j.type_name()));
+  if (!repeated.empty()) throw std::invalid_argument("field \"" + repeated + "\" given twice");
   TraceEvent e;
   auto t = j.find("t"), step = j.find("step"), ev = j.find("ev");
   if (t == j.end() || !t->is_number_integer()) throw std::invalid_argument("expected an integer \"t\" (virtual ms)");
@@ -39,6 +64,8 @@ TraceEvent parse_trace_line(std::string_view line) {
     if (!it->is_string()) throw std::invalid_argument("field \"" + it.key() + "\": expected a string");
     e.fields.emplace_back(it.key(), it->get<std::string>());
   }
+  for (std::string_view f : required_trace_fields(e.ev))
+    if (!j.contains(f)) throw std::invalid_argument("a \"" + e.ev + "\" event needs a string \"" + std::string(f) + "\"");
   return e;
 }
 

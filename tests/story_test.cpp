@@ -131,10 +131,21 @@ TEST(TraceReader, BadTracesAreClearErrors) {
             "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got 9223372036854775807");
   EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"bogus\"}\n"),
             "t.jsonl:1: unknown event \"bogus\" (expected one of spawn, exit, deliver, supervisor, sys, timer, fault, inject)");
-  EXPECT_EQ(err("{\"t\":5,\"step\":3,\"ev\":\"timer\"}\n{\"t\":4,\"step\":4,\"ev\":\"timer\"}\n"),
+  const std::string timer = R"(,"ev":"timer","to":"<0.1.0>","what":"tick"})";
+  EXPECT_EQ(err(R"({"t":5,"step":3)" + timer + "\n" + R"({"t":4,"step":4)" + timer + "\n"),
             "t.jsonl:2: goes back in time: t 4, step 4 after t 5, step 3");
-  EXPECT_EQ(err("{\"t\":5,\"step\":3,\"ev\":\"timer\"}\n{\"t\":5,\"step\":2,\"ev\":\"timer\"}\n"),
+  EXPECT_EQ(err(R"({"t":5,"step":3)" + timer + "\n" + R"({"t":5,"step":2)" + timer + "\n"),
             "t.jsonl:2: goes back in time: t 5, step 2 after t 5, step 3");
+  // Each event carries the fields the simulator writes for it, each once.
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"spawn","parent":"<0.0.0>"})" "\n"),
+            "t.jsonl:1: a \"spawn\" event needs a string \"pid\"");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"deliver","sig":"message","from":"<0.1.0>","to":"<0.2.0>","what":"hi"})" "\n"),
+            "t.jsonl:1: a \"deliver\" event needs a string \"dead\"");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"spawn","pid":"<0.1.0>","pid":"<0.2.0>","parent":"<0.0.0>"})" "\n"),
+            "t.jsonl:1: field \"pid\" given twice");
+  EXPECT_EQ(err(R"({"t":0,"t":7,"step":0,"ev":"fault","point":"send"})" "\n"), "t.jsonl:1: field \"t\" given twice");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"fault","point":"send","x":{"a":1,"a":2}})" "\n"),
+            "t.jsonl:1: field \"x\": expected a string");
   EXPECT_EQ(err(std::string(kMaxTraceLineBytes + 1, 'x') + "\n").substr(0, 40), "t.jsonl:1: line longer than 1048576 byte");
 }
 
