@@ -252,6 +252,8 @@ std::string suites_text() {
   return text;
 }
 std::vector<std::string> test_names() { return registry().names(Entry::Kind::test); }
+// The tests as a list for messages ("" when this program registers none).
+std::string tests_text() { return fmt::format("{}", fmt::join(test_names(), ", ")); }
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
   std::vector<std::string> files;
@@ -262,7 +264,7 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
       throw std::invalid_argument("cannot read '" + a + "': " + ec.message());
     if (!fs::exists(st))
       throw std::invalid_argument("'" + a + "' is not a scenario file or directory, nor a registered test or suite (" +
-                                  (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", fmt::join(test_names(), ", "))) +
+                                  (test_names().empty() ? std::string() : fmt::format("tests: {}, all-tests; ", tests_text())) +
                                   (suite_names().empty() ? std::string("this program has no property suites)")
                                                          : fmt::format("suites: {}; all-suites)", suites_text())));
     if (fs::is_directory(st)) {
@@ -298,7 +300,7 @@ const Entry* entry_of(const std::string& target) {
          : test_names().empty()
              ? std::string("; this program defines no simulation tests: replay a test's token with the test binary that defines it "
                            "(e.g. ./my_tests replay '<token>')")
-             : fmt::format("; this program's tests: {}", fmt::join(test_names(), ", "))));
+             : fmt::format("; this program's tests: {}", tests_text())));
   return e;
 }
 
@@ -556,7 +558,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   if (!entry && !std::filesystem::exists(file, ec))
     throw std::invalid_argument("'" + file + "' is not a scenario file nor a registered simulation test" +
                                 (test_names().empty() ? std::string(" (this program has none)")
-                                                      : fmt::format(" (tests: {})", fmt::join(test_names(), ", "))));
+                                                      : fmt::format(" (tests: {})", tests_text())));
   if (!entry) scenario.emplace(load_scenario(file));
   const std::string target = entry ? entry->target() : file;
   std::mutex mu;

@@ -369,9 +369,11 @@ namespace {
 
 // A system request: monitored like a call; a server that is gone or does not answer makes the
 // caller exit with {noproc | timeout, {sys, Function, [Server]}}.
-Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, TraceReport report, Timeout timeout, const char* fn) {
+// `what` is "sys:<function>", as the BEAM names it in the exit reason.
+Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, TraceReport report, Timeout timeout, std::string_view what) {
+  checked_timeout(timeout, what);
+  const std::string_view fn = what.substr(what.find(':') + 1);
   auto reason = [&](Term why) { return tuple(std::move(why), tuple(atom("sys"), atom(fn), Term::list({server.to_term()}))); };
-  if (timeout < 0 && timeout != infinity) bad_timeout(std::string("sys:") + fn, timeout);
   Pid pid = server.pid ? server.pid : co_await gen_server::whereis(self, server);
   if (!pid) throw Exit(reason(reasons::noproc()));
   if (pid == self.self()) throw Exit(reason(atom("calling_self")));
@@ -400,11 +402,11 @@ Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, Tr
 }  // namespace
 
 Task<Term> get_state(Process& self, ServerRef server, Timeout timeout) {
-  co_return co_await request(self, server, SysRequest::Op::get_state, {}, timeout, "get_state");
+  co_return co_await request(self, server, SysRequest::Op::get_state, {}, timeout, "sys:get_state");
 }
 
 Task<void> trace(Process& self, ServerRef server, bool on, TraceReport report, Timeout timeout) {
-  co_await request(self, server, on ? SysRequest::Op::trace_on : SysRequest::Op::trace_off, std::move(report), timeout, "trace");
+  co_await request(self, server, on ? SysRequest::Op::trace_on : SysRequest::Op::trace_off, std::move(report), timeout, "sys:trace");
 }
 
 }  // namespace sys
