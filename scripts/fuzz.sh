@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes everything that reads outside input with libFuzzer (+ASan+UBSan): the scenario loader,
-# the Erlang-term parser and the replay-token decoder. Configures and builds the `fuzz` preset,
+# the Erlang-term parser, the replay-token decoder and the trace reader (`show`). Configures and builds the `fuzz` preset,
 # then runs each target for SECONDS (default 60) and prints its executions per second and
 # coverage. Seed corpora: scenarios/, tests/data/, tests/fuzz/seeds/ and the saved crashers in
 # tests/fuzz_regressions/; the working corpus grows in build/fuzz/corpus/<target>/.
@@ -13,7 +13,7 @@ set -eu -o pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
 case "$secs" in '' | *[!0-9]*) echo "usage: scripts/fuzz.sh [SECONDS] (a whole number)" >&2; exit 2 ;; esac
-targets=${FUZZ_TARGETS:-scenario term token}
+targets=${FUZZ_TARGETS:-scenario term token trace}
 cmake --preset fuzz >/dev/null
 cmake --build build/fuzz -j "${FUZZ_BUILD_JOBS:-$(nproc)}" --target otpsim_fuzz
 status=0
@@ -24,6 +24,7 @@ for t in $targets; do
   seeds=()
   case "$t" in
     scenario) seeds+=(scenarios/*.toml scenarios/explore/*.toml tests/data/*.toml) max_len=16384 ;;
+    trace) seeds+=(tests/fuzz/seeds/"$t"/*) max_len=16384 ;;
     *) seeds+=(tests/fuzz/seeds/"$t"/*) max_len=4096 ;;
   esac
   for f in tests/fuzz_regressions/"$t"/*; do [ -f "$f" ] && seeds+=("$f"); done

@@ -34,3 +34,4 @@ int replay_dir(const std::string& target, void (*body)(const uint8_t*, size_t)) 
 TEST(FuzzRegressions, ScenarioLoader) { EXPECT_GT(replay_dir("scenario", otp::fuzz::scenario), 0); }
 TEST(FuzzRegressions, TermParser) { EXPECT_GT(replay_dir("term", otp::fuzz::term), 0); }
 TEST(FuzzRegressions, TokenDecoder) { EXPECT_GT(replay_dir("token", otp::fuzz::token), 0); }
+TEST(FuzzRegressions, TraceReader) { EXPECT_GT(replay_dir("trace", otp::fuzz::trace), 0); }

@@ -2,12 +2,18 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
+#include <otpsim/sim/chrome_trace.hpp>
+#include <otpsim/sim/html_trace.hpp>
 #include <otpsim/sim/limits.hpp>
 #include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/story.hpp>
 #include <otpsim/sim/term_parse.hpp>
 #include <otpsim/sim/token.hpp>
 
@@ -97,6 +103,25 @@ void token(const uint8_t* data, size_t size) {
     // An empty list is written "0*0" and read back as empty.
     require(*again.choices == *t.choices, "choices changed in a round trip");
   }
+}
+
+void trace(const uint8_t* data, size_t size) {
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data), size));
+  std::vector<sim::TraceEvent> events;
+  try {
+    events = sim::read_trace(in, "fuzz.jsonl");
+  } catch (const std::invalid_argument& e) {
+    require(std::string_view(e.what()).rfind("fuzz.jsonl", 0) == 0, "a trace error that does not name the file");
+    return;
+  }
+  require(!events.empty(), "an empty trace read without an error");
+  for (bool verbose : {false, true}) {
+    sim::Story story({.verbose = verbose});
+    for (const auto& e : events) (void)story.tell(e);
+    (void)story.flush();
+  }
+  require(nlohmann::json::accept(sim::chrome_trace_json(events)), "the Chrome export is not JSON");
+  (void)sim::html_trace(events, {.title = "fuzz.jsonl"});
 }
 
 }  // namespace otp::fuzz

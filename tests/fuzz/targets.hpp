@@ -15,5 +15,8 @@ void scenario(const uint8_t* data, size_t size);
 void term(const uint8_t* data, size_t size);
 // Replay-token decoder: parse_token; a parsed token re-encodes to an equal one.
 void token(const uint8_t* data, size_t size);
+// Trace reader (`otpsim show`): read_trace, then the readable log (plain and verbose), the
+// Chrome/Perfetto export (which must be JSON) and the HTML page of what it read.
+void trace(const uint8_t* data, size_t size);
 
 }  // namespace otp::fuzz
