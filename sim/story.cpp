@@ -1,5 +1,9 @@
 #include <otpsim/sim/story.hpp>
 
+#include <algorithm>
+#include <string_view>
+#include <unordered_set>
+
 #include <fmt/core.h>
 
 namespace otp::sim {
@@ -52,17 +56,53 @@ std::vector<std::string> tuple_parts(const std::string& t) {
 
 std::string Story::path(const std::string& pid) const {
   if (opts_.names) return opts_.names->path(pid);
-  if (auto it = child_of_.find(pid); it != child_of_.end()) {
-    std::string sup = path(it->second.first);
-    return (sup.empty() ? it->second.first : sup) + "/" + it->second.second;
+  // Walked up without recursion, each pid at most once and at most kMaxPathDepth steps: a trace
+  // read from a file can be edited into a cycle (a supervisor reporting itself as its child) or
+  // a chain deeper than the stack. A walk cut short ends where an unplaced pid would.
+  struct Step {
+    const std::string* pid;         // the process this step names
+    const std::string* sup_or_id;   // its child id under a supervisor, or nullptr: named by its spawner
+    const std::string* above;       // that supervisor's pid (for a child)
+  };
+  std::vector<Step> steps;
+  std::string top;  // what the walk ended on: "root", the top process's name, or "" (unplaced)
+  std::unordered_set<std::string_view> deep;  // the pids walked past, once the walk is long
+  for (const std::string* cur = &pid;;) {
+    bool seen;
+    if (steps.size() < 16) {
+      seen = std::any_of(steps.begin(), steps.end(), [cur](const Step& s) { return *s.pid == *cur; });
+    } else {
+      if (deep.empty())
+        for (const Step& s : steps) deep.insert(*s.pid);
+      seen = !deep.insert(*cur).second;
+    }
+    if (seen || steps.size() == kMaxPathDepth) break;
+    if (auto it = child_of_.find(*cur); it != child_of_.end()) {
+      steps.push_back({cur, &it->second.second, &it->second.first});
+      cur = &it->second.first;
+      continue;
+    }
+    if (roots_.count(*cur)) {
+      top = "root";
+      break;
+    }
+    if (*cur == top_) {
+      top = opts_.top_name;
+      break;
+    }
+    auto it = parent_.find(*cur);
+    if (it == parent_.end()) break;
+    steps.push_back({cur, nullptr, &it->second});
+    cur = &it->second;
   }
-  if (roots_.count(pid)) return "root";
-  if (pid == top_) return opts_.top_name;
-  if (auto it = parent_.find(pid); it != parent_.end()) {
-    std::string p = path(it->second);
-    if (!p.empty()) return p + "/" + pid;  // outside the tree (or not placed in it yet): by its spawner
+  // Down again: a child is its supervisor's path (or, unplaced, the supervisor's pid) and its
+  // id; a process outside the tree is its spawner's path and its pid, or nothing unplaced.
+  std::string out = std::move(top);
+  for (auto s = steps.rbegin(); s != steps.rend(); ++s) {
+    if (s->sup_or_id) out = (out.empty() ? *s->above : out) + "/" + *s->sup_or_id;
+    else if (!out.empty()) out += "/" + *s->pid;
   }
-  return "";
+  return out;
 }
 
 std::string Story::who(const std::string& pid) const {
@@ -90,13 +130,28 @@ std::string Story::message(const std::string& what) const {
 bool Story::placed(const std::string& sup) const { return roots_.count(sup) || child_of_.count(sup); }
 
 void Story::started(const TraceEvent& e, std::vector<std::string>& out) {
-  const std::string& pid = e["pid"];
-  child_of_[pid] = {e["sup"], e["id"]};
-  std::string child = path(pid);
-  bool again = last_pid_.count(child) > 0;
-  last_pid_[child] = pid;
-  out.push_back(line(e, again ? child + " restarted as " + pid : child + " " + pid + " started", kGreen));
-  release(pid, out);  // a supervisor's own children, reported before it was
+  // A supervisor's own children, reported before it was placed, are told right after it, depth
+  // first, with a stack of our own: a chain of such supervisors may be deeper than the call stack.
+  std::vector<std::pair<std::vector<TraceEvent>, size_t>> pending;
+  const TraceEvent* next = &e;
+  while (next) {
+    const std::string& pid = (*next)["pid"];
+    child_of_[pid] = {(*next)["sup"], (*next)["id"]};
+    std::string child = path(pid);
+    bool again = last_pid_.count(child) > 0;
+    last_pid_[child] = pid;
+    out.push_back(line(*next, again ? child + " restarted as " + pid : child + " " + pid + " started", kGreen));
+    if (auto it = waiting_.find(pid); it != waiting_.end()) {
+      pending.emplace_back(std::move(it->second), 0);
+      waiting_.erase(it);
+    }
+    next = nullptr;
+    while (!pending.empty() && !next) {
+      auto& [reports, at] = pending.back();
+      if (at < reports.size()) next = &reports[at++];
+      else pending.pop_back();
+    }
+  }
 }
 
 void Story::release(const std::string& sup, std::vector<std::string>& out) {

@@ -16,6 +16,10 @@
 
 namespace otp::sim {
 
+// How many supervisors and spawners a process's path names at most, from it upward (a path cut
+// there starts at the pid it reached, as a process not placed in the tree).
+inline constexpr size_t kMaxPathDepth = 256;
+
 struct StoryOptions {
   bool verbose = false;  // every event, bookkeeping included
   bool colour = false;   // ANSI colours (a terminal)

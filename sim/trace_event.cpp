@@ -66,6 +66,9 @@ TraceEvent parse_trace_line(std::string_view line) {
   }
   for (std::string_view f : required_trace_fields(e.ev))
     if (!j.contains(f)) throw std::invalid_argument("a \"" + e.ev + "\" event needs a string \"" + std::string(f) + "\"");
+  if (e.ev == "supervisor" && e["report"] == "child_started")  // the child it places in the tree
+    for (const char* f : {"id", "pid"})
+      if (!j.contains(f)) throw std::invalid_argument(std::string("a child_started report needs a string \"") + f + "\"");
   return e;
 }
 

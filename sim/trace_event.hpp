@@ -28,7 +28,7 @@ inline constexpr int64_t kMaxTraceMs = 1'000'000'000'000'000;
 // The events the simulator writes; any other name in a trace read back is an error.
 inline constexpr std::string_view kTraceEvents[] = {"spawn", "exit", "deliver", "supervisor", "sys", "timer", "fault", "inject"};
 // The fields every event of that name carries (a supervisor report adds id, pid or reason by
-// report); an event read back without one of them is an error, not a line told with a blank.
+// report; a child_started report needs id and pid); an event read back without one of them is an error, not a line told with a blank.
 std::vector<std::string_view> required_trace_fields(std::string_view ev);
 
 // Parses one line; throws std::invalid_argument saying what was expected.

@@ -2,11 +2,13 @@
 // sim/trace_event.hpp, sim/chrome_trace.hpp) on shipped scenarios.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
 #include <sstream>
 
+#include <fmt/core.h>
 #include <nlohmann/json.hpp>
 
 #include <otpsim/sim/chrome_trace.hpp>
@@ -93,6 +95,38 @@ TEST(Story, VerboseShowsTheBookkeeping) {
   bool monitor = false;
   for (const auto& l : verbose) monitor = monitor || l.find("<- monitor from scenario") != std::string::npos;
   EXPECT_TRUE(monitor);
+}
+
+// A trace read from a file may be edited into shapes the simulator never writes: a supervisor
+// that reports itself as its child, a chain of supervisors deeper than the call stack. The log
+// is still told, each path cut at kMaxPathDepth names.
+TEST(Story, ACycleOrAVeryDeepTreeIsToldWithoutRecursion) {
+  auto ev = [](uint64_t step, std::string name, std::vector<std::pair<std::string, std::string>> fields) {
+    return TraceEvent{.t = 0, .step = step, .ev = std::move(name), .fields = std::move(fields)};
+  };
+  Story cycle;
+  cycle.tell(ev(0, "spawn", {{"pid", "<0.1.0>"}, {"parent", "<0.0.0>"}}));
+  cycle.tell(ev(1, "supervisor", {{"sup", "<0.2.0>"}, {"report", "child_started"}, {"id", "a"}, {"pid", "<0.2.0>"}}));
+  cycle.tell(ev(2, "supervisor", {{"sup", "<0.3.0>"}, {"report", "child_started"}, {"id", "b"}, {"pid", "<0.4.0>"}}));
+  cycle.tell(ev(3, "supervisor", {{"sup", "<0.4.0>"}, {"report", "child_started"}, {"id", "c"}, {"pid", "<0.3.0>"}}));
+  cycle.flush();
+  EXPECT_EQ(cycle.path("<0.2.0>"), "<0.2.0>/a");
+  EXPECT_EQ(cycle.path("<0.3.0>"), "<0.3.0>/b/c");
+
+  // 2,000 supervisors, each reporting its child before anyone placed it, placed at once by the
+  // first event that is not part of starting.
+  const int n = 2'000;
+  Story deep;
+  for (int i = n; i >= 1; --i)
+    deep.tell(ev(static_cast<uint64_t>(n - i), "supervisor",
+                 {{"sup", fmt::format("<0.{}.0>", i)}, {"report", "child_started"}, {"id", fmt::format("c{}", i + 1)},
+                  {"pid", fmt::format("<0.{}.0>", i + 1)}}));
+  auto lines = deep.tell(ev(n, "exit", {{"pid", fmt::format("<0.{}.0>", n + 1)}, {"reason", "normal"}}));
+  ASSERT_EQ(lines.size(), static_cast<size_t>(n) + 1);
+  EXPECT_NE(lines[0].find("root/c2 <0.2.0> started"), std::string::npos) << lines[0];
+  std::string last = deep.path(fmt::format("<0.{}.0>", n + 1));
+  EXPECT_EQ(std::count(last.begin(), last.end(), '/'), static_cast<std::ptrdiff_t>(kMaxPathDepth)) << last.substr(0, 80);
+  EXPECT_EQ(last.substr(0, last.find('/')), fmt::format("<0.{}.0>", n + 1 - static_cast<int>(kMaxPathDepth)));
 }
 
 TEST(TraceReader, ReadsWhatTheSimulatorWrites) {
