@@ -191,14 +191,18 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
     last_ms = std::max(last_ms, e.t);
     int64_t a = -1, b = -1;
     std::string sig;
+    // A lane of -1 is no process (<0.0.0>, the world's own parent): only a trace edited by hand
+    // spawns, ends or starts it.
     if (e.ev == "spawn") {
       b = lane(e["pid"]);
-      lanes[static_cast<size_t>(b)].born = static_cast<int64_t>(e.step);
+      if (b >= 0) lanes[static_cast<size_t>(b)].born = static_cast<int64_t>(e.step);
       a = lane(e["parent"]);
     } else if (e.ev == "exit") {
       a = lane(e["pid"]);
-      lanes[static_cast<size_t>(a)].died = static_cast<int64_t>(e.step);
-      lanes[static_cast<size_t>(a)].reason = e["reason"];
+      if (a >= 0) {
+        lanes[static_cast<size_t>(a)].died = static_cast<int64_t>(e.step);
+        lanes[static_cast<size_t>(a)].reason = e["reason"];
+      }
     } else if (e.ev == "deliver") {
       a = lane(e["from"]);
       b = lane(e["to"]);
@@ -207,7 +211,7 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
       a = lane(e["sup"]);
       if (e["report"] == "child_started") {
         b = lane(e["pid"]);
-        if (started_paths[story.path(e["pid"])]++ > 0) lanes[static_cast<size_t>(b)].restart = true;
+        if (started_paths[story.path(e["pid"])]++ > 0 && b >= 0) lanes[static_cast<size_t>(b)].restart = true;
       }
     } else {
       a = lane(!e["pid"].empty() ? e["pid"] : e["to"]);
