@@ -18,6 +18,7 @@ SuiteOutcome dynamic_supervisor_suite(sim::Draws& d); // S40
 SuiteOutcome sim_test_suite(sim::Draws& d);           // S5 S90 S91: the simulation-test runner
 SuiteOutcome dpor_suite(sim::Draws& d);               // S1-S5 S91: dpor finds what exhaustive DFS finds
 SuiteOutcome contract_suite(sim::Draws& d);           // one documented API behaviour per case (contract_probe.hpp)
+SuiteOutcome rt_suite(sim::Draws& d);                 // S1-S6 on the threaded executor
 
 // A failure naming what was seen and what the model says, or nullopt when they agree.
 inline std::optional<std::string> differs_from_model(const char* what, const std::vector<std::string>& seen,

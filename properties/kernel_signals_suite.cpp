@@ -6,28 +6,17 @@
 #include <set>
 
 #include <otpsim/properties/behaviour_suites.hpp>
+#include <otpsim/properties/kernel_signals_model.hpp>
 #include <otpsim/sim/world.hpp>
 
 namespace otp::properties {
+namespace kernel_signals {
 namespace {
 
-enum class Op : uint8_t { link, monitor, trap_on, trap_off, exit_self, send_exit };
 const char* op_name(Op o) {
   static constexpr const char* names[] = {"link", "monitor", "trap_on", "trap_off", "exit_self", "send_exit"};
   return names[static_cast<int>(o)];
 }
-
-struct Step {
-  Op op;
-  int a, b;    // actor a does op (on b)
-  Term reason;
-};
-
-struct Case {
-  int n = 2;
-  std::vector<Step> steps;
-  uint64_t seed = 1;
-};
 
 Term reason_of(uint32_t k) {
   switch (k) {
@@ -38,6 +27,8 @@ Term reason_of(uint32_t k) {
     default: return atom("boom");
   }
 }
+
+}  // namespace
 
 Case draw(sim::Draws& d) {
   Case c;
@@ -61,6 +52,8 @@ std::string describe(const Case& c) {
          (st.op == Op::exit_self || st.op == Op::send_exit ? "," + st.reason.to_string() : "") + ")";
   return s;
 }
+
+namespace {
 
 // The reference model: S1-S4 applied one operation at a time, cascades included.
 struct Model {
@@ -128,55 +121,38 @@ struct Model {
   }
 };
 
-struct Cmd {
-  Step step;
-  Term to_term() const { return tuple(atom("cmd"), atom(op_name(step.op)), integer(step.b), step.reason); }
-};
+}  // namespace
 
-std::optional<std::string> check(const Case& c) {
-  sim::World w({.seed = c.seed});
-  std::vector<Pid> pids(c.n);
-  std::vector<std::string> log;
-  std::vector<std::vector<std::string>> seen;  // per step, sorted
+Term Cmd::to_term() const { return tuple(atom("cmd"), atom(op_name(step.op)), integer(step.b), step.reason); }
+
+Proc actor(Process& me, int i, const std::vector<Pid>& pids, SignalLog& log) {
   auto index_of = [&pids](Pid p) {
-    for (size_t i = 0; i < pids.size(); ++i)
-      if (pids[i] == p) return std::to_string(i);
+    for (size_t k = 0; k < pids.size(); ++k)
+      if (pids[k] == p) return std::to_string(k);
     return std::string("?");
   };
-  w.spawn([&](Process& self) -> Proc {
-    for (int i = 0; i < c.n; ++i) {
-      pids[i] = self.spawn([&, i](Process& me) -> Proc {
-        for (;;) {
-          Message m = *co_await me.receive_any();
-          if (const auto* e = m.get<ExitMsg>()) {
-            log.push_back(std::to_string(i) + " EXIT " + index_of(e->from) + " " + e->reason.to_string());
-          } else if (const auto* dn = m.get<DownMsg>()) {
-            log.push_back(std::to_string(i) + " DOWN " + index_of(dn->pid) + " " + dn->reason.to_string());
-          } else if (const auto* cmd = m.get<Cmd>()) {
-            const Step& s = cmd->step;
-            switch (s.op) {
-              case Op::link: me.link(pids[s.b]); break;
-              case Op::monitor: me.monitor(pids[s.b]); break;
-              case Op::trap_on: me.trap_exit(true); break;
-              case Op::trap_off: me.trap_exit(false); break;
-              case Op::exit_self: throw Exit(s.reason);
-              case Op::send_exit: me.exit(pids[s.b], s.reason); break;
-            }
-          }
-        }
-      });
+  for (;;) {
+    Message m = *co_await me.receive_any();
+    if (const auto* e = m.get<ExitMsg>()) {
+      log.add(std::to_string(i) + " EXIT " + index_of(e->from) + " " + e->reason.to_string());
+    } else if (const auto* dn = m.get<DownMsg>()) {
+      log.add(std::to_string(i) + " DOWN " + index_of(dn->pid) + " " + dn->reason.to_string());
+    } else if (const auto* cmd = m.get<Cmd>()) {
+      const Step& s = cmd->step;
+      switch (s.op) {
+        case Op::link: me.link(pids[s.b]); break;
+        case Op::monitor: me.monitor(pids[s.b]); break;
+        case Op::trap_on: me.trap_exit(true); break;
+        case Op::trap_off: me.trap_exit(false); break;
+        case Op::exit_self: throw Exit(s.reason);
+        case Op::send_exit: me.exit(pids[s.b], s.reason); break;
+      }
     }
-    co_await self.sleep(1);
-    for (const auto& s : c.steps) {
-      self.send(pids[s.a], Cmd{s});
-      co_await self.sleep(1);  // everything the step caused has settled
-      std::sort(log.begin(), log.end());
-      seen.push_back(std::move(log));
-      log.clear();
-    }
-  });
-  auto r = w.run({.max_steps = 200'000});
-  if (r.stop != sim::StopReason::quiescent) return "the world did not settle";
+  }
+}
+
+std::optional<std::string> compare_with_model(const Case& c, std::vector<std::vector<std::string>> seen,
+                                              const std::function<std::string(int)>& ended) {
   Model model(c.n);
   // What an actor that dies in a step had received in it is not observable: its EXIT may be
   // delivered before it ran to log a DOWN that arrived first. Only survivors' logs are compared.
@@ -198,19 +174,45 @@ std::optional<std::string> check(const Case& c) {
     }
   }
   for (int i = 0; i < c.n; ++i) {
-    auto er = w.exit_reason(pids[i]);
-    std::string got = w.alive(pids[i]) ? "alive" : er ? er->to_string() : "dead, no reason";
+    std::string got = ended(i);
     if (got != model.reason[i])
       return "actor " + std::to_string(i) + " ended " + got + "; the model says " + model.reason[i];
   }
   return std::nullopt;
 }
 
+}  // namespace kernel_signals
+
+namespace {
+
+std::optional<std::string> check(const kernel_signals::Case& c) {
+  using namespace kernel_signals;
+  sim::World w({.seed = c.seed});
+  std::vector<Pid> pids(c.n);
+  SignalLog log;
+  std::vector<std::vector<std::string>> seen;  // per step
+  w.spawn([&](Process& self) -> Proc {
+    for (int i = 0; i < c.n; ++i) pids[i] = self.spawn([&, i](Process& me) { return actor(me, i, pids, log); });
+    co_await self.sleep(1);
+    for (const auto& s : c.steps) {
+      self.send(pids[s.a], Cmd{s});
+      co_await self.sleep(1);  // everything the step caused has settled
+      seen.push_back(log.take());
+    }
+  });
+  auto r = w.run({.max_steps = 200'000});
+  if (r.stop != sim::StopReason::quiescent) return "the world did not settle";
+  return compare_with_model(c, std::move(seen), [&](int i) {
+    auto er = w.exit_reason(pids[i]);
+    return w.alive(pids[i]) ? std::string("alive") : er ? er->to_string() : std::string("dead, no reason");
+  });
+}
+
 }  // namespace
 
 SuiteOutcome kernel_signals_suite(sim::Draws& d) {
-  Case c = draw(d);
-  return {check(c), describe(c)};
+  kernel_signals::Case c = kernel_signals::draw(d);
+  return {check(c), kernel_signals::describe(c)};
 }
 
 }  // namespace otp::properties

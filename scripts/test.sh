@@ -18,7 +18,7 @@ done
 echo "== tsan: every test that runs on the rt executor, and dpor on several jobs"
 cmake --preset tsan >/dev/null
 cmake --build build/tsan -j "$jobs" --target otpsim_tests
-TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/otpsim_tests --gtest_filter='SimAndRt/*/rt:RtStress.*:RtInbox.*:RtRunQueue.*:RtTimerWheel.*:BlockCache.*:RtSharing.*:RtMemory.*:*/RtWorkloads.*:Dpor.Jobs*'
+TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" build/tsan/tests/otpsim_tests --gtest_filter='SimAndRt/*/rt:RtStress.*:RtInbox.*:RtRunQueue.*:RtTimerWheel.*:BlockCache.*:RtSharing.*:RtMemory.*:*/RtWorkloads.*:Dpor.Jobs*:PropertySuites.Rt'
 echo "== fuzz: every reader of outside input, 45 s per target"
 scripts/fuzz.sh 45
 echo "== property suites and scenarios (debug build)"

@@ -13,7 +13,7 @@ allowed() {  # $1: folder of the including file -> the folders it may include fr
     sim*) echo "core sim" ;;
     rt) echo "core rt" ;;
     testing) echo "core sim testing" ;;
-    properties) echo "core sim testing properties" ;;
+    properties) echo "core sim rt testing properties" ;;
     *) echo "" ;;
   esac
 }

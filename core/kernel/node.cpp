@@ -447,7 +447,9 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
-  int64_t left = it->second.deadline_ms - now_ms();
+  // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
+  // timer) is 0 ms left, as on the BEAM: the message is still never sent.
+  int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
   bool dest_alive = find(it->second.dest) != nullptr;
   erase_message_timer(it);
   // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then

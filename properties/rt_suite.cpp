@@ -1,0 +1,261 @@
+// rt (S1-S6 on the threaded executor): what ships is checked, not only what is simulated. Each
+// case runs on an rt::RtWorld of two worker threads:
+//   - kernel-signals' drawn links, monitors, trap_exit, exits and exit signals, each step left
+//     to settle (the world idle) before the next, against the same model as on the simulator;
+//   - S5: senders running side by side each send a numbered stream to every receiver (one of
+//     which first takes a stream's last message by selective receive): each receiver gets every
+//     stream whole and in order;
+//   - S6: send_after timers to oneself and to another process, some cancelled at once or after
+//     a pause, and receives that time out: a timer cancelled with time left never arrives, any
+//     other arrives exactly once and never before its time; a receive never times out early.
+// The schedule is the operating system's, not a recorded one: replaying a token runs the same
+// case again (a failure from a rare race may need a few replays).
+#include <algorithm>
+#include <map>
+#include <mutex>
+
+#include <otpsim/properties/behaviour_suites.hpp>
+#include <otpsim/properties/kernel_signals_model.hpp>
+#include <otpsim/rt/rt_world.hpp>
+
+namespace otp::properties {
+namespace {
+
+constexpr unsigned kThreads = 2;
+
+// Each part runs on a world of its own, made after the state its processes share (so it goes,
+// with them, before that state does).
+
+// Runs `body` as a process of its own and waits until the world is idle again.
+void run_and_settle(rt::RtWorld& w, Body body) {
+  w.spawn(std::move(body));
+  w.wait_idle();
+}
+
+// ---------------------------------------------------------------- S1-S4
+
+std::optional<std::string> check_signals(const kernel_signals::Case& c) {
+  using namespace kernel_signals;
+  std::vector<Pid> pids(static_cast<size_t>(c.n));
+  SignalLog log;
+  rt::RtWorld w(kThreads);  // after what its processes use: gone before it
+  for (int i = 0; i < c.n; ++i) pids[static_cast<size_t>(i)] = w.spawn([&, i](Process& me) { return actor(me, i, pids, log); });
+  w.wait_idle();
+  std::vector<std::vector<std::string>> seen;
+  for (const Step& s : c.steps) {
+    run_and_settle(w, [&pids, s](Process& self) -> Proc {
+      self.send(pids[static_cast<size_t>(s.a)], Cmd{s});
+      co_return;
+    });
+    seen.push_back(log.take());
+  }
+  return compare_with_model(c, std::move(seen), [&](int i) {
+    Pid p = pids[static_cast<size_t>(i)];
+    auto er = w.exit_reason(p);
+    return w.alive(p) ? std::string("alive") : er ? er->to_string() : std::string("dead, no reason");
+  });
+}
+
+// ---------------------------------------------------------------- S5
+
+struct Seq {
+  int sender;
+  int n;
+  Term to_term() const { return tuple(atom("seq"), integer(sender), integer(n)); }
+};
+
+struct OrderCase {
+  int senders = 1, receivers = 1, per_stream = 1;
+  bool selective = false;  // receiver 0 first takes sender 0's last message
+};
+
+OrderCase draw_order(sim::Draws& d) {
+  OrderCase o;
+  o.senders = 1 + static_cast<int>(d.below(4));
+  o.receivers = 1 + static_cast<int>(d.below(3));
+  o.per_stream = 1 + static_cast<int>(d.below(300));
+  o.selective = d.chance(2);
+  return o;
+}
+
+std::optional<std::string> check_order(const OrderCase& o) {
+  std::mutex mu;
+  std::vector<std::vector<Seq>> got(static_cast<size_t>(o.receivers));  // in the order taken
+  std::vector<Pid> receivers;
+  rt::RtWorld w(kThreads);
+  for (int r = 0; r < o.receivers; ++r) {
+    const bool selective = o.selective && r == 0;
+    receivers.push_back(w.spawn([&, r, selective](Process& me) -> Proc {
+      auto take = [&](const Message& m) {
+        std::lock_guard lock(mu);
+        got[static_cast<size_t>(r)].push_back(*m.get<Seq>());
+      };
+      if (selective) {
+        const int last = o.per_stream - 1;
+        take(*co_await me.receive([last](const Message& m) {
+          const auto* s = m.get<Seq>();
+          return s && s->sender == 0 && s->n == last;
+        }));
+      }
+      for (;;) take(*co_await me.receive_any());
+    }));
+  }
+  for (int s = 0; s < o.senders; ++s)
+    w.spawn([&receivers, s, o](Process& me) -> Proc {
+      for (int n = 0; n < o.per_stream; ++n)
+        for (Pid r : receivers) me.send(r, Seq{s, n});
+      co_return;
+    });
+  w.wait_idle();
+  std::lock_guard lock(mu);
+  for (int r = 0; r < o.receivers; ++r) {
+    std::vector<Seq> seqs = got[static_cast<size_t>(r)];
+    const std::string who = "receiver " + std::to_string(r);
+    if (o.selective && r == 0) {
+      if (seqs.empty() || seqs.front().sender != 0 || seqs.front().n != o.per_stream - 1)
+        return who + ": the selective receive did not take sender 0's last message first";
+      seqs.erase(seqs.begin());
+    }
+    std::vector<int> next(static_cast<size_t>(o.senders), 0);
+    for (const Seq& q : seqs) {
+      int& want = next[static_cast<size_t>(q.sender)];
+      if (o.selective && r == 0 && q.sender == 0 && want == o.per_stream - 1) ++want;  // taken first
+      if (q.n != want)
+        return who + ": from sender " + std::to_string(q.sender) + " got message " + std::to_string(q.n) + " where " +
+               std::to_string(want) + " was next (S5: A's messages to B arrive in the order A sent them)";
+      ++want;
+    }
+    for (int s = 0; s < o.senders; ++s) {
+      int want = next[static_cast<size_t>(s)];
+      if (o.selective && r == 0 && s == 0 && want == o.per_stream - 1) ++want;
+      if (want != o.per_stream)
+        return who + ": got " + std::to_string(want) + " of sender " + std::to_string(s) + "'s " +
+               std::to_string(o.per_stream) + " messages";
+    }
+  }
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------- S6
+
+struct Tick {
+  int id;
+  Term to_term() const { return tuple(atom("tick"), integer(id)); }
+};
+
+struct TimerPlan {
+  int delay_ms;     // 0..4
+  bool to_partner;  // else to the arming process itself
+  bool cancel;
+  int pause_ms;     // before the cancel: 0..2
+};
+
+struct TimerCase {
+  std::vector<TimerPlan> timers;
+  std::vector<int> receive_after_ms;  // receives that match nothing and time out
+};
+
+TimerCase draw_timers(sim::Draws& d) {
+  TimerCase t;
+  size_t n = 1 + d.below(8);
+  for (size_t i = 0; i < n; ++i)
+    t.timers.push_back({static_cast<int>(d.below(5)), d.chance(2), d.chance(3), static_cast<int>(d.below(3))});
+  size_t m = d.below(3);
+  for (size_t i = 0; i < m; ++i) t.receive_after_ms.push_back(static_cast<int>(d.below(4)));
+  return t;
+}
+
+std::optional<std::string> check_timers(const TimerCase& tc) {
+  struct Arrival {
+    bool to_partner;
+    int64_t at_ms;
+  };
+  std::mutex mu;
+  std::map<int, std::vector<Arrival>> arrived;             // by timer id
+  std::vector<int64_t> armed_at(tc.timers.size(), 0);      // now_ms just before the arm
+  std::vector<std::optional<int64_t>> cancelled(tc.timers.size());  // what cancel_timer answered
+  std::vector<std::pair<int64_t, int64_t>> waited;         // receive after: (asked, took)
+  rt::RtWorld w(kThreads);
+  auto record = [&](Process& me, const Message& m, bool partner) {
+    if (const auto* t = m.get<Tick>()) {
+      std::lock_guard lock(mu);
+      arrived[t->id].push_back({partner, me.now_ms()});
+    }
+  };
+  Pid partner = w.spawn([&](Process& me) -> Proc {
+    for (;;) record(me, *co_await me.receive_any(), true);
+  });
+  w.spawn([&](Process& me) -> Proc {
+    std::vector<Ref> refs;
+    for (size_t i = 0; i < tc.timers.size(); ++i) {
+      const TimerPlan& p = tc.timers[i];
+      {
+        std::lock_guard lock(mu);
+        armed_at[i] = me.now_ms();
+      }
+      refs.push_back(me.send_after(p.to_partner ? partner : me.self(), Tick{static_cast<int>(i)}, p.delay_ms));
+    }
+    for (size_t i = 0; i < tc.timers.size(); ++i) {
+      if (!tc.timers[i].cancel) continue;
+      if (tc.timers[i].pause_ms > 0) co_await me.sleep(tc.timers[i].pause_ms);
+      auto left = me.cancel_timer(refs[i]);
+      std::lock_guard lock(mu);
+      cancelled[i] = left;
+    }
+    for (int ms : tc.receive_after_ms) {
+      int64_t before = me.now_ms();
+      (void)co_await me.receive([](const Message&) { return false; }, ms);
+      std::lock_guard lock(mu);
+      waited.emplace_back(ms, me.now_ms() - before);
+    }
+    for (;;) record(me, *co_await me.receive_any(), false);
+  });
+  w.wait_idle();
+  std::lock_guard lock(mu);
+  for (size_t i = 0; i < tc.timers.size(); ++i) {
+    const TimerPlan& p = tc.timers[i];
+    const std::string which = "timer " + std::to_string(i) + " (" + std::to_string(p.delay_ms) + " ms to " +
+                              (p.to_partner ? "another process" : "itself") + ")";
+    const auto& a = arrived[static_cast<int>(i)];
+    if (cancelled[i]) {
+      if (*cancelled[i] < 0 || *cancelled[i] > p.delay_ms)
+        return which + ": cancel_timer answered " + std::to_string(*cancelled[i]) + " ms left (S6)";
+      if (!a.empty()) return which + ": cancelled with " + std::to_string(*cancelled[i]) + " ms left, yet it arrived (S6)";
+      continue;
+    }
+    if (a.size() != 1) return which + ": arrived " + std::to_string(a.size()) + " times, not once (S6)";
+    if (a[0].to_partner != p.to_partner) return which + ": arrived at the wrong process";
+    if (a[0].at_ms < armed_at[i] + p.delay_ms)
+      return which + ": armed at " + std::to_string(armed_at[i]) + " ms, arrived at " + std::to_string(a[0].at_ms) +
+             " ms: early (S6: no earlier than now + T)";
+  }
+  for (const auto& [asked, took] : waited)
+    if (took < asked)
+      return "receive ... after " + std::to_string(asked) + " timed out after " + std::to_string(took) + " ms (S6)";
+  return std::nullopt;
+}
+
+std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t) {
+  std::string s = "signals: " + kernel_signals::describe(k) + "\n  order: " + std::to_string(o.senders) + " sender(s) x " +
+                  std::to_string(o.receivers) + " receiver(s) x " + std::to_string(o.per_stream) + " message(s)" +
+                  (o.selective ? ", receiver 0 first takes sender 0's last" : "") + "\n  timers:";
+  for (const auto& p : t.timers)
+    s += " " + std::to_string(p.delay_ms) + "ms->" + (p.to_partner ? "other" : "self") +
+         (p.cancel ? "(cancel after " + std::to_string(p.pause_ms) + "ms)" : "");
+  for (int ms : t.receive_after_ms) s += " receive-after-" + std::to_string(ms) + "ms";
+  return s;
+}
+
+}  // namespace
+
+SuiteOutcome rt_suite(sim::Draws& d) {
+  kernel_signals::Case k = kernel_signals::draw(d);
+  OrderCase o = draw_order(d);
+  TimerCase t = draw_timers(d);
+  std::optional<std::string> failure = check_signals(k);
+  if (!failure) failure = check_order(o);
+  if (!failure) failure = check_timers(t);
+  return {failure, describe(k, o, t)};
+}
+
+}  // namespace otp::properties
