@@ -9,11 +9,19 @@
 namespace otp {
 namespace {
 
-struct TaskReply {
-  Ref ref;
-  Term result;
-  Term to_term() const { return tuple(ref, result); }
-};
+// A task's reply, {Ref, Result}: sent to its owner's alias (Elixir 1.14 monitors with
+// alias: :demonitor), so it is delivered only while the owner still waits for the task: once
+// the owner demonitors (a result taken, an await that timed out, a shutdown) or the DOWN came,
+// a late reply is dropped.
+using TaskReply = Enveloped<Envelope::reply, Term>;
+
+void reply_to_owner(Process& task, Pid owner, Ref ref, Term result) { gen_server::reply(task, From{owner, ref}, std::move(result)); }
+
+// The owner stops waiting for task `ref`: its monitor (and a DOWN already queued) and its alias go.
+void forget_task(Process& self, Ref ref) {
+  self.demonitor(ref, true);
+  self.deactivate_alias(ref);
+}
 
 struct TaskGo {  // owner -> task: who to reply to, under which ref
   Pid owner;
@@ -55,7 +63,7 @@ Proc supervised_body(Process& self, TaskFn fn, bool has_owner) {
   auto go = co_await self.receive([](const Message& m) { return m.is<TaskGo>(); });
   TaskGo g = *go->get<TaskGo>();
   Term result = co_await fn(self);
-  self.send(g.owner, TaskReply{g.ref, std::move(result)});
+  reply_to_owner(self, g.owner, g.ref, std::move(result));
 }
 
 // An empty function is the caller's mistake, said in the caller (not a task crashing later
@@ -90,6 +98,7 @@ Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool lin
   // is alive, so an owner that exits right after still takes it down.
   if (link) self.link(r[1].pid());
   TaskRef t{r[1].pid(), self.monitor(r[1].pid()), self.self()};
+  self.activate_alias(t.ref);
   self.send(t.pid, TaskGo{self.self(), t.ref});
   co_return t;
 }
@@ -105,9 +114,10 @@ TaskRef async(Process& self, TaskFn fn) {
   Pid pid = self.node().spawn(
       [fn = std::move(fn), owner, ref](Process& p) -> Proc {
         Term result = co_await fn(p);
-        p.send(owner, TaskReply{ref, std::move(result)});
+        reply_to_owner(p, owner, ref, std::move(result));
       },
       {.link_to = owner, .monitor_by = owner, .monitor_ref = ref, .parent = owner});
+  self.activate_alias(ref);
   return TaskRef{pid, ref, owner};
 }
 
@@ -115,12 +125,12 @@ Task<Term> await(Process& self, TaskRef t, Timeout timeout) {
   require_owner(self, t, "Task.await");
   auto m = co_await wait_task(self, t, timeout);
   if (!m) {
-    self.demonitor(t.ref, true);
+    forget_task(self, t.ref);
     throw Exit(await_reason(atom("timeout"), t, timeout));
   }
   if (const auto* r = m->get<TaskReply>()) {
-    self.demonitor(t.ref, true);
-    co_return r->result;
+    forget_task(self, t.ref);
+    co_return r->value;
   }
   throw Exit(await_reason(m->get<DownMsg>()->reason, t, timeout));
 }
@@ -129,8 +139,8 @@ namespace {
 // The task's reply as {ok,R} (its monitor dropped), or its DOWN as {exit,Reason}.
 Term reply_or_exit(Process& self, const TaskRef& t, const Message& m) {
   if (const auto* r = m.get<TaskReply>()) {
-    self.demonitor(t.ref, true);
-    return tuple(atom("ok"), r->result);
+    forget_task(self, t.ref);
+    return tuple(atom("ok"), r->value);
   }
   return tuple(atom("exit"), m.get<DownMsg>()->reason);
 }
@@ -154,16 +164,16 @@ Task<Term> stop_task(Process& self, const TaskRef& t, Term how, Timeout timeout,
   if (why.is_atom("noproc")) {
     Ref ref = t.ref;
     auto own = co_await self.receive([ref](const Message& m) { const auto* d = m.get<DownMsg>(); return d && d->ref == ref; }, 0);
-    if (!own) self.demonitor(t.ref, true);
+    if (!own) forget_task(self, t.ref);
     Term r = own ? own->get<DownMsg>()->reason : why;
     outcome = own && r.is_atom(quiet) ? atom("nil") : tuple(atom("exit"), r);
   } else {
-    self.demonitor(t.ref, true);
+    forget_task(self, t.ref);
     outcome = why.is_atom(quiet) ? atom("nil") : tuple(atom("exit"), why);
   }
   Ref ref = t.ref;
   auto reply = co_await self.receive([ref](const Message& m) { const auto* r = m.get<TaskReply>(); return r && r->ref == ref; }, 0);
-  co_return reply ? tuple(atom("ok"), reply->get<TaskReply>()->result) : outcome;
+  co_return reply ? tuple(atom("ok"), reply->get<TaskReply>()->value) : outcome;
 }
 }  // namespace
 
@@ -238,7 +248,7 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
   };
   auto forget_rest = [&] {
     for (size_t i = 0; i < waiting.size(); ++i)
-      if (!waiting[i].done && (i == 0 || waiting[i].ref != waiting[i - 1].ref)) self.demonitor(waiting[i].ref, true);
+      if (!waiting[i].done && (i == 0 || waiting[i].ref != waiting[i - 1].ref)) forget_task(self, waiting[i].ref);
   };
   std::vector<Term> out(tasks.size());
   while (left_refs > 0) {
@@ -260,9 +270,9 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
       throw fail(d->reason);
     }
     const auto* r = m->get<TaskReply>();
-    settle(first_of(r->ref), [&](const Waiting& x) { out[x.at] = r->result; });
+    settle(first_of(r->ref), [&](const Waiting& x) { out[x.at] = r->value; });
     --left_refs;
-    self.demonitor(r->ref, true);
+    forget_task(self, r->ref);
   }
   co_return out;
 }

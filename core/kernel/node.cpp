@@ -308,7 +308,10 @@ void Node::deliver(Signal&& s) {
     case SignalKind::unlink: touch_element(Part::links, s.to, s.from.id); break;
     case SignalKind::monitor:
     case SignalKind::demonitor: touch_element(Part::watchers, s.to, s.ref.id); break;
-    case SignalKind::down: touch_element(Part::monitoring, s.to, s.ref.id); break;
+    case SignalKind::down:  // and the alias the monitor may carry (removed with it)
+      touch_element(Part::monitoring, s.to, s.ref.id);
+      touch_element(Part::aliases, s.to, s.ref.id);
+      break;
     case SignalKind::reply:  // reads whether the alias is still active
       touch(AccessObserver::of(Part::aliases, s.to.id), false);
       touch(AccessObserver::element(Part::aliases, s.to.id, s.ref.id), false);
@@ -356,8 +359,12 @@ void Node::deliver(Signal&& s) {
       if (t->rel_) t->rel_->watchers.erase(s.ref);
       return;
     case SignalKind::down:
-      // After demonitor no DOWN for that monitor may appear (S4).
-      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
+      // After demonitor no DOWN for that monitor may appear (S4). An alias made with the
+      // monitor (a call's, a task's: alias: :demonitor) ends with it.
+      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) {
+        t->rel_->aliases.erase(s.ref);
+        t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
+      }
       return;
     case SignalKind::reply:
       // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
