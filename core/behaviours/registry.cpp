@@ -43,8 +43,11 @@ class RegistryServer : public GenServer {
       case Req::Op::count: co_return Result::reply(integer(static_cast<int64_t>(entries_.size())));
       case Req::Op::whereis: {
         if (!unique_) co_return Result::reply(atom("duplicate"));  // whereis_name refuses: see below
+        // As Elixir 1.14's whereis_name: a holder that has died (its EXIT not yet taken here)
+        // is undefined, though lookup still lists its entry.
         auto it = entries_.find(r.key);
-        co_return Result::reply(it == entries_.end() ? atom("undefined") : Term(it->second.first));
+        bool held = it != entries_.end() && self.node().alive(it->second.first);
+        co_return Result::reply(held ? Term(it->second.first) : atom("undefined"));
       }
     }
     co_return Result::noreply();
