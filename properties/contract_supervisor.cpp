@@ -69,9 +69,49 @@ void significant(Probe& p) {
   });
 }
 
+// S32 with S29: a significant child waiting for the retry of its failed restart is still there
+// (OTP keeps it as {restarting, _}, not undefined): another significant child ending for good
+// does not shut an all_significant supervisor down, and a crash of the restarting one never
+// counts as ending for good (measured on OTP 25 with the supervisor suspended in between).
+void significant_restarting(Probe& p) {
+  bool any = p.chance("any_significant");
+  int64_t failures = p.ms("failed_restarts", 1, 3);
+  int64_t slow = p.ms("failing_start_ms", 3, 20);
+  lab::Lab l;
+  int64_t starts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    ChildSpec a = lab::spec(l, "a", {.restart = Restart::transient, .significant = true});
+    ServerFactory make = [&l] { return std::make_unique<lab::Worker>(l, "a", true, 0); };
+    a.start = [&, make](Process& sup) -> Task<StartResult> {
+      if (starts++ == 0 || starts > failures + 1) co_return co_await gen_server::start_link(sup, make);
+      co_await sup.sleep(slow);
+      co_return StartResult::error(atom("not_yet"));
+    };
+    std::vector<ChildSpec> kids{a};
+    if (!any) kids.push_back(lab::spec(l, "b", {.restart = Restart::transient, .significant = true}));
+    SupFlags flags{.max_restarts = 100, .auto_shutdown = any ? AutoShutdown::any_significant : AutoShutdown::all_significant};
+    Pid sup = (co_await supervisor::start_link(self, flags, kids)).pid;
+    Ref m = self.monitor(sup);
+    Pid first = co_await lab::child_pid(self, sup, "a");
+    gen_server::cast(self, first, tuple(atom("crash"), atom("boom")));
+    co_await self.sleep(1);  // a's first restart is failing
+    if (!any) {
+      Pid b = co_await lab::child_pid(self, sup, "b");
+      gen_server::cast(self, b, tuple(atom("crash"), atom("normal")));  // b ends for good
+    }
+    co_await self.sleep(slow * (failures + 1) + 5);
+    p.expect("supervisor alive while a significant child restarts", self.node().alive(sup), true);
+    if (self.node().alive(sup))
+      p.expect("a runs after its retries", child_entry(co_await supervisor::which_children(self, sup), atom("a"))[1].is_pid(), true);
+    self.exit(sup, atom("shutdown"));
+    co_await self.receive(down_of(m));
+  });
+}
+
 // S31: start_child of an id that runs: {error,{already_started,Pid}}; that was terminated:
 // {error,already_present} (a temporary child's spec is gone: it starts again); restart_child
-// brings a terminated one back.
+// brings a terminated one back; a new id whose name is taken is {error,{{already_started,P},Spec}}.
 void start_child_twice(Probe& p) {
   std::string kind = p.pick("restart", std::vector<std::string>{"permanent", "transient", "temporary"});
   Restart r = kind == "temporary" ? Restart::temporary : kind == "transient" ? Restart::transient : Restart::permanent;
@@ -91,6 +131,19 @@ void start_child_twice(Probe& p) {
       Term back = co_await supervisor::restart_child(self, sup, atom("a"));
       p.expect("restart_child", back.is_tuple(2) && back[0].is_atom("ok") && back[1].is_pid(), true);
     }
+    // A new id whose start finds its name held by another process is an error of the start
+    // like any other: {error,{{already_started,Holder},ChildSpec}} (OTP 25, measured).
+    ChildSpec named = worker_spec(atom("b"), [&l] { return std::make_unique<lab::Worker>(l, "b", false, 0); },
+                                  {.name = {.local = "taken"}});
+    named.restart = r;
+    Pid holder = self.spawn([](Process& h) -> Proc {
+      h.register_name("taken");
+      co_await h.receive_any();
+    });
+    co_await self.sleep(1);
+    p.expect("start_child whose name is taken", co_await supervisor::start_child(self, sup, named),
+             tuple(atom("error"), tuple(tuple(atom("already_started"), holder), named.to_term())));
+    self.exit(holder, atom("kill"));
     self.exit(sup, atom("shutdown"));
   });
 }
@@ -309,6 +362,7 @@ const std::vector<ProbeDef>& supervisor_probes() {
       {"shutdown-timeout", "S23", shutdown_timeout},
       {"bad-specs", "S22 S31", bad_specs},
       {"restarting-child", "S29 S31", restarting_child},
+      {"significant-restarting", "S29 S32", significant_restarting},
   };
   return v;
 }

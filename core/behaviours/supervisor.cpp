@@ -33,10 +33,9 @@ Task<Term> SupervisorServer::api_start_child(Process& self, ChildSpec spec) {
                     : tuple(atom("error"), atom("already_present"));
   }
   Term r = co_await do_start_child(self, spec);
-  if (r[0].is_atom("error")) {
-    if (r[1].is_tuple(2) && r[1][0].is_atom("already_started")) co_return r;
-    co_return tuple(atom("error"), tuple(r[1], spec.to_term()));
-  }
+  // Any error of the start, a name another process holds ({already_started,P}) included, is
+  // {error,{R,ChildSpec}} (OTP 25, measured); only an id already running is bare (above).
+  if (r[0].is_atom("error")) co_return tuple(atom("error"), tuple(r[1], spec.to_term()));
   bool started = r[1].is_pid();
   if (started || spec.restart != Restart::temporary)  // S31: an ignored temporary child is not kept
     children_.push_back(Child{std::move(spec), started ? r[1].pid() : Pid{}, false, started ? 1u : 0u});

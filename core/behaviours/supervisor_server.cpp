@@ -242,8 +242,8 @@ void SupervisorServer::del_child(size_t index) {
 SupervisorServer::Outcome SupervisorServer::auto_shutdown(const ChildSpec& exited) const {  // S32
   if (flags_.auto_shutdown == AutoShutdown::never || !exited.significant) return Outcome::ok;
   if (flags_.auto_shutdown == AutoShutdown::any_significant) return Outcome::shutdown;
-  for (const auto& c : children_)
-    if (c.pid && c.spec.significant) return Outcome::ok;
+  for (const auto& c : children_)  // one waiting for the retry of its restart is still there (OTP: {restarting,_})
+    if ((c.pid || c.restarting) && c.spec.significant) return Outcome::ok;
   return Outcome::shutdown;
 }
 
