@@ -41,6 +41,7 @@ void SimExecutor::make_runnable(Pid pid) {
   }
   runnable_pos_[i] = static_cast<int32_t>(runnable_.size());
   runnable_.push_back(pid);
+  runnable_since_.push_back(steps_);
 }
 
 void SimExecutor::send(Signal&& signal) {
@@ -49,6 +50,7 @@ void SimExecutor::send(Signal&& signal) {
   if (inserted) {
     it->second.ready_index = ready_.size();
     ready_.push_back(key);
+    ready_since_.push_back(steps_);
   }
   if (steps_wanted_) sent_.emplace_back(key);
   it->second.queue.push_back(std::move(signal));
@@ -119,7 +121,8 @@ bool SimExecutor::step(int64_t until_ms) {
   auto options = static_cast<uint32_t>(runnable_.size() + ready_.size());
   if (options > 0) {
     if (steps_wanted_) begin_step();
-    uint32_t c = choose_step(options);
+    std::optional<uint32_t> starved = starved_option(options);
+    uint32_t c = starved ? *starved : choose_step(options);
     ++steps_;
     OptionLabel label;
     if (c < runnable_.size()) {
@@ -139,6 +142,21 @@ bool SimExecutor::step(int64_t until_ms) {
   fire_timer();
   if (steps_wanted_) end_step({OptionLabel::Kind::timer, 0, 0}, true);
   return true;
+}
+
+std::optional<uint32_t> SimExecutor::starved_option(uint32_t options) {
+  if (steps_ < fair_check_at_) return std::nullopt;
+  // The option waiting longest (the first of equals: deterministic).
+  uint32_t oldest = 0;
+  uint64_t since = UINT64_MAX;
+  for (size_t i = 0; i < runnable_since_.size(); ++i)
+    if (runnable_since_[i] < since) since = runnable_since_[i], oldest = static_cast<uint32_t>(i);
+  for (size_t i = 0; i < ready_since_.size(); ++i)
+    if (ready_since_[i] < since) since = ready_since_[i], oldest = static_cast<uint32_t>(runnable_.size() + i);
+  const uint64_t limit = kFairSteps + kFairPerOption * options;
+  if (steps_ - since >= limit) return oldest;
+  fair_check_at_ = since + limit;  // the oldest can starve no earlier
+  return std::nullopt;
 }
 
 uint32_t SimExecutor::choose_delay() {
@@ -180,6 +198,8 @@ void SimExecutor::run_one(uint32_t index) {
   runnable_[index] = last;
   runnable_pos_[pid_index(last)] = static_cast<int32_t>(index);
   runnable_.pop_back();
+  runnable_since_[index] = runnable_since_.back();
+  runnable_since_.pop_back();
   runnable_pos_[pid_index(pid)] = -1;
   if (steps_wanted_) touch(AccessObserver::process(pid), false);  // a run needs its process alive: a kill disables it
   node_->run(pid);
@@ -197,7 +217,11 @@ void SimExecutor::deliver_one(uint32_t index) {
     ready_[index] = last;
     channels_[last].ready_index = index;
     ready_.pop_back();
+    ready_since_[index] = ready_since_.back();
+    ready_since_.pop_back();
     channels_.erase(it);
+  } else {
+    ready_since_[index] = steps_;  // the next signal of the pair is deliverable from now
   }
   node_->deliver(std::move(s));
 }

@@ -132,6 +132,7 @@ class SimExecutor final : public Executor, private AccessObserver {
 
   std::vector<Pid> runnable_;
   std::vector<int32_t> runnable_pos_;  // by pid_index; -1 = not runnable
+  std::vector<uint64_t> runnable_since_;  // beside runnable_: the step it became runnable
 
   struct Channel {
     std::deque<Signal> queue;
@@ -140,6 +141,19 @@ class SimExecutor final : public Executor, private AccessObserver {
   using ChannelKey = std::pair<uint64_t, uint64_t>;  // (from, to): FIFO per pair only (S5)
   std::map<ChannelKey, Channel> channels_;
   std::vector<ChannelKey> ready_;
+  std::vector<uint64_t> ready_since_;  // beside ready_: the step its head became deliverable
+
+  // Fairness, as the BEAM's scheduler gives it (a process is preempted after its reductions, a
+  // signal is delivered in microseconds): an option left waiting for kFairSteps + kFairPerOption
+  // x options steps is taken next, whatever the Chooser would say. No random schedule comes
+  // near that; a schedule that always takes the first option (a replay past its script, the
+  // canonical DFS branch) or a PCT priority would otherwise starve a signal forever behind a
+  // process that keeps itself busy (a supervisor retrying a restart that the signal would let
+  // succeed), and report a livelock no BEAM can show. A forced step is not a decision.
+  static constexpr uint64_t kFairSteps = 4096;
+  static constexpr uint64_t kFairPerOption = 64;
+  uint64_t fair_check_at_ = kFairSteps;  // no option can have starved before this step
+  std::optional<uint32_t> starved_option(uint32_t options);
   size_t in_flight_ = 0;
 
   uint64_t next_timer_id_ = 1;

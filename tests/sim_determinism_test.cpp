@@ -61,3 +61,32 @@ TEST(Determinism, ReplayFromDecisionListReproducesTheRun) {  // S91
   EXPECT_EQ(original.trace_hash(), replay.trace_hash());
   EXPECT_FALSE(replay.executor().chooser().replay_diverged());
 }
+
+// The simulator is fair as the BEAM's scheduler is: a schedule that always takes the first
+// option (a replay past its script: here an empty script) would run a process that keeps itself
+// busy forever and never deliver the kill in flight that ends its wait. An option waiting
+// 4,096 + 64 per option steps is taken next.
+TEST(Determinism, AStarvedSignalIsDeliveredUnderTheFirstOptionSchedule) {  // S5, S90
+  for (bool spinner_first : {true, false}) {
+    World w({.seed = 1, .script = std::vector<uint32_t>{}});
+    Pid victim, spinner;
+    uint64_t turns = 0;
+    w.spawn([&](Process& self) -> Proc {
+      victim = self.spawn([](Process& v) -> Proc { co_await v.receive_any(); });
+      auto spin = [&](Process& s) -> Proc {
+        while (s.node().alive(victim)) {  // busy until the kill lands
+          ++turns;
+          co_await s.yield();
+        }
+      };
+      if (spinner_first) spinner = self.spawn(spin);
+      self.exit(victim, atom("kill"));
+      if (!spinner_first) spinner = self.spawn(spin);
+      co_return;
+    });
+    auto r = w.run({.max_steps = 1'000'000});
+    EXPECT_EQ(r.stop, sim::StopReason::quiescent) << "spinner first: " << spinner_first;
+    EXPECT_EQ(w.exit_reason(victim), atom("killed"));
+    EXPECT_LE(turns, 4096u + 64u * 2u + 8u) << "spinner first: " << spinner_first;
+  }
+}
