@@ -82,6 +82,12 @@ std::string make_token(const std::string& target, uint64_t seed, const std::opti
   return "otpsim2:" + build_id() + ":" + std::to_string(seed) + ":" + (choices ? encode(*choices) : "-") + ":" + target;
 }
 
+std::string shell_quoted(const std::string& token) {
+  std::string out = "'";
+  for (char c : token) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
 Token parse_token(const std::string& text) {
   if (text.size() > otp::sim::limits::kTokenBytes)
     throw std::invalid_argument("malformed replay token '" + shown(text) + "': " + std::to_string(text.size()) +
@@ -112,7 +118,7 @@ Token parse_token(const std::string& text) {
 
 void write_token_file(const std::string& token, unsigned job, const std::string& program) {
   std::ofstream(job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt")
-      << program << " replay " << token << '\n';
+      << program << " replay " << shell_quoted(token) << '\n';
 }
 
 TokenFile::TokenFile(std::string path) : path_(std::move(path)) {

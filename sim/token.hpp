@@ -27,6 +27,9 @@ std::string build_id();
 std::string make_token(const std::string& target, uint64_t seed,
                        const std::optional<std::vector<uint32_t>>& choices = std::nullopt);
 Token parse_token(const std::string& text);  // std::invalid_argument on a malformed token
+// A token as one shell word, as printed in "<program> replay <token>": single-quoted (a token's
+// `*` runs are globs to the shell, and a scenario path may hold anything, a quote included).
+std::string shell_quoted(const std::string& token);
 // otpsim-last-token.txt (job 0) or otpsim-last-token.<job>.txt: "<program> replay <token>".
 void write_token_file(const std::string& token, unsigned job = 0, const std::string& program = "otpsim");
 

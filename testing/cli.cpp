@@ -234,7 +234,7 @@ int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_fil
   fmt::print("scenario {} seed {}: {} events, trace hash {:016x}\n", s.name, seed, o.trace_events, o.trace_hash);
   print_failures(o.failures, trace);
   if (!o.passed()) {
-    fmt::print("replay: {} replay {}\n", g_program, token);
+    fmt::print("replay: {} replay {}\n", g_program, shell_quoted(token));
     return kFailed;
   }
   fmt::print("ok: all {} expectation(s) met\n", s.expects.size());
@@ -342,7 +342,7 @@ std::string shrink_and_report(const std::string& target, uint64_t seed, const st
   fmt::print("shrunk: {} -> {} choices in {} runs ({} accepted)\n", failing.size(), sr.choices.size(), sr.attempts, sr.accepted);
   if (!minimal.case_text.empty()) fmt::print("  minimal case: {}\n", minimal.case_text);
   print_failures(minimal.failures, told, "  ");
-  fmt::print("  {} replay {}\n", g_program, token);
+  fmt::print("  {} replay {}\n", g_program, shell_quoted(token));
   return token;
 }
 
@@ -441,7 +441,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
                      unconfirmed);
           continue;
         }
-        fmt::print("  {} replay {}\n", g_program, make_token(t.token_name, j.seed, t.entry ? std::optional(r.choices) : std::nullopt));
+        fmt::print("  {} replay {}\n", g_program, shell_quoted(make_token(t.token_name, j.seed, t.entry ? std::optional(r.choices) : std::nullopt)));
         if (shrink) shrink_and_report(t.token_name, j.seed, r.choices, r.failures.front(), t.scenario.get());
       }
       if (tty) {
@@ -641,7 +641,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
   std::string token = make_token(target, opts.seed, failing->failing_decisions);
   write_token_file(token, 0, g_program);
-  fmt::print("  {} replay {}\n", g_program, token);
+  fmt::print("  {} replay {}\n", g_program, shell_quoted(token));
   if (shrink) shrink_and_report(target, opts.seed, failing->failing_decisions, failing->failures.front(), scenario ? &*scenario : nullptr);
   return kFailed;
 }

@@ -17,7 +17,6 @@ namespace otp::testing {
 
 namespace {
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
 
 GtestReport replay_from_env(const Entry& self, const std::string& text, const std::string& program) {
   using O = GtestReport::Outcome;
@@ -75,7 +74,7 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
   }
   std::string filter = " " + program + " --gtest_filter=" + name;
   CheckResult r = check(*e->test, c, [&](const std::string& how) {
-    file->write(how.rfind("otpsim", 0) == 0 ? "OTPSIM_REPLAY=" + quoted(how) + filter : how);
+    file->write(how.rfind("otpsim", 0) == 0 ? "OTPSIM_REPLAY=" + shell_quoted(how) + filter : how);
   });
   std::string plan = fmt::format("{} {} run(s) from seed {}{}", r.failed_at ? c.runs : r.runs, to_string(c.strategy), c.seed,
                                  c.shard_count > 1 ? fmt::format(", shard {}/{}", c.shard_index, c.shard_count) : std::string());
@@ -110,10 +109,10 @@ GtestReport run_for_gtest(const std::string& name, const std::string& program) {
     msg += "  what happened (the minimal run's last events):\n";
     for (const auto& l : told) msg += "  " + l + "\n";
   }
-  msg += "  replay:  OTPSIM_REPLAY=" + quoted(r.token) + filter + "\n";
-  msg += "      or:  " + program + " replay " + quoted(r.token) + "   (a binary linked with otpsim::testing_main)\n";
+  msg += "  replay:  OTPSIM_REPLAY=" + shell_quoted(r.token) + filter + "\n";
+  msg += "      or:  " + program + " replay " + shell_quoted(r.token) + "   (a binary linked with otpsim::testing_main)\n";
   msg += "      or:  otp::testing::replay(\"" + r.token + "\")   (under a debugger)\n";
-  file->write("OTPSIM_REPLAY=" + quoted(r.token) + filter);
+  file->write("OTPSIM_REPLAY=" + shell_quoted(r.token) + filter);
   return {O::failed, msg, r.minimal.failures};
 }
 

@@ -23,7 +23,7 @@ void check_suite(const char* name) {
   properties::SuiteOutcome o = suite->run(d);
   if (o.failure) {
     RC_LOG() << "case: " << o.case_text << "\n" << *o.failure << "\n"
-             << "otpsim replay " << make_token(std::string("suite/") + name, 0, d.recorded()) << "\n";
+             << "otpsim replay " << shell_quoted(make_token(std::string("suite/") + name, 0, d.recorded())) << "\n";
   }
   RC_ASSERT(!o.failure.has_value());
 }
@@ -56,4 +56,10 @@ TEST(Tokens, ChoicesRoundTrip) {
   EXPECT_EQ(old.target, "scenarios/x:y.toml");
   EXPECT_FALSE(old.choices.has_value());
   EXPECT_THROW(parse_token("otpsim2:abc:7:1.x:suite/a"), std::invalid_argument);
+}
+
+// A token is printed as one shell word: its `*` runs are globs, a scenario path may hold a quote.
+TEST(Tokens, PrintedAsOneShellWord) {
+  EXPECT_EQ(shell_quoted("otpsim2:b:1:0*3:suite/x"), "'otpsim2:b:1:0*3:suite/x'");
+  EXPECT_EQ(shell_quoted("otpsim2:b:1:-:it's.toml"), "'otpsim2:b:1:-:it'\\''s.toml'");
 }
