@@ -54,13 +54,16 @@ RunOutcome replay(const std::string& text, std::ostream* trace_out) {
 namespace {
 
 // Shrinks and confirms the failure `r.found`; fills the rest of r.
-void finish_failure(const TestDef& test, const Config& cfg, CheckResult& r) {
+// Each candidate's token is written before it runs (before_run), as every run's is: a shrink
+// candidate that hangs or crashes leaves itself on disk.
+void finish_failure(const TestDef& test, const Config& cfg, CheckResult& r, const BeforeRun& before_run) {
   std::string key = r.found.key();
   std::vector<uint32_t> stream = r.found.stream;
   if (cfg.shrink) {
     sim::ShrinkResult s = sim::shrink_choices(
         stream,
         [&](const std::vector<uint32_t>& cand) {
+          if (before_run) before_run(make_token(test_target(test), r.failing_seed, cand));
           RunOutcome o = run_once(test, {.seed = r.failing_seed, .script = cand});
           return !o.passed() && o.key() == key;
         },
@@ -146,7 +149,7 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
       r.found = std::move(*failing);
     }
   }
-  if (r.failed_at) finish_failure(test, cfg, r);
+  if (r.failed_at) finish_failure(test, cfg, r, before_run);
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   return r;
 }

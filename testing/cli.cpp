@@ -330,6 +330,7 @@ std::string shrink_and_report(const std::string& target, uint64_t seed, const st
   std::string want = key(first_failure);
   std::string want_key = run_target(target, seed, failing, nullptr, loaded).key;  // tests: verdict and place
   auto fails = [&](const std::vector<uint32_t>& cand) {
+    write_token_file(make_token(target, seed, cand), 0, g_program);  // a candidate that hangs is left on disk
     TargetRun r = run_target(target, seed, cand, nullptr, loaded);
     if (!want_key.empty()) return r.key == want_key;
     return std::any_of(r.failures.begin(), r.failures.end(), [&](const std::string& f) { return key(f) == want; });

@@ -38,7 +38,10 @@ class GtestCapture final : public FailureCapture {
     for (int i = 0; i < results_.size(); ++i) {
       const auto& r = results_.GetTestPartResult(i);
       if (!r.failed()) continue;
-      out.push_back({r.message(), r.file_name() ? r.file_name() : "", r.line_number()});
+      // ADD_FAILURE's own "Failed" line goes: re-raised, the failure gets it again.
+      std::string m = r.message();
+      if (m.rfind("Failed\n", 0) == 0) m.erase(0, 7);
+      out.push_back({std::move(m), r.file_name() ? r.file_name() : "", r.line_number()});
     }
     return out;
   }
@@ -64,11 +67,15 @@ inline void run_in_gtest(const char* name) {
     case GtestReport::Outcome::skipped: GTEST_SKIP() << r.message; return;
     case GtestReport::Outcome::error: ADD_FAILURE() << r.message; return;
     case GtestReport::Outcome::failed:
-      for (const auto& f : r.failures) {
-        if (!f.file.empty()) ADD_FAILURE_AT(f.file.c_str(), f.line) << f.message;
-        else ADD_FAILURE() << f.message;
+      // Each failure of the minimal run at its own place; the report (shrinking, token) goes
+      // with the last one rather than as a failure of its own.
+      for (size_t i = 0; i < r.failures.size(); ++i) {
+        const auto& f = r.failures[i];
+        std::string text = i + 1 == r.failures.size() ? f.message + "\n" + r.message : f.message;
+        if (!f.file.empty()) ADD_FAILURE_AT(f.file.c_str(), f.line) << text;
+        else ADD_FAILURE() << text;
       }
-      ADD_FAILURE() << r.message;
+      if (r.failures.empty()) ADD_FAILURE() << r.message;
       return;
   }
 }
