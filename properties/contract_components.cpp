@@ -19,6 +19,7 @@
 #include <otpsim/sim/chooser.hpp>
 #include <otpsim/sim/shrink.hpp>
 #include <otpsim/sim/token.hpp>
+#include <otpsim/testing/check.hpp>
 #include <otpsim/testing/run_once.hpp>
 
 namespace otp::properties::contract {
@@ -709,6 +710,30 @@ void test_runner_ends(Probe& p) {
   p.expect("the children's terminate, in order", stops, want);
 }
 
+// docs/testing-your-code.md: a shrunk token fails the same way as the run found (the same
+// verdict at the same place): a test failing rarely at one place and often at another, found
+// at the rare one, is not shrunk into the common one.
+void shrink_keeps_the_failure(Probe& p) {
+  auto rare = static_cast<uint32_t>(p.ms("rare_value", 4, 9));
+  testing::TestDef def{"contracts.two-failures", [&](testing::SimTest& t) -> Task<void> {
+                         uint32_t x = t.draw(10);
+                         if (x == rare) t.fail("rare");
+                         else if (x >= 1) t.fail("common");
+                         co_return;
+                       }};
+  def.config.runs = 1;
+  std::string found, minimal;
+  for (uint64_t s = p.seed() % 1'000'000; found != "rare" && s < p.seed() % 1'000'000 + 400; ++s) {
+    def.config.seed = s + 1;
+    testing::CheckResult r = testing::check(def, def.config);
+    if (!r.failed_at || r.found.failures.empty()) continue;
+    found = r.found.failures.front().message;
+    minimal = r.minimal.failures.empty() ? "passes" : r.minimal.failures.front().message;
+  }
+  p.expect("a seed found the rare failure", found, std::string("rare"));
+  p.expect("the shrunk run's failure", minimal, std::string("rare"));
+}
+
 // docs/testing.md: dfs --bound K explores every schedule with at most K delays (non-canonical
 // choices) and none with more; without sleep sets, n senders to one receiver (n! arrival
 // orders) reach every order once K >= n - 1, and dpor reaches all n! unbounded.
@@ -926,6 +951,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"replay-and-shrink", "S91", replay_and_shrink},
       {"explore-bounds", "explore", explore_bounds},
       {"test-runner-ends", "S23", test_runner_ends},
+      {"shrink-keeps-the-failure", "S91", shrink_keeps_the_failure},
   };
   return v;
 }

@@ -310,6 +310,41 @@ void timer_ties(Probe& p) {
   p.expect("both orders over 16 seeds", orders.find('a') != std::string::npos && orders.find('b') != std::string::npos, true);
 }
 
+// S6 under the simulator's late timers (SimOptions::timer_delay_max_ms, what a simulation
+// test's faults.max_timer_delay_ms sets): a send_after or a receive-after may fire up to the
+// bound late, never early, and each fires once.
+void late_timers(Probe& p) {
+  auto bound = static_cast<uint32_t>(p.ms("max_delay_ms", 1, 50));
+  int64_t t = p.ms("after_ms", 0, 30);
+  auto n = static_cast<int>(p.ms("timers", 1, 4));
+  std::string bad;
+  for (uint64_t k = 0; k < 8 && bad.empty(); ++k) {
+    sim::World w({.seed = p.seed() + k, .timer_delay_max_ms = bound});
+    w.spawn([&](Process& self) -> Proc {
+      int64_t armed = self.now_ms();
+      for (int i = 0; i < n; ++i) self.send_after(self.self(), integer(i), t + i);
+      std::vector<int> got(static_cast<size_t>(n), 0);
+      for (int i = 0; i < n; ++i) {
+        auto m = co_await self.receive_any();
+        int64_t id = m->get<Term>()->integer_value();
+        int64_t at = self.now_ms() - armed;
+        ++got[static_cast<size_t>(id)];
+        if (at < t + id || at > t + id + bound)
+          bad = "send_after " + std::to_string(t + id) + " ms fired after " + std::to_string(at) + " ms (bound " + std::to_string(bound) + ")";
+      }
+      for (int i = 0; i < n; ++i)
+        if (got[static_cast<size_t>(i)] != 1) bad = "timer " + std::to_string(i) + " fired " + std::to_string(got[static_cast<size_t>(i)]) + " times";
+      int64_t before = self.now_ms();
+      (void)co_await self.receive([](const Message&) { return false; }, t);
+      int64_t waited = self.now_ms() - before;
+      if (waited < t || waited > t + bound)
+        bad = "receive after " + std::to_string(t) + " ms timed out after " + std::to_string(waited) + " ms (bound " + std::to_string(bound) + ")";
+    });
+    w.run({.max_steps = 10'000});
+  }
+  p.expect("timers with late firing", bad, std::string());
+}
+
 // What a dead process leaves (docs/internals.md): its exit reason, among the node's last
 // exit_capacity() exits, oldest forgotten first; shrinking the capacity keeps the newest.
 // Checked against a queue model over many exits, so the table wraps and erases many times.
@@ -470,6 +505,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unregister", "S7", unregister},
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
+      {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
       {"term-order", "S1", term_order},

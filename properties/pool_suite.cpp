@@ -233,6 +233,13 @@ std::optional<std::string> check_pool_case(const PoolCase& c) {
     if (obs.available + obs.busy > c.size)
       t.violations.push_back("status: " + std::to_string(obs.available) + " available + " + std::to_string(obs.busy) +
                              " busy > size " + std::to_string(c.size));
+    // Every worker the dispatcher counts is idle or busy, never both, and never more than size.
+    if (obs.available + obs.busy != obs.workers || obs.workers > c.size)
+      t.violations.push_back("status: " + std::to_string(obs.workers) + " workers, " + std::to_string(obs.available) +
+                             " available + " + std::to_string(obs.busy) + " busy (size " + std::to_string(c.size) + ")");
+    // The bound refuses a new job only when no worker idles: a job never waits beside an idle worker.
+    if (obs.available > 0 && obs.pending > 0)
+      t.violations.push_back("status: " + std::to_string(obs.pending) + " pending while " + std::to_string(obs.available) + " available");
     // The bound refuses new jobs; a retry of an accepted job (at most one per worker) is
     // never refused, so the queue may pass the bound by up to `size`.
     if (c.max_pending > 0 && obs.pending > static_cast<int64_t>(c.max_pending) + c.size)

@@ -23,7 +23,7 @@ using Job = std::function<Task<Term>(Process& worker)>;
 
 // What a test sees of the pool's state; the pool updates it as it goes (no locking: one world).
 struct Observer {
-  int64_t available = 0, busy = 0, pending = 0;       // the dispatcher's counts
+  int64_t workers = 0, available = 0, busy = 0, pending = 0;  // the dispatcher's counts (workers: registered, not departed)
   std::function<void(Pid worker, bool running)> on_job{};  // a worker starts / ends a job
 };
 

@@ -134,6 +134,7 @@ void Dispatcher::publish() {
   assert(c.busy + c.available == c.workers && "S80: every live worker is idle or busy, not both");
   assert((c.available == 0 || c.pending == 0) && "S80: a job waits while a worker idles");
   if (!opts_.observer) return;
+  opts_.observer->workers = c.workers;
   opts_.observer->available = c.available;
   opts_.observer->busy = c.busy;
   opts_.observer->pending = c.pending;
