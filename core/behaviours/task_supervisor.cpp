@@ -9,19 +9,17 @@
 namespace otp {
 namespace {
 
-// A task's reply, {Ref, Result}: sent to its owner's alias (Elixir 1.14 monitors with
-// alias: :demonitor), so it is delivered only while the owner still waits for the task: once
-// the owner demonitors (a result taken, an await that timed out, a shutdown) or the DOWN came,
-// a late reply is dropped.
+// A task's reply, {Ref, Result}: sent to the owner's monitor of the task as an alias (Elixir
+// 1.14 monitors with alias: :demonitor), so it is delivered only while the owner still waits
+// for the task: once the owner demonitors (a result taken, an await that timed out, a shutdown)
+// or the DOWN came, a late reply is dropped.
 using TaskReply = Enveloped<Envelope::reply, Term>;
 
 void reply_to_owner(Process& task, Pid owner, Ref ref, Term result) { gen_server::reply(task, From{owner, ref}, std::move(result)); }
 
-// The owner stops waiting for task `ref`: its monitor (and a DOWN already queued) and its alias go.
-void forget_task(Process& self, Ref ref) {
-  self.demonitor(ref, true);
-  self.deactivate_alias(ref);
-}
+// The owner stops waiting for task `ref`: its monitor (and a DOWN already queued) goes, and with
+// it the alias the task replies to.
+void forget_task(Process& self, Ref ref) { self.demonitor(ref, true); }
 
 struct TaskGo {  // owner -> task: who to reply to, under which ref
   Pid owner;
@@ -98,7 +96,6 @@ Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool lin
   // is alive, so an owner that exits right after still takes it down.
   if (link) self.link(r[1].pid());
   TaskRef t{r[1].pid(), self.monitor(r[1].pid()), self.self()};
-  self.activate_alias(t.ref);
   self.send(t.pid, TaskGo{self.self(), t.ref});
   co_return t;
 }
@@ -117,7 +114,6 @@ TaskRef async(Process& self, TaskFn fn) {
         reply_to_owner(p, owner, ref, std::move(result));
       },
       {.link_to = owner, .monitor_by = owner, .monitor_ref = ref, .parent = owner});
-  self.activate_alias(ref);
   return TaskRef{pid, ref, owner};
 }
 

@@ -308,13 +308,12 @@ void Node::deliver(Signal&& s) {
     case SignalKind::unlink: touch_element(Part::links, s.to, s.from.id); break;
     case SignalKind::monitor:
     case SignalKind::demonitor: touch_element(Part::watchers, s.to, s.ref.id); break;
-    case SignalKind::down:  // and the alias the monitor may carry (removed with it)
-      touch_element(Part::monitoring, s.to, s.ref.id);
-      touch_element(Part::aliases, s.to, s.ref.id);
-      break;
-    case SignalKind::reply:  // reads whether the alias is still active
+    case SignalKind::down: touch_element(Part::monitoring, s.to, s.ref.id); break;
+    case SignalKind::reply:  // reads whether the alias (or the monitor that is one) is still active
       touch(AccessObserver::of(Part::aliases, s.to.id), false);
       touch(AccessObserver::element(Part::aliases, s.to.id, s.ref.id), false);
+      touch(AccessObserver::of(Part::monitoring, s.to.id), false);
+      touch(AccessObserver::element(Part::monitoring, s.to.id, s.ref.id), false);
       break;
     case SignalKind::info:  // reads the whole process: its life (find, above), mailbox, trap flag, links, monitors
       touch(AccessObserver::mailbox(s.to), false);
@@ -359,18 +358,20 @@ void Node::deliver(Signal&& s) {
       if (t->rel_) t->rel_->watchers.erase(s.ref);
       return;
     case SignalKind::down:
-      // After demonitor no DOWN for that monitor may appear (S4). An alias made with the
-      // monitor (a call's, a task's: alias: :demonitor) ends with it.
-      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) {
-        t->rel_->aliases.erase(s.ref);
-        t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
-      }
+      // After demonitor no DOWN for that monitor may appear (S4); a monitor that is an alias
+      // (see reply below) stops being one with it.
+      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
       return;
-    case SignalKind::reply:
+    case SignalKind::reply: {
       // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
-      // dropped (S11).
-      if (t->relations().aliases.contains(s.ref)) t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
+      // dropped (S11). The ref is an alias the caller made (a call's), or a monitor it still
+      // holds: a monitor made with alias: :demonitor, as Elixir's tasks are, is an alias for
+      // as long as it lasts.
+      const auto& rel = t->relations();
+      if (rel.aliases.contains(s.ref) || rel.monitoring.contains(s.ref))
+        t->push_message(std::move(s.msg).seal(Envelope::reply, {Pid{}, s.ref}));
       return;
+    }
   }
 }
 
