@@ -28,7 +28,7 @@ grep -q 'class="arrow' escalation.html.dom || fail "escalation.html: no arrow in
 grep -q 'root/inner/flaky &lt;0.4.0&gt;: boom' escalation.html.dom || fail "escalation.html: the crash's reason is not on its exit marker"
 run_chrome --window-size=1200,900 --screenshot="$PWD/escalation.png" escalation.html
 
-token=$("$otpsim" explore "$src/scenarios/explore/down_before_exit.toml" --strategy dpor --no-shrink | grep -o 'otpsim2:[^ ]*' | head -1)
+token=$("$otpsim" explore "$src/scenarios/explore/down_before_exit.toml" --strategy dpor --no-shrink | grep -o "otpsim2:[^' ]*" | head -1)
 [ -n "$token" ] || fail "explore found no failing schedule to draw"
 "$otpsim" replay "$token" --quiet --html rare_bug.html >/dev/null || true  # (the replay fails: that is the bug)
 s=$(summary rare_bug.html) || fail "rare_bug.html: no summary"
