@@ -5,14 +5,21 @@
 //   - S5: senders running side by side each send a numbered stream to every receiver (one of
 //     which first takes a stream's last message by selective receive): each receiver gets every
 //     stream whole and in order;
-//   - S6: send_after timers to oneself and to another process, some cancelled at once or after
-//     a pause, and receives that time out: a timer cancelled with time left never arrives, any
-//     other arrives exactly once and never before its time; a receive never times out early.
+//   - S6: send_after timers to oneself and to another process (now and then one past a lap of
+//     the timer wheel), some cancelled at once or after a pause, and receives that time out: a
+//     timer cancelled with time left never arrives, any other arrives exactly once, never before
+//     its time nor 600 ms after it; a receive neither times out early nor 600 ms late;
+//   - load: a crowd of 257+ processes woken in one turn, ping-pong pairs over both workers and
+//     up to 16 threads in wait_exit at once: every message, round trip and exit seen; a world
+//     that does not go idle within 20 s is a failure, not a hang.
 // The schedule is the operating system's, not a recorded one: replaying a token runs the same
 // case again (a failure from a rare race may need a few replays).
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/properties/kernel_signals_model.hpp>
@@ -26,10 +33,15 @@ constexpr unsigned kThreads = 2;
 // Each part runs on a world of its own, made after the state its processes share (so it goes,
 // with them, before that state does).
 
-// Runs `body` as a process of its own and waits until the world is idle again.
-void run_and_settle(rt::RtWorld& w, Body body) {
+// A world that does not go idle within this is a finding (a wake-up lost, a signal stranded),
+// not a hang of the check.
+constexpr std::chrono::seconds kIdleWithin{20};
+const char* const kNotIdle = "the world did not go idle within 20 s (a wake-up or a signal lost?)";
+
+// Runs `body` as a process of its own and waits until the world is idle again (false: it did not).
+bool run_and_settle(rt::RtWorld& w, Body body) {
   w.spawn(std::move(body));
-  w.wait_idle();
+  return w.wait_idle_for(kIdleWithin);
 }
 
 // ---------------------------------------------------------------- S1-S4
@@ -40,13 +52,14 @@ std::optional<std::string> check_signals(const kernel_signals::Case& c) {
   SignalLog log;
   rt::RtWorld w(kThreads);  // after what its processes use: gone before it
   for (int i = 0; i < c.n; ++i) pids[static_cast<size_t>(i)] = w.spawn([&, i](Process& me) { return actor(me, i, pids, log); });
-  w.wait_idle();
+  if (!w.wait_idle_for(kIdleWithin)) return kNotIdle;
   std::vector<std::vector<std::string>> seen;
   for (const Step& s : c.steps) {
-    run_and_settle(w, [&pids, s](Process& self) -> Proc {
-      self.send(pids[static_cast<size_t>(s.a)], Cmd{s});
-      co_return;
-    });
+    if (!run_and_settle(w, [&pids, s](Process& self) -> Proc {
+          self.send(pids[static_cast<size_t>(s.a)], Cmd{s});
+          co_return;
+        }))
+      return kNotIdle;
     seen.push_back(log.take());
   }
   return compare_with_model(c, std::move(seen), [&](int i) {
@@ -106,7 +119,7 @@ std::optional<std::string> check_order(const OrderCase& o) {
         for (Pid r : receivers) me.send(r, Seq{s, n});
       co_return;
     });
-  w.wait_idle();
+  if (!w.wait_idle_for(kIdleWithin)) return kNotIdle;
   std::lock_guard lock(mu);
   for (int r = 0; r < o.receivers; ++r) {
     std::vector<Seq> seqs = got[static_cast<size_t>(r)];
@@ -155,11 +168,17 @@ struct TimerCase {
   std::vector<int> receive_after_ms;  // receives that match nothing and time out
 };
 
+// A timer past one lap of the timer wheel (1,024 ms) must wait its laps out; any timer may come
+// late on a busy machine, but not by a lap.
+constexpr int kLapMs = 1024;
+constexpr int64_t kLateMs = 600;
+
 TimerCase draw_timers(sim::Draws& d) {
   TimerCase t;
   size_t n = 1 + d.below(8);
   for (size_t i = 0; i < n; ++i)
     t.timers.push_back({static_cast<int>(d.below(5)), d.chance(2), d.chance(3), static_cast<int>(d.below(3))});
+  if (d.chance(16)) t.timers.push_back({kLapMs + static_cast<int>(d.below(9)), d.chance(2), false, 0});  // one lap and more
   size_t m = d.below(3);
   for (size_t i = 0; i < m; ++i) t.receive_after_ms.push_back(static_cast<int>(d.below(4)));
   return t;
@@ -210,7 +229,7 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
     }
     for (;;) record(me, *co_await me.receive_any(), false);
   });
-  w.wait_idle();
+  if (!w.wait_idle_for(kIdleWithin + std::chrono::milliseconds(2 * kLapMs))) return kNotIdle;
   std::lock_guard lock(mu);
   for (size_t i = 0; i < tc.timers.size(); ++i) {
     const TimerPlan& p = tc.timers[i];
@@ -228,14 +247,106 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
     if (a[0].at_ms < armed_at[i] + p.delay_ms)
       return which + ": armed at " + std::to_string(armed_at[i]) + " ms, arrived at " + std::to_string(a[0].at_ms) +
              " ms: early (S6: no earlier than now + T)";
+    if (a[0].at_ms > armed_at[i] + p.delay_ms + kLateMs)
+      return which + ": armed at " + std::to_string(armed_at[i]) + " ms, arrived at " + std::to_string(a[0].at_ms) +
+             " ms: more than " + std::to_string(kLateMs) + " ms late";
   }
-  for (const auto& [asked, took] : waited)
+  for (const auto& [asked, took] : waited) {
     if (took < asked)
       return "receive ... after " + std::to_string(asked) + " timed out after " + std::to_string(took) + " ms (S6)";
+    if (took > asked + kLateMs)
+      return "receive ... after " + std::to_string(asked) + " timed out after " + std::to_string(took) + " ms: more than " +
+             std::to_string(kLateMs) + " ms late";
+  }
   return std::nullopt;
 }
 
-std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t) {
+// ---------------------------------------------------------------- load
+
+// Many processes at once: a crowd spawned and woken in one turn (more than a worker's run queue
+// holds in place: it overflows), independent ping-pong pairs split over both workers (wake-ups
+// crossing between them while each takes its own), and threads waiting for exits (more of them
+// than RtWorld watches in place). Every message, reply and exit must be seen.
+struct LoadCase {
+  int crowd = 300;     // processes woken in one turn
+  int pairs = 8;       // ping-pong pairs
+  int round_trips = 200;
+  int waiters = 12;    // threads in wait_exit at once
+};
+
+LoadCase draw_load(sim::Draws& d) {
+  LoadCase l;
+  l.crowd = 257 + static_cast<int>(d.below(700));
+  l.pairs = 4 + static_cast<int>(d.below(13));
+  l.round_trips = 100 + static_cast<int>(d.below(900));
+  l.waiters = 1 + static_cast<int>(d.below(16));
+  return l;
+}
+
+std::optional<std::string> check_load(const LoadCase& l) {
+  std::atomic<int> forwarded{0};
+  std::mutex mu;
+  std::vector<int> trips(static_cast<size_t>(l.pairs), 0);
+  rt::RtWorld w(kThreads);
+  // The crowd: each member waits for one message and reports it.
+  Pid collector = w.spawn([&](Process& me) -> Proc {
+    for (;;) {
+      (void)co_await me.receive_any();
+      forwarded.fetch_add(1, std::memory_order_relaxed);
+    }
+  });
+  w.spawn([&, collector](Process& me) -> Proc {
+    std::vector<Pid> crowd;
+    for (int i = 0; i < l.crowd; ++i)
+      crowd.push_back(me.spawn([collector](Process& m) -> Proc {
+        Message x = *co_await m.receive_any();
+        m.send(collector, std::move(x));
+      }));
+    for (Pid p : crowd) me.send(p, atom("go"));
+    co_return;
+  });
+  // The pairs.
+  for (int i = 0; i < l.pairs; ++i) {
+    Pid pong = w.spawn([](Process& me) -> Proc {
+      for (;;) {
+        Message m = *co_await me.receive_any();
+        me.send(m.get<Term>()->pid(), atom("pong"));
+      }
+    });
+    w.spawn([&, i, pong](Process& me) -> Proc {
+      for (int k = 0; k < l.round_trips; ++k) {
+        me.send(pong, Term(me.self()));
+        (void)co_await me.receive_any();
+      }
+      std::lock_guard lock(mu);
+      trips[static_cast<size_t>(i)] = l.round_trips;
+    });
+  }
+  // The waiters: each thread waits for its own process, which ends after 1..5 ms.
+  std::vector<Pid> ending;
+  for (int i = 0; i < l.waiters; ++i)
+    ending.push_back(w.spawn([i](Process& me) -> Proc { co_await me.sleep(1 + i % 5); }));
+  std::vector<char> seen_exit(static_cast<size_t>(l.waiters), 0);
+  {
+    std::vector<std::thread> threads;
+    for (int i = 0; i < l.waiters; ++i)
+      threads.emplace_back([&, i] { seen_exit[static_cast<size_t>(i)] = w.wait_exit(ending[static_cast<size_t>(i)], kIdleWithin) ? 1 : 0; });
+    for (auto& t : threads) t.join();
+  }
+  if (!w.wait_idle_for(kIdleWithin)) return kNotIdle;
+  for (int i = 0; i < l.waiters; ++i)
+    if (!seen_exit[static_cast<size_t>(i)])
+      return "wait_exit of a process that ended, one of " + std::to_string(l.waiters) + " threads waiting at once, gave up";
+  if (w.wait_exit(collector, std::chrono::milliseconds(5))) return "wait_exit of a live process answered true";
+  if (forwarded.load() != l.crowd)
+    return std::to_string(forwarded.load()) + " of a crowd of " + std::to_string(l.crowd) + " woken in one turn reported (S5: every message arrives)";
+  std::lock_guard lock(mu);
+  for (int i = 0; i < l.pairs; ++i)
+    if (trips[static_cast<size_t>(i)] != l.round_trips) return "ping-pong pair " + std::to_string(i) + " did not finish its round trips";
+  return std::nullopt;
+}
+
+std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t, const LoadCase& l) {
   std::string s = "signals: " + kernel_signals::describe(k) + "\n  order: " + std::to_string(o.senders) + " sender(s) x " +
                   std::to_string(o.receivers) + " receiver(s) x " + std::to_string(o.per_stream) + " message(s)" +
                   (o.selective ? ", receiver 0 first takes sender 0's last" : "") + "\n  timers:";
@@ -243,6 +354,8 @@ std::string describe(const kernel_signals::Case& k, const OrderCase& o, const Ti
     s += " " + std::to_string(p.delay_ms) + "ms->" + (p.to_partner ? "other" : "self") +
          (p.cancel ? "(cancel after " + std::to_string(p.pause_ms) + "ms)" : "");
   for (int ms : t.receive_after_ms) s += " receive-after-" + std::to_string(ms) + "ms";
+  s += "\n  load: a crowd of " + std::to_string(l.crowd) + ", " + std::to_string(l.pairs) + " pairs x " +
+       std::to_string(l.round_trips) + " round trips, " + std::to_string(l.waiters) + " threads in wait_exit";
   return s;
 }
 
@@ -252,10 +365,12 @@ SuiteOutcome rt_suite(sim::Draws& d) {
   kernel_signals::Case k = kernel_signals::draw(d);
   OrderCase o = draw_order(d);
   TimerCase t = draw_timers(d);
+  LoadCase l = draw_load(d);
   std::optional<std::string> failure = check_signals(k);
   if (!failure) failure = check_order(o);
   if (!failure) failure = check_timers(t);
-  return {failure, describe(k, o, t)};
+  if (!failure) failure = check_load(l);
+  return {failure, describe(k, o, t, l)};
 }
 
 }  // namespace otp::properties

@@ -669,13 +669,18 @@ void RtExecutor::process(uint64_t sid) {
     count(true);
 }
 
-void RtExecutor::wait_idle() {
+void RtExecutor::wait_idle() { (void)wait_idle_for(std::chrono::milliseconds::max()); }
+
+bool RtExecutor::wait_idle_for(std::chrono::milliseconds timeout) {
   // The counters only grow, so equal sums before and after mean none moved in between:
   // then every process ever scheduled had finished its last turn, and no timer was pending
   // (a timer being handed over schedules its process before it stops counting as pending).
+  const auto start = std::chrono::steady_clock::now();
+  const bool bounded = timeout != std::chrono::milliseconds::max();  // (max in ns would overflow)
   for (;;) {
     uint64_t scheduled = total(false);
-    if (total(true) == scheduled && wheel_->pending() == 0 && total(false) == scheduled) return;
+    if (total(true) == scheduled && wheel_->pending() == 0 && total(false) == scheduled) return true;
+    if (bounded && std::chrono::steady_clock::now() - start >= timeout) return false;
     std::this_thread::sleep_for(std::chrono::microseconds(100));
   }
 }

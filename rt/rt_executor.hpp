@@ -84,6 +84,9 @@ class RtExecutor final : public Executor {
   // Blocks until no process has work queued or running and no timer is pending. Polls while
   // timers are pending: it serves tests and benchmarks, not the hot path.
   void wait_idle();
+  // The same, giving up after `timeout` (false): a world that never goes idle (a process that
+  // loops, a wake-up lost) is then a finding, not a hang.
+  bool wait_idle_for(std::chrono::milliseconds timeout);
   unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
 
  private:

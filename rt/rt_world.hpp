@@ -33,6 +33,8 @@ class RtWorld {
   bool wait_exit(Pid pid, std::chrono::milliseconds timeout = std::chrono::minutes(5));
   // Until nothing is runnable, in flight or timed.
   void wait_idle() { exec_.wait_idle(); }
+  // The same, false if the world was still busy after `timeout`.
+  bool wait_idle_for(std::chrono::milliseconds timeout) { return exec_.wait_idle_for(timeout); }
 
  private:
   RtExecutor exec_;
