@@ -178,7 +178,8 @@ TimerCase draw_timers(sim::Draws& d) {
   size_t n = 1 + d.below(8);
   for (size_t i = 0; i < n; ++i)
     t.timers.push_back({static_cast<int>(d.below(5)), d.chance(2), d.chance(3), static_cast<int>(d.below(3))});
-  if (d.chance(16)) t.timers.push_back({kLapMs + static_cast<int>(d.below(9)), d.chance(2), false, 0});  // one lap and more
+  // One case in 16 (the largest draw: a case shrunk toward zeros has none) waits a lap and more.
+  if (d.below(16) == 15) t.timers.push_back({kLapMs + static_cast<int>(d.below(9)), d.chance(2), false, 0});
   size_t m = d.below(3);
   for (size_t i = 0; i < m; ++i) t.receive_after_ms.push_back(static_cast<int>(d.below(4)));
   return t;
