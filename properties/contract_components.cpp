@@ -302,6 +302,36 @@ void await_many(Probe& p) {
   });
 }
 
+// S50: Task.shutdown(t, T) of a task that traps exits and does not stop on the shutdown signal
+// kills it at T and answers {exit, killed} (only :brutal_kill answers nil for a kill), or the
+// reply if the task managed one first (measured on Elixir 1.14).
+void task_shutdown_timeout(Probe& p) {
+  int64_t t = p.ms("shutdown_timeout_ms", 1, 30);
+  bool replies = p.chance("replies_before_the_timeout");
+  Term got;
+  int64_t took = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid owner = self.self();
+    TaskRef task = task::async(self, [t, replies, owner](Process& me) -> Task<Term> {
+      me.trap_exit(true);  // the shutdown signal is a message now: it does not stop the task
+      me.send(owner, atom("trapping"));
+      co_await me.sleep(replies ? t / 2 : 10 * t + 10);
+      co_return atom("done");
+    });
+    co_await self.receive([](const Message& m) { return m.to_term().is_atom("trapping"); });
+    int64_t before = self.now_ms();
+    got = co_await task::shutdown(self, task, t);
+    took = self.now_ms() - before;
+  });
+  if (replies) {
+    p.expect("Task.shutdown after the reply came", got, tuple(atom("ok"), atom("done")));
+  } else {
+    p.expect("Task.shutdown that had to kill", got, tuple(atom("exit"), atom("killed")));
+    p.expect("when it killed (ms)", took, t);
+  }
+}
+
 // S60: Registry.dispatch calls the function with the key's entries, and not at all without any.
 void registry_dispatch(Probe& p) {
   bool duplicate = p.chance("duplicate_keys");
@@ -838,6 +868,7 @@ void circuit_breaker_model(Probe& p) {
 // flushes what is buffered: nothing written is lost.
 void buffered_writer_shutdown(Probe& p) {
   auto writes = static_cast<int>(p.ms("writes", 1, 6));
+  std::string how = p.pick("ended_by", std::vector<std::string>{"terminate_child", "stop_normal", "stop_shutdown_tuple"});
   std::vector<Term> sunk;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -853,7 +884,12 @@ void buffered_writer_shutdown(Probe& p) {
     Pid writer = co_await lab::child_pid(self, sup, "writer");
     for (int i = 0; i < writes; ++i) gen_server::cast(self, writer, tuple(atom("write"), integer(i)));
     co_await sys::get_state(self, writer);  // the casts are in (a cast still in flight at the shutdown is lost, as on the BEAM)
-    co_await supervisor::terminate_child(self, sup, atom("writer"));
+    if (how == "terminate_child") {
+      co_await supervisor::terminate_child(self, sup, atom("writer"));
+    } else {  // GenServer.stop with another reason: terminate runs, and flushes, for every reason
+      Term reason = how == "stop_normal" ? atom("normal") : tuple(atom("shutdown"), atom("x"));
+      co_await gen_server::stop(self, writer, reason);
+    }
     p.expect("written by the final flush", static_cast<int64_t>(sunk.size()), writes);
     self.exit(sup, atom("shutdown"));
   });
@@ -932,6 +968,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-restart", "S50", task_restart},
       {"await-many", "S50", await_many},
       {"task-owner", "S50", task_owner},
+      {"task-shutdown-timeout", "S50", task_shutdown_timeout},
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-dispatch", "S60", registry_dispatch},
       {"registry-stale-holder", "S60", registry_stale_holder},

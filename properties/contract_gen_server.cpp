@@ -116,13 +116,24 @@ void init_result(Probe& p) {
 void terminate_raises(Probe& p) {
   Term thrown = p.pick("terminate_raises", std::vector<Term>{atom("from_terminate"), tuple(atom("shutdown"), atom("t"))});
   bool via_stop = p.chance("gen_server_stop");
+  bool by_call = !via_stop && p.chance("a_call_returns_stop_with_a_reply");
   Term asked = p.pick("stop_reason", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom")});
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
     Plan plan{.terminate_throws = thrown};
     Pid srv = (co_await gen_server::start_link(self, factory(plan))).pid;
     Ref m = self.monitor(srv);
-    if (via_stop) {
+    if (by_call) {
+      // {stop, R, Reply, S}: OTP replies after terminate even when terminate raises (its
+      // reply is sent in an `after`), and the server exits with what terminate raised.
+      Term got;
+      try {
+        got = (co_await gen_server::call(self, srv, atom("stop_with_reply"))).to_term();
+      } catch (const Exit& e) {
+        got = tuple(atom("call_exited"), e.reason());
+      }
+      p.expect("the call's reply when terminate raises", got, atom("stopped"));
+    } else if (via_stop) {
       Term got = atom("returned");
       try {
         co_await gen_server::stop(self, srv, asked);

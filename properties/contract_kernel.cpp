@@ -262,18 +262,30 @@ void unregister(Probe& p) {
 }
 
 // process_info: links, monitors (the processes this one monitors) and monitored_by, as the
-// signals have set them.
+// signals have set them; a demonitor takes the monitor off both sides.
 void info(Probe& p) {
   bool link = p.chance("linked");
   bool trap = p.chance("other_traps");
+  bool dropped = p.chance("demonitored");
   p.run([&](Process& self) -> Proc {
     Pid b = self.spawn([trap](Process& q) -> Proc {
       q.trap_exit(trap);
       co_await q.receive_any();
     });
-    self.monitor(b);
+    Ref m = self.monitor(b);
     if (link) self.link(b);
     co_await self.sleep(1);
+    if (dropped) {
+      self.demonitor(m);
+      co_await self.sleep(1);
+      auto after = co_await process_info(self, b);
+      p.expect("their monitored_by after the demonitor", after->monitored_by.empty(), true);
+      auto own = co_await process_info(self, self.self());
+      p.expect("my monitors after the demonitor", own->monitors.empty(), true);
+      self.unlink(b);
+      self.exit(b, atom("kill"));
+      co_return;
+    }
     auto mine = co_await process_info(self, self.self());
     auto theirs = co_await process_info(self, b);
     auto pids = [](const std::vector<Pid>& v) {
