@@ -323,10 +323,11 @@ std::optional<std::string> check_load(const LoadCase& l) {
       trips[static_cast<size_t>(i)] = l.round_trips;
     });
   }
-  // The waiters: each thread waits for its own process, which ends after 1..5 ms.
+  // The waiters: each thread waits for its own process, which ends after 30..34 ms (the threads
+  // are waiting by then).
   std::vector<Pid> ending;
   for (int i = 0; i < l.waiters; ++i)
-    ending.push_back(w.spawn([i](Process& me) -> Proc { co_await me.sleep(1 + i % 5); }));
+    ending.push_back(w.spawn([i](Process& me) -> Proc { co_await me.sleep(30 + i % 5); }));  // after the threads wait
   std::vector<char> seen_exit(static_cast<size_t>(l.waiters), 0);
   {
     std::vector<std::thread> threads;
