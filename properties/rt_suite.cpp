@@ -9,6 +9,8 @@
 //     the timer wheel), some cancelled at once or after a pause, and receives that time out: a
 //     timer cancelled with time left never arrives, any other arrives exactly once, never before
 //     its time nor 600 ms after it; a receive neither times out early nor 600 ms late;
+//   - S11: calls timing out about when the server answers: each gives its own reply or exits
+//     with timeout, and no late reply is left in the caller's mailbox;
 //   - load: a crowd of 257+ processes woken in one turn, ping-pong pairs over both workers and
 //     up to 16 threads in wait_exit at once: every message, round trip and exit seen; a world
 //     that does not go idle within 20 s is a failure, not a hang.
@@ -23,6 +25,7 @@
 
 #include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/properties/kernel_signals_model.hpp>
+#include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/rt/rt_world.hpp>
 
 namespace otp::properties {
@@ -262,6 +265,73 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
   return std::nullopt;
 }
 
+// ---------------------------------------------------------------- S11
+
+// Calls that time out about when the server answers: the server sleeps 0..3 ms before replying
+// and the caller waits 1..3 ms, so its timeout and the server's sleep often end on the same
+// timer tick, on different workers. Each call gives its own request's reply or exits with
+// timeout; a reply that lands after the timer fired but before the caller ran is taken by the
+// call (gen:do_call's `after 0`), any later one dropped: the caller's mailbox ends empty.
+struct CallPlan {
+  int server_ms;   // 0..3
+  int timeout_ms;  // 1..3
+};
+
+std::vector<CallPlan> draw_calls(sim::Draws& d) {
+  std::vector<CallPlan> calls(1 + d.below(12));
+  for (auto& c : calls) c = {static_cast<int>(d.below(4)), 1 + static_cast<int>(d.below(3))};
+  return calls;
+}
+
+class SlowEcho : public GenServer {
+  Task<Result> handle_call(Process& self, Message request, From) override {
+    const Term& t = *request.get<Term>();
+    co_await self.sleep(t[1].integer_value());
+    co_return Result::reply(t[0]);
+  }
+};
+
+std::optional<std::string> check_calls(const std::vector<CallPlan>& calls) {
+  std::mutex mu;
+  std::optional<std::string> failure;
+  size_t left_in_mailbox = 0;
+  bool done = false;
+  rt::RtWorld w(kThreads);
+  auto fail = [&](std::string why) {
+    std::lock_guard lock(mu);
+    if (!failure) failure = std::move(why);
+  };
+  w.spawn([&](Process& me) -> Proc {
+    auto started = co_await gen_server::start_link(me, [] { return std::make_unique<SlowEcho>(); });
+    Pid server = started.pid;
+    for (size_t i = 0; i < calls.size(); ++i) {
+      const CallPlan& c = calls[i];
+      const std::string which = "call " + std::to_string(i) + " (server " + std::to_string(c.server_ms) + " ms, timeout " +
+                                std::to_string(c.timeout_ms) + " ms)";
+      try {
+        Message r = co_await gen_server::call(me, server, tuple(integer(static_cast<int64_t>(i)), integer(c.server_ms)), c.timeout_ms);
+        const Term* t = r.get<Term>();
+        if (!t || !t->is_integer() || t->integer_value() != static_cast<int64_t>(i))
+          fail(which + " returned " + r.to_term().to_string() + ", not its own reply (S11)");
+      } catch (const Exit& e) {
+        if (!e.reason().is_tuple(2) || !e.reason()[0].is_atom("timeout"))
+          fail(which + " exited with " + e.reason().to_string() + ", not {timeout, ...} (S11)");
+      }
+    }
+    co_await me.sleep(10);  // every late reply has landed or been dropped by now
+    std::lock_guard lock(mu);
+    left_in_mailbox = me.mailbox_size();
+    done = true;
+  });
+  if (!w.wait_idle_for(kIdleWithin)) return kNotIdle;
+  std::lock_guard lock(mu);
+  if (failure) return failure;
+  if (!done) return "the calling process did not finish its calls";
+  if (left_in_mailbox != 0)
+    return std::to_string(left_in_mailbox) + " message(s) left in the caller's mailbox after its calls: a late reply kept (S11: dropped, or taken by the call)";
+  return std::nullopt;
+}
+
 // ---------------------------------------------------------------- load
 
 // Many processes at once: a crowd spawned and woken in one turn (more than a worker's run queue
@@ -348,7 +418,8 @@ std::optional<std::string> check_load(const LoadCase& l) {
   return std::nullopt;
 }
 
-std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t, const LoadCase& l) {
+std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t, const std::vector<CallPlan>& calls,
+                     const LoadCase& l) {
   std::string s = "signals: " + kernel_signals::describe(k) + "\n  order: " + std::to_string(o.senders) + " sender(s) x " +
                   std::to_string(o.receivers) + " receiver(s) x " + std::to_string(o.per_stream) + " message(s)" +
                   (o.selective ? ", receiver 0 first takes sender 0's last" : "") + "\n  timers:";
@@ -356,6 +427,8 @@ std::string describe(const kernel_signals::Case& k, const OrderCase& o, const Ti
     s += " " + std::to_string(p.delay_ms) + "ms->" + (p.to_partner ? "other" : "self") +
          (p.cancel ? "(cancel after " + std::to_string(p.pause_ms) + "ms)" : "");
   for (int ms : t.receive_after_ms) s += " receive-after-" + std::to_string(ms) + "ms";
+  s += "\n  calls (server ms / timeout ms):";
+  for (const auto& c : calls) s += " " + std::to_string(c.server_ms) + "/" + std::to_string(c.timeout_ms);
   s += "\n  load: a crowd of " + std::to_string(l.crowd) + ", " + std::to_string(l.pairs) + " pairs x " +
        std::to_string(l.round_trips) + " round trips, " + std::to_string(l.waiters) + " threads in wait_exit";
   return s;
@@ -368,11 +441,13 @@ SuiteOutcome rt_suite(sim::Draws& d) {
   OrderCase o = draw_order(d);
   TimerCase t = draw_timers(d);
   LoadCase l = draw_load(d);
+  std::vector<CallPlan> calls = draw_calls(d);  // drawn last: earlier tokens keep their cases
   std::optional<std::string> failure = check_signals(k);
   if (!failure) failure = check_order(o);
   if (!failure) failure = check_timers(t);
+  if (!failure) failure = check_calls(calls);
   if (!failure) failure = check_load(l);
-  return {failure, describe(k, o, t, l)};
+  return {failure, describe(k, o, t, calls, l)};
 }
 
 }  // namespace otp::properties

@@ -58,7 +58,7 @@ const std::vector<Suite>& all_suites() {
       {"dpor", "S1-S5 S91", "random small programs of sends, receives (blocking and after 0), links, monitors, trap_exit and exit signals: dpor's outcomes (what each process received, and how it ended) equal unreduced exhaustive DFS's, in no more schedules than DFS with sleep sets", dpor_suite},
       {"contracts", "S3 S6 S7 S10-S12 S21-S23 S28 S31 S32 S40 S50 S60 S70 S80 S91", "one documented API behaviour per case, with drawn timings, reasons and schedule: names, unlink, links to the dead, timers; GenServer init results, terminate, timeouts, names; the supervisor child API, significant children, shutdown; DynamicSupervisor, Task, Registry.dispatch, Application, pool retries, replay tokens: each result, exit reason and survival as OTP gives it", contract_suite},
       {"pool", "S80", "every pool job gets exactly one outcome naming what happened, under worker/dispatcher kills and escalations", pool_contract},
-      {"rt", "S1-S6", "on the threaded executor (two workers): kernel-signals' links, monitors and exits against its model, numbered streams from senders running side by side arriving whole and in order, send_after / cancel_timer / receive-after never early, a timer cancelled with time left never delivered and any other delivered once", rt_suite},
+      {"rt", "S1-S6, S11", "on the threaded executor (two workers): kernel-signals' links, monitors and exits against its model, numbered streams from senders running side by side arriving whole and in order, send_after / cancel_timer / receive-after never early, a timer cancelled with time left never delivered and any other delivered once, calls timing out as the server answers leaving no reply behind", rt_suite},
   };
   return suites;
 }

@@ -15,18 +15,6 @@ const std::string& TraceEvent::operator[](std::string_view key) const {
   return none;
 }
 
-std::vector<std::string_view> required_trace_fields(std::string_view ev) {
-  if (ev == "spawn") return {"pid", "parent"};
-  if (ev == "exit") return {"pid", "reason"};
-  if (ev == "deliver") return {"sig", "from", "to", "what", "dead"};
-  if (ev == "supervisor") return {"sup", "report"};
-  if (ev == "sys") return {"pid", "what"};
-  if (ev == "timer") return {"to", "what"};
-  if (ev == "fault") return {"point"};
-  if (ev == "inject") return {"pid", "fault", "reason"};
-  return {};
-}
-
 TraceEvent parse_trace_line(std::string_view line) {
   // A key given twice would be read as its last value (nlohmann keeps one): the parser's
   // callback sees every key of the line's object (depth 1) and notes the first one repeated.
@@ -54,9 +42,11 @@ TraceEvent parse_trace_line(std::string_view line) {
   e.ev = ev->get<std::string>();
   if (e.t < 0 || e.t > kMaxTraceMs)
     throw std::invalid_argument("\"t\" must be 0.." + std::to_string(kMaxTraceMs) + " (virtual ms), got " + std::to_string(e.t));
-  if (std::find(std::begin(kTraceEvents), std::end(kTraceEvents), e.ev) == std::end(kTraceEvents)) {
+  const TraceEventKind* kind = std::find_if(std::begin(kTraceEvents), std::end(kTraceEvents),
+                                             [&](const TraceEventKind& k) { return k.ev == e.ev; });
+  if (kind == std::end(kTraceEvents)) {
     std::string known;
-    for (std::string_view k : kTraceEvents) known += (known.empty() ? "" : ", ") + std::string(k);
+    for (const TraceEventKind& k : kTraceEvents) known += (known.empty() ? "" : ", ") + std::string(k.ev);
     throw std::invalid_argument("unknown event \"" + e.ev + "\" (expected one of " + known + ")");
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
@@ -64,8 +54,8 @@ TraceEvent parse_trace_line(std::string_view line) {
     if (!it->is_string()) throw std::invalid_argument("field \"" + it.key() + "\": expected a string");
     e.fields.emplace_back(it.key(), it->get<std::string>());
   }
-  for (std::string_view f : required_trace_fields(e.ev))
-    if (!j.contains(f)) throw std::invalid_argument("a \"" + e.ev + "\" event needs a string \"" + std::string(f) + "\"");
+  for (std::string_view f : kind->fields)
+    if (!f.empty() && !j.contains(f)) throw std::invalid_argument("a \"" + e.ev + "\" event needs a string \"" + std::string(f) + "\"");
   if (e.ev == "supervisor" && e["report"] == "child_started")  // the child it places in the tree
     for (const char* f : {"id", "pid"})
       if (!j.contains(f)) throw std::invalid_argument(std::string("a child_started report needs a string \"") + f + "\"");

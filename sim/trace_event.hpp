@@ -1,6 +1,7 @@
 #pragma once
 // One line of the simulator's trace (sim/trace.hpp) read back: its virtual time, step, event
 // name and string fields, for the readable log, the Chrome/Perfetto export and the viewer.
+#include <array>
 #include <cstdint>
 #include <istream>
 #include <string>
@@ -25,11 +26,24 @@ struct TraceEvent {
 inline constexpr size_t kMaxTraceLineBytes = size_t{1} << 20;
 inline constexpr size_t kMaxTraceLines = 10'000'000;
 inline constexpr int64_t kMaxTraceMs = 1'000'000'000'000'000;
-// The events the simulator writes; any other name in a trace read back is an error.
-inline constexpr std::string_view kTraceEvents[] = {"spawn", "exit", "deliver", "supervisor", "sys", "timer", "fault", "inject"};
-// The fields every event of that name carries (a supervisor report adds id, pid or reason by
-// report; a child_started report needs id and pid); an event read back without one of them is an error, not a line told with a blank.
-std::vector<std::string_view> required_trace_fields(std::string_view ev);
+// The events the simulator writes, each with the fields every event of that name carries (a
+// supervisor report adds id, pid or reason by report; a child_started report needs id and pid).
+// Any other event name in a trace read back is an error, and so is an event without one of its
+// fields (not a line told with a blank).
+struct TraceEventKind {
+  std::string_view ev;
+  std::array<std::string_view, 5> fields;  // the first ones; the rest empty
+};
+inline constexpr TraceEventKind kTraceEvents[] = {
+    {"spawn", {{"pid", "parent"}}},
+    {"exit", {{"pid", "reason"}}},
+    {"deliver", {{"sig", "from", "to", "what", "dead"}}},
+    {"supervisor", {{"sup", "report"}}},
+    {"sys", {{"pid", "what"}}},
+    {"timer", {{"to", "what"}}},
+    {"fault", {{"point"}}},
+    {"inject", {{"pid", "fault", "reason"}}},
+};
 
 // Parses one line; throws std::invalid_argument saying what was expected.
 TraceEvent parse_trace_line(std::string_view line);

@@ -4,7 +4,7 @@
 //   supervisor-model: S23, S25-S28    intensity: S28, S30    restart-types: S21, S24, S31
 //   determinism: S91                  invariants: S3, S23, S28 (suite 5, after every step)
 //   kernel-signals: S1-S4  registry: S60  gen-server-call: S11  task: S50  dynamic-supervisor: S40
-//   rt: S1-S6 on the threaded executor (also run under TSan)
+//   rt: S1-S6 and S11 on the threaded executor (also run under TSan)
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -41,7 +41,7 @@ RC_GTEST_PROP(PropertySuites, Registry, ()) { check_suite("registry"); }        
 RC_GTEST_PROP(PropertySuites, GenServerCall, ()) { check_suite("gen-server-call"); }      // S11
 RC_GTEST_PROP(PropertySuites, Task, ()) { check_suite("task"); }                          // S50
 RC_GTEST_PROP(PropertySuites, DynamicSupervisor, ()) { check_suite("dynamic-supervisor"); }  // S40 S28
-RC_GTEST_PROP(PropertySuites, Rt, ()) { check_suite("rt"); }                              // S1-S6 on rt
+RC_GTEST_PROP(PropertySuites, Rt, ()) { check_suite("rt"); }                              // S1-S6, S11 on rt
 
 // The shrinker and the token round trip that `otpsim shrink` / `replay` rely on.
 TEST(Tokens, ChoicesRoundTrip) {

@@ -53,7 +53,7 @@ struct SysStop {
   Term to_term() const { return tuple(atom("system"), atom("terminate"), reason); }
 };
 
-// sys: {system, From, Request}, answered {sys_reply, Ref, Answer}.
+// sys: {system, From, Request}, answered as a call is, to the caller's alias.
 struct SysRequest {
   enum class Op : uint8_t { get_state, trace_on, trace_off } op;
   Pid from;
@@ -63,11 +63,6 @@ struct SysRequest {
     const char* names[] = {"get_state", "trace_on", "trace_off"};
     return tuple(atom("system"), tuple(from, ref), atom(names[static_cast<int>(op)]));
   }
-};
-struct SysReply {
-  Ref ref;
-  Term answer;
-  Term to_term() const { return tuple(atom("sys_reply"), ref, answer); }
 };
 
 // The server's main loop. A crash in a callback, a {stop,...} return, or (when trapping
@@ -173,7 +168,7 @@ class ServerLoop {
         report_ = {};
         break;
     }
-    self_.send(req.from, SysReply{req.ref, std::move(a)});
+    gen_server::reply(self_, From{req.from, req.ref}, Message(std::move(a)));
   }
 
   // sys:trace's lines: what the server takes and what it replies.
@@ -255,6 +250,18 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
   co_return StartResult::error(m->get<ExitMsg>()->reason);
 }
 
+// What a call waits for: the reply to its alias `mref` (made with the monitor) or its DOWN.
+auto reply_or_down(Ref mref) {
+  return [mref](const Message& m) {
+    if (m.envelope() == Envelope::reply) return m.header().ref == mref;
+    if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
+    return false;
+  };
+}
+auto reply_to(Ref mref) {
+  return [mref](const Message& m) { return m.envelope() == Envelope::reply && m.header().ref == mref; };
+}
+
 Term call_reason(Term why, const ServerRef& server, const Message& request, Timeout timeout) {
   Term t = timeout_term(timeout);
   return tuple(std::move(why),
@@ -299,17 +306,15 @@ Task<Message> call(Process& self, ServerRef server, Message request, Timeout tim
   size_t mark = self.receive_mark();  // nothing before it can carry mref
   self.activate_alias(mref);
   self.send(pid, Message(request).seal(Envelope::call, {self.self(), mref}));  // kept for an exit reason
-  auto m = co_await self.receive_after(mark,
-      [mref](const Message& m) {
-        if (m.envelope() == Envelope::reply) return m.header().ref == mref;
-        if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
-        return false;
-      },
-      timeout);
+  auto m = co_await self.receive_after(mark, reply_or_down(mref), timeout);
   self.deactivate_alias(mref);  // from here on a late reply is dropped (S11)
   if (!m) {
     self.demonitor(mref, true);
-    throw Exit(call_reason(atom("timeout"), server, request, timeout));
+    // As gen:do_call: a reply that landed after the timer fired but before the caller ran is
+    // taken (`receive {[alias|Mref], Reply} after 0`); it must not stay in the mailbox.
+    m = co_await self.receive_after(mark, reply_to(mref), 0);
+    if (!m) throw Exit(call_reason(atom("timeout"), server, request, timeout));
+    co_return std::move(*m).open();
   }
   if (m->envelope() == Envelope::reply) {
     self.demonitor(mref, true);
@@ -379,21 +384,19 @@ Task<Term> request(Process& self, const ServerRef& server, SysRequest::Op op, Tr
   if (pid == self.self()) throw Exit(reason(atom("calling_self")));
   Ref mref = self.monitor(pid);
   size_t mark = self.receive_mark();
+  self.activate_alias(mref);  // sys requests are gen:calls: a late answer is dropped
   self.send(pid, SysRequest{op, self.self(), mref, std::move(report)});
-  auto m = co_await self.receive_after(mark,
-      [mref](const Message& m) {
-        if (const auto* r = m.get<SysReply>()) return r->ref == mref;
-        if (const auto* d = m.get<DownMsg>()) return d->ref == mref;
-        return false;
-      },
-      timeout);
+  auto m = co_await self.receive_after(mark, reply_or_down(mref), timeout);
+  self.deactivate_alias(mref);
   if (!m) {
     self.demonitor(mref, true);
-    throw Exit(reason(atom("timeout")));
+    m = co_await self.receive_after(mark, reply_to(mref), 0);  // landed before the caller ran
+    if (!m) throw Exit(reason(atom("timeout")));
+    co_return *std::move(*m).open().get<Term>();
   }
-  if (const auto* r = m->get<SysReply>()) {
+  if (m->envelope() == Envelope::reply) {
     self.demonitor(mref, true);
-    co_return r->answer;
+    co_return *std::move(*m).open().get<Term>();
   }
   const Term& why = m->get<DownMsg>()->reason;
   throw Exit(reason(why.is_atom("noproc") ? reasons::noproc() : why));
