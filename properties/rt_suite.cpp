@@ -395,20 +395,38 @@ std::optional<std::string> check_load(const LoadCase& l) {
   }
   // The waiters: each thread waits for its own process, which ends after 30..34 ms (the threads
   // are waiting by then).
+  // A waiter must wake when its process ends, not when its wait times out or another exit
+  // happens to wake it: it is told within kLateMs.
+  using Clock = std::chrono::steady_clock;
+  const auto n = static_cast<size_t>(l.waiters);
+  std::vector<std::atomic<int64_t>> ended_ns(n);  // written on a worker, read on the waiting thread
+  std::vector<Clock::time_point> woke_at(n);
+  auto ns = [](Clock::time_point t) { return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count(); };
   std::vector<Pid> ending;
-  for (int i = 0; i < l.waiters; ++i)
-    ending.push_back(w.spawn([i](Process& me) -> Proc { co_await me.sleep(30 + i % 5); }));  // after the threads wait
-  std::vector<char> seen_exit(static_cast<size_t>(l.waiters), 0);
+  for (size_t i = 0; i < n; ++i)
+    ending.push_back(w.spawn([i, &ended_ns, ns](Process& me) -> Proc {
+      co_await me.sleep(30 + static_cast<int64_t>(i % 5));  // after the threads wait
+      ended_ns[i].store(ns(Clock::now()));
+    }));
+  std::vector<char> seen_exit(n, 0);
   {
     std::vector<std::thread> threads;
-    for (int i = 0; i < l.waiters; ++i)
-      threads.emplace_back([&, i] { seen_exit[static_cast<size_t>(i)] = w.wait_exit(ending[static_cast<size_t>(i)], kIdleWithin) ? 1 : 0; });
+    for (size_t i = 0; i < n; ++i)
+      threads.emplace_back([&, i] {
+        seen_exit[i] = w.wait_exit(ending[i], kIdleWithin) ? 1 : 0;
+        woke_at[i] = Clock::now();
+      });
     for (auto& t : threads) t.join();
   }
   if (!w.wait_idle_for(kIdleWithin)) return kNotIdle;
-  for (int i = 0; i < l.waiters; ++i)
-    if (!seen_exit[static_cast<size_t>(i)])
+  for (size_t i = 0; i < n; ++i) {
+    if (!seen_exit[i])
       return "wait_exit of a process that ended, one of " + std::to_string(l.waiters) + " threads waiting at once, gave up";
+    int64_t late = (ns(woke_at[i]) - ended_ns[i].load()) / 1'000'000;
+    if (late > kLateMs)
+      return "wait_exit, one of " + std::to_string(l.waiters) + " threads waiting at once, returned " + std::to_string(late) +
+             " ms after its process ended (its notification lost?)";
+  }
   if (w.wait_exit(collector, std::chrono::milliseconds(5))) return "wait_exit of a live process answered true";
   if (forwarded.load() != l.crowd)
     return std::to_string(forwarded.load()) + " of a crowd of " + std::to_string(l.crowd) + " woken in one turn reported (S5: every message arrives)";
