@@ -66,6 +66,8 @@ std::string what_threw(std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const Exit& x) {
     return "exit " + x.reason().to_string();
+  } catch (const ExitSignal& x) {
+    return "exit signal to itself " + x.reason().to_string();
   } catch (const std::exception& x) {
     return x.what();
   } catch (...) {

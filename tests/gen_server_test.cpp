@@ -62,6 +62,10 @@ class InitProbe : public GenServer {
       co_return Result::noreply();
     }
     if (t.is_atom("stop")) co_return Result::stop(atom("normal"), atom("bye"));
+    if (t.is_tuple(2) && t[0].is_atom("exit_self")) {  // exit(self(), R)
+      self.exit(self.self(), t[1]);
+      co_return Result::reply(atom("still_here"));
+    }
     co_return Result::reply(atom("ok"));
   }
   Task<Result> handle_info(Process& self, Message m) override {
@@ -481,4 +485,57 @@ TEST(GenServer, CallAndSysWithANegativeTimeoutNameTheirFunction) {
   w.run();
   EXPECT_EQ(errors, (std::vector<std::string>{"GenServer.call: timeout must be >= 0 ms or otp::infinity, got -2",
                                               "sys:get_state: timeout must be >= 0 ms or otp::infinity, got -9"}));
+}
+
+// Measured on OTP 25: exit(self(), R) in a callback of a server that does not trap exits ends it
+// at once with R (killed for kill) and terminate does not run; nor does it for kill when it traps.
+TEST(GenServer, ExitSignalToItselfEndsItAtOnceWithoutTerminate) {  // S2, S12
+  struct Case {
+    const char* mode;
+    const char* reason;
+    const char* ends_with;
+  };
+  for (Case c : {Case{"ok", "foo", "foo"}, Case{"ok", "kill", "killed"}, Case{"ok", "normal", "normal"},
+                 Case{"ok", "shutdown", "shutdown"}, Case{"trap", "kill", "killed"}}) {
+    World w;
+    std::string terminated, call_exit;
+    Pid s{};
+    w.spawn([&](Process& self) -> Proc {
+      self.trap_exit(true);
+      s = (co_await gen_server::start_link(self, probe(atom(c.mode), &terminated))).pid;
+      try {
+        co_await gen_server::call(self, s, tuple(atom("exit_self"), atom(c.reason)));
+      } catch (const Exit& e) {
+        call_exit = e.reason()[0].to_string();
+      }
+    });
+    w.run();
+    SCOPED_TRACE(std::string(c.mode) + " " + c.reason);
+    EXPECT_EQ(call_exit, c.ends_with);
+    EXPECT_EQ(w.exit_reason(s)->to_string(), c.ends_with);
+    EXPECT_EQ(terminated, "");
+  }
+}
+
+// gen:start makes a server started without a link its own parent: when it traps exits, the EXIT
+// of exit(self(), R) stops it through terminate(R) (OTP 25); a linked one gets it in handle_info.
+TEST(GenServer, UnlinkedTrappingServerIsItsOwnParent) {  // S12
+  for (bool linked : {false, true}) {
+    World w;
+    std::string terminated;
+    Term answer;
+    Pid s{};
+    w.spawn([&](Process& self) -> Proc {
+      auto start = linked ? gen_server::start_link(self, probe(atom("trap"), &terminated))
+                          : gen_server::start(self, probe(atom("trap"), &terminated));
+      s = (co_await std::move(start)).pid;
+      answer = (co_await gen_server::call(self, s, tuple(atom("exit_self"), atom("foo")))).to_term();
+      co_await self.sleep(10);
+      if (linked) gen_server::cast(self, s, atom("anything"));  // ends the linked one (bad_cast)
+    });
+    w.run();
+    SCOPED_TRACE(linked ? "linked" : "unlinked");
+    EXPECT_EQ(answer.to_string(), "still_here");
+    EXPECT_EQ(terminated, linked ? "{bad_cast,anything}" : "foo");
+  }
 }

@@ -166,6 +166,36 @@ TEST(Kernel, ExitNormalIgnoredUnlessTrappingOrSelf) {  // S2
   EXPECT_EQ(w.exit_reason(selfish)->to_string(), "normal");
 }
 
+// On the BEAM no catch takes exit(self(), R) (when not trapping, or R = kill): the process ends.
+TEST(Kernel, ExitSignalToItselfIsNotCaught) {  // S2
+  World w;
+  std::vector<std::string> ran;
+  Pid plain = w.spawn([&](Process& self) -> Proc {
+    try {
+      self.exit(self.self(), atom("foo"));
+    } catch (const Exit&) {
+      ran.push_back("caught as an Exit");
+    } catch (const std::exception&) {
+      ran.push_back("caught as a std::exception");
+    }
+    ran.push_back("went on");
+    co_return;
+  });
+  Pid trapping = w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    try {
+      self.exit(self.self(), atom("kill"));
+    } catch (const Exit&) {
+      ran.push_back("kill caught");
+    }
+    co_return;
+  });
+  w.run();
+  EXPECT_TRUE(ran.empty()) << ran.front();
+  EXPECT_EQ(w.exit_reason(plain)->to_string(), "foo");
+  EXPECT_EQ(w.exit_reason(trapping)->to_string(), "killed");
+}
+
 TEST(Kernel, ExitWithReasonKillsNonTrappingTarget) {  // S2
   World w;
   Pid victim = w.spawn(forever());

@@ -49,6 +49,29 @@ TEST(Supervisor, FailedStartKillsNonTrappingCaller) {  // S20
   EXPECT_EQ(w.exit_reason(caller)->to_string(), "{shutdown,{failed_to_start_child,a,nope}}");
 }
 
+// Measured on OTP 25: supervisor:do_start_child_i takes the start function's result with
+// `catch apply(M, F, A)`, so a start function that raises or exits gives {'EXIT', R}.
+TEST(Supervisor, StartFunctionThatThrowsFailsWithItsExitTerm) {  // S20, S31
+  World w;
+  Lab l;
+  auto throwing = [](Term id, bool as_exit) {
+    return ChildSpec{.id = id, .start = [as_exit](Process&) -> Task<StartResult> {
+                       if (as_exit) throw Exit(atom("bad"));
+                       throw std::runtime_error("bad");
+                     }};
+  };
+  std::string at_start, added, raised;
+  run_test(w, [&](Process& self) -> Task<void> {
+    at_start = (co_await supervisor::start_link(self, {}, {spec(l, "a"), throwing(atom("b"), true)})).to_term().to_string();
+    Pid sup = (co_await supervisor::start_link(self, {}, {})).pid;
+    added = (co_await supervisor::start_child(self, sup, throwing(atom("c"), true))).to_string();
+    raised = (co_await supervisor::start_child(self, sup, throwing(atom("d"), false))).to_string();
+  });
+  EXPECT_EQ(at_start, "{error,{shutdown,{failed_to_start_child,b,{'EXIT',bad}}}}");
+  EXPECT_TRUE(added.starts_with("{error,{{'EXIT',bad},[{id,c}")) << added;
+  EXPECT_TRUE(raised.starts_with("{error,{{'EXIT',{error,\"bad\"}},[{id,d}")) << raised;
+}
+
 TEST(Supervisor, IgnoreKeepsNonTemporarySpecDropsTemporary) {  // S21
   World w;
   Lab l;

@@ -24,6 +24,7 @@ class Master : public GenServer {
     try {
       r = co_await spec_.start(self);
     } catch (...) {  // OTP: {bad_return, {{App, start, Args}, {'EXIT', R}}}
+      rethrow_if_exit_signal(std::current_exception());
       co_return InitResult::stop(tuple(atom("bad_return"), tuple(atom("EXIT"), exit_reason_of(std::current_exception()))));
     }
     if (r.kind == StartResult::Kind::error) co_return InitResult::stop(r.reason);
@@ -85,14 +86,17 @@ Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides
       co_return tuple(atom("error"), tuple(atom("bad_return"), tuple(mfa, r.reason[1])));
     co_return tuple(atom("error"), tuple(r.reason, mfa));
   }
+  self.node().exchange_app_started(name, true);
   co_return r.to_term();
 }
 
 Task<Term> start(Process& self, Spec spec) { co_return co_await start(self, std::move(spec), {}); }
 
+// As application_controller: an application whose tree died (its master gone) is still started
+// until stopped, so its first stop answers ok, a second {error, {not_started, App}}.
 Task<Term> stop(Process& self, const std::string& app) {
-  if (!self.whereis(master_name(app))) co_return tuple(atom("error"), tuple(atom("not_started"), atom(app)));
-  co_await gen_server::call(self, master_name(app), StopReq{}, infinity);
+  if (self.whereis(master_name(app))) co_await gen_server::call(self, master_name(app), StopReq{}, infinity);
+  if (!self.node().exchange_app_started(app, false)) co_return tuple(atom("error"), tuple(atom("not_started"), atom(app)));
   co_return atom("ok");
 }
 

@@ -176,6 +176,7 @@ class DynamicServer : public GenServer {
     try {
       r = checked_start(co_await spec->start(self, args));
     } catch (...) {
+      rethrow_if_exit_signal(std::current_exception());
       r = StartResult::error(exit_reason_of(std::current_exception()));
     }
     if (r.kind == StartResult::Kind::ok) children_.emplace(r.pid, Child{std::move(spec), std::move(args), false, 0});
@@ -186,6 +187,7 @@ class DynamicServer : public GenServer {
     try {
       co_return checked_start(co_await spec.start(self, args));
     } catch (...) {
+      rethrow_if_exit_signal(std::current_exception());
       co_return StartResult::error(exit_reason_of(std::current_exception()));
     }
   }

@@ -85,6 +85,7 @@ class ServerLoop {
     } catch (...) {
       Term reason = exit_reason_of(std::current_exception());
       ack(starter, ack_ref, StartResult::error(reason));
+      rethrow_if_exit_signal(std::current_exception());
       throw Exit(reason);
     }
     if (init.kind == InitResult::Kind::ignore) {
@@ -136,7 +137,7 @@ class ServerLoop {
           } else if (auto* req = msg->get<SysRequest>()) {
             answer(*req);
           } else if (const auto* ex = msg->get<ExitMsg>();
-                     ex && ex->from == self_.parent() && self_.trapping_exits()) {
+                     ex && ex->from == parent() && self_.trapping_exits()) {
             stop.emplace(ex->reason);  // S12: the parent's EXIT never reaches handle_info
           } else if (auto now = impl_->try_handle_info(self_, *msg)) {
             finish(std::move(*now), nullptr, stop);
@@ -145,6 +146,7 @@ class ServerLoop {
           }
         }
       } catch (...) {
+        rethrow_if_exit_signal(std::current_exception());  // no terminate (S2)
         crash = std::current_exception();
       }
       if (crash) co_await terminate_and_exit(exit_reason_of(crash));
@@ -197,10 +199,15 @@ class ServerLoop {
     if (res.continue_with) cont_ = std::move(res.continue_with);  // cont_ is empty here
   }
 
+  // As gen:start: a server started without a link is its own parent, so the EXIT of an
+  // exit(self(), R) it sends itself while trapping stops it too.
+  Pid parent() const { return self_.parent() ? self_.parent() : self_.self(); }
+
   Task<void> terminate_and_exit(Term reason) {
     try {
       co_await impl_->terminate(self_, reason);
     } catch (...) {
+      rethrow_if_exit_signal(std::current_exception());
       reason = exit_reason_of(std::current_exception());  // a crashing terminate wins, as in OTP
     }
     if (reply_after_terminate_) gen_server::reply(self_, reply_after_terminate_->first, std::move(reply_after_terminate_->second));
@@ -231,7 +238,7 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
     ServerLoop server(p, factory());
     co_await server.run(starter, ack_ref, name);
   };
-  // A server started without a link has no parent whose EXIT would be special.
+  // A server started without a link is its own parent (ServerLoop::parent).
   Pid parent = link ? self.self() : Pid{};
   Pid pid = self.node().spawn(std::move(body), {.link_to = parent, .parent = parent, .apart = opts.apart});
   auto m = co_await self.receive(

@@ -214,8 +214,9 @@ Task<Term> SupervisorServer::do_start_child(Process& self, const ChildSpec& spec
   StartResult r;
   try {
     r = checked_start(co_await spec.start(self));
-  } catch (...) {
-    co_return error(exit_reason_of(std::current_exception()));
+  } catch (...) {  // supervisor:do_start_child_i's `catch apply(M, F, A)`: {'EXIT', R}
+    rethrow_if_exit_signal(std::current_exception());
+    co_return error(tuple(atom("EXIT"), exit_reason_of(std::current_exception())));
   }
   switch (r.kind) {
     case StartResult::Kind::ok: {

@@ -7,10 +7,21 @@ Term exit_reason_of(std::exception_ptr e) {
     std::rethrow_exception(e);
   } catch (const Exit& x) {
     return x.reason();
+  } catch (const ExitSignal& x) {
+    return x.reason();
   } catch (const std::exception& x) {
     return tuple(atom("error"), str(x.what()));
   } catch (...) {
     return tuple(atom("error"), atom("unknown"));
+  }
+}
+
+void rethrow_if_exit_signal(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const ExitSignal&) {
+    throw;
+  } catch (...) {
   }
 }
 

@@ -22,8 +22,25 @@ class Exit : public std::exception {
   std::string text_;
 };
 
-// The exit reason an exception stands for: Exit's own reason, {error, What} for any other
-// std::exception, {error, unknown} for anything else.
+// An exit signal a process sent itself that ends it (S2: `exit(self(), kill)`, or any reason
+// while it does not trap exits): the process ends at once with `reason`, as on the BEAM, where
+// no catch takes it and a GenServer's terminate does not run. Neither an Exit nor a
+// std::exception, so `catch (const Exit&)` and `catch (const std::exception&)` let it pass; code
+// that catches everything (`catch (...)`) must rethrow it (`rethrow_if_exit_signal`).
+class ExitSignal {
+ public:
+  explicit ExitSignal(Term reason) : reason_(std::move(reason)) {}
+  const Term& reason() const { return reason_; }
+
+ private:
+  Term reason_;
+};
+
+// Rethrows `e` if it is an ExitSignal (for a `catch (...)` that turns failures into results).
+void rethrow_if_exit_signal(std::exception_ptr e);
+
+// The exit reason an exception stands for: Exit's and ExitSignal's own reason, {error, What}
+// for any other std::exception, {error, unknown} for anything else.
 Term exit_reason_of(std::exception_ptr e);
 
 // Misuse of the API from C++ (an invalid timeout, a call outside a process): a clear error.

@@ -172,6 +172,12 @@ void Node::env_put(const std::string& app, const std::string& key, Term value) {
   app_env_[{app, key}] = std::move(value);
 }
 
+bool Node::exchange_app_started(const std::string& app, bool started) {
+  touch(AccessObserver::env(app, ""), true);  // no env key is empty (a key names a setting)
+  auto lk = lock();
+  return started ? !apps_started_.insert(app).second : apps_started_.erase(app) > 0;
+}
+
 Pid Node::spawn(Body body, SpawnOptions opts) {
   // A free slot once the first chunk of the table is used; until then a fresh one, so a small
   // run's pids are 1, 2, 3, ... (<0.N.0>) and a slot is reused only after 4,095 spawns.

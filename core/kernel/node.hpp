@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,6 +93,9 @@ class Node {
   // Application env (S70): like OTP's ac_tab, a node-wide table any process reads at once.
   std::optional<Term> env_get(const std::string& app, const std::string& key) const;
   void env_put(const std::string& app, const std::string& key, Term value);
+  // Applications started and not yet stopped (application_controller's `started`: one whose tree
+  // died stays there until stopped). Sets the mark; answers whether it was set before.
+  bool exchange_app_started(const std::string& app, bool started);
 
   // Unique in the node: each shard numbers its own (shard + 1, then every shards()-th number),
   // so a node on one thread (the simulator) numbers them 1, 2, 3, ...
@@ -179,6 +183,7 @@ class Node {
   ExitTable exits_{kDefaultExitCapacity};  // the last exits' reasons
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
+  std::set<std::string, std::less<>> apps_started_;
   std::function<void(Pid)> exit_observer_;
   AccessObserver* observer_ = nullptr;
   struct MessageTimer {

@@ -162,14 +162,14 @@ void Process::YieldAwaiter::await_suspend(std::coroutine_handle<> h) {
 // ---------------------------------------------------------------- exits, links, monitors
 
 void Process::exit(Pid target, Term reason) {
-  if (target == pid_) {  // S2: a signal to oneself takes effect at once
-    if (reason.is_atom("kill")) throw Exit(reasons::killed());
+  if (target == pid_) {  // S2: a signal to oneself takes effect at once, and no catch takes it
+    if (reason.is_atom("kill")) throw ExitSignal(reasons::killed());
     if (trap_exit_) {
       node_.observe_push(pid_, false);
       mailbox_.push(ExitMsg{pid_, std::move(reason)});
       return;
     }
-    throw Exit(std::move(reason));  // `normal` too: exit(self(), normal) ends the process
+    throw ExitSignal(std::move(reason));  // `normal` too: exit(self(), normal) ends the process
   }
   Signal s;
   s.kind = SignalKind::exit;
