@@ -44,8 +44,12 @@ class Server : public GenServer {
     state_ = c.to_term().to_string();
     co_return Result::noreply();
   }
-  Task<Result> handle_call(Process&, Message req, From) override {
+  Task<Result> handle_call(Process& self, Message req, From) override {
     Term t = req.to_term();
+    if (t.is_tuple(2) && t[0].is_atom("exit_self")) {  // exit(self(), R)
+      self.exit(self.self(), t[1]);
+      co_return Result::reply(atom("still_here"));
+    }
     if (t.is_tuple(2) && t[0].is_atom("reply_after")) co_return Result::reply(atom("ok")).after(t[1].integer_value());
     if (t.is_atom("state")) co_return Result::reply(atom(state_));
     if (t.is_atom("counts")) co_return Result::reply(tuple(integer(casts_), integer(timeouts_)));
@@ -360,6 +364,47 @@ void terminate_runs(Probe& p) {
   });
 }
 
+// S2 S12 (measured on OTP 25): exit(self(), R) in a callback ends a server that does not trap
+// exits at once with R (killed for kill) and terminate does not run; nor for kill when it traps.
+// A trapping server gets the EXIT as a message: in handle_info when started with a link (its
+// parent is the starter), while one started without a link is its own parent and stops through
+// terminate(R).
+void exit_self(Probe& p) {
+  Term why = p.pick("reason", std::vector<Term>{atom("foo"), atom("kill"), atom("normal"), atom("shutdown")});
+  bool trap = p.chance("trap");
+  bool linked = p.chance("linked");
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto log = std::make_shared<std::string>();
+    auto f = factory({.trap = trap, .log = log});
+    Pid srv = (co_await (linked ? gen_server::start_link(self, f) : gen_server::start(self, f))).pid;
+    Ref m = self.monitor(srv);
+    Term answer = atom("none");
+    try {
+      answer = (co_await gen_server::call(self, srv, tuple(atom("exit_self"), why))).to_term();
+    } catch (const Exit& e) {
+      answer = e.reason()[0];
+    }
+    const bool ends_at_once = !trap || why.is_atom("kill");
+    const Term ended = why.is_atom("kill") ? atom("killed") : why;
+    if (ends_at_once) {
+      p.expect("the call's exit", answer, ended);
+      p.expect("the server's exit reason", (co_await self.receive(down_of(m)))->get<DownMsg>()->reason, ended);
+      p.expect("terminate", *log, std::string());
+    } else if (!linked) {
+      p.expect("the call's answer", answer, atom("still_here"));
+      p.expect("the server's exit reason", (co_await self.receive(down_of(m)))->get<DownMsg>()->reason, why);
+      p.expect("terminate", *log, "terminate:" + why.to_string() + " ");
+    } else {
+      p.expect("the call's answer", answer, atom("still_here"));
+      p.expect("a later call", (co_await gen_server::call(self, srv, atom("state"))).to_term(), atom("cold"));
+      p.expect("terminate", *log, std::string());
+      self.unlink(srv);
+      self.exit(srv, atom("kill"));
+    }
+  });
+}
+
 // S10 S11: a {continue,C} returned with a reply runs before the next message; a call to oneself
 // exits {calling_self, {GenServer, call, [S, Req, T]}} at once.
 void continue_and_calling_self(Probe& p) {
@@ -399,6 +444,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"taken-name-and-bad-stops", "S10", taken_name_and_bad_stops},
       {"terminate-runs", "S12", terminate_runs},
       {"continue-and-calling-self", "S10 S11", continue_and_calling_self},
+      {"exit-self", "S2 S12", exit_self},
   };
   return v;
 }

@@ -1,6 +1,7 @@
 // contracts, Supervisor: significant children (S32), the child API's results and what it keeps
 // (S21 S22 S31), shutdown timing (S22 S23).
 #include <map>
+#include <stdexcept>
 
 #include <otpsim/core/behaviours/supervisor.hpp>
 #include <otpsim/core/kernel/node.hpp>
@@ -242,12 +243,28 @@ void shutdown_timeout(Probe& p) {
 
 // S22 S31: invalid specs and failed starts: a significant child under auto_shutdown never or
 // a permanent significant one is a bad_combination; a duplicate id fails start_link; a start
-// that fails gives {error,{R,ChildSpec}} and keeps nothing.
+// that fails gives {error,{R,ChildSpec}} and keeps nothing; a start function that throws fails
+// with {'EXIT', R} (OTP's `catch apply(M, F, A)`), at start_link and from start_child.
 void bad_specs(Probe& p) {
-  int what = static_cast<int>(p.ms("case", 0, 5));
+  int what = static_cast<int>(p.ms("case", 0, 6));
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
+    if (what == 6) {
+      bool as_exit = p.chance("throws_an_exit");
+      Term why = as_exit ? atom("bad") : tuple(atom("error"), str("bad"));
+      ChildSpec t{.id = atom("t"), .start = [as_exit](Process&) -> Task<StartResult> {
+                    if (as_exit) throw Exit(atom("bad"));
+                    throw std::runtime_error("bad");
+                  }};
+      p.expect("start_link with a start function that throws", (co_await supervisor::start_link(self, {}, {lab::spec(l, "a"), t})).to_term(),
+               tuple(atom("error"), tuple(atom("shutdown"), tuple(atom("failed_to_start_child"), atom("t"), tuple(atom("EXIT"), why)))));
+      Pid sup = (co_await supervisor::start_link(self, {}, {})).pid;
+      p.expect("start_child with a start function that throws", co_await supervisor::start_child(self, sup, t),
+               tuple(atom("error"), tuple(tuple(atom("EXIT"), why), t.to_term())));
+      self.exit(sup, atom("shutdown"));
+      co_return;
+    }
     if (what == 5) {  // a spec without an id (S22: missing_id, as OTP 25)
       ChildSpec noid = lab::spec(l, "x");
       noid.id = Term();
