@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <otpsim/core/kernel/utf8.hpp>
 #include <otpsim/sim/story.hpp>
 
 namespace otp::sim {
@@ -55,7 +56,7 @@ std::string chrome_trace_json(const std::vector<TraceEvent>& events, const std::
       const std::string& from = e["from"];
       const std::string& to = e["to"];
       std::string name = e["sig"] == "message" ? e["what"] : e["sig"];
-      if (name.size() > 80) name = name.substr(0, 77) + "...";
+      if (name.size() > 80) name = name.substr(0, utf8::cut_point(name, 77)) + "...";
       ++flow;
       out.push_back({{"ph", "s"}, {"name", "signal"}, {"cat", e["sig"]}, {"id", flow}, {"pid", 1}, {"tid", track_of(from)}, {"ts", ts}});
       instant(to, name, args);
@@ -79,7 +80,7 @@ std::string chrome_trace_json(const std::vector<TraceEvent>& events, const std::
   for (const auto& [tid, name] : tracks)
     out.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", tid}, {"args", {{"name", name}}}});
   json doc = {{"traceEvents", std::move(out)}, {"displayTimeUnit", "ms"}};
-  return doc.dump() + "\n";
+  return doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace otp::sim

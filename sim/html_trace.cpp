@@ -144,8 +144,18 @@ summary.dataset.ready = '1';
 </script></body></html>
 )PAGE";
 
+// In one pass: replacing in place moves the rest of the string each time (quadratic in a page
+// whose data holds a `<` in every pid).
 void replace_all(std::string& s, const std::string& what, const std::string& with) {
-  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, at + with.size())) s.replace(at, what.size(), with);
+  std::string out;
+  size_t from = 0;
+  for (size_t at = s.find(what); at != std::string::npos; at = s.find(what, from)) {
+    out.append(s, from, at - from).append(with);
+    from = at + what.size();
+  }
+  if (from == 0) return;
+  out.append(s, from, std::string::npos);
+  s = std::move(out);
 }
 
 std::string html_escape(const std::string& s) {
@@ -167,6 +177,7 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
   Story story({.top_name = opts.top_name});
   for (const TraceEvent& e : events) story.tell(e);
   story.flush();
+  story.finish();
   Story teller({.verbose = true, .stamp = false, .top_name = opts.top_name, .names = &story});
   struct Lane {
     std::string pid;
@@ -233,10 +244,13 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
     return p;
   };
   std::vector<size_t> order(lanes.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::vector<std::string> groups(lanes.size());  // once a lane, not once a comparison
+  for (size_t i = 0; i < order.size(); ++i) {
+    order[i] = i;
+    groups[i] = group(lanes[i].pid);
+  }
   std::stable_sort(order.begin(), order.end(), [&](size_t x, size_t y) {
-    auto gx = group(lanes[x].pid), gy = group(lanes[y].pid);
-    return gx != gy ? gx < gy : lanes[x].born < lanes[y].born;
+    return groups[x] != groups[y] ? groups[x] < groups[y] : lanes[x].born < lanes[y].born;
   });
   std::vector<int64_t> new_index(lanes.size());
   json procs = json::array();
@@ -250,8 +264,11 @@ std::string html_trace(const std::vector<TraceEvent>& events, const HtmlOptions&
     for (int k : {3, 4})
       if (ev[k].get<int64_t>() >= 0) ev[k] = new_index[static_cast<size_t>(ev[k].get<int64_t>())];
   json data = {{"processes", procs}, {"events", evs}, {"last_step", last_step}, {"last_ms", last_ms}, {"decisions", opts.decisions}};
-  std::string payload = data.dump();
-  replace_all(payload, "</", "<\\/");  // nothing in the data may close the script element
+  // A cut character becomes U+FFFD rather than an exception. No `<` in the data, escaped as
+  // JSON allows (it occurs only inside strings): neither `</script` nor `<!--<script` (which
+  // would keep the parser in the script element past its end) can reach the HTML parser.
+  std::string payload = data.dump(-1, ' ', false, json::error_handler_t::replace);
+  replace_all(payload, "<", "\\u003c");
   std::string page = kPage;
   replace_all(page, "@@TITLE@@", html_escape(opts.title.empty() ? "otpsim trace" : opts.title));
   page.replace(page.find("@@DATA@@", page.find("<script id=\"data\"")), 8, payload);

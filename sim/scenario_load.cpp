@@ -313,9 +313,9 @@ struct Loader {
     if (f.path.empty()) fail(*t.get("child"), "'child' must name a child (a path such as \"db\" or \"inner/x\")");
     PathTarget target = path_target(s.root, *t.get("child"), "child", f.path);
     f.at_ms = ms(t, "at_ms", 0);
-    if (f.at_ms > s.run_ms)
-      fail(*t.get("at_ms"), "at_ms = " + std::to_string(f.at_ms) + " is after run_ms = " + std::to_string(s.run_ms) +
-                                ": expectations are checked at run_ms");
+    if (f.at_ms >= s.run_ms)  // at run_ms itself it would race the checks made then
+      fail(*t.get("at_ms"), "at_ms = " + std::to_string(f.at_ms) + " is not before run_ms = " + std::to_string(s.run_ms) +
+                                ": expectations are checked at run_ms, after what happened before it");
     std::string a = get<std::string>(t, "action", "crash", "a string");
     if (a == "crash") f.action = FaultDecl::Action::crash;
     else if (a == "exit") f.action = FaultDecl::Action::exit;
@@ -344,9 +344,9 @@ struct Loader {
       fail(*t.get("target"), "job target '" + j.target + "' is not a child of type pool or circuit_breaker (it is " +
                                  target.what + ")");
     j.at_ms = ms(t, "at_ms", 0);
-    if (j.at_ms > s.run_ms)
-      fail(*t.get("at_ms"), "at_ms = " + std::to_string(j.at_ms) + " is after run_ms = " + std::to_string(s.run_ms) +
-                                ": expectations are checked at run_ms");
+    if (j.at_ms >= s.run_ms)  // at run_ms itself it would race the checks made then
+      fail(*t.get("at_ms"), "at_ms = " + std::to_string(j.at_ms) + " is not before run_ms = " + std::to_string(s.run_ms) +
+                                ": expectations are checked at run_ms, after what happened before it");
     j.count = integer(t, "count", 1, 1, limits::kJobCount);
     total += j.count;
     if (total > limits::kJobCount)

@@ -1,5 +1,7 @@
 #include <otpsim/sim/story.hpp>
 
+#include <cassert>
+
 #include <algorithm>
 #include <string_view>
 #include <unordered_set>
@@ -56,6 +58,14 @@ std::vector<std::string> tuple_parts(const std::string& t) {
 
 std::string Story::path(const std::string& pid) const {
   if (opts_.names) return opts_.names->path(pid);
+  if (finished_)
+    if (auto it = known_paths_.find(pid); it != known_paths_.end()) return it->second;
+  std::string p = walk_path(pid);
+  if (finished_) known_paths_.emplace(pid, p);
+  return p;
+}
+
+std::string Story::walk_path(const std::string& pid) const {
   // Walked up without recursion, each pid at most once and at most kMaxPathDepth steps: a trace
   // read from a file can be edited into a cycle (a supervisor reporting itself as its child) or
   // a chain deeper than the stack. A walk cut short ends where an unplaced pid would.
@@ -97,11 +107,28 @@ std::string Story::path(const std::string& pid) const {
   }
   // Down again: a child is its supervisor's path (or, unplaced, the supervisor's pid) and its
   // id; a process outside the tree is its spawner's path and its pid, or nothing unplaced.
-  std::string out = std::move(top);
+  // Gathered as pieces and joined from the lower end, at most kMaxPathChars of them: a path of
+  // 256 long ids would otherwise make every line about it tens of kilobytes.
+  std::vector<std::string_view> pieces;  // top-down; every piece after the first is one name
+  if (!top.empty()) pieces.push_back(top);
   for (auto s = steps.rbegin(); s != steps.rend(); ++s) {
-    if (s->sup_or_id) out = (out.empty() ? *s->above : out) + "/" + *s->sup_or_id;
-    else if (!out.empty()) out += "/" + *s->pid;
+    if (s->sup_or_id) {
+      if (pieces.empty()) pieces.push_back(*s->above);
+      pieces.push_back(*s->sup_or_id);
+    } else if (!pieces.empty()) {
+      pieces.push_back(*s->pid);
+    }
   }
+  size_t first = pieces.size(), chars = 0;
+  while (first > 0 && chars + pieces[first - 1].size() + 1 <= kMaxPathChars) chars += pieces[--first].size() + 1;
+  if (first == pieces.size() && first > 0) {  // one name longer than the whole bound: its end
+    std::string_view last = pieces.back();
+    size_t from = last.size() - (kMaxPathChars - 3);
+    while (from < last.size() && (static_cast<unsigned char>(last[from]) & 0xC0) == 0x80) ++from;  // not inside a character
+    return "…" + std::string(last.substr(from));
+  }
+  std::string out = first > 0 ? "…" : "";
+  for (size_t k = first; k < pieces.size(); ++k) out.append(k == 0 && first == 0 ? "" : "/").append(pieces[k]);
   return out;
 }
 
@@ -173,6 +200,7 @@ std::vector<std::string> Story::flush() {
 }
 
 std::vector<std::string> Story::tell(const TraceEvent& e) {
+  assert(!finished_ && "a finished story is told no more (its paths are remembered)");
   std::vector<std::string> out;
   const bool v = opts_.verbose;
   // Anything but the start protocol means every supervisor still waiting was started by no

@@ -10,6 +10,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <otpsim/sim/trace_event.hpp>
@@ -19,6 +20,8 @@ namespace otp::sim {
 // How many supervisors and spawners a process's path names at most, from it upward (a path cut
 // there starts at the pid it reached, as a process not placed in the tree).
 inline constexpr size_t kMaxPathDepth = 256;
+// How long a path is written at most (bytes): a longer one keeps its lower end behind "…/".
+inline constexpr size_t kMaxPathChars = 512;
 
 struct StoryOptions {
   bool verbose = false;  // every event, bookkeeping included
@@ -46,8 +49,12 @@ class Story {
   std::string who(const std::string& pid) const;
   // The supervision path of a pid ("" when it has none).
   std::string path(const std::string& pid) const;
+  // The story is told to its end: tell no more; paths are remembered once found (a page asks
+  // for each one many times).
+  void finish() { finished_ = true; }
 
  private:
+  std::string walk_path(const std::string& pid) const;
   std::string line(const TraceEvent& e, const std::string& text, const char* colour = nullptr) const;
   std::string message(const std::string& what) const;
   bool placed(const std::string& sup) const;
@@ -64,6 +71,8 @@ class Story {
   std::string top_;                                    // the first process spawned by the world
   std::map<std::string, std::string> asked_to_stop_;   // pid -> the supervisor that sent it shutdown
   std::map<std::string, std::string> killed_by_;       // pid -> the supervisor that sent it kill
+  bool finished_ = false;
+  mutable std::unordered_map<std::string, std::string> known_paths_;  // once finished
 };
 
 // The last `n` lines of the log of a whole trace (JSON lines as the simulator writes them).

@@ -2,11 +2,25 @@
 
 #include <cstdio>
 
+#include <otpsim/core/kernel/utf8.hpp>
+
 namespace otp::sim {
 
 void append_json_string(std::string& out, std::string_view s) {
   out += '"';
-  for (char c : s) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {  // a UTF-8 character as it is; any other byte as \u00XX
+      if (size_t n = utf8::sequence_at(s, i)) {
+        out.append(s, i, n);
+        i += n - 1;
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+        out += buf;
+      }
+      continue;
+    }
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;

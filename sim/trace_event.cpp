@@ -28,6 +28,9 @@ TraceEvent parse_trace_line(std::string_view line) {
     }
     return true;
   };
+  // nlohmann's reader takes a NUL byte for the end of its input: what follows would be dropped.
+  if (size_t nul = line.find('\0'); nul != std::string_view::npos)
+    throw std::invalid_argument("a NUL byte at column " + std::to_string(nul + 1));
   nlohmann::json j = nlohmann::json::parse(line, note_keys, /*allow_exceptions=*/false);
   if (j.is_discarded()) throw std::invalid_argument("not a JSON object (is the line cut short?)");
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object, got " + std::string(j.type_name()));
@@ -37,6 +40,8 @@ TraceEvent parse_trace_line(std::string_view line) {
   if (t == j.end() || !t->is_number_integer()) throw std::invalid_argument("expected an integer \"t\" (virtual ms)");
   if (step == j.end() || !step->is_number_unsigned()) throw std::invalid_argument("expected a whole-number \"step\"");
   if (ev == j.end() || !ev->is_string()) throw std::invalid_argument("expected a string \"ev\" (the event)");
+  if (t->is_number_unsigned() && t->get<uint64_t>() > static_cast<uint64_t>(kMaxTraceMs))  // not read as a negative
+    throw std::invalid_argument("\"t\" must be 0.." + std::to_string(kMaxTraceMs) + " (virtual ms), got " + std::to_string(t->get<uint64_t>()));
   e.t = t->get<int64_t>();
   e.step = step->get<uint64_t>();
   e.ev = ev->get<std::string>();

@@ -48,7 +48,7 @@ namespace {
 
 std::string g_program = "otpsim";  // set once by cli_main, before any thread starts
 
-constexpr int kOk = 0, kFailed = 1, kBadInput = 2;
+constexpr int kOk = 0, kFailed = 1, kBadInput = 2, kBug = 3;
 
 // Bounds on the CLI's own numbers (docs/cli.md "Limits"); the scenario, term and token bounds
 // are in sim/limits.hpp.
@@ -72,13 +72,34 @@ CLI::Validator non_empty() {
   return CLI::Validator([](std::string& in) -> std::string { return in.empty() ? "must not be empty" : std::string(); }, "NONEMPTY");
 }
 
+// Whether two paths name one file (either may not exist yet).
+bool same_file(const std::string& a, const std::string& b) {
+  std::error_code ea, eb;
+  fs::path ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+  return !ea && !eb && ca == cb;
+}
+
+// The outputs (--trace, --html; "" when not given) must be files of their own: not one file for
+// both (the page would land in the trace), nor the token file each run writes first
+// (otpsim-last-token[.N].txt in the working directory), which would end up as the other.
+void refuse_shared_outputs(const std::string& trace, const std::string& html) {
+  if (!trace.empty() && !html.empty() && same_file(trace, html))
+    throw std::invalid_argument(fmt::format("--trace and --html are both '{}': each needs a file of its own", trace));
+  for (auto [flag, out] : {std::pair{"--trace", &trace}, std::pair{"--html", &html}}) {
+    if (out->empty()) continue;
+    const std::string name = fs::path(*out).filename().string();
+    if (name.starts_with("otpsim-last-token") && same_file(fs::path(*out).parent_path().empty() ? "." : fs::path(*out).parent_path().string(), "."))
+      throw std::invalid_argument(fmt::format("{}: '{}' is where otpsim keeps the last run's token; write it elsewhere", flag, *out));
+  }
+}
+
 // An output (--trace, --html) must not be the file being read: it would be emptied before it is read,
 // or overwritten once it has been (a scenario turned into a trace, a token's file lost).
 // `trace` and `html` are the --trace and --html paths ("" when not given).
 void refuse_overwrite(const std::string& trace, const std::string& html, const std::string& in, const char* what) {
-  std::error_code ec;
+  refuse_shared_outputs(trace, html);
   for (auto [flag, out] : {std::pair{"--trace", &trace}, std::pair{"--html", &html}})
-    if (!out->empty() && std::filesystem::equivalent(*out, in, ec))
+    if (!out->empty() && same_file(*out, in))
       throw std::invalid_argument(fmt::format("{}: '{}' is the {} being read; write it elsewhere", flag, *out, what));
 }
 
@@ -102,6 +123,7 @@ class TraceOut : public std::streambuf {
  public:
   TraceOut(Shown shown, const std::string& path, bool verbose, std::string top_name, const std::string& html = {})
       : shown_(shown), path_(path), top_name_(top_name), story_({.verbose = verbose, .colour = isatty(STDOUT_FILENO) && !std::getenv("NO_COLOR"), .top_name = top_name}) {
+    refuse_shared_outputs(path, html);
     if (!html.empty()) {
       html_.open(html);
       if (!html_) throw std::invalid_argument("--html: cannot write '" + html + "': " + std::strerror(errno));
@@ -114,6 +136,7 @@ class TraceOut : public std::streambuf {
   std::ostream* stream() { return &os_; }
   // The page's title and the schedule's decisions (an explored failure), for --html.
   void finish(const std::string& title = {}, const std::vector<uint32_t>& decisions = {}) {
+    if (!unreadable_.empty()) throw std::logic_error(unreadable_);  // a bug in the trace's writer
     for (std::string& l : story_.flush()) keep(std::move(l));
     if (shown_ == Shown::chrome) std::fputs(chrome_trace_json(events_, top_name_).c_str(), stdout);
     if (html_.is_open()) {
@@ -154,7 +177,15 @@ class TraceOut : public std::streambuf {
         line_ += s[i];
         continue;
       }
-      TraceEvent e = parse_trace_line(line_);
+      TraceEvent e;
+      try {
+        e = parse_trace_line(line_);
+      } catch (const std::invalid_argument& x) {  // the stream would swallow it and drop the rest
+        if (unreadable_.empty()) unreadable_ = "event " + std::to_string(events_read_ + 1) + " of the trace cannot be read back: " + x.what();
+        line_.clear();
+        continue;
+      }
+      ++events_read_;
       line_.clear();
       if (shown_ == Shown::chrome || html_.is_open()) events_.push_back(e);
       for (std::string& l : story_.tell(e)) keep(std::move(l));
@@ -189,6 +220,8 @@ class TraceOut : public std::streambuf {
   std::string html_path_;
   std::ofstream file_;
   int write_errno_ = 0;  // errno of the first failed write to file_
+  std::string unreadable_;  // the first line the trace's own reader refused
+  size_t events_read_ = 0;
   std::ostream os_{this};
 };
 
@@ -393,7 +426,8 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     if (t.seeds - 1 > UINT64_MAX - t.base)  // base + seeds - 1 must not wrap
       throw std::invalid_argument(fmt::format("{} {} with {} {} runs past seed 18446744073709551615",
                                               base_flag ? "--seed" : env_base ? "OTPSIM_SEED" : "the test's seed", t.base,
-                                              seeds_flag ? "--seeds" : env_seeds ? "OTPSIM_RUNS" : "the test's runs", t.seeds));
+                                              seeds_flag ? "--seeds" : env_seeds ? "OTPSIM_RUNS" : t.entry && t.entry->test ? "the test's runs" : "the default seeds",
+                                              t.seeds));
   }
   uint64_t shard_i = 0, shard_n = 1;
   if (!shard.empty()) std::tie(shard_i, shard_n) = parse_shard(shard, shard_from);
@@ -657,9 +691,15 @@ int cmd_list() {
   return kOk;
 }
 
-constexpr const char* kCommands[] = {"run", "check", "replay", "shrink", "explore", "tree", "list"};
+constexpr const char* kCommands[] = {"run", "check", "replay", "shrink", "explore", "tree", "list", "show"};
 
 }  // namespace
+
+std::string cli_commands() {
+  std::string out;
+  for (const char* c : kCommands) out += (out.empty() ? "" : ", ") + std::string(c);
+  return out;
+}
 
 bool is_cli_command(const char* arg) {
   if (!arg) return false;
@@ -668,7 +708,30 @@ bool is_cli_command(const char* arg) {
   return false;
 }
 
+namespace {
+int run_command(int argc, char** argv, const CliOptions& cli);
+}  // namespace
+
+// Output that could not be written (a full disk, a closed pipe) is an error, not a run that
+// looks complete; an exception no command expects is a bug, said as such rather than an abort.
 int cli_main(int argc, char** argv, const CliOptions& cli) {
+  int rc;
+  try {
+    rc = run_command(argc, argv, cli);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: otpsim failed: {} (a bug in otpsim: please report it with the command that led to it)\n", e.what());
+    rc = kBug;
+  }
+  if (std::fflush(stdout) != 0 || std::ferror(stdout)) {
+    fmt::print(stderr, "error: writing to standard output failed: {}\n", std::strerror(errno));
+    if (rc == kOk) rc = kBadInput;
+  }
+  return rc;
+}
+
+namespace {
+
+int run_command(int argc, char** argv, const CliOptions& cli) {
   g_program = cli.program;
   CLI::App app{cli.suites_by_default ? "otpsim: OTP supervision semantics on a deterministic simulator"
                                      : cli.program + ": simulation tests (otpsim) — list, check, explore, replay, shrink"};
@@ -815,5 +878,7 @@ int cli_main(int argc, char** argv, const CliOptions& cli) {
   }
   return kOk;
 }
+
+}  // namespace
 
 }  // namespace otp::testing

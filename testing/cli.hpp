@@ -15,5 +15,7 @@ int cli_main(int argc, char** argv, const CliOptions& opts = {});
 
 // Whether argv[1] names one of cli_main's subcommands (a test binary's main dispatches on it).
 bool is_cli_command(const char* arg);
+// The commands, "run, check, ..." (for a message about a mistyped one).
+std::string cli_commands();
 
 }  // namespace otp::testing

@@ -23,6 +23,18 @@ TEST(Term, PrintsLikeErlang) {
   EXPECT_EQ(Term().to_string(), "undefined");
 }
 
+// A term's printed form is valid UTF-8 whatever bytes a string holds (it goes into traces, JSON
+// and pages): UTF-8 characters as they are, any other byte in octal, as the scenario reader
+// takes it back.
+TEST(Term, BytesThatAreNotUtf8PrintInOctal) {
+  EXPECT_EQ(str("caf\xc3\xa9").to_string(), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(str("a\xff" "b").to_string(), "\"a\\377b\"");
+  EXPECT_EQ(str("\xc3").to_string(), "\"\\303\"");                  // a character cut short
+  EXPECT_EQ(str("\xed\xa0\x80").to_string(), "\"\\355\\240\\200\"");  // a surrogate
+  EXPECT_EQ(str("\xc0\xaf").to_string(), "\"\\300\\257\"");          // an overlong '/'
+  EXPECT_EQ(str("\xf0\x9f\x98\x80").to_string(), "\"\xf0\x9f\x98\x80\"");
+}
+
 // A failed EXPECT_EQ on terms shows them as Erlang prints them, not as bytes.
 TEST(Term, TestFailuresPrintTermsLikeErlang) {
   EXPECT_EQ(::testing::PrintToString(tuple(atom("ok"), integer(5))), "{ok,5}");

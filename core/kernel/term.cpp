@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include <otpsim/core/kernel/errors.hpp>
+#include <otpsim/core/kernel/utf8.hpp>
 #include <otpsim/core/memory/block_cache.hpp>
 
 namespace otp {
@@ -100,10 +101,26 @@ bool atom_needs_quotes(std::string_view a) {
   return false;
 }
 
+// Octal, as io_lib writes a byte it does not print as itself: \NNN.
+void print_octal(std::string& out, unsigned char u) {
+  out += '\\';
+  out += static_cast<char>('0' + (u >> 6));
+  out += static_cast<char>('0' + ((u >> 3) & 7));
+  out += static_cast<char>('0' + (u & 7));
+}
+
 void print_escaped(std::string& out, std::string_view s, char quote) {
   out += quote;
-  for (char c : s) {
-    if (c == quote || c == '\\') {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {  // a UTF-8 character as it is; any other byte in octal
+      if (size_t n = utf8::sequence_at(s, i)) {
+        out.append(s, i, n);
+        i += n - 1;
+      } else {
+        print_octal(out, static_cast<unsigned char>(c));
+      }
+    } else if (c == quote || c == '\\') {
       out += '\\';
       out += c;
     } else if (static_cast<unsigned char>(c) < 32 || c == 127) {
@@ -117,13 +134,7 @@ void print_escaped(std::string& out, std::string_view s, char quote) {
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
         case '\v': out += "\\v"; break;
-        default: {
-          const auto u = static_cast<unsigned char>(c);
-          out += '\\';
-          out += static_cast<char>('0' + (u >> 6));
-          out += static_cast<char>('0' + ((u >> 3) & 7));
-          out += static_cast<char>('0' + (u & 7));
-        }
+        default: print_octal(out, static_cast<unsigned char>(c));
       }
     } else {
       out += c;

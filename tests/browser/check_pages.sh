@@ -37,4 +37,9 @@ echo "rare_bug.html: $s"
 [ "$(attr "$s" moved)" -ge 1 ] || fail "rare_bug.html: the non-canonical decisions are not marked"
 grep -q 'assumption_violated' rare_bug.html.dom || fail "rare_bug.html: the watcher's crash is not shown"
 run_chrome --window-size=1200,900 --screenshot="$PWD/rare_bug.png" rare_bug.html
-echo "ok: both pages drew what they should; screenshots: $PWD/escalation.png, $PWD/rare_bug.png"
+# A reason holding "<!--<script>" must not swallow the page's own script.
+"$otpsim" run "$src/tests/data/reason_html_comment.toml" --quiet --html comment.html >/dev/null
+s=$(summary comment.html) || fail "comment.html: no summary: a reason with <!--<script> stopped the page's script"
+[ "$(attr "$s" ready)" = 1 ] || fail "comment.html did not finish drawing"
+[ "$(attr "$s" errors)" = 0 ] || fail "comment.html: script errors"
+echo "ok: the pages drew what they should; screenshots: $PWD/escalation.png, $PWD/rare_bug.png"

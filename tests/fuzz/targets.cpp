@@ -52,11 +52,11 @@ void scenario(const uint8_t* data, size_t size) {
   for (const auto& j : s.jobs) {
     const sim::ChildDecl* t = sim::find_child(s.root, j.target);
     require(t && t->component != sim::ChildDecl::Component::none, "a job whose target is not a pool or breaker");
-    require(j.at_ms <= s.run_ms && j.count >= 1, "a job out of bounds");
+    require(j.at_ms < s.run_ms && j.count >= 1, "a job out of bounds");
     jobs += j.count;
   }
   require(jobs <= sim::limits::kJobCount, "more jobs than kJobCount");
-  for (const auto& f : s.faults) require(f.at_ms >= 0 && f.at_ms <= s.run_ms && !f.path.empty(), "a fault out of bounds");
+  for (const auto& f : s.faults) require(f.at_ms >= 0 && f.at_ms < s.run_ms && !f.path.empty(), "a fault out of bounds");
   (void)sim::tree_text(s);
   (void)sim::tree_dot(s);
 }
