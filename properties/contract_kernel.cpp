@@ -3,6 +3,7 @@
 #include <deque>
 #include <optional>
 #include <random>
+#include <set>
 
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/exit_table.hpp>
@@ -304,22 +305,34 @@ void info(Probe& p) {
   });
 }
 
-// S90: two timers due at the same virtual ms fire in an order the schedule chooses: over 16
-// seeds both orders come up (the chance that a fair choice never does: 2^-15).
+// S90: simultaneous timers set by different processes fire in either order (the Chooser's); the
+// send_after timers one process set fire in the order it set them, as on the BEAM (measured:
+// three timers to oneself with one delay arrive in the order set, 200 of 200 runs).
 void timer_ties(Probe& p) {
   int64_t t = p.ms("after_ms", 0, 30);
-  std::string orders;
+  auto n = static_cast<int>(p.ms("timers_of_one_process", 2, 4));
+  std::set<size_t> other_at;  // where the other process's timer landed among them
+  std::string out_of_order;
   for (uint64_t k = 0; k < 16; ++k) {
     sim::World w({.seed = p.seed() + k});
     w.spawn([&](Process& self) -> Proc {
-      self.send_after(self.self(), atom("a"), t);
-      self.send_after(self.self(), atom("b"), t);
-      auto first = co_await self.receive_any();
-      orders += first->to_term().to_string();
+      Pid me = self.self();
+      self.spawn([me, t](Process& q) -> Proc {
+        q.send_after(me, atom("other"), t);
+        co_return;
+      });
+      for (int i = 0; i < n; ++i) self.send_after(me, integer(i), t);
+      int next = 0;
+      for (int i = 0; i <= n; ++i) {
+        Term m = (co_await self.receive_any())->to_term();
+        if (m.is_atom("other")) other_at.insert(static_cast<size_t>(i));
+        else if (m.integer_value() != next++ && out_of_order.empty()) out_of_order = "timer " + m.to_string() + " arrived in place " + std::to_string(i);
+      }
     });
     w.run({.max_steps = 10'000});
   }
-  p.expect("both orders over 16 seeds", orders.find('a') != std::string::npos && orders.find('b') != std::string::npos, true);
+  p.expect("one process's timers in the order set", out_of_order, std::string());
+  p.expect("another process's timer in more than one place over 16 seeds", other_at.size() > 1, true);
 }
 
 // S6 under the simulator's late timers (SimOptions::timer_delay_max_ms, what a simulation

@@ -227,10 +227,22 @@ void SimExecutor::deliver_one(uint32_t index) {
 }
 
 void SimExecutor::fire_timer() {
-  // S90: time jumps to the earliest deadline; equal deadlines fire in the Chooser's order.
+  // S90: time jumps to the earliest deadline; equal deadlines fire in the Chooser's order, except
+  // that of the send_after timers one process set, the first set fires first (as on the BEAM,
+  // measured: a process's own timers keep their order). The options: every due timer but those.
   int64_t deadline = timers_.begin()->first;
-  uint32_t ties = 0;
-  for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) ++ties;
+  due_.clear();
+  for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) {
+    const TimerTarget& t = timer_targets_.find(it->second)->second.second;
+    bool behind = false;  // another message timer of its process, set before it, is due too
+    if (t.kind == TimerTarget::Kind::message && t.armed_by)
+      for (auto earlier : due_) {
+        const TimerTarget& e = timer_targets_.find(earlier->second)->second.second;
+        behind = behind || (e.kind == TimerTarget::Kind::message && e.armed_by == t.armed_by);
+      }
+    if (!behind) due_.push_back(it);
+  }
+  const auto ties = static_cast<uint32_t>(due_.size());
   uint32_t c = 0;
   if (hook_ && ties > 1 && !hook_->wants_labels()) {
     c = hook_->choose_index(DecisionPoint::timer_tie, ties);
@@ -243,7 +255,7 @@ void SimExecutor::fire_timer() {
   } else {
     c = chooser_.choose(DecisionPoint::timer_tie, ties);
   }
-  auto it = std::next(timers_.begin(), c);
+  auto it = due_[c];
   uint64_t id = it->second;
   timers_.erase(it);
   auto t = timer_targets_.find(id);

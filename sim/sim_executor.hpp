@@ -117,6 +117,7 @@ class SimExecutor final : public Executor, private AccessObserver {
   Chooser chooser_;
   DecisionHook* hook_;
   std::vector<OptionLabel> labels_;  // scratch for the hook
+  std::vector<std::set<std::pair<int64_t, uint64_t>>::iterator> due_;  // scratch: fire_timer's options
   std::unique_ptr<SimTrace> trace_;
   uint32_t fault_per_million_;
   uint32_t timer_delay_max_ms_;
@@ -157,7 +158,7 @@ class SimExecutor final : public Executor, private AccessObserver {
   size_t in_flight_ = 0;
 
   uint64_t next_timer_id_ = 1;
-  std::set<std::pair<int64_t, uint64_t>> timers_;  // (deadline, id): ids break no ties
+  std::set<std::pair<int64_t, uint64_t>> timers_;  // (deadline, id): ids in the order set
   std::unordered_map<uint64_t, std::pair<int64_t, TimerTarget>> timer_targets_;  // lookup only
 };
 

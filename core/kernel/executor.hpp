@@ -28,6 +28,7 @@ struct TimerTarget {
   Kind kind = Kind::receive_timeout;
   Pid pid;
   uint64_t token = 0;  // receive generation (receive_timeout) or timer ref id (message)
+  Pid armed_by{};      // message: the process that set it (its timers due at once fire in order)
 };
 
 class Executor {

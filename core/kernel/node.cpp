@@ -446,12 +446,12 @@ void Node::sweep_message_timers() {
   sweep_timers_at_ = std::max(kTimerSweepMin, 2 * message_timers_.size());
 }
 
-Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms) {
+Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by) {
   Ref ref = make_ref();
   int64_t deadline = deadline_after(now_ms(), ms);
   auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
   // A timer for the end of time never fires: it is kept (cancel_timer finds it) but not armed.
-  uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id});
+  uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id, armed_by});
   message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
   if (message_timers_.size() >= sweep_timers_at_) sweep_message_timers();
   return ref;

@@ -80,7 +80,7 @@ class Node {
   Pid whereis(std::string_view name) const;
 
   // --- timers owned by the node (send_after / cancel_timer)
-  Ref start_message_timer(Pid dest, Message msg, int64_t ms);
+  Ref start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by = {});
   std::optional<int64_t> cancel_message_timer(Ref ref);
   // send_after timers kept: not yet fired or cancelled. A process's timers to itself go with its
   // exit; timers to another process that exits are dropped once the count has doubled since the

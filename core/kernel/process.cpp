@@ -248,7 +248,7 @@ std::pair<Pid, Ref> Process::spawn_monitor(Body body) {
 
 Ref Process::send_after(Pid dest, Message msg, int64_t ms) {
   if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
-  Ref ref = node_.start_message_timer(dest, std::move(msg), ms);
+  Ref ref = node_.start_message_timer(dest, std::move(msg), ms, pid_);
   if (dest == pid_) relations_mut().self_timers.push_back(ref.id);  // cancelled by this process's exit
   return ref;
 }
