@@ -405,6 +405,38 @@ void exit_self(Probe& p) {
   });
 }
 
+// S11 S12 (Elixir 1.14, measured): a server without handle_call or handle_cast crashes when
+// called or cast to, with the RuntimeError Elixir's defaults raise ({error, What} in C++), which
+// names the server by its registered name or its pid; without handle_info it ignores messages.
+void default_callbacks(Probe& p) {
+  bool named = p.chance("named");
+  bool by_cast = p.chance("cast");
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    struct Bare : GenServer {};
+    gen_server::StartOptions opts;
+    if (named) opts.name = {.local = "bare"};
+    Pid srv = (co_await gen_server::start_link(self, [] { return std::make_unique<Bare>(); }, opts)).pid;
+    self.send(srv, atom("stray"));  // handle_info's default: ignored
+    co_await self.sleep(1);
+    p.expect("alive after a message it has no handle_info for", self.node().alive(srv), true);
+    const std::string who = named ? ":bare" : "#PID" + Term(srv).to_string();
+    Term want = tuple(atom("error"), str(by_cast ? "attempted to cast GenServer " + who + " but no handle_cast/2 clause was provided"
+                                                 : "attempted to call GenServer " + who + " but no handle_call/3 clause was provided"));
+    Ref m = self.monitor(srv);
+    if (by_cast) {
+      gen_server::cast(self, srv, Message(atom("x")));
+    } else {
+      try {
+        co_await gen_server::call(self, srv, atom("x"));
+      } catch (const Exit& e) {
+        p.expect("the caller's exit reason", e.reason()[0], want);
+      }
+    }
+    p.expect("the server's exit reason", (co_await self.receive(down_of(m)))->get<DownMsg>()->reason, want);
+  });
+}
+
 // S10 S11: a {continue,C} returned with a reply runs before the next message; a call to oneself
 // exits {calling_self, {GenServer, call, [S, Req, T]}} at once.
 void continue_and_calling_self(Probe& p) {
@@ -445,6 +477,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"terminate-runs", "S12", terminate_runs},
       {"continue-and-calling-self", "S10 S11", continue_and_calling_self},
       {"exit-self", "S2 S12", exit_self},
+      {"default-callbacks", "S11 S12", default_callbacks},
   };
   return v;
 }

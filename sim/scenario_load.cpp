@@ -322,7 +322,7 @@ struct Loader {
     else if (a == "kill") f.action = FaultDecl::Action::kill;
     else fail(*t.get("action"), "unknown action '" + a + "': expected crash, exit or kill");
     // crash asks a scenario worker to stop with the reason; anything else would ignore it
-    // (a supervisor) or crash with bad_cast instead.
+    // (a supervisor) or crash for want of a handle_cast instead.
     if (f.action == FaultDecl::Action::crash && target.kind != PathTarget::Kind::worker)
       fail(t.get("action") ? *t.get("action") : *t.get("child"),
            "action = \"crash\" stops a worker with the reason; " + target.what +

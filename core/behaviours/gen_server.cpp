@@ -1,5 +1,7 @@
 #include <otpsim/core/behaviours/gen_server.hpp>
 
+#include <stdexcept>
+
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/core/behaviours/registry_names.hpp>
 
@@ -9,14 +11,25 @@ namespace otp {
 
 Task<InitResult> GenServer::init(Process&) { co_return InitResult::ok(); }
 
-Task<Result> GenServer::handle_call(Process&, Message request, From) {
-  // Elixir's default raises; the server crashes with a reason naming the request.
-  throw Exit(tuple(atom("bad_call"), request.to_term()));
+// Elixir 1.14's defaults raise a RuntimeError naming the server (measured: the server exits
+// {%RuntimeError{message: "attempted to call GenServer #PID<0.120.0> but no handle_call/3
+// clause was provided"}, stack}); a C++ exception is {error, What}.
+namespace {
+[[noreturn]] void no_clause(Process& self, const char* verb, const char* callback) {
+  const std::string& name = self.registered_name();
+  std::string pid = Term(self.self()).to_string();  // <0.N.0>, as Elixir inspects it: #PID<0.N.0>
+  throw std::runtime_error(std::string("attempted to ") + verb + " GenServer " + (name.empty() ? "#PID" + pid : ":" + name) +
+                           " but no " + callback + " clause was provided");
+}
+}  // namespace
+
+Task<Result> GenServer::handle_call(Process& self, Message, From) {
+  no_clause(self, "call", "handle_call/3");
   co_return Result::noreply();
 }
 
-Task<Result> GenServer::handle_cast(Process&, Message request) {
-  throw Exit(tuple(atom("bad_cast"), request.to_term()));
+Task<Result> GenServer::handle_cast(Process& self, Message) {
+  no_clause(self, "cast", "handle_cast/2");
   co_return Result::noreply();
 }
 
