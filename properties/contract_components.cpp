@@ -2,6 +2,7 @@
 // links and results (S50), Registry.dispatch (S60), Application env and stop (S70), pool
 // retries (S80), replay tokens (S91).
 #include <algorithm>
+#include <random>
 #include <set>
 
 #include <otpsim/core/behaviours/application.hpp>
@@ -412,12 +413,41 @@ void registry_stale_holder(Probe& p) {
   p.expect("a unique key after its holder died", bad, std::string());
 }
 
+// S60 (Elixir 1.14, measured): Registry.keys lists a process's keys newest first; Registry.send
+// delivers to a unique key's holder, and for a key nobody holds raises badarg in the caller.
+void registry_send_and_keys(Probe& p) {
+  auto n = static_cast<int>(p.ms("keys", 1, 5));
+  uint64_t order_seed = static_cast<uint64_t>(p.ms("order_seed", 0, 1000));
+  bool held = p.chance("send_to_a_held_key");
+  p.run([&](Process& self) -> Proc {
+    co_await registry::start_link(self, {.name = "reg"});
+    std::vector<int> order;
+    for (int i = 0; i < n; ++i) order.push_back(i);
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(order_seed));  // the order registered
+    std::vector<Term> newest_first;
+    for (int i : order) {
+      co_await registry::register_key(self, "reg", integer(i), atom("v"));
+      newest_first.insert(newest_first.begin(), integer(i));
+    }
+    p.expect("keys, newest first", Term::list(co_await registry::keys(self, "reg", self.self())), Term::list(newest_first));
+    Term got = atom("nothing");
+    try {
+      co_await registry::send(self, "reg", integer(held ? order.front() : n), Message(atom("hello")));
+      auto m = co_await self.receive([](const Message& x) { return x.to_term().is_atom("hello"); }, 0);
+      got = m ? atom("delivered") : atom("lost");
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    p.expect("Registry.send", got, held ? atom("delivered") : atom("badarg"));
+  });
+}
+
 // S60: a registry name nobody holds is an error in the caller (Elixir: ArgumentError "unknown
 // registry"), for every function and for a GenServer named or called through it; a cast through
 // it is a no-op (GenServer.cast returns ok whatever the destination).
 void registry_unknown(Probe& p) {
   const std::string op = p.pick("op", std::vector<std::string>{"register", "unregister", "lookup", "keys", "count", "dispatch",
-                                                                "whereis_name", "gen_server_start", "gen_server_call"});
+                                                                "whereis_name", "gen_server_start", "gen_server_call", "send"});
   bool started_other = p.chance("another_registry_exists");
   std::string error;
   bool after = false;
@@ -436,6 +466,7 @@ void registry_unknown(Probe& p) {
       if (op == "gen_server_start")
         co_await gen_server::start(self, [] { return std::make_unique<GenServer>(); }, {.name = via});
       if (op == "gen_server_call") co_await gen_server::call(self, via, Message(atom("ping")), 100);
+      if (op == "send") co_await registry::send(self, "nope", atom("k"), Message(atom("x")));
       after = true;
     } catch (const UsageError& e) {
       error = e.what();
@@ -572,11 +603,13 @@ void registry_via_duplicate(Probe& p) {
   p.expect("the error", error, std::string(":via is not supported for duplicate registries"));
 }
 
-// S70: the env is the spec's defaults with the start overrides on top; get_env falls back to
+// S70: the env is the spec's defaults (replacing what put_env set before the first start: OTP
+// loads the app then, measured) with the start overrides on top; get_env falls back to
 // its default, fetch_env gives error; stop returns once the tree has shut down in order.
 void application_env_and_stop(Probe& p) {
   bool override_b = p.chance("override_b");
   bool add_c = p.chance("add_c");
+  bool put_before = p.chance("put_env_before_the_first_start");
   int64_t slow = p.ms("worker_terminate_ms", 0, 50);
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
@@ -585,6 +618,10 @@ void application_env_and_stop(Probe& p) {
                            .start = [&l, slow](Process& s) -> Task<StartResult> {
                              co_return co_await supervisor::start_link(s, {}, {lab::spec(l, "w", {.stop_delay_ms = slow})});
                            }};
+    if (put_before) {  // the first start loads the app: its defaults replace these, other keys stay
+      application::put_env(self, "app", "a", integer(100));
+      application::put_env(self, "app", "d", integer(40));
+    }
     std::map<std::string, Term> over;
     if (override_b) over["b"] = integer(20);
     if (add_c) over["c"] = integer(30);
@@ -594,6 +631,8 @@ void application_env_and_stop(Probe& p) {
     p.expect("get_env b", application::get_env(self, "app", "b", atom("none")), integer(override_b ? 20 : 2));
     p.expect("get_env c", application::get_env(self, "app", "c", atom("none")), add_c ? integer(30) : atom("none"));
     p.expect("fetch_env of a missing key", application::fetch_env(self, "app", "zz"), atom("error"));
+    p.expect("get_env d (no default, put before the first start)", application::get_env(self, "app", "d", atom("none")),
+             put_before ? integer(40) : atom("none"));
     Term top = co_await application::get_supervisor(self, "app");
     Pid sup = top[1].pid();
     Pid w = co_await lab::child_pid(self, sup, "w");
@@ -975,6 +1014,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-owner", "S50", task_owner},
       {"task-shutdown-timeout", "S50", task_shutdown_timeout},
       {"task-leaves-no-down", "S50", task_leaves_no_down},
+      {"registry-send-and-keys", "S60", registry_send_and_keys},
       {"registry-dispatch", "S60", registry_dispatch},
       {"registry-stale-holder", "S60", registry_stale_holder},
       {"registry-unknown", "S60", registry_unknown},

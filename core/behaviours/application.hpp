@@ -29,8 +29,9 @@ Task<Term> stop(Process& self, const std::string& app);
 Task<Term> get_supervisor(Process& self, const std::string& app);
 
 // Elixir's Application.get_env/3, fetch_env/2 ({ok, V} | error) and put_env/3. The env is
-// loaded by the first start (defaults) and stays loaded after stop, as in OTP: a later start
-// keeps what put_env set; the overrides given to a start are put on top at that start.
+// loaded by the first start (its defaults replace what put_env set before it, keys without a
+// default keep theirs) and stays loaded after stop, as in OTP: a later start keeps what put_env
+// set; the overrides given to a start are put on top at that start.
 Term get_env(Process& self, const std::string& app, const std::string& key, Term fallback);
 Term fetch_env(Process& self, const std::string& app, const std::string& key);
 void put_env(Process& self, const std::string& app, const std::string& key, Term value);

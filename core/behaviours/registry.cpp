@@ -2,7 +2,7 @@
 #include <otpsim/core/kernel/node.hpp>
 
 #include <map>
-#include <set>
+#include <vector>
 
 namespace otp::registry {
 namespace {
@@ -77,7 +77,7 @@ class RegistryServer : public GenServer {
       }
     }
     entries_.emplace(key, std::make_pair(owner, value));
-    owned_[owner].insert(key);
+    owned_[owner].push_back(key);
     self.link(owner);
     return tuple(atom("ok"), self.self());
   }
@@ -91,7 +91,7 @@ class RegistryServer : public GenServer {
       it = it->second.first == owner ? entries_.erase(it) : std::next(it);
     auto o = owned_.find(owner);
     if (o == owned_.end()) return;
-    o->second.erase(key);
+    std::erase(o->second, key);
     if (o->second.empty()) {
       owned_.erase(o);
       self.unlink(owner);
@@ -120,13 +120,13 @@ class RegistryServer : public GenServer {
   Term keys_of(Pid pid) const {
     std::vector<Term> out;
     auto o = owned_.find(pid);
-    if (o != owned_.end()) out.assign(o->second.begin(), o->second.end());
+    if (o != owned_.end()) out.assign(o->second.rbegin(), o->second.rend());  // newest first, as Elixir's keys/2 (measured)
     return Term::list(std::move(out));
   }
 
   bool unique_;
   std::multimap<Term, std::pair<Pid, Term>> entries_;  // key -> (owner, value), in insertion order per key
-  std::map<Pid, std::multiset<Term>> owned_;
+  std::map<Pid, std::vector<Term>> owned_;  // each owner's keys in the order registered
 };
 
 // Elixir raises ArgumentError "unknown registry" in the caller when no registry holds the name
@@ -192,6 +192,12 @@ Task<Pid> whereis_name(Process& self, ServerRef reg, Term key) {
   // GenServer named {via, Registry, {Dup, Key}} cannot start, be called or be looked up.
   if (t.is_atom("duplicate")) throw UsageError(":via is not supported for duplicate registries");
   co_return t.is_pid() ? t.pid() : Pid{};
+}
+
+Task<void> send(Process& self, ServerRef reg, Term key, Message msg) {
+  Pid holder = co_await whereis_name(self, std::move(reg), std::move(key));
+  if (!holder) throw Exit(atom("badarg"));  // Elixir: :erlang.error(:badarg, [{registry, key}, msg])
+  self.send(holder, std::move(msg));
 }
 
 void send_to_key(Process& self, ServerRef reg, Term key, Message msg) {

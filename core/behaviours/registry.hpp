@@ -31,12 +31,18 @@ struct RegisterResult {
 Task<RegisterResult> register_key(Process& self, ServerRef reg, Term key, Term value);
 Task<void> unregister(Process& self, ServerRef reg, Term key);
 Task<Entries> lookup(Process& self, ServerRef reg, Term key);
+// The keys pid holds, the newest first (as Elixir's Registry.keys/2).
 Task<std::vector<Term>> keys(Process& self, ServerRef reg, Pid pid);
 Task<int64_t> count(Process& self, ServerRef reg);
 // Calls fn with every entry under key, in the caller (Registry.dispatch/3).
 Task<void> dispatch(Process& self, ServerRef reg, Term key, std::function<void(const Entries&)> fn);
 Task<Pid> whereis_name(Process& self, ServerRef reg, Term key);
-// Send to the owner of a unique key through the registry; dropped if nobody holds it.
+// Elixir's Registry.send/2: to the owner of a unique key. A key nobody holds exits the caller
+// with badarg (Elixir raises it); an unknown registry or a duplicate one is a UsageError (an
+// ArgumentError there).
+Task<void> send(Process& self, ServerRef reg, Term key, Message msg);
+// What a cast through {via, Registry, {Reg, Key}} does: sent through the registry to the key's
+// owner, dropped if nobody holds it (GenServer.cast never fails).
 void send_to_key(Process& self, ServerRef reg, Term key, Message msg);
 
 }  // namespace otp::registry

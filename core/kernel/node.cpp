@@ -178,6 +178,12 @@ bool Node::exchange_app_started(const std::string& app, bool started) {
   return started ? !apps_started_.insert(app).second : apps_started_.erase(app) > 0;
 }
 
+bool Node::load_app(const std::string& app) {
+  touch(AccessObserver::env(app, ""), true);
+  auto lk = lock();
+  return apps_loaded_.insert(app).second;
+}
+
 Pid Node::spawn(Body body, SpawnOptions opts) {
   // A free slot once the first chunk of the table is used; until then a fresh one, so a small
   // run's pids are 1, 2, 3, ... (<0.N.0>) and a slot is reused only after 4,095 spawns.

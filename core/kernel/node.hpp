@@ -96,6 +96,9 @@ class Node {
   // Applications started and not yet stopped (application_controller's `started`: one whose tree
   // died stays there until stopped). Sets the mark; answers whether it was set before.
   bool exchange_app_started(const std::string& app, bool started);
+  // Marks the application loaded (OTP loads it at its first start and keeps it loaded); answers
+  // whether this load is its first.
+  bool load_app(const std::string& app);
 
   // Unique in the node: each shard numbers its own (shard + 1, then every shards()-th number),
   // so a node on one thread (the simulator) numbers them 1, 2, 3, ...
@@ -184,6 +187,7 @@ class Node {
   std::map<std::string, Pid, std::less<>> names_;  // std::less<>: looked up by string_view
   std::map<std::pair<std::string, std::string>, Term> app_env_;
   std::set<std::string, std::less<>> apps_started_;
+  std::set<std::string, std::less<>> apps_loaded_;
   std::function<void(Pid)> exit_observer_;
   AccessObserver* observer_ = nullptr;
   struct MessageTimer {
