@@ -189,6 +189,7 @@ void DporHook::begin(const DporBranch& branch) {
   spawned_by_.clear();
   woken_by_.clear();
   last_global_ = -1;
+  dep_mark_.clear();
 }
 
 uint32_t DporHook::thread_of(const OptionLabel& l) {
@@ -286,14 +287,24 @@ void DporHook::stepped(const StepEvent& e) {
     if (last_of_thread_[t] < 0)
       if (auto it = spawned_by_.find(e.label.a); it != spawned_by_.end()) join(base, events_[it->second].clock);
   }
-  if (e.global)  // a timer fires once nothing else can step: after every event so far
+  if (e.global) {  // a timer fires once nothing else can step: after every event so far
+    // Latest first: an earlier last event that happens before one joined already adds nothing.
+    std::vector<size_t> lasts;
     for (int64_t last : last_of_thread_)
-      if (last >= 0) join(base, events_[static_cast<size_t>(last)].clock);
+      if (last >= 0) lasts.push_back(static_cast<size_t>(last));
+    std::sort(lasts.rbegin(), lasts.rend());
+    for (size_t k : lasts)
+      if (!happens_before(k, base)) join(base, events_[k].clock);
+  }
   // Dependence: a read follows the object's last write; a write follows the last write and
-  // every read since (those reads follow that write, so it is ordered through them).
+  // every read since (those reads follow that write, so it is ordered through them). In order
+  // of first mention (the races are reported in it); dep_mark_ dedups in O(1).
   std::vector<size_t> deps;
-  auto add = [&deps](size_t k) {
-    if (std::find(deps.begin(), deps.end(), k) == deps.end()) deps.push_back(k);
+  if (dep_mark_.size() < j + 1) dep_mark_.resize(j + 1, 0);
+  auto add = [&](size_t k) {
+    if (dep_mark_[k] == j + 1) return;
+    dep_mark_[k] = static_cast<uint32_t>(j + 1);
+    deps.push_back(k);
   };
   for (uint64_t a : e.touched) {
     uint64_t o = a & ~StepEvent::kWrite;
@@ -305,16 +316,31 @@ void DporHook::stepped(const StepEvent& e) {
   if (!e.global && j >= analyse_from_) {
     for (size_t i : deps) {
       if (events_[i].thread == t || events_[i].global) continue;
-      std::vector<uint32_t> without = base;
+      // i is ordered before j through something else when the base or another dependency
+      // follows it: only i's own thread's entry of their join matters, so no clock is built.
+      // (A dependency k that follows i comes after it: k > i.)
+      if (happens_before(i, base) ||
+          std::any_of(deps.begin(), deps.end(), [&](size_t k) { return k > i && happens_before(i, events_[k].clock); }))
+        continue;
+      ++races_;
+      std::vector<uint32_t> without = base;  // (built for a race only: on_race reads all of it)
       for (size_t k : deps)
         if (k != i) join(without, events_[k].clock);
-      if (happens_before(i, without)) continue;  // ordered through something else: not a race
-      ++races_;
       on_race(i, j, e.label, without);
     }
   }
+  // The clock: the base joined with every dependency not already ordered before the base or a
+  // later dependency (such a one's clock is below theirs), latest first.
+  std::vector<size_t> order = deps;
+  std::sort(order.rbegin(), order.rend());
+  std::vector<size_t> joined;
+  for (size_t k : order) {
+    if (happens_before(k, base) || std::any_of(joined.begin(), joined.end(), [&](size_t m) { return happens_before(k, events_[m].clock); }))
+      continue;
+    joined.push_back(k);
+  }
   ev.clock = std::move(base);
-  for (size_t k : deps) join(ev.clock, events_[k].clock);
+  for (size_t k : joined) join(ev.clock, events_[k].clock);
   if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
   ev.clock[t] = static_cast<uint32_t>(j + 1);
   last_of_thread_[t] = static_cast<int64_t>(j);
@@ -358,10 +384,17 @@ void DporHook::on_race(size_t i, size_t j, const OptionLabel& p, const std::vect
   std::vector<OptionLabel> initials, sequence;
   for (size_t k : v) sequence.push_back(thread_labels_[events_[k].thread]);
   sequence.push_back(p);
-  for (size_t a = 0; a < v.size(); ++a) {
-    bool has_pred = false;
-    for (size_t b = 0; b < a && !has_pred; ++b) has_pred = happens_before(v[b], events_[v[a]].clock);
-    if (!has_pred) initials.push_back(thread_labels_[events_[v[a]].thread]);
+  // An initial has no predecessor in v. Some earlier event of v on thread u happens before v[a]
+  // exactly when the first of them does, so one entry per thread is checked, not every pair.
+  std::vector<std::pair<uint32_t, size_t>> first_of_thread;  // (thread, its first event in v)
+  for (size_t a : v) {
+    const std::vector<uint32_t>& clock = events_[a].clock;
+    bool has_pred = std::any_of(first_of_thread.begin(), first_of_thread.end(),
+                                [&](const auto& f) { return f.first < clock.size() && clock[f.first] >= f.second + 1; });
+    if (!has_pred) initials.push_back(thread_labels_[events_[a].thread]);
+    uint32_t u = events_[a].thread;
+    if (std::none_of(first_of_thread.begin(), first_of_thread.end(), [&](const auto& f) { return f.first == u; }))
+      first_of_thread.emplace_back(u, a);
   }
   bool j_has_pred = std::any_of(v.begin(), v.end(), [&](size_t b) { return happens_before(b, clock_without_i); });
   if (!j_has_pred) initials.push_back(p);

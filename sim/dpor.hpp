@@ -214,6 +214,7 @@ class DporHook final : public DecisionHook {
   std::map<uint64_t, size_t> spawned_by_;                          // pid -> event
   std::map<uint64_t, size_t> woken_by_;                            // pid -> the event that made its next run possible
   int64_t last_global_ = -1;
+  std::vector<uint32_t> dep_mark_;  // by event: 1 + the event whose dependencies last listed it
 
   uint64_t races_ = 0;
   uint64_t blocked_runs_ = 0;
