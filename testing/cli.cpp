@@ -416,9 +416,11 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
       shard = *v;
       shard_from = "OTPSIM_SHARD";
     }
-  if (auto v = env("OTPSIM_STRATEGY"); v && *v != "random" &&
-      std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.entry && t.entry->test; }))
-    fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs and to explore\n", *v);
+  // Read whatever the targets: a malformed value is an error even where it would not apply.
+  if (auto v = env("OTPSIM_STRATEGY"); v && parse_strategy(*v, "OTPSIM_STRATEGY") != Search::random)
+    fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs (explore takes --strategy)\n", *v);
+  for (auto [name, hi] : {std::pair{"OTPSIM_BOUND", uint64_t{64}}, {"OTPSIM_TIME_BUDGET_MS", uint64_t{86'400'000}}, {"OTPSIM_SHRINK", uint64_t{1}}})
+    (void)env_whole(name, 0, hi);
   for (auto& t : targets) {
     Config c = t.entry && t.entry->test ? apply_env(t.entry->test->config) : Config{.runs = 20, .seed = 1};
     t.seeds = seeds_flag.value_or(env_seeds.value_or(std::min<uint64_t>(c.runs, kMaxSeeds)));
@@ -653,11 +655,14 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
     if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
   }
   double t = secs();
-  std::string bound_text = opts.bound == kUnbounded ? std::string("unbounded") : fmt::format("bound {}", opts.bound);
+  std::string bound_text = opts.strategy == ExploreStrategy::random ? std::string()  // (random has none)
+                           : opts.bound == kUnbounded             ? std::string(", unbounded")
+                           : opts.strategy == ExploreStrategy::pct ? fmt::format(", depth {}", opts.bound)
+                                                                   : fmt::format(", bound {}", opts.bound);
   std::string states_text = entry ? std::string()  // (a test's states are not fingerprinted)
                                   : fmt::format("; {} distinct states ({:.0f} states/s)", states.size(),
                                                 static_cast<double>(states.size()) / std::max(t, 1e-9));
-  fmt::print("explore {} ({}, {}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s{}; {} (process, decision) pairs; "
+  fmt::print("explore {} ({}{}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s{}; {} (process, decision) pairs; "
              "max depth {} decisions",
              target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
              static_cast<double>(res.schedules) / std::max(t, 1e-9), states_text, res.actor_decisions, res.max_depth);
@@ -748,10 +753,13 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here")->check(non_empty());
   auto add_display = [&](CLI::App* sub) {
-    sub->add_flag("--quiet", quiet, "Do not print the event log");
+    // --quiet prints no log, so a --format or --verbose beside it would be ignored: an error.
+    auto* q = sub->add_flag("--quiet", quiet, "Do not print the event log (excludes --format and --verbose)");
     sub->add_option("--format", shown, "stdout: text (the readable event log, default), jsonl (the machine trace) or chrome (Trace Event JSON for ui.perfetto.dev)")
-        ->check(CLI::IsMember({"text", "jsonl", "chrome"}));
-    sub->add_flag("--verbose", verbose, "text: every event, kernel bookkeeping (monitors of a call, replies, timers, exit signals) included");
+        ->check(CLI::IsMember({"text", "jsonl", "chrome"}))
+        ->excludes(q);
+    sub->add_flag("--verbose", verbose, "text: every event, kernel bookkeeping (monitors of a call, replies, timers, exit signals) included")
+        ->excludes(q);
     sub->add_option("--html", html_file, "Also write the trace as one self-contained HTML page (lanes, restarts, signals, a step scrubber)")
         ->check(non_empty());
   };
@@ -801,7 +809,7 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   unsigned explore_jobs = 1;
   explore_cmd->add_option("target", explore_file, "Scenario file (.toml) or simulation test name")->required();
   explore_cmd->add_option("--strategy", strategy, "pct, dfs, dpor or random")->check(CLI::IsMember({"pct", "dfs", "dpor", "random"}));
-  auto* bound_opt = explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K; pct: bug depth d (default 2); dpor: delay bound (default: none, exhaustive)")
+  auto* bound_opt = explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K (default 2); pct: bug depth d, 1..64 (default 2); dpor: delay bound (default: none, exhaustive); random: none")
                         ->check(whole(0, kMaxBound));
   auto* max_schedules_opt = explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000; a test: its own runs)")
       ->check(whole(1, kMaxSchedules));
@@ -853,6 +861,11 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
                        : strategy == "random" ? ExploreStrategy::random
                                               : ExploreStrategy::pct;
       if (eopts.strategy == ExploreStrategy::dpor && !*bound_opt) eopts.bound = kUnbounded;
+      if (eopts.strategy == ExploreStrategy::random && *bound_opt)
+        throw std::invalid_argument("--bound is dfs's and dpor's delay bound and pct's bug depth; --strategy random draws every choice "
+                                    "at random and has none");
+      if (eopts.strategy == ExploreStrategy::pct && eopts.bound == 0)
+        throw std::invalid_argument("--bound is pct's bug depth d (d - 1 priority change points): 1..64, got 0");
       if (no_por && eopts.strategy != ExploreStrategy::dfs)
         throw std::invalid_argument("--no-por turns off dfs's sleep sets; " +
                                     (eopts.strategy == ExploreStrategy::dpor ? std::string("dpor is a partial-order reduction and has no such switch")
