@@ -177,6 +177,8 @@ void DporHook::begin(const DporBranch& branch) {
   sleep_.clear();
   sleeping_ = script_.empty();
   blocked_ = false;
+  too_big_ = false;
+  clock_entries_ = 0;
   analyse_from_ = script_.empty() ? 0 : SIZE_MAX;  // from the branch's frame on
   step_frame_ = -1;
   events_.clear();
@@ -343,6 +345,12 @@ void DporHook::stepped(const StepEvent& e) {
   for (size_t k : joined) join(ev.clock, events_[k].clock);
   if (ev.clock.size() <= t) ev.clock.resize(t + 1, 0);
   ev.clock[t] = static_cast<uint32_t>(j + 1);
+  clock_entries_ += ev.clock.size();
+  if (clock_entries_ > kMaxClockEntries) {  // the rest runs canonically, unanalysed; its memory goes now
+    too_big_ = blocked_ = true;
+    events_ = {};
+    return;
+  }
   last_of_thread_[t] = static_cast<int64_t>(j);
   for (uint64_t a : e.touched) {
     uint64_t o = a & ~StepEvent::kWrite;

@@ -168,6 +168,14 @@ class DporHook final : public DecisionHook {
   uint64_t races() const { return races_; }
   uint64_t blocked() const { return blocked_runs_; }  // schedules cut by sleep sets
 
+  // Happens-before costs a vector clock per step, one entry per thread of execution seen so
+  // far: a long schedule of a big world (thousands of processes and channels) would take
+  // gigabytes. A schedule past this many entries (128 MiB) stops being analysed: it runs on
+  // canonically, too_big() says so, and its report must not be committed (the exploration
+  // cannot go on soundly: explore ends there).
+  static constexpr uint64_t kMaxClockEntries = uint64_t{1} << 25;
+  bool too_big() const { return too_big_; }
+
  private:
   struct Frame {
     DecisionPoint point;
@@ -202,6 +210,8 @@ class DporHook final : public DecisionHook {
   std::vector<DporSleeper> sleep_;         // asleep now (from the branch frame on)
   bool sleeping_ = false;                  // sleep_ is in force (past the replayed prefix)
   bool blocked_ = false;                   // this schedule was cut: nothing more is learnt from it
+  bool too_big_ = false;                   // past kMaxClockEntries (blocked_ too)
+  uint64_t clock_entries_ = 0;             // in events_' clocks
 
   // This schedule's events and the indexes they are built with.
   std::vector<Event> events_;

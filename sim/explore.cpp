@@ -164,7 +164,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   DporHook dpor;
   uint64_t steps_estimate = 0;
   for (uint64_t i = 0; i < opts.max_schedules; ++i) {
-    uint64_t seed = opts.seed + i;
+    uint64_t seed = opts.seed + opts.first + i * opts.stride;
     ScheduleRun r;
     if (opts.strategy == ExploreStrategy::random) {
       RandomHook h(seed);
@@ -172,9 +172,14 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       r = run(&rec, seed);
     } else if (opts.strategy == ExploreStrategy::pct) {
       if (steps_estimate == 0) {  // one random schedule tells how long schedules are
-        RandomHook probe(seed ^ 0x9e3779b97f4a7c15ull);
+        RandomHook probe(opts.seed ^ 0x9e3779b97f4a7c15ull);
         Recording rec(probe, cov);
-        steps_estimate = std::max<size_t>(run(&rec, seed).decisions.size(), 1);
+        ScheduleRun p = run(&rec, opts.seed);
+        if (p.cut) {
+          res.cut = true;
+          break;
+        }
+        steps_estimate = std::max<size_t>(p.decisions.size(), 1);
       }
       PctHook h(seed, std::max<uint32_t>(opts.bound, 1), steps_estimate);
       Recording rec(h, cov);
@@ -183,11 +188,15 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       dpor.begin(tree.take());
       Recording rec(dpor, cov);
       r = run(&rec, opts.seed);
-      tree.commit(dpor.report());
+      if (!r.cut && !dpor.too_big()) tree.commit(dpor.report());
     } else {
       dfs.begin_schedule();
       Recording rec(dfs, cov);
       r = run(&rec, opts.seed);
+    }
+    if (r.cut) {
+      res.cut = true;
+      break;
     }
     ++res.schedules;
     cov.schedules.insert(hash_decisions(r.decisions));
@@ -196,6 +205,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       res.first_failure_at = res.schedules;
       res.failures = r.failures;
       res.failing_decisions = r.decisions;
+      res.failing_seed = opts.strategy == ExploreStrategy::random || opts.strategy == ExploreStrategy::pct ? seed : opts.seed;
     }
     res.distinct_schedules = cov.schedules.size();
     res.actor_decisions = cov.actor_decisions.size();
@@ -203,6 +213,10 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
     res.races = dpor.races();
     res.blocked = dpor.blocked();
     if (progress && (res.schedules % 256 == 0)) progress(res);
+    if (dpor.too_big()) {  // (its report is partial: the tree cannot learn from it)
+      res.too_big = true;
+      break;
+    }
     if (res.first_failure_at && opts.stop_at_first) break;
     if (opts.strategy == ExploreStrategy::dfs && !dfs.advance()) {
       res.exhausted = true;
@@ -216,6 +230,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   res.pruned = dfs.pruned();
   res.races = dpor.races();
   res.blocked = dpor.blocked();
+  res.coverage = std::move(cov);
   return res;
 }
 

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include <otpsim/sim/chooser.hpp>
+#include <otpsim/sim/coverage.hpp>
 
 namespace otp::sim {
 
@@ -32,6 +33,11 @@ struct ExploreOptions {
   uint32_t bound = 2;              // dfs, dpor: delay bound K (dpor: kUnbounded for exhaustive); pct: bug depth d
   uint64_t max_schedules = 10'000;
   uint64_t seed = 1;
+  // random, pct: this call runs schedules first, first + stride, ... of the stream (schedule n
+  // from seed + n; pct's probe run from the seed alone). Jobs that split one exploration take
+  // first = j, stride = jobs: together they run the schedules one job would, none twice.
+  uint64_t first = 0;
+  uint64_t stride = 1;
   bool sleep_sets = true;          // dfs: partial-order reduction
   bool stop_at_first = true;
 };
@@ -41,6 +47,9 @@ struct ExploreOptions {
 struct ScheduleRun {
   std::vector<std::string> failures;
   std::vector<uint32_t> decisions;
+  // The run was stopped before its end (a time budget): neither passed nor failed, it is not
+  // counted, and the exploration ends with it.
+  bool cut = false;
 };
 using RunSchedule = std::function<ScheduleRun(DecisionHook* hook, uint64_t seed)>;
 
@@ -53,9 +62,15 @@ struct ExploreResult {
   uint64_t races = 0;               // dpor: races found (each may add a backtrack point)
   uint64_t blocked = 0;             // dpor: schedules cut because every enabled step was asleep
   bool exhausted = false;           // dfs, dpor: the whole space (within the bound) was explored
+  bool cut = false;                 // a schedule was cut (ScheduleRun::cut): the exploration stopped there
+  bool too_big = false;             // dpor: a schedule outgrew DporHook::kMaxClockEntries: the exploration stopped there
   std::optional<uint64_t> first_failure_at;  // schedule number (1-based) of the first failure
+  uint64_t failing_seed = 0;        // the seed the failing schedule ran with
   std::vector<std::string> failures;
   std::vector<uint32_t> failing_decisions;
+  // The sets behind distinct_schedules and actor_decisions, so that explorations split over
+  // jobs can report the figures of their union (not a sum that counts a schedule once per job).
+  Coverage coverage;
 };
 
 // `progress` is called now and then with the result so far.

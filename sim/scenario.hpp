@@ -119,8 +119,9 @@ struct ScenarioRun {
   // After every step: alive xor exactly one exit recorded; one live process per
   // (supervisor, child id). Violations are failures like unmet expectations.
   bool check_invariants = true;
-  // Reported after every step (explore counts distinct states with it).
-  std::function<void(Node&, SimExecutor&)> on_step{};
+  // Reported after every step (explore counts distinct states with it); returning false stops
+  // the run there (explore's time budget), which then fails as not having reached run_ms.
+  std::function<bool(Node&, SimExecutor&)> on_step{};
 };
 
 ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts);

@@ -282,7 +282,7 @@ ScenarioOutcome run_scenario(const Scenario& s, const ScenarioRun& opts) {
   std::optional<std::string> violation;
   if (opts.check_invariants || opts.on_step) {
     limits.after_step = [&] {
-      if (opts.on_step) opts.on_step(w.node(), w.executor());
+      if (opts.on_step && !opts.on_step(w.node(), w.executor())) return false;
       if (opts.check_invariants) {
         if (auto v = broken_tree_invariant(w.node(), st.labels)) violation = "invariant: " + *v;
       }

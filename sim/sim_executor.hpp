@@ -62,6 +62,8 @@ class SimExecutor final : public Executor, private AccessObserver {
   // in-flight signals per channel, timers). Coroutine frames are opaque, so equal fingerprints
   // do not prove equal states: explore counts distinct fingerprints, it never prunes by them.
   uint64_t fingerprint() const;
+  // What fingerprint() reads: process table slots, channels, timers (explore samples by it).
+  uint64_t fingerprint_cost() const { return node_->table_slots() + channels_.size() + timers_.size(); }
   size_t in_flight() const { return in_flight_; }
   size_t pending_timers() const { return timers_.size(); }
   Chooser& chooser() { return chooser_; }

@@ -114,11 +114,14 @@ CheckResult check(const TestDef& test, const Config& cfg, const BeforeRun& befor
                                                                       : sim::ExploreStrategy::dfs,
                            .bound = cfg.strategy == Search::dpor ? sim::kUnbounded : cfg.bound,
                            .max_schedules = cfg.runs,
-                           .seed = cfg.seed + cfg.shard_index * 1'000'003ull,
+                           .seed = cfg.seed,
                            .sleep_sets = true,
                            .stop_at_first = true};
-    if (cfg.shard_count > 1 && cfg.strategy == Search::pct)
+    if (cfg.shard_count > 1 && cfg.strategy == Search::pct) {  // shard i: schedules i, i + n, ... of the one stream
+      eo.first = cfg.shard_index;
+      eo.stride = cfg.shard_count;
       eo.max_schedules = cfg.runs / cfg.shard_count + (cfg.shard_index < cfg.runs % cfg.shard_count ? 1 : 0);
+    }
     uint64_t n = 0;
     std::optional<RunOutcome> failing;
     uint64_t failing_seed = 0;

@@ -28,6 +28,7 @@
 #include <fmt/ranges.h>
 
 #include <otpsim/sim/chrome_trace.hpp>
+#include <otpsim/sim/dpor.hpp>
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/html_trace.hpp>
 #include <otpsim/sim/story.hpp>
@@ -36,6 +37,7 @@
 #include <otpsim/sim/token.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/seed_spread.hpp>
+#include <otpsim/sim/state_sampler.hpp>
 #include <otpsim/testing/check.hpp>
 #include <otpsim/testing/env.hpp>
 #include <otpsim/testing/registry.hpp>
@@ -56,6 +58,7 @@ constexpr uint64_t kMaxSeeds = 1'000'000;          // check --seeds
 constexpr unsigned kMaxJobs = 256;                  // check / explore --jobs
 constexpr uint32_t kMaxBound = 64;                  // explore --bound
 constexpr uint64_t kMaxSchedules = 10'000'000;     // explore --max-schedules
+constexpr uint64_t kMaxSeconds = 604'800;           // explore --max-seconds (a week)
 
 // Numeric flags go through whole_number (env.hpp): CLI11 alone converts "-1" to 2^64-1.
 CLI::Validator whole(uint64_t lo, uint64_t hi) {
@@ -584,46 +587,78 @@ int cmd_shrink(const std::string& token_text) {
   return kFailed;
 }
 
-int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, bool shrink, bool max_given) {
+// The explore flags besides ExploreOptions; *_given: the flag was on the command line.
+struct ExploreFlags {
+  unsigned jobs = 1;
+  bool shrink = true;
+  bool max_given = false;
+  bool seed_given = false;
+  uint64_t max_seconds = 0;  // wall-time budget; 0: none
+};
+
+int cmd_explore(const std::string& file, ExploreOptions opts, ExploreFlags flags) {
   const Entry* entry = registry().find(file);
   if (entry && entry->kind == Entry::Kind::suite)
     throw std::invalid_argument("suite '" + file + "' draws its own schedules from its seeds: `check " + file +
                                 "` runs it; explore takes a scenario file or a simulation test");
-  if (entry && !max_given) opts.max_schedules = apply_env(entry->test->config).runs;  // the test's own budget
+  if (entry && !flags.max_given) opts.max_schedules = apply_env(entry->test->config).runs;  // the test's own budget
   std::optional<Scenario> scenario;
   std::error_code ec;
   if (!entry && !std::filesystem::exists(file, ec))
     throw std::invalid_argument("'" + file + "' is not a scenario file nor a registered simulation test" +
                                 (test_names().empty() ? std::string(" (this program has none)")
                                                       : fmt::format(" (tests: {})", tests_text())));
+  const bool systematic = opts.strategy == ExploreStrategy::dfs || opts.strategy == ExploreStrategy::dpor;
+  // A scenario run under dfs or dpor takes every choice from the strategy: a seed would change nothing.
+  if (!entry && systematic && flags.seed_given)
+    throw std::invalid_argument(fmt::format("--seed seeds the schedules of random and pct (and a simulation test's inputs); --strategy {} "
+                                            "chooses every step of a scenario itself, so a seed would change nothing",
+                                            to_string(opts.strategy)));
+  if (!systematic && opts.max_schedules - 1 > UINT64_MAX - opts.seed)  // schedule n runs from seed + n: it must not wrap
+    throw std::invalid_argument(fmt::format("--seed {} with {} {} schedules runs past seed 18446744073709551615", opts.seed,
+                                            flags.max_given || !entry ? "--max-schedules" : "the test's runs", opts.max_schedules));
   if (!entry) scenario.emplace(load_scenario(file));
   const std::string target = entry ? entry->target() : file;
+  auto started = std::chrono::steady_clock::now();
+  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
+  std::atomic<bool> out_of_time{false};
+  auto time_is_up = [&] {
+    if (flags.max_seconds == 0) return false;
+    if (!out_of_time && secs() >= static_cast<double>(flags.max_seconds)) out_of_time = true;
+    return out_of_time.load();
+  };
   std::mutex mu;
   std::unordered_set<uint64_t> states;  // distinct state fingerprints over all schedules
   RunSchedule run = [&](DecisionHook* hook, uint64_t seed) {
-    if (entry) {
+    if (time_is_up()) return ScheduleRun{.cut = true};
+    if (entry) {  // (a test's schedule under way runs to its own max_steps)
       RunOutcome o = run_once(*entry->test, {.seed = seed, .strategy = hook});
       return ScheduleRun{o.passed() ? std::vector<std::string>{} : std::vector<std::string>{o.describe()}, std::move(o.stream)};
     }
     const Scenario& s = *scenario;
-    std::vector<uint64_t> seen;
+    StateSampler sampler;
+    bool cut = false;
     ScenarioRun r{.seed = seed, .hook = hook};
-    r.on_step = [&seen](otp::Node&, SimExecutor& e) { seen.push_back(e.fingerprint()); };
+    r.on_step = [&](otp::Node&, SimExecutor& e) {
+      sampler.step(e);
+      if ((e.steps() & 255) == 0 && time_is_up()) cut = true;  // the clock, now and then
+      return !cut;
+    };
     ScenarioOutcome o = run_scenario(s, r);
+    if (cut) return ScheduleRun{.cut = true};
     std::lock_guard lock(mu);
-    states.insert(seen.begin(), seen.end());
+    states.insert(sampler.seen().begin(), sampler.seen().end());
     return ScheduleRun{o.failures, o.decisions};
   };
+  unsigned jobs = flags.jobs;
   if (opts.strategy == ExploreStrategy::dfs && jobs > 1) {
     fmt::print("note: dfs runs on one job (its schedules depend on each other); --jobs applies to random, pct and dpor\n");
     jobs = 1;
   }
   jobs = std::max(1u, jobs);
   bool tty = isatty(STDOUT_FILENO);
-  auto started = std::chrono::steady_clock::now();
-  auto secs = [&] { return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count(); };
-  // random / pct: job j explores seeds base + j, base + j + jobs, ... as its own stream; dpor:
-  // the jobs share one tree.
+  // random / pct: job j runs schedules j, j + jobs, j + 2 jobs, ... of the one stream (schedule n
+  // from seed + n), so any number of jobs runs the same schedules; dpor: the jobs share one tree.
   std::vector<ExploreResult> parts(opts.strategy == ExploreStrategy::dpor ? 1 : jobs);
   std::atomic<uint64_t> total{0};
   auto show_progress = [&](const ExploreResult&) {
@@ -636,24 +671,34 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   if (opts.strategy == ExploreStrategy::dpor) parts[0] = explore_dpor_jobs(run, opts, jobs, show_progress);
   else run_on_threads(jobs, [&](unsigned j) {
       ExploreOptions o = opts;
-      o.seed = opts.seed + j * 1'000'003ull;
+      o.first = j;
+      o.stride = jobs;
       o.max_schedules = opts.max_schedules / jobs + (j < opts.max_schedules % jobs ? 1 : 0);
       parts[j] = explore(run, o, show_progress);
   });
   if (tty) fmt::print("\r\033[K");
   ExploreResult res;
+  Coverage all;  // the jobs' union: a schedule two jobs both ran is one distinct schedule
   const ExploreResult* failing = nullptr;
-  for (const auto& p : parts) {
+  uint64_t failing_at = 0;  // its number in the whole stream
+  for (size_t j = 0; j < parts.size(); ++j) {
+    const ExploreResult& p = parts[j];
     res.schedules += p.schedules;
-    res.distinct_schedules += p.distinct_schedules;
-    res.actor_decisions = std::max(res.actor_decisions, p.actor_decisions);
+    all.schedules.insert(p.coverage.schedules.begin(), p.coverage.schedules.end());
+    all.actor_decisions.insert(p.coverage.actor_decisions.begin(), p.coverage.actor_decisions.end());
     res.max_depth = std::max(res.max_depth, p.max_depth);
     res.pruned += p.pruned;
     res.races += p.races;
     res.blocked += p.blocked;
     res.exhausted = p.exhausted;
-    if (p.first_failure_at && (!failing || *p.first_failure_at < *failing->first_failure_at)) failing = &p;
+    res.cut = res.cut || p.cut;
+    res.too_big = res.too_big || p.too_big;
+    if (!p.first_failure_at) continue;
+    uint64_t at = parts.size() == 1 ? *p.first_failure_at : (*p.first_failure_at - 1) * jobs + j + 1;
+    if (!failing || at < failing_at) failing = &p, failing_at = at;
   }
+  res.distinct_schedules = all.schedules.size();
+  res.actor_decisions = all.actor_decisions.size();
   double t = secs();
   std::string bound_text = opts.strategy == ExploreStrategy::random ? std::string()  // (random has none)
                            : opts.bound == kUnbounded             ? std::string(", unbounded")
@@ -669,20 +714,29 @@ int cmd_explore(const std::string& file, ExploreOptions opts, unsigned jobs, boo
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
   if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set blocked", res.races, res.blocked);
   fmt::print("\n");
+  if (!failing && res.too_big) {
+    fmt::print(stderr,
+               "error: dpor cannot explore {}: a schedule needs more than {} happens-before clock entries (its steps x its threads "
+               "of execution, the limit in docs/cli.md); explore it with --strategy pct or random\n",
+               target, DporHook::kMaxClockEntries);
+    return kBadInput;
+  }
   if (!failing) {
-    if (res.exhausted && opts.bound == kUnbounded) fmt::print("exhausted: every trace passed\n");
+    if (res.cut)
+      fmt::print("out of time: --max-seconds {} ended the exploration (a schedule under way is not counted); no violation in {} schedules\n",
+                 flags.max_seconds, res.schedules);
+    else if (res.exhausted && opts.bound == kUnbounded) fmt::print("exhausted: every trace passed\n");
     else if (res.exhausted) fmt::print("exhausted within bound {}: every schedule passed\n", opts.bound);
     else fmt::print("no violation in {} schedules (the space was not exhausted)\n", res.schedules);
     return kOk;
   }
-  if (jobs > 1 && opts.strategy != ExploreStrategy::dpor)
-    fmt::print("VIOLATION at schedule {} of its job's stream (first failure):\n", *failing->first_failure_at);
-  else fmt::print("VIOLATION at schedule {} (first failure):\n", *failing->first_failure_at);
+  fmt::print("VIOLATION at schedule {} (first failure):\n", failing_at);
   for (const auto& f : failing->failures) fmt::print("FAIL {}\n", f);
-  std::string token = make_token(target, opts.seed, failing->failing_decisions);
+  std::string token = make_token(target, failing->failing_seed, failing->failing_decisions);
   write_token_file(token, 0, g_program);
   fmt::print("  {} replay {}\n", g_program, shell_quoted(token));
-  if (shrink) shrink_and_report(target, opts.seed, failing->failing_decisions, failing->failures.front(), scenario ? &*scenario : nullptr);
+  if (flags.shrink)
+    shrink_and_report(target, failing->failing_seed, failing->failing_decisions, failing->failures.front(), scenario ? &*scenario : nullptr);
   return kFailed;
 }
 
@@ -813,8 +867,12 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
                         ->check(whole(0, kMaxBound));
   auto* max_schedules_opt = explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000; a test: its own runs)")
       ->check(whole(1, kMaxSchedules));
-  explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct")->check(whole(0, UINT64_MAX));
+  auto* explore_seed_opt = explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct (and a simulation test's inputs)")
+                               ->check(whole(0, UINT64_MAX));
   explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random, pct and dpor")->check(whole(1, kMaxJobs));
+  uint64_t max_seconds = 0;
+  explore_cmd->add_option("--max-seconds", max_seconds, "Stop after this much wall time, a schedule under way included (default: no limit)")
+      ->check(whole(1, kMaxSeconds));
   explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
   explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
 
@@ -872,7 +930,9 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
                                                                              : "--strategy " + strategy + " has none") +
                                     " (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
-      return cmd_explore(explore_file, eopts, explore_jobs, explore_shrink, max_schedules_opt->count() > 0);
+      return cmd_explore(explore_file, eopts,
+                         {.jobs = explore_jobs, .shrink = explore_shrink, .max_given = max_schedules_opt->count() > 0,
+                          .seed_given = explore_seed_opt->count() > 0, .max_seconds = max_seconds});
     }
     if (*tree) {
       Scenario s = load_scenario(tree_file);

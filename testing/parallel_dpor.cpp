@@ -42,9 +42,15 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
       lock.unlock();
       Recording rec(hook, coverage[j]);
       ScheduleRun r = run(&rec, opts.seed);
-      coverage[j].schedules.insert(hash_decisions(r.decisions));
       lock.lock();
-      tree.commit(hook.report());
+      if (r.cut) {  // not run to its end: nothing to learn from it, and the exploration ends
+        --running;
+        res.cut = stop = true;
+        break;
+      }
+      coverage[j].schedules.insert(hash_decisions(r.decisions));
+      if (hook.too_big()) res.too_big = stop = true;  // (its report is partial: the tree cannot learn from it)
+      else tree.commit(hook.report());
       --running;
       ++res.schedules;
       res.max_depth = std::max<uint64_t>(res.max_depth, r.decisions.size());
@@ -52,6 +58,7 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
         res.first_failure_at = res.schedules;
         res.failures = std::move(r.failures);
         res.failing_decisions = std::move(r.decisions);
+        res.failing_seed = opts.seed;
         if (opts.stop_at_first) stop = true;
       }
       if (progress && res.schedules % 256 == 0) progress(res);
@@ -70,7 +77,8 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
   res.actor_decisions = all.actor_decisions.size();
   for (uint64_t r : races) res.races += r;
   for (uint64_t b : blocked) res.blocked += b;
-  res.exhausted = !tree.has_work() && !tree.bounded_out();
+  res.exhausted = !res.cut && !res.too_big && !tree.has_work() && !tree.bounded_out();
+  res.coverage = std::move(all);
   return res;
 }
 

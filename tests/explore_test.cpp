@@ -4,6 +4,9 @@
 
 #include <otpsim/sim/explore.hpp>
 #include <otpsim/sim/scenario.hpp>
+#include <otpsim/sim/state_sampler.hpp>
+
+#include <algorithm>
 
 using namespace otp::sim;
 
@@ -81,5 +84,77 @@ TEST(Explore, FindsTheRareBugAndItsTokenReplays) {
     EXPECT_FALSE(again.passed());
     EXPECT_FALSE(again.replay_diverged);
     EXPECT_EQ(again.failures, res.failures);
+  }
+}
+
+// Jobs that split an exploration (first = j, stride = jobs) run the seeds one job runs, none
+// twice, and a failure names the seed its schedule ran from.
+TEST(Explore, SplitStreamsRunTheSeedsOfOneStream) {
+  for (auto strategy : {ExploreStrategy::random, ExploreStrategy::pct}) {
+    std::vector<uint64_t> one, split;
+    auto seeds_into = [](std::vector<uint64_t>& out) {
+      return [&out](DecisionHook*, uint64_t seed) {
+        out.push_back(seed);
+        return ScheduleRun{};
+      };
+    };
+    ExploreOptions o{.strategy = strategy, .max_schedules = 10, .seed = 100};
+    explore(seeds_into(one), o);
+    for (uint64_t j = 0; j < 3; ++j) {
+      ExploreOptions p = o;
+      p.first = j;
+      p.stride = 3;
+      p.max_schedules = 10 / 3 + (j < 10 % 3 ? 1 : 0);
+      explore(seeds_into(split), p);
+    }
+    std::sort(one.begin(), one.end());
+    std::sort(split.begin(), split.end());
+    if (strategy == ExploreStrategy::pct) {  // pct probes from the seed itself once per call: compare the sets
+      one.erase(std::unique(one.begin(), one.end()), one.end());
+      split.erase(std::unique(split.begin(), split.end()), split.end());
+    }
+    EXPECT_EQ(one, split) << to_string(strategy);
+  }
+  ExploreOptions o{.strategy = ExploreStrategy::random, .max_schedules = 10, .seed = 100, .first = 1, .stride = 4};
+  ExploreResult r = explore(
+      [](DecisionHook*, uint64_t seed) { return ScheduleRun{seed == 105 ? std::vector<std::string>{"fails"} : std::vector<std::string>{}, {}}; }, o);
+  ASSERT_TRUE(r.first_failure_at);
+  EXPECT_EQ(*r.first_failure_at, 2u);
+  EXPECT_EQ(r.failing_seed, 105u);
+}
+
+// A schedule cut short (a time budget) is not counted and ends the exploration.
+TEST(Explore, ACutScheduleEndsTheExploration) {
+  for (auto strategy : {ExploreStrategy::random, ExploreStrategy::pct, ExploreStrategy::dfs, ExploreStrategy::dpor}) {
+    // (dfs and dpor exhaust a schedule with no decisions at once: the first is cut)
+    uint64_t runs = 0, whole = strategy == ExploreStrategy::dfs || strategy == ExploreStrategy::dpor ? 0 : 3;
+    ExploreOptions o{.strategy = strategy, .max_schedules = 100};
+    ExploreResult r = explore([&](DecisionHook*, uint64_t) { return ScheduleRun{.cut = ++runs > whole}; }, o);
+    EXPECT_TRUE(r.cut) << to_string(strategy);
+    EXPECT_FALSE(r.exhausted);
+    EXPECT_FALSE(r.first_failure_at);
+    EXPECT_LE(r.schedules, whole);
+  }
+}
+
+// explore's distinct states: every step's in a small world; in a big one a sample that costs
+// about StateSampler::kPerStep per step, not steps x the world's size.
+TEST(Explore, StatesAreSampledWithinABudgetPerStep) {
+  for (const char* file : {"/scenarios/counter_one_for_one.toml", "/tests/data/explore_many_workers.toml"}) {
+    Scenario s = load_scenario(std::string(OTPSIM_SOURCE_DIR) + file);
+    StateSampler sampler;
+    uint64_t steps = 0, read = 0, every = 0;
+    ScenarioRun r{.seed = 1};
+    r.on_step = [&](otp::Node&, SimExecutor& e) {
+      size_t before = sampler.seen().size();
+      sampler.step(e);
+      ++steps;
+      if (sampler.seen().size() > before) read += e.fingerprint_cost(), ++every;
+      return true;
+    };
+    run_scenario(s, r);
+    EXPECT_LE(read, steps * StateSampler::kPerStep) << file;
+    if (std::string(file).find("counter") != std::string::npos) EXPECT_EQ(every, steps);  // small: every step
+    else EXPECT_LT(every, steps / 2);
   }
 }
