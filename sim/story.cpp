@@ -8,6 +8,8 @@
 
 #include <fmt/core.h>
 
+#include <otpsim/core/kernel/utf8.hpp>
+
 namespace otp::sim {
 namespace {
 
@@ -123,8 +125,7 @@ std::string Story::walk_path(const std::string& pid) const {
   while (first > 0 && chars + pieces[first - 1].size() + 1 <= kMaxPathChars) chars += pieces[--first].size() + 1;
   if (first == pieces.size() && first > 0) {  // one name longer than the whole bound: its end
     std::string_view last = pieces.back();
-    size_t from = last.size() - (kMaxPathChars - 3);
-    while (from < last.size() && (static_cast<unsigned char>(last[from]) & 0xC0) == 0x80) ++from;  // not inside a character
+    const size_t from = utf8::cut_point_forward(last, last.size() - (kMaxPathChars - 3));
     return "…" + std::string(last.substr(from));
   }
   std::string out = first > 0 ? "…" : "";

@@ -7,35 +7,28 @@
 namespace otp::sim {
 
 void append_json_string(std::string& out, std::string_view s) {
+  auto u00 = [](std::string& o, unsigned char b) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "\\u%04x", b);
+    o += buf;
+  };
   out += '"';
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {  // a UTF-8 character as it is; any other byte as \u00XX
-      if (size_t n = utf8::sequence_at(s, i)) {
-        out.append(s, i, n);
-        i += n - 1;
-      } else {
-        char buf[8];
-        std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-        out += buf;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out += buf;
-        } else {
-          out += c;
+  utf8::append_escaped(
+      out, s,
+      [&](std::string& o, char c) {
+        switch (c) {
+          case '"': o += "\\\""; break;
+          case '\\': o += "\\\\"; break;
+          case '\n': o += "\\n"; break;
+          case '\t': o += "\\t"; break;
+          default:
+            if (static_cast<unsigned char>(c) < 0x20)
+              u00(o, static_cast<unsigned char>(c));
+            else
+              o += c;
         }
-    }
-  }
+      },
+      u00);  // a byte no character holds: as a code point below 256, which keeps the line valid
   out += '"';
 }
 

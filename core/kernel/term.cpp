@@ -111,35 +111,30 @@ void print_octal(std::string& out, unsigned char u) {
 
 void print_escaped(std::string& out, std::string_view s, char quote) {
   out += quote;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (static_cast<unsigned char>(c) >= 0x80) {  // a UTF-8 character as it is; any other byte in octal
-      if (size_t n = utf8::sequence_at(s, i)) {
-        out.append(s, i, n);
-        i += n - 1;
-      } else {
-        print_octal(out, static_cast<unsigned char>(c));
-      }
-    } else if (c == quote || c == '\\') {
-      out += '\\';
-      out += c;
-    } else if (static_cast<unsigned char>(c) < 32 || c == 127) {
-      // As io_lib writes them (measured on OTP 25: 'a\000b\001\n\t\r\e\d\b\f\v').
-      switch (c) {
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        case '\r': out += "\\r"; break;
-        case 27: out += "\\e"; break;
-        case 127: out += "\\d"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        case '\v': out += "\\v"; break;
-        default: print_octal(out, static_cast<unsigned char>(c));
-      }
-    } else {
-      out += c;
-    }
-  }
+  utf8::append_escaped(
+      out, s,
+      [quote](std::string& o, char c) {
+        if (c == quote || c == '\\') {
+          o += '\\';
+          o += c;
+        } else if (static_cast<unsigned char>(c) < 32 || c == 127) {
+          // As io_lib writes them (measured on OTP 25: 'a\000b\001\n\t\r\e\d\b\f\v').
+          switch (c) {
+            case '\n': o += "\\n"; break;
+            case '\t': o += "\\t"; break;
+            case '\r': o += "\\r"; break;
+            case 27: o += "\\e"; break;
+            case 127: o += "\\d"; break;
+            case '\b': o += "\\b"; break;
+            case '\f': o += "\\f"; break;
+            case '\v': o += "\\v"; break;
+            default: print_octal(o, static_cast<unsigned char>(c));
+          }
+        } else {
+          o += c;
+        }
+      },
+      [](std::string& o, unsigned char b) { print_octal(o, b); });  // a byte no character holds
   out += quote;
 }
 

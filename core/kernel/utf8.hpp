@@ -3,6 +3,7 @@
 // name), but what otpsim writes of it — a term's printed form, a trace line, a page — must be
 // valid UTF-8 whatever a program put there, or the readers of those files reject them.
 #include <cstddef>
+#include <string>
 #include <string_view>
 
 namespace otp::utf8 {
@@ -26,11 +27,38 @@ inline size_t sequence_at(std::string_view s, size_t i) {
   return 0;
 }
 
+inline bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
+
 // The largest n' <= n at which s can be cut without splitting a character.
 inline size_t cut_point(std::string_view s, size_t n) {
   if (n >= s.size()) return s.size();
-  while (n > 0 && (static_cast<unsigned char>(s[n]) & 0xC0) == 0x80) --n;
+  while (n > 0 && is_continuation(s[n])) --n;
   return n;
+}
+
+// The smallest n' >= n at which s can be cut without splitting a character: where a tail
+// kept from n on may start.
+inline size_t cut_point_forward(std::string_view s, size_t n) {
+  while (n < s.size() && is_continuation(s[n])) ++n;
+  return n < s.size() ? n : s.size();
+}
+
+// Appends s to out, passing each well-formed multi-byte character through as it is and handing
+// each byte below 0x80 to on_ascii(out, c) and each other byte to on_stray(out, b), so every
+// writer escapes its own way (a term in octal, JSON as \u00XX) and the result is valid UTF-8.
+template <class OnAscii, class OnStray>
+void append_escaped(std::string& out, std::string_view s, OnAscii on_ascii, OnStray on_stray) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      on_ascii(out, static_cast<char>(b));
+    } else if (size_t n = sequence_at(s, i)) {
+      out.append(s, i, n);
+      i += n - 1;
+    } else {
+      on_stray(out, b);
+    }
+  }
 }
 
 }  // namespace otp::utf8
