@@ -82,6 +82,7 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
 
 // A trace file written by --trace, shown as the readable log or as Chrome/Perfetto JSON.
 int cmd_show(const std::string& file, Display how) {
+  refuse_shared_outputs("", how.html);  // (the page is written here, not through a TraceOut)
   refuse_overwrite("", how.html, file, "trace file");
   std::error_code ec;
   if (std::filesystem::is_directory(file, ec)) throw std::invalid_argument("'" + file + "' is a directory, not a trace file");

@@ -37,7 +37,6 @@ void refuse_shared_outputs(const std::string& trace, const std::string& html) {
 }
 
 void refuse_overwrite(const std::string& trace, const std::string& html, const std::string& in, const char* what) {
-  refuse_shared_outputs(trace, html);
   for (auto [flag, out] : {std::pair{"--trace", &trace}, std::pair{"--html", &html}})
     if (!out->empty() && same_file(*out, in))
       throw std::invalid_argument(fmt::format("{}: '{}' is the {} being read; write it elsewhere", flag, *out, what));

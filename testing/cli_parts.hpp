@@ -55,6 +55,7 @@ bool same_file(const std::string& a, const std::string& b);
 void refuse_shared_outputs(const std::string& trace, const std::string& html);
 // An output (--trace, --html) must not be the file being read: it would be emptied before it is read,
 // or overwritten once it has been (a scenario turned into a trace, a token's file lost).
+// (TraceOut, which opens both, refuses shared outputs itself.)
 void refuse_overwrite(const std::string& trace, const std::string& html, const std::string& in, const char* what);
 
 // How a run's trace is shown on stdout: the readable event log (text), today's machine trace
