@@ -67,6 +67,19 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
   Token t = read_token(token_text);
   if (!t.is_suite() && !t.is_test() && !t.choices) return cmd_run(t.target, t.seed, trace_file, how);
   if (!t.is_suite() && !t.is_test()) refuse_overwrite(trace_file, how.html, t.target, "scenario file");
+  if (t.is_suite()) {  // asked-for events that could never come would be an empty file or page, and exit 0
+    const char* flag = !trace_file.empty()          ? "--trace"
+                       : !how.html.empty()          ? "--html"
+                       : how.shown == Shown::jsonl  ? "--format jsonl"
+                       : how.shown == Shown::chrome ? "--format chrome"
+                       : how.verbose                ? "--verbose"
+                                                    : nullptr;
+    if (flag)
+      throw std::invalid_argument(fmt::format("{}: a property suite's case runs worlds of its own and writes no trace, so {} would show "
+                                              "nothing; replay prints the case and its verdict (a scenario file or a simulation test, "
+                                              "test/NAME, writes a trace)",
+                                              t.target, flag));
+  }
   TraceOut trace(how.shown, trace_file, how.verbose, t.is_test() ? "test" : t.is_suite() ? "main" : "scenario", how.html);
   TargetRun r = run_target(t.target, t.seed, t.choices, trace.stream());
   trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
