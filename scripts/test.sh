@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Passes the tests: install, build Debug with -Werror and run the whole ctest suite, then the
-# same suite under ASan+UBSan, then the rt tests under TSan, then the libFuzzer targets (scenario
+# same suite under ASan+UBSan, then every scenario's trace from both builds compared, then the
+# rt tests under TSan, then the libFuzzer targets (scenario
 # loader, term parser, replay tokens; 45 s each, scripts/fuzz.sh), then the property suites and
 # scenarios from the CLI (each scenario seed run twice: determinism), then a consumer program
 # built against the installed package (find_package(otpsim)), then the bug hunt of
@@ -15,6 +16,8 @@ for preset in debug asan-ubsan; do
   cmake --build "build/$preset" -j "$jobs"
   ctest --preset "$preset" -j "$jobs"
 done
+echo "== the same trace from the Debug and the ASan+UBSan builds (S91 across build types)"
+scripts/same_trace_every_build.sh build/debug/cli/otpsim build/asan-ubsan/cli/otpsim 3
 echo "== tsan: every test that runs on the rt executor, and dpor on several jobs"
 cmake --preset tsan >/dev/null
 cmake --build build/tsan -j "$jobs" --target otpsim_tests
