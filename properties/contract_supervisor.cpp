@@ -310,7 +310,8 @@ void bad_specs(Probe& p) {
 // S29 S31: a child whose restart failed is `restarting` until the retry (a message to the
 // supervisor itself, queued behind what already waits) starts it: which_children shows
 // `restarting`, count_children does not count it active, restart_child and delete_child answer
-// {error,restarting}, and terminate_child stops the retries (the child stays down).
+// {error,restarting}, and terminate_child stops the retries (the child stays down). Once a
+// retry has started it, it is running: restart_child and delete_child answer {error,running}.
 void restarting_child(Probe& p) {
   int64_t failures = p.ms("failed_restarts", 1, 3);
   bool terminate = p.chance("terminate_child_meanwhile");
@@ -362,6 +363,9 @@ void restarting_child(Probe& p) {
       p.expect("delete_child while it restarts", got[3], tuple(atom("error"), atom("restarting")));
       co_await self.sleep(slow * (failures + 1) + 5);
       p.expect("it runs after its retries", child_entry(co_await supervisor::which_children(self, sup), atom("c"))[1].is_pid(), true);
+      // Restarted at last, it is a running child like any other.
+      p.expect("restart_child once it runs", co_await supervisor::restart_child(self, sup, atom("c")), tuple(atom("error"), atom("running")));
+      p.expect("delete_child once it runs", co_await supervisor::delete_child(self, sup, atom("c")), tuple(atom("error"), atom("running")));
     } else {
       p.expect("terminate_child while it restarts", got[4], atom("ok"));
       co_await self.sleep(slow * (failures + 1) + 5);
