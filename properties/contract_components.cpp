@@ -362,6 +362,43 @@ void registry_dispatch(Probe& p) {
   });
 }
 
+// S60: a process's entries go when it exits, however it ends, and all of them: the keys it
+// still holds after unregistering one (or a key it never held) are freed too, and count,
+// lookup and keys then show none of them; another process's entry under the same key (a
+// duplicate registry) stays. While it lives, unregister removes only that key.
+void registry_owner_exit(Probe& p) {
+  bool duplicate = p.chance("duplicate_keys");
+  auto n = static_cast<int>(p.ms("keys", 2, 4));
+  bool held = p.chance("unregisters_a_key_it_holds");
+  Term reason = p.pick("ends", std::vector<Term>{atom("normal"), atom("kill"), atom("boom")});
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    co_await registry::start_link(self, {.name = "reg", .keys = duplicate ? registry::Keys::duplicate : registry::Keys::unique});
+    Pid parent = self.self();
+    auto [owner, m] = self.spawn_monitor([parent, n, held](Process& me) -> Proc {
+      for (int i = 0; i < n; ++i) co_await registry::register_key(me, "reg", integer(i), atom("v"));
+      co_await registry::unregister(me, "reg", integer(held ? 0 : n));
+      me.send(parent, atom("registered"));
+      Message end = *co_await me.receive_any();
+      if (!end.to_term().is_atom("normal")) throw Exit(end.to_term());
+    });
+    co_await self.receive([](const Message& x) { return x.to_term().is_atom("registered"); });
+    if (duplicate) co_await registry::register_key(self, "reg", integer(1), atom("mine"));
+    int64_t left = held ? n - 1 : n, mine = duplicate ? 1 : 0;
+    p.expect("count while the owner lives", co_await registry::count(self, "reg"), left + mine);
+    p.expect("its keys while it lives", static_cast<int64_t>((co_await registry::keys(self, "reg", owner)).size()), left);
+    if (reason.is_atom("kill")) self.exit(owner, reason);
+    else self.send(owner, reason);
+    co_await self.receive(down_of(m));
+    co_await self.sleep(1);  // settled: the registry has taken the owner's EXIT
+    p.expect("count after the owner exited", co_await registry::count(self, "reg"), mine);
+    for (int i = 0; i < n; ++i)
+      p.expect("lookup after the owner exited", static_cast<int64_t>((co_await registry::lookup(self, "reg", integer(i))).size()),
+               i == 1 ? mine : 0);
+    p.expect("its keys after it exited", static_cast<int64_t>((co_await registry::keys(self, "reg", owner)).size()), int64_t{0});
+  });
+}
+
 // S60: a unique key whose holder has died is free at once, even before the registry has
 // processed the holder's EXIT: a register then gives {ok, _} and a lookup exactly the new
 // holder (the stale entry replaced, not kept beside it). Registering right after sending the
@@ -1016,6 +1053,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-send-and-keys", "S60", registry_send_and_keys},
       {"registry-dispatch", "S60", registry_dispatch},
+      {"registry-owner-exit", "S60", registry_owner_exit},
       {"registry-stale-holder", "S60", registry_stale_holder},
       {"registry-unknown", "S60", registry_unknown},
       {"registry-via-duplicate", "S60", registry_via_duplicate},
