@@ -43,23 +43,27 @@ TaskFn after(int64_t ms, Term value, bool exits) {
   };
 }
 
-// S40: terminate_child signals shutdown and kills a child still alive after its shutdown time.
+// S40: terminate_child signals shutdown and kills a child still alive after its shutdown time;
+// a brutal_kill child is killed at once (S23), its terminate never runs, trapping or not.
 void dynamic_shutdown(Probe& p) {
+  bool brutal = p.chance("brutal_kill");
   int64_t t = p.ms("shutdown_ms", 1, 60);
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
     Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
-    dynamic_supervisor::ChildSpec c = lab_child(l, "c", 1'000'000'000);
-    c.shutdown = Shutdown::timeout(t);
+    dynamic_supervisor::ChildSpec c = lab_child(l, "c", brutal ? t : 1'000'000'000);
+    c.shutdown = brutal ? Shutdown::brutal_kill() : Shutdown::timeout(t);
     Term r = co_await dynamic_supervisor::start_child(self, sup, c);
     Pid child = r[1].pid();
     Ref m = self.monitor(child);
+    co_await gen_server::call(self, child, atom("ping"));  // answered: the monitor is in place before the kill
     int64_t t0 = self.now_ms();
     p.expect("terminate_child", co_await dynamic_supervisor::terminate_child(self, sup, child), atom("ok"));
-    p.expect("terminate_child took", self.now_ms() - t0, t);
+    p.expect("terminate_child took", self.now_ms() - t0, brutal ? 0 : t);
     auto down = co_await self.receive(down_of(m));
     p.expect("the child's exit reason", down->get<DownMsg>()->reason, atom("killed"));
+    p.expect("its terminate ran", l.joined().find("stop:c") != std::string::npos, false);
     self.exit(sup, atom("shutdown"));
   });
 }
