@@ -1013,6 +1013,28 @@ void retry_backoff(Probe& p) {
   });
 }
 
+// docs/guide.md (initialization with retries): a connection that keeps failing is tried once
+// and then max_retries times more; the last failure stops the server with
+// {max_retries_exceeded, LastError}.
+void retry_gives_up(Probe& p) {
+  auto max_retries = static_cast<int>(p.ms("max_retries", 0, 4));
+  int64_t base = p.ms("base_ms", 1, 20);
+  int attempts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    RetryOptions o{.connect = [&](Process&, Term* err) -> Task<std::optional<Term>> {
+                     *err = tuple(atom("refused"), integer(++attempts));
+                     co_return std::nullopt;
+                   },
+                   .max_retries = max_retries, .base_backoff_ms = base, .max_backoff_ms = 1000};
+    Pid c = (co_await gen_server::start_link(self, [o] { return std::make_unique<RetryingConnection>(o); })).pid;
+    auto e = co_await self.receive(exit_from(c), 60'000);
+    p.expect("the server's exit reason", e ? e->get<ExitMsg>()->reason : atom("still_running"),
+             tuple(atom("max_retries_exceeded"), tuple(atom("refused"), integer(max_retries + 1))));
+  });
+  p.expect("connect attempts", static_cast<int64_t>(attempts), static_cast<int64_t>(max_retries + 1));
+}
+
 // S91: a replayed decision list, once it runs out, chooses 0 (the canonical choice: what lets
 // a shrinker cut a list short); a shrunk list still fails and is no longer than the original.
 void replay_and_shrink(Probe& p) {
@@ -1071,6 +1093,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"circuit-breaker", "guide", circuit_breaker_model},
       {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
       {"retry-backoff", "guide", retry_backoff},
+      {"retry-gives-up", "guide", retry_gives_up},
       {"token", "S91", token_round_trip},
       {"replay-and-shrink", "S91", replay_and_shrink},
       {"explore-bounds", "explore", explore_bounds},
