@@ -767,6 +767,31 @@ void pool_dead_workers(Probe& p) {
   p.expect("the outcomes", outcomes, want);
 }
 
+// S80: back-pressure: with every worker busy and max_pending jobs already waiting, a new job is
+// refused {error, overloaded}; the jobs up to max_pending wait and run.
+void pool_overloaded(Probe& p) {
+  auto size = static_cast<int>(p.ms("size", 1, 3));
+  auto max_pending = static_cast<size_t>(p.ms("max_pending", 1, 4));
+  int64_t busy = p.ms("busy_ms", 1, 20);
+  std::string outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = size, .max_pending = max_pending})).pid;
+    co_await self.sleep(1);  // settled: every worker has registered with the dispatcher
+    std::vector<pool::Submitted> sent;
+    for (size_t j = 0; j < static_cast<size_t>(size) + max_pending + 1; ++j)
+      sent.push_back(pool::submit(self, "pl", [busy](Process& w) -> Task<Term> {
+        co_await w.sleep(busy);
+        co_return atom("done");
+      }));
+    for (auto& s : sent) outcomes += " " + (co_await pool::await(self, s, 10'000)).to_string();
+    self.exit(pool, atom("shutdown"));
+  });
+  std::string want;
+  for (size_t j = 0; j < static_cast<size_t>(size) + max_pending; ++j) want += " {ok,done}";
+  p.expect("the outcomes", outcomes, want + " {error,overloaded}");
+}
+
 // S80: a job retried after its worker crashed goes to the front of the queue (it has waited
 // longest): on a one-worker pool it runs again before the jobs submitted after it.
 void pool_retry_first(Probe& p) {
@@ -1088,6 +1113,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"application-errors", "S70", application_errors},
       {"pool-attempts", "S80", pool_attempts},
       {"pool-dead-workers", "S80", pool_dead_workers},
+      {"pool-overloaded", "S80", pool_overloaded},
       {"pool-retry-first", "S80", pool_retry_first},
       {"pool-timeout-cancels", "S80", pool_timeout_cancels},
       {"circuit-breaker", "guide", circuit_breaker_model},
