@@ -223,25 +223,29 @@ void slow_shutdown(Probe& p) {
 }
 
 // S23: a child still terminating when its shutdown time is up is killed at that very ms. A
-// worker's shutdown is 5000 ms unless given (S22), as get_childspec shows.
+// worker's shutdown is 5000 ms unless given (S22), as get_childspec shows. A brutal_kill child
+// is killed at once, though it traps exits: its terminate never runs.
 void shutdown_timeout(Probe& p) {
-  bool given = p.chance("shutdown_given");
-  int64_t t = given ? p.ms("shutdown_ms", 1, 50) : 5000;
+  bool brutal = p.chance("brutal_kill");
+  bool given = !brutal && p.chance("shutdown_given");
+  int64_t t = brutal ? 0 : given ? p.ms("shutdown_ms", 1, 50) : 5000;
   int64_t over = p.ms("terminate_takes_longer_by_ms", 1, 30);
   lab::Lab l;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
-    Shutdown how = given ? Shutdown::timeout(t) : Shutdown{};
+    Shutdown how = brutal ? Shutdown::brutal_kill() : given ? Shutdown::timeout(t) : Shutdown{};
     Pid sup = (co_await supervisor::start_link(self, {}, {lab::spec(l, "w", {.shutdown = how, .stop_delay_ms = t + over})})).pid;
     Term spec = co_await supervisor::get_childspec(self, sup, atom("w"));
-    p.expect("the worker's shutdown", spec[1].items()[2], tuple(atom("shutdown"), integer(t)));
+    p.expect("the worker's shutdown", spec[1].items()[2], tuple(atom("shutdown"), brutal ? atom("brutal_kill") : integer(t)));
     Pid w = co_await lab::child_pid(self, sup, "w");
     Ref m = self.monitor(w);
+    co_await gen_server::call(self, w, atom("ping"));  // answered: the monitor is in place before the kill
     int64_t t0 = self.now_ms();
     co_await supervisor::terminate_child(self, sup, atom("w"));
     p.expect("terminate_child took", self.now_ms() - t0, t);
     auto down = co_await self.receive(down_of(m));
     p.expect("the child's exit reason", down->get<DownMsg>()->reason, atom("killed"));
+    p.expect("its terminate ran", l.joined().find("stop:w") != std::string::npos, false);
     self.exit(sup, atom("shutdown"));
   });
 }
