@@ -253,8 +253,11 @@ void task_links(Probe& p) {
 }
 
 // S50: Task.Supervisor.start_child honours restart: a transient task that crashes runs again.
+// A task from Task.Supervisor.async / async_nolink is always temporary: once it has crashed
+// the supervisor has no child left.
 void task_restart(Probe& p) {
   bool transient = p.chance("transient");
+  bool linked = p.chance("and_an_async_task_linked");
   int64_t runs = 0;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -265,6 +268,11 @@ void task_restart(Probe& p) {
     }, transient ? Restart::transient : Restart::temporary);
     co_await self.sleep(10);
     p.expect("runs", runs, transient ? 2 : 1);
+    TaskFn crashes = after(1, atom("bang"), true);
+    TaskRef t = linked ? co_await task_supervisor::async(self, tsup, crashes) : co_await task_supervisor::async_nolink(self, tsup, crashes);
+    p.expect("the crashed async task", co_await task::yield(self, t, 1000), tuple(atom("exit"), atom("bang")));
+    co_await self.sleep(10);
+    p.expect("children left", (co_await dynamic_supervisor::count_children(self, tsup)).items()[0], tuple(atom("specs"), integer(0)));
     self.exit(tsup, atom("shutdown"));
   });
 }
