@@ -92,8 +92,9 @@ void dynamic_gives_up(Probe& p) {
 }
 
 // S40: a child being restarted (its start failed; the retry is a message to the supervisor
-// itself) is one of the specs, and of the supervisors when it is one, but not active; it still
-// takes its place under max_children (Elixir 1.14, measured: {error,max_children} meanwhile).
+// itself) is one of the specs, and of the supervisors when it is one, but not active, and
+// which_children shows it as `restarting`, not its old pid; it still takes its place under
+// max_children (Elixir 1.14, measured: {error,max_children} meanwhile).
 void dynamic_count_restarting(Probe& p) {
   int64_t failures = p.ms("failed_restarts", 1, 4);
   bool sup_type = p.chance("supervisor_type");
@@ -117,10 +118,18 @@ void dynamic_count_restarting(Probe& p) {
     Term r = co_await dynamic_supervisor::start_child(self, sup, c);
     gen_server::cast(self, r[1].pid(), tuple(atom("crash"), atom("boom")));
     co_await self.sleep(1);
+    Pid me = self.self();
+    self.spawn([&, me](Process& q) -> Proc {  // asked alongside the count: answered before the retry too
+      Term kids = co_await dynamic_supervisor::which_children(q, sup);
+      q.send(me, tuple(atom("which"), kids));
+    });
     Term counts = co_await dynamic_supervisor::count_children(self, sup);
     p.expect("count_children while it restarts", counts,
              list(tuple(atom("specs"), integer(1)), tuple(atom("active"), integer(0)), tuple(atom("supervisors"), integer(sup_type ? 1 : 0)),
                   tuple(atom("workers"), integer(sup_type ? 0 : 1))));
+    auto which = co_await self.receive([](const Message& x) { return x.to_term().is_tuple(2) && x.to_term()[0].is_atom("which"); });
+    Term kids = which->to_term()[1];
+    p.expect("which_children while it restarts", kids.items().size() == 1 ? kids.items()[0][1] : kids, atom("restarting"));
     if (limited) {
       dynamic_supervisor::ChildSpec other;
       other.start = [](Process& s, std::vector<Term>) -> Task<StartResult> {
