@@ -210,20 +210,22 @@ void call_default_timeout(Probe& p) {
   p.expect("when it exited (ms)", waited, 5000);
 }
 
-// S10: start_link whose init outlasts the start timeout: {error,timeout}, the server killed
-// and unlinked first, so a non-trapping caller lives on.
+// S10: start_link whose init outlasts the start timeout: {error,timeout} at the timeout, the
+// server killed and unlinked first, so a non-trapping caller lives on.
 void start_timeout(Probe& p) {
   int64_t limit = p.ms("timeout_ms", 1, 30);
   int64_t slow = p.ms("init_ms", limit + 1, limit + 30);
   p.run([&](Process& self) -> Proc {
     Pid parent = self.self();
     auto [caller, cm] = self.spawn_monitor([&, parent](Process& me) -> Proc {
+      int64_t t0 = me.now_ms();
       StartResult r = co_await gen_server::start_link(me, factory({.init = Plan::Init::slow, .init_ms = slow}), {.timeout = limit});
-      me.send(parent, r.to_term());
+      me.send(parent, tuple(r.to_term(), integer(me.now_ms() - t0)));
       co_await me.sleep(slow + 10);
     });
     auto r = co_await self.receive([](const Message& m) { return !m.is<DownMsg>(); });
-    p.expect("start_link's result", r->to_term(), tuple(atom("error"), atom("timeout")));
+    p.expect("start_link's result", r->to_term()[0], tuple(atom("error"), atom("timeout")));
+    p.expect("when it returned (ms)", r->to_term()[1], integer(limit));
     auto down = co_await self.receive(down_of(cm));
     p.expect("the caller's exit reason", down->get<DownMsg>()->reason, atom("normal"));
   });
