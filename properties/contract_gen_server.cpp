@@ -19,6 +19,7 @@ struct Plan {
   bool trap = false;                        // traps exits (terminate runs on its parent's exit)
   std::shared_ptr<std::string> log{};       // terminate appends "terminate:<reason> "
   Pid notify{};                             // terminate sends it `terminated`
+  int64_t terminate_ms = 0;                 // terminate takes this long
 };
 
 // Counts what happens to it: casts (inc), info timeouts, whether handle_continue ran first.
@@ -75,7 +76,7 @@ class Server : public GenServer {
     if (plan_.log) *plan_.log += "terminate:" + reason.to_string() + " ";
     if (plan_.notify) self.send(plan_.notify, atom("terminated"));
     if (plan_.terminate_throws) throw Exit(*plan_.terminate_throws);
-    co_return;
+    if (plan_.terminate_ms > 0) co_await self.sleep(plan_.terminate_ms);
   }
 
  private:
@@ -208,6 +209,33 @@ void call_default_timeout(Probe& p) {
   p.expect("the caller's exit reason", reason,
            tuple(atom("timeout"), tuple(atom("Elixir.GenServer"), atom("call"), Term::list({target, atom("never"), integer(5000)}))));
   p.expect("when it exited (ms)", waited, 5000);
+}
+
+// S12: GenServer.stop with a timeout waits for the server to end: it returns ok when terminate
+// ends in time, and exits {timeout, {GenServer, stop, [Server, Reason, Timeout]}} at the timeout
+// when terminate takes longer.
+void stop_timeout(Probe& p) {
+  int64_t slow = p.ms("terminate_ms", 2, 40);
+  bool in_time = p.chance("terminate_ends_in_time");
+  int64_t limit = in_time ? p.ms("timeout_ms", slow + 1, slow + 30) : p.ms("timeout_ms", 1, slow - 1);
+  Term got;
+  int64_t waited = -1;
+  Pid srv;
+  p.run([&](Process& self) -> Proc {
+    srv = (co_await gen_server::start(self, factory({.terminate_ms = slow}))).pid;
+    int64_t t0 = self.now_ms();
+    try {
+      co_await gen_server::stop(self, srv, atom("normal"), limit);
+      got = atom("ok");
+    } catch (const Exit& e) {
+      got = e.reason();
+    }
+    waited = self.now_ms() - t0;
+    co_await self.sleep(slow);
+  });
+  p.expect("GenServer.stop", got,
+           in_time ? atom("ok") : tuple(atom("timeout"), tuple(atom("Elixir.GenServer"), atom("stop"), list(Term(srv), atom("normal"), integer(limit)))));
+  p.expect("when it returned (ms)", waited, in_time ? slow : limit);
 }
 
 // S10: start_link whose init outlasts the start timeout: {error,timeout} at the timeout, the
@@ -472,6 +500,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"init-timeout", "S10", init_timeout},
       {"call-default-timeout", "S11", call_default_timeout},
       {"start-timeout", "S10", start_timeout},
+      {"stop-timeout", "S12", stop_timeout},
       {"by-name", "S7 S10 S11", by_name},
       {"init-continue", "S10", init_continue},
       {"init-self-send", "S5 S10", init_self_send},
