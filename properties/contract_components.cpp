@@ -607,11 +607,12 @@ void application_errors(Probe& p) {
   });
 }
 
-// S80: a run that timed out while its job was still queued leaves nothing behind: the job never
-// runs (it is cancelled), and the jobs behind it run in order.
+// S80: a run (or an async job) that timed out while its job was still queued leaves nothing
+// behind: the job never runs (it is cancelled), and the jobs behind it run in order.
 void pool_timeout_cancels(Probe& p) {
   int64_t busy = p.ms("busy_ms", 5, 30);
-  int64_t timeout = p.ms("timeout_ms", 1, busy - 1);
+  bool by_async = p.chance("async");
+  int64_t timeout = p.ms("timeout_ms", 1, busy - (by_async ? 2 : 1));
   std::string ran;
   Term first, second;
   p.run([&](Process& self) -> Proc {
@@ -622,10 +623,18 @@ void pool_timeout_cancels(Probe& p) {
       ran += " hog";
       co_return atom("hog");
     });
-    first = co_await pool::run(self, "pl", [&ran](Process&) -> Task<Term> {
+    pool::Job late = [&ran](Process&) -> Task<Term> {
       ran += " late";
       co_return atom("late");
-    }, timeout);
+    };
+    if (by_async) {
+      co_await self.sleep(1);  // the hog runs: the job below comes through another process, unordered with ours
+      pool::async(self, "pl", late, timeout);
+      auto m = co_await self.receive([](const Message& x) { return x.to_term().is_tuple(2) && x.to_term()[0].is_atom("task_result"); });
+      first = m->to_term()[1];
+    } else {
+      first = co_await pool::run(self, "pl", late, timeout);
+    }
     second = co_await pool::run(self, "pl", [&ran](Process&) -> Task<Term> {
       ran += " next";
       co_return atom("next");
