@@ -144,6 +144,33 @@ void dynamic_count_restarting(Probe& p) {
   });
 }
 
+// S40: a child whose restart returns ignore is dropped (Elixir 1.14's restart_child deletes
+// it): the supervisor has no child left, and nothing starts it again.
+void dynamic_restart_ignored(Probe& p) {
+  bool sup_type = p.chance("supervisor_type");
+  lab::Lab l;
+  int64_t starts = 0;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {})).pid;
+    dynamic_supervisor::ChildSpec c;
+    c.type = sup_type ? ChildType::supervisor : ChildType::worker;
+    c.start = [&](Process& s, std::vector<Term>) -> Task<StartResult> {
+      if (starts++ == 0) co_return co_await gen_server::start_link(s, [&l] { return std::make_unique<lab::Worker>(l, "c", true, 0); });
+      co_return StartResult::ignore();
+    };
+    Term r = co_await dynamic_supervisor::start_child(self, sup, c);
+    gen_server::cast(self, r[1].pid(), tuple(atom("crash"), atom("boom")));
+    co_await self.sleep(10);
+    p.expect("count_children after the ignored restart", co_await dynamic_supervisor::count_children(self, sup),
+             list(tuple(atom("specs"), integer(0)), tuple(atom("active"), integer(0)), tuple(atom("supervisors"), integer(0)),
+                  tuple(atom("workers"), integer(0))));
+    p.expect("which_children", co_await dynamic_supervisor::which_children(self, sup), list());
+    p.expect("starts", starts, 2);
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
 // S40: bad input is refused as Elixir refuses it: a negative shutdown at start_child (checked
 // in the caller: nothing started), bad flags or max_children at start_link ({supervisor_data, E}).
 void dynamic_bad_input(Probe& p) {
@@ -1121,6 +1148,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"dynamic-shutdown", "S40 S23", dynamic_shutdown},
       {"dynamic-gives-up", "S40 S28", dynamic_gives_up},
       {"dynamic-count-restarting", "S40", dynamic_count_restarting},
+      {"dynamic-restart-ignored", "S40", dynamic_restart_ignored},
       {"dynamic-bad-input", "S40", dynamic_bad_input},
       {"task-links", "S50", task_links},
       {"task-restart", "S50", task_restart},
