@@ -259,6 +259,28 @@ void start_timeout(Probe& p) {
   });
 }
 
+// S10: a server killed from outside while its init runs: start gives {error, killed} (OTP 25's
+// proc_lib:start monitors the new process; start_link takes the EXIT of its link), and the
+// starter's mailbox is left empty (measured: tools/beam_diff/gen_server_start_killed.erl).
+void start_killed_in_init(Probe& p) {
+  bool linked = p.chance("start_link");
+  int64_t at = p.ms("killed_at_ms", 1, 20);  // the server has registered its name
+  int64_t slow = p.ms("init_ms", at + 1, at + 30);
+  p.run([&](Process& self) -> Proc {
+    if (linked) self.trap_exit(true);
+    self.spawn([at](Process& k) -> Proc {
+      co_await k.sleep(at);
+      k.exit(k.whereis("srv"), atom("kill"));
+    });
+    gen_server::StartOptions named{.name = {.local = "srv"}};
+    ServerFactory f = factory({.init = Plan::Init::slow, .init_ms = slow});
+    StartResult r = linked ? co_await gen_server::start_link(self, f, named) : co_await gen_server::start(self, f, named);
+    p.expect("start's result", r.to_term(), tuple(atom("error"), atom("killed")));
+    co_await self.sleep(1);
+    p.expect("messages left to the starter", static_cast<int64_t>(self.mailbox_size()), 0);
+  });
+}
+
 // S10 S7: a second start under a taken name: {error,{already_started,Holder}}; casts and calls
 // by name reach the holder; a call to a name nobody holds exits {noproc,{GenServer,call,...}}.
 void by_name(Probe& p) {
@@ -501,6 +523,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"call-default-timeout", "S11", call_default_timeout},
       {"start-timeout", "S10", start_timeout},
       {"stop-timeout", "S12", stop_timeout},
+      {"start-killed-in-init", "S10", start_killed_in_init},
       {"by-name", "S7 S10 S11", by_name},
       {"init-continue", "S10", init_continue},
       {"init-self-send", "S5 S10", init_self_send},

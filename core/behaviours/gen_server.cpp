@@ -251,22 +251,32 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
     ServerLoop server(p, factory());
     co_await server.run(starter, ack_ref, name);
   };
-  // A server started without a link is its own parent (ServerLoop::parent).
+  // A server started without a link is its own parent (ServerLoop::parent). Without a link the
+  // starter monitors it, as OTP 25's proc_lib:start does (spawn_opt [monitor]): a server killed
+  // from outside during init gives {error, Reason}, not a starter waiting for good (measured).
   Pid parent = link ? self.self() : Pid{};
-  Pid pid = self.node().spawn(std::move(body), {.link_to = parent, .parent = parent, .apart = opts.apart});
+  Ref mon = link ? Ref{} : self.make_ref();
+  Pid pid = self.node().spawn(std::move(body), {.link_to = parent, .monitor_by = link ? Pid{} : self.self(), .monitor_ref = mon,
+                                                .parent = parent, .apart = opts.apart});
   auto m = co_await self.receive(
-      [ack_ref, pid](const Message& m) {
+      [ack_ref, pid, link, mon](const Message& m) {
         if (const auto* a = m.get<InitAck>()) return a->ref == ack_ref;
-        if (const auto* e = m.get<ExitMsg>()) return e->from == pid;
-        return false;
+        if (link) {
+          const auto* e = m.get<ExitMsg>();
+          return e && e->from == pid;
+        }
+        const auto* d = m.get<DownMsg>();
+        return d && d->ref == mon;
       },
       opts.timeout);
+  if (!link && !(m && m->get<DownMsg>())) self.demonitor(mon, true);  // an ack or a timeout: its DOWN must not stay behind
   if (!m) {
-    self.unlink(pid);
+    if (link) self.unlink(pid);
     self.exit(pid, reasons::kill());
     co_return StartResult::error(atom("timeout"));
   }
   if (const auto* a = m->get<InitAck>()) co_return a->result;
+  if (const auto* d = m->get<DownMsg>()) co_return StartResult::error(d->reason);
   co_return StartResult::error(m->get<ExitMsg>()->reason);
 }
 
