@@ -248,6 +248,42 @@ void task_owner(Probe& p) {
   });
 }
 
+// S50: a task started for an owner that dies before it sends the task its go (killed while its
+// async call waited for the busy supervisor) does not wait for good: it monitors its owner
+// while it waits, as Elixir 1.14's tasks do, and exits {shutdown, R}; the supervisor is left
+// with no children (measured: tools/beam_diff/task_owner_dies_first.exs).
+void task_owner_dies_first(Probe& p) {
+  bool link = p.chance("async_not_async_nolink");
+  int64_t busy = p.ms("supervisor_busy_ms", 2, 40);
+  int64_t killed_at = p.ms("owner_killed_at_ms", 1, busy - 1);
+  Term why = p.pick("owner_exit", std::vector<Term>{atom("kill"), atom("boom")});
+  p.run([&](Process& self) -> Proc {
+    Pid tsup = (co_await task_supervisor::start_link(self)).pid;
+    self.spawn([tsup, busy](Process& b) -> Proc {  // keeps the supervisor in a start for `busy` ms
+      dynamic_supervisor::ChildSpec slow{.start = [busy](Process& sup, std::vector<Term>) -> Task<StartResult> {
+        co_await sup.sleep(busy);
+        co_return StartResult::ignore();
+      }};
+      co_await dynamic_supervisor::start_child(b, tsup, slow);
+    });
+    co_await self.sleep(1);
+    Pid owner = self.spawn([tsup, link](Process& o) -> Proc {
+      TaskFn fn = [](Process& t) -> Task<Term> {
+        co_await t.sleep(100000);
+        co_return atom("late");
+      };
+      if (link) co_await task_supervisor::async(o, tsup, fn);
+      else co_await task_supervisor::async_nolink(o, tsup, fn);
+    });
+    co_await self.sleep(killed_at - 1);
+    self.exit(owner, why);
+    co_await self.sleep(busy + 10);
+    p.expect("the supervisor's children afterwards", co_await dynamic_supervisor::which_children(self, tsup), Term::list({}));
+    self.unlink(tsup);
+    self.exit(tsup, atom("shutdown"));
+  });
+}
+
 
 // S50: async links (a crashing task takes a non-trapping caller down with its reason);
 // async_nolink does not (yield then gives {exit,R}); shutdown unlinks first, so stopping a
@@ -1154,6 +1190,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"task-restart", "S50", task_restart},
       {"await-many", "S50", await_many},
       {"task-owner", "S50", task_owner},
+      {"task-owner-dies-first", "S50", task_owner_dies_first},
       {"task-shutdown-timeout", "S50", task_shutdown_timeout},
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-send-and-keys", "S60", registry_send_and_keys},

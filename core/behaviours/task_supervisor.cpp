@@ -53,12 +53,21 @@ Task<std::optional<Message>> wait_task(Process& self, const TaskRef& t, Timeout 
 
 // The body of a supervised task. With an owner (async), it waits for the owner's go (which
 // carries the monitor ref to reply under), runs, replies; without one (start_child) it runs.
-Proc supervised_body(Process& self, TaskFn fn, bool has_owner) {
-  if (!has_owner) {
+// While it waits it monitors the owner, as Elixir 1.14's Task.Supervised.reply does: an owner
+// that dies before its go (killed while its start_child call was waiting) would otherwise
+// leave the task waiting under the supervisor for good; it exits {shutdown, Reason} instead.
+Proc supervised_body(Process& self, TaskFn fn, Pid owner) {
+  if (!owner) {
     co_await fn(self);
     co_return;
   }
-  auto go = co_await self.receive([](const Message& m) { return m.is<TaskGo>(); });
+  Ref mon = self.monitor(owner);
+  auto go = co_await self.receive([mon](const Message& m) {
+    if (const auto* d = m.get<DownMsg>()) return d->ref == mon;
+    return m.is<TaskGo>();
+  });
+  if (const auto* d = go->get<DownMsg>()) throw Exit(tuple(atom("shutdown"), d->reason));
+  self.demonitor(mon, true);
   TaskGo g = *go->get<TaskGo>();
   Term result = co_await fn(self);
   reply_to_owner(self, g.owner, g.ref, std::move(result));
@@ -70,18 +79,19 @@ void require_fn(const TaskFn& fn, const char* what) {
   if (!fn) throw UsageError(std::string(what) + ": the task's function is empty");
 }
 
-dynamic_supervisor::DynStartFn task_start(TaskFn fn, bool has_owner) {
+// `owner`: the process that will send the go (async), or none (start_child).
+dynamic_supervisor::DynStartFn task_start(TaskFn fn, Pid owner) {
   require_fn(fn, "Task.Supervisor");
-  return [fn = std::move(fn), has_owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
-    Pid pid = sup.spawn_link([fn, has_owner](Process& p) { return supervised_body(p, fn, has_owner); });
+  return [fn = std::move(fn), owner](Process& sup, std::vector<Term>) -> Task<StartResult> {
+    Pid pid = sup.spawn_link([fn, owner](Process& p) { return supervised_body(p, fn, owner); });
     co_return StartResult::ok(pid);
   };
 }
 
-dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Restart restart, bool has_owner) {
+dynamic_supervisor::ChildSpec task_spec(TaskFn fn, Restart restart) {
   dynamic_supervisor::ChildSpec s;
   s.restart = restart;
-  s.start = task_start(std::move(fn), has_owner);
+  s.start = task_start(std::move(fn), Pid{});
   return s;
 }
 
@@ -89,7 +99,7 @@ Task<TaskRef> supervised_async(Process& self, ServerRef sup, TaskFn fn, bool lin
   // The spec made where the supervisor keeps it: one a task.
   auto spec = std::allocate_shared<dynamic_supervisor::ChildSpec>(block_cache::Allocator<dynamic_supervisor::ChildSpec>{});
   spec->restart = Restart::temporary;
-  spec->start = task_start(std::move(fn), true);
+  spec->start = task_start(std::move(fn), self.self());
   Term r = co_await dynamic_supervisor::detail::start_child_call(self, std::move(sup), std::move(spec));
   if (!r.is_tuple() || !r[0].is_atom("ok")) throw Exit(tuple(atom("error"), r));
   // The owner links, as Elixir's async does, before it returns: the task (waiting for its go)
@@ -287,7 +297,7 @@ Task<StartResult> start_link(Process& self) {
 }
 
 Task<Term> start_child(Process& self, ServerRef sup, TaskFn fn, Restart restart) {
-  return dynamic_supervisor::start_child(self, std::move(sup), task_spec(std::move(fn), restart, false));
+  return dynamic_supervisor::start_child(self, std::move(sup), task_spec(std::move(fn), restart));
 }
 
 // Not coroutines: supervised_async's frame is the only one (a frame that only awaits another is
