@@ -41,7 +41,7 @@ RC_GTEST_PROP(PropertySuites, Registry, ()) { check_suite("registry"); }        
 RC_GTEST_PROP(PropertySuites, GenServerCall, ()) { check_suite("gen-server-call"); }      // S11
 RC_GTEST_PROP(PropertySuites, Task, ()) { check_suite("task"); }                          // S50
 RC_GTEST_PROP(PropertySuites, DynamicSupervisor, ()) { check_suite("dynamic-supervisor"); }  // S40 S28
-RC_GTEST_PROP(PropertySuites, Rt, ()) { check_suite("rt"); }                              // S1-S6, S11 on rt
+RC_GTEST_PROP(PropertySuites, Rt, ()) { check_suite("rt"); }                              // S1-S6, S10, S11 on rt
 
 // The shrinker and the token round trip that `otpsim shrink` / `replay` rely on.
 TEST(Tokens, ChoicesRoundTrip) {

@@ -92,20 +92,31 @@ class ServerLoop {
         self_.exit(reasons::normal());
       }
     }
+    // An init that fails gives its name up before the starter hears of it, as gen does
+    // (gen:unregister_name, then proc_lib:init_ack): a start right after it under the same
+    // name is never refused for a holder that is only dying (measured on OTP 25).
     InitResult init;
+    std::optional<Term> crashed;
     try {
       init = co_await impl_->init(self_);
+    } catch (const ExitSignal& e) {  // it ends at once: its exit frees the name
+      ack(starter, ack_ref, StartResult::error(e.reason()));
+      throw;
     } catch (...) {
-      Term reason = exit_reason_of(std::current_exception());
-      ack(starter, ack_ref, StartResult::error(reason));
-      rethrow_if_exit_signal(std::current_exception());
-      throw Exit(reason);
+      crashed = exit_reason_of(std::current_exception());
+    }
+    if (crashed) {
+      co_await names::unregister_self(self_, name);
+      ack(starter, ack_ref, StartResult::error(*crashed));
+      throw Exit(*crashed);
     }
     if (init.kind == InitResult::Kind::ignore) {
+      co_await names::unregister_self(self_, name);
       ack(starter, ack_ref, StartResult::ignore());
       self_.exit(reasons::normal());
     }
     if (init.kind == InitResult::Kind::stop) {
+      co_await names::unregister_self(self_, name);
       ack(starter, ack_ref, StartResult::error(init.reason));
       self_.exit(init.reason);
     }

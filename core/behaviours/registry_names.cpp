@@ -19,6 +19,15 @@ Task<Pid> whereis(Process& self, const Name& name) {
   co_return co_await registry::whereis_name(self, name.via_registry, name.key);
 }
 
+Task<void> unregister_self(Process& self, const Name& name) {
+  if (name.empty()) co_return;
+  if (name.via_registry.empty()) {
+    if (self.registered_name() == name.local) self.unregister_name();
+    co_return;
+  }
+  co_await registry::unregister(self, name.via_registry, name.key);
+}
+
 void send_via(Process& self, const Name& name, Message msg) {
   registry::send_to_key(self, name.via_registry, name.key, std::move(msg));
 }

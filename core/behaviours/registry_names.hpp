@@ -9,6 +9,8 @@ namespace otp::names {
 // already holds the name ({error, {already_started, Pid}} for the caller).
 Task<Pid> register_self(Process& self, const Name& name);
 Task<Pid> whereis(Process& self, const Name& name);
+// Gives up `name` if the calling process holds it (gen:unregister_name); nothing if empty.
+Task<void> unregister_self(Process& self, const Name& name);
 // Sends to a via name; dropped when nobody holds it (like a cast).
 void send_via(Process& self, const Name& name, Message msg);
 
