@@ -11,8 +11,9 @@
 //     its time nor 600 ms after it; a receive neither times out early nor 600 ms late;
 //   - S11: calls timing out about when the server answers: each gives its own reply or exits
 //     with timeout, and no late reply is left in the caller's mailbox;
-//   - S10: a start under a name right after an init under it failed is never refused (the
-//     failing server gives its name up before its starter hears of the failure, as gen does);
+//   - S10 S7: a start under a name right after an init under it failed is never refused (the
+//     failing server gives its name up before its starter hears of the failure, as gen does),
+//     and a name is free once its holder's DOWN has come;
 //   - load: a crowd of 257+ processes woken in one turn, ping-pong pairs over both workers and
 //     up to 16 threads in wait_exit at once: every message, round trip and exit seen; a world
 //     that does not go idle within 20 s is a failure, not a hang.
@@ -377,7 +378,13 @@ std::optional<std::string> check_names(const NameCase& n) {
                   " (S10: the failing server gives its name up before the start returns)";
         break;
       }
-      co_await gen_server::stop(me, r.pid);
+      co_await gen_server::stop(me, r.pid);  // returns on its DOWN: its name is free by then (S7)
+      if (Pid still = me.whereis("rt_name")) {
+        std::lock_guard lock(mu);
+        failure = "round " + std::to_string(i) + ": the name still held by " + Term(still).to_string() +
+                  " after the DOWN of the server that held it (S7: a name goes before the exit's signals)";
+        break;
+      }
     }
     std::lock_guard lock(mu);
     done = true;

@@ -275,10 +275,10 @@ void Node::finish(Process& p, Term reason) {
   if (p.wait_timer_) executor_.cancel_timer(p.wait_timer_);
   if (auto* t = trace())
     t->emit("exit", {{"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
-  for (Pid l : p.relations().links)  // S3
-    executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
-  for (const auto& [ref, watcher] : p.relations().watchers)  // S4
-    executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
+  // Its name goes before its exit signals do, as the BEAM unregisters a name before it sends
+  // the links' and monitors' signals (measured on OTP 25): whoever gets its EXIT or DOWN finds
+  // the name free — on rt, where that one may run on the other worker before this call ends, a
+  // supervisor restarting a named child would otherwise find the name still held.
   const bool self_timers = p.rel_ && !p.rel_->self_timers.empty();
   if (p.name_ || record_exits_ || self_timers) {  // the node-wide lock only for what needs it
     auto lk = lock();
@@ -291,6 +291,10 @@ void Node::finish(Process& p, Term reason) {
     }
     if (record_exits_) exits_.record(pid.id, reason);
   }
+  for (Pid l : p.relations().links)  // S3
+    executor_.send(Signal{SignalKind::exit, true, pid, l, {}, reason, {}});
+  for (const auto& [ref, watcher] : p.relations().watchers)  // S4
+    executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   shards_[executor_.shard()].exited.fetch_add(1, std::memory_order_release);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
   Slot& slot = *procs_.find(pid_index(pid));
