@@ -95,8 +95,19 @@ Task<Term> start(Process& self, Spec spec) { co_return co_await start(self, std:
 
 // As application_controller: an application whose tree died (its master gone) is still started
 // until stopped, so its first stop answers ok, a second {error, {not_started, App}}.
+// It returns once the master is gone, as application:stop returns once the application is (a
+// start right after it is never refused; measured on OTP 25), and a master that ends on its own
+// meanwhile (its tree just died) is as good as stopped (application_master:call takes its DOWN
+// for an answer).
 Task<Term> stop(Process& self, const std::string& app) {
-  if (self.whereis(master_name(app))) co_await gen_server::call(self, master_name(app), StopReq{}, infinity);
+  if (Pid master = self.whereis(master_name(app))) {
+    Ref mon = self.monitor(master);
+    try {
+      co_await gen_server::call(self, master, StopReq{}, infinity);
+    } catch (const Exit&) {  // it ended before it answered
+    }
+    co_await self.receive(down_of(mon));
+  }
   if (!self.node().exchange_app_started(app, false)) co_return tuple(atom("error"), tuple(atom("not_started"), atom(app)));
   co_return atom("ok");
 }

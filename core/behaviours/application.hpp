@@ -22,8 +22,9 @@ struct Spec {
 // [normal, []]}, ignore | {'EXIT', R}}}} when it returned ignore or raised (as OTP 25 reports).
 Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides);
 Task<Term> start(Process& self, Spec spec);
-// ok | {error,{not_started,App}}. An application whose top supervisor gave up is gone from the
-// running ones but still started: its first stop answers ok (as application:stop does).
+// ok | {error,{not_started,App}}, once the application is gone (a start right after it starts it
+// again). An application whose top supervisor gave up is gone from the running ones but still
+// started: its first stop answers ok (as application:stop does).
 Task<Term> stop(Process& self, const std::string& app);
 // application:get_supervisor/1: {ok, TopSupervisorPid} | undefined (not started).
 Task<Term> get_supervisor(Process& self, const std::string& app);
