@@ -682,7 +682,12 @@ void application_stop_while_ending(Probe& p) {
     for (int64_t i = 0; i < rounds; ++i) {
       Term started = co_await application::start(self, spec);
       p.expect("start " + std::to_string(i), started.is_tuple(2) && started[0].is_atom("ok"), true);
-      if (kill_top) self.exit((co_await application::get_supervisor(self, "app"))[1].pid(), atom("kill"));
+      if (kill_top) {
+        self.exit((co_await application::get_supervisor(self, "app"))[1].pid(), atom("kill"));
+        // Asked as it ends: its supervisor (the reply came first) or undefined, never an exit.
+        Term sup = co_await application::get_supervisor(self, "app");
+        p.expect("get_supervisor as it ends", sup.is_atom("undefined") || (sup.is_tuple(2) && sup[1].is_pid()), true);
+      }
       p.expect("stop " + std::to_string(i), co_await application::stop(self, "app"), atom("ok"));
     }
     Term again = co_await application::start(self, spec);

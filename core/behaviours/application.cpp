@@ -112,9 +112,16 @@ Task<Term> stop(Process& self, const std::string& app) {
   co_return atom("ok");
 }
 
+// A master that ends as it is asked (its tree just died) has no supervisor: undefined, not an
+// exit of the caller (application:get_supervisor asks the controller, which always answers).
 Task<Term> get_supervisor(Process& self, const std::string& app) {
-  if (!self.whereis(master_name(app))) co_return atom("undefined");
-  co_return (co_await gen_server::call(self, master_name(app), GetSupervisorReq{}, infinity)).to_term();
+  Pid master = self.whereis(master_name(app));
+  if (!master) co_return atom("undefined");
+  try {
+    co_return (co_await gen_server::call(self, master, GetSupervisorReq{}, infinity)).to_term();
+  } catch (const Exit&) {
+    co_return atom("undefined");
+  }
 }
 
 Term fetch_env(Process& self, const std::string& app, const std::string& key) {

@@ -26,7 +26,7 @@ Task<Term> start(Process& self, Spec spec);
 // again). An application whose top supervisor gave up is gone from the running ones but still
 // started: its first stop answers ok (as application:stop does).
 Task<Term> stop(Process& self, const std::string& app);
-// application:get_supervisor/1: {ok, TopSupervisorPid} | undefined (not started).
+// application:get_supervisor/1: {ok, TopSupervisorPid} | undefined (not started, or ending as asked).
 Task<Term> get_supervisor(Process& self, const std::string& app);
 
 // Elixir's Application.get_env/3, fetch_env/2 ({ok, V} | error) and put_env/3. The env is
