@@ -22,7 +22,8 @@ struct ProcessInfo {
   std::string registered_name;  // "" when none
   bool trap_exit = false;
   // [{status,S},{message_queue_len,N},{links,[...]},{monitors,[{process,P}...]},{monitored_by,[...]},
-  //  {registered_name,N} (omitted when none, as in OTP),{trap_exit,B},{current_function,Waiting}]
+  //  {registered_name,N} (omitted when none, as in OTP),{trap_exit,B},{waiting_on,What}] (what it waits for, in words:
+  //  the BEAM's current_function names an MFA, which a coroutine does not have)
   Term to_term() const;
 };
 
