@@ -136,7 +136,10 @@ Proc actor(Process& me, int i, const std::vector<Pid>& pids, SignalLog& log) {
     if (const auto* e = m.get<ExitMsg>()) {
       log.add(std::to_string(i) + " EXIT " + index_of(e->from) + " " + e->reason.to_string());
     } else if (const auto* dn = m.get<DownMsg>()) {
-      log.add(std::to_string(i) + " DOWN " + index_of(dn->pid) + " " + dn->reason.to_string());
+      // S4: whoever gets a DOWN finds the process no longer alive (as is_process_alive does on
+      // the BEAM); on rt the receiver may run while the process's own thread is still ending it.
+      log.add(std::to_string(i) + " DOWN " + index_of(dn->pid) + " " + dn->reason.to_string() +
+              (me.node().alive(dn->pid) ? " from a process still alive" : ""));
     } else if (const auto* cmd = m.get<Cmd>()) {
       const Step& s = cmd->step;
       switch (s.op) {

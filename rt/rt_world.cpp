@@ -40,7 +40,7 @@ bool RtWorld::wait_exit(Pid pid, std::chrono::milliseconds timeout) {
   bool exited;
   {
     std::unique_lock lock(mu_);
-    exited = exited_.wait_for(lock, timeout, [&] { return !node_->alive(pid); });
+    exited = exited_.wait_for(lock, timeout, [&] { return node_->released(pid); });
   }
   if (place) place->store(0);
   else crowded_.fetch_sub(1);

@@ -60,6 +60,13 @@ bool Node::alive(Pid pid) const {
   return s && s->id.load(std::memory_order_acquire) == pid.id;
 }
 
+bool Node::released(Pid pid) const {
+  auto* s = pid.id == 0 ? nullptr : procs_.find(pid_index(pid));
+  if (!s) return true;
+  const uint64_t id = s->id.load(std::memory_order_acquire);
+  return id != pid.id && id != dying_id(pid);
+}
+
 Pid Node::occupant(uint64_t index) const {
   auto* s = index == 0 ? nullptr : procs_.find(index);
   uint64_t id = s ? s->id.load(std::memory_order_acquire) : 0;
@@ -279,6 +286,11 @@ void Node::finish(Process& p, Term reason) {
   // the links' and monitors' signals (measured on OTP 25): whoever gets its EXIT or DOWN finds
   // the name free — on rt, where that one may run on the other worker before this call ends, a
   // supervisor restarting a named child would otherwise find the name still held.
+  // Not alive from here on, for whoever gets its EXIT or DOWN (on rt that one may run on the
+  // other worker before this call ends): on the BEAM is_process_alive is false by then. The
+  // slot stays its own until its frame is gone; released() tells wait_exit when that is.
+  Slot& slot = *procs_.find(pid_index(pid));
+  slot.id.store(dying_id(pid), std::memory_order_release);
   const bool self_timers = p.rel_ && !p.rel_->self_timers.empty();
   if (p.name_ || record_exits_ || self_timers) {  // the node-wide lock only for what needs it
     auto lk = lock();
@@ -297,7 +309,6 @@ void Node::finish(Process& p, Term reason) {
     executor_.send(Signal{SignalKind::down, false, pid, watcher, ref, reason, {}});
   shards_[executor_.shard()].exited.fetch_add(1, std::memory_order_release);
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
-  Slot& slot = *procs_.find(pid_index(pid));
   slot.proc.store(nullptr, std::memory_order_relaxed);
   delete &p;
   // Dead from here on: its pid finds no process, and the slot may take a new one at once

@@ -54,6 +54,9 @@ class Node {
   Process* find(Pid pid);  // the live process `pid`, or nullptr (a dead pid: its slot may hold another)
   Process* find_untouched(Pid pid);  // the same, unseen by the access observer
   bool alive(Pid pid) const;
+  // Whether `pid` has ended and everything of it is gone, its coroutine frame included (alive
+  // turns false first, before its exit signals go out).
+  bool released(Pid pid) const;
   // What process_info reports of a live process (core/kernel/process_info.hpp); read by the
   // process's owner only (the signal's delivery, or the process itself).
   struct ProcessInfo info_of(const Process& p) const;
@@ -150,7 +153,8 @@ class Node {
   }
 
   // The process table: a slot per live process, found from its pid's index (pid_index) with
-  // no lock from any thread (rt/). `id` is the occupant's pid id while it lives; once it has
+  // no lock from any thread (rt/). `id` is the occupant's pid id while it lives, dying_id while
+  // it ends; once it has
   // exited, kFree | serial << 27 | the next free slot's index, a value no pid has (so a signal
   // to the dead pid finds no process, whoever holds the slot next). Free slots form a
   // lock-free stack per shard (Shard::free_head: index, and a tag against ABA in the upper
@@ -160,6 +164,9 @@ class Node {
     std::atomic<Process*> proc{nullptr};
   };
   static constexpr uint64_t kFree = uint64_t{1} << 63;
+  // A slot's id while its process ends (after `alive` turns false, until the slot is freed): no
+  // pid has it, and no free slot either (a free slot's low bits name another slot).
+  static constexpr uint64_t dying_id(Pid pid) { return kFree | (pid_serial(pid) << kPidIndexBits) | pid_index(pid); }
   static constexpr uint64_t kFreshFirst = ChunkedTable<Slot>::kChunkSize;
   uint64_t pop_free(uint64_t& serial);
   uint64_t pop_free_from(std::atomic<uint64_t>& head, uint64_t& serial);
