@@ -138,6 +138,46 @@ void unlink_crossing(Probe& p) {
   p.expect("what the unlinker received", seen, std::string());
 }
 
+// S2 S3: a process's exit reaches its links with its reason: a trapping one receives
+// {'EXIT', P, R}, a non-trapping one dies with R unless R is normal. A process that exits
+// itself with reason kill sends kill as an ordinary, trappable reason; one killed by
+// exit(P, kill) died with killed, and that is what its links get.
+void link_exit_reasons(Probe& p) {
+  bool own_kill = p.chance("exits_itself_with_kill");
+  Term how = own_kill ? atom("kill") : p.pick("ends", reasons_any());
+  bool killed = p.chance("killed_by_exit_kill");
+  bool trap = p.chance("linked_one_traps");
+  Term got_exit, linked_down;
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid a = self.spawn([&, parent](Process& me) -> Proc {
+      me.send(parent, atom("started"));
+      co_await me.receive_any();
+      co_await end_with(how);
+    });
+    co_await self.receive([](const Message& x) { return x.to_term().is_atom("started"); });
+    auto [b, bm] = self.spawn_monitor([&, a, parent](Process& me) -> Proc {
+      me.trap_exit(trap);
+      me.link(a);
+      me.send(parent, atom("linked"));
+      auto e = co_await me.receive(exit_from(a), 100);
+      got_exit = e ? e->get<ExitMsg>()->reason : atom("none");
+    });
+    co_await self.receive([](const Message& x) { return x.to_term().is_atom("linked"); });
+    co_await self.sleep(1);  // settled: the link is in place on both sides
+    if (killed) self.exit(a, atom("kill"));
+    else self.send(a, atom("go"));
+    linked_down = (co_await self.receive(down_of(bm)))->get<DownMsg>()->reason;
+  });
+  Term sent = killed ? atom("killed") : how;
+  if (trap) {
+    p.expect("the trapping one's EXIT", got_exit, sent);
+    p.expect("the trapping one's end", linked_down, atom("normal"));
+  } else {
+    p.expect("the non-trapping one's end", linked_down, sent.is_atom("normal") ? atom("normal") : sent);
+  }
+}
+
 // S3: linking to a dead process yields noproc: a trapping linker gets {'EXIT', Dead, noproc},
 // a non-trapping one exits noproc at the link (nothing after it runs).
 void link_to_dead(Probe& p) {
@@ -524,6 +564,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"names", "S7", names},
       {"unlink", "S3", unlink},
       {"unlink-crossing", "S3", unlink_crossing},
+      {"link-exit-reasons", "S2 S3", link_exit_reasons},
       {"link-to-dead", "S3", link_to_dead},
       {"timers", "S6", timers},
       {"self-send", "S5", self_send},
