@@ -34,11 +34,19 @@ void faults_in_any_order(Probe& p) {
   p.expect("a file listing the late fault first", run_text(p, text), std::string());
 }
 
-// An expectation that does not hold fails the run: the root's exit_reason while it lives.
+// An expectation that does not hold fails the run: the root's exit_reason while it lives, the
+// root expected dead while it lives, a start count the child did not reach or went past.
 void unmet_expectation(Probe& p) {
-  std::string reason = p.pick("expected_exit_reason", std::vector<std::string>{"shutdown", "normal", "boom"});
-  std::string text = "run_ms = 100\n" + tree(3, "") + "[[expect]]\nexit_reason = \"" + reason + "\"\n";
-  p.expect("an exit_reason expectation for a root that lives", run_text(p, text).empty(), false);
+  std::string kind = p.pick("unmet", std::vector<std::string>{"exit_reason", "alive", "starts"});
+  std::string expect;
+  if (kind == "exit_reason")
+    expect = "exit_reason = \"" + p.pick("expected_exit_reason", std::vector<std::string>{"shutdown", "normal", "boom"}) + "\"";
+  else if (kind == "alive")
+    expect = "alive = false";
+  else
+    expect = "child = \"w\"\nstarts = " + std::to_string(p.pick("expected_starts", std::vector<int64_t>{0, 2}));  // it starts once
+  std::string text = "run_ms = 100\n" + tree(3, "") + "[[expect]]\n" + expect + "\n";
+  p.expect("an unmet " + kind + " expectation", run_text(p, text).empty(), false);
 }
 
 // The documented defaults: max_seconds 5 (so two crashes 4 whole seconds apart exceed max_restarts = 1:
