@@ -150,7 +150,8 @@ void start_child_twice(Probe& p) {
 }
 
 // S31: count_children counts specs, not processes: a terminated supervisor child is still one
-// of the supervisors (measured on OTP 25).
+// of the supervisors (measured on OTP 25); which_children and get_childspec give each child's
+// type, worker or supervisor.
 void count_children(Probe& p) {
   bool stop_inner = p.chance("terminate_the_supervisor_child");
   int64_t workers = p.ms("workers", 1, 3);
@@ -165,6 +166,13 @@ void count_children(Probe& p) {
     p.expect("count_children", counts,
              list(tuple(atom("specs"), integer(workers + 1)), tuple(atom("active"), integer(workers)), tuple(atom("supervisors"), integer(1)),
                   tuple(atom("workers"), integer(workers))));
+    std::string types;
+    for (const auto& k : (co_await supervisor::which_children(self, sup)).items()) types += " " + k[0].to_string() + ":" + k[2].to_string();
+    std::string want;
+    for (int64_t i = workers - 1; i >= 0; --i) want += " w" + std::to_string(i) + ":worker";  // newest first
+    p.expect("which_children's types", types, want + " inner:supervisor");
+    p.expect("the supervisor child's spec type", (co_await supervisor::get_childspec(self, sup, atom("inner")))[1].items()[3],
+             tuple(atom("type"), atom("supervisor")));
     self.exit(sup, atom("shutdown"));
   });
 }
