@@ -1153,6 +1153,34 @@ void retry_backoff(Probe& p) {
   });
 }
 
+// docs/guide.md (graceful shutdown): a BufferedWriter flushes what it holds every
+// flush_every_ms, tick after tick, not only the first time: each round of writes reaches the
+// sink in a batch of its own.
+void buffered_writer_ticks(Probe& p) {
+  int64_t every = p.ms("flush_every_ms", 5, 50);
+  auto rounds = static_cast<int>(p.ms("rounds", 2, 4));
+  std::string batches;
+  p.run([&](Process& self) -> Proc {
+    Pid w = (co_await gen_server::start(self, [&batches, every] {
+               return std::make_unique<BufferedWriter>(BufferedWriterOptions{
+                   .sink = [&batches](Process&, std::vector<Term> batch) -> Task<void> {
+                     batches += " " + Term::list(batch).to_string();
+                     co_return;
+                   },
+                   .flush_every_ms = every});
+             })).pid;
+    co_await self.sleep(1);  // the writes fall between ticks, never on one
+    for (int r = 0; r < rounds; ++r) {
+      gen_server::cast(self, w, tuple(atom("write"), integer(r)));
+      co_await self.sleep(every);  // one tick passes after each write
+    }
+    self.exit(w, atom("kill"));
+  });
+  std::string want;
+  for (int r = 0; r < rounds; ++r) want += " [" + std::to_string(r) + "]";
+  p.expect("the batches flushed", batches, want);
+}
+
 // docs/guide.md (initialization with retries): a connection that keeps failing is tried once
 // and then max_retries times more; the last failure stops the server with
 // {max_retries_exceeded, LastError}.
@@ -1236,6 +1264,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"pool-timeout-cancels", "S80", pool_timeout_cancels},
       {"circuit-breaker", "guide", circuit_breaker_model},
       {"buffered-writer-shutdown", "S12 S23", buffered_writer_shutdown},
+      {"buffered-writer-ticks", "guide", buffered_writer_ticks},
       {"retry-backoff", "guide", retry_backoff},
       {"retry-gives-up", "guide", retry_gives_up},
       {"token", "S91", token_round_trip},
