@@ -800,7 +800,8 @@ void application_env_and_stop(Probe& p) {
 }
 
 // S70: the env stays loaded across stop and start (put_env kept); a start function that
-// returns ignore or raises is a bad_return, one that fails gives {R, {App, start, [normal, []]}}.
+// returns ignore or raises is a bad_return, one that fails gives {R, {App, start, [normal, []]}},
+// and a failed start leaves the application not started: stop gives {error,{not_started,App}}.
 void application_restart_and_failures(Probe& p) {
   int what = static_cast<int>(p.ms("start_fails_by", 0, 3));
   p.run([&](Process& self) -> Proc {
@@ -820,6 +821,7 @@ void application_restart_and_failures(Probe& p) {
       Term want = what == 1 ? tuple(atom("error"), tuple(atom("boom"), mfa))
                             : tuple(atom("error"), tuple(atom("bad_return"), tuple(mfa, what == 2 ? atom("ignore") : tuple(atom("EXIT"), atom("crash_in_start")))));
       p.expect("a failing start", r, want);
+      p.expect("stop after the failing start", co_await application::stop(self, "shop"), tuple(atom("error"), tuple(atom("not_started"), atom("shop"))));
       mode = 0;
     }
     co_await application::start(self, spec);
