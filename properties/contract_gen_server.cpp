@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/properties/failing_init.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
 #include <otpsim/core/kernel/errors.hpp>
 #include <otpsim/core/kernel/node.hpp>
@@ -287,19 +288,6 @@ void start_killed_in_init(Probe& p) {
 // whereis finds nobody, and a Registry key named {via, Registry, {Reg, Key}} is no longer listed
 // by lookup or count — and a start under it succeeds (measured: 0 of 2,000 starts otherwise on
 // OTP 25 / Elixir 1.14; tools/beam_diff/gen_server_name_freed.erl, via_name_freed.exs).
-class FailingInit : public GenServer {
- public:
-  explicit FailingInit(int how) : how_(how) {}
-  Task<InitResult> init(Process&) override {
-    if (how_ == 0) co_return InitResult::stop(atom("no"));
-    if (how_ == 1) co_return InitResult::ignore();
-    throw Exit(atom("crashed"));
-  }
-
- private:
-  int how_;
-};
-
 void failed_init_frees_name(Probe& p) {
   int how = static_cast<int>(p.ms("init_stop_ignore_or_crash", 0, 2));
   bool via = p.chance("via_registry");

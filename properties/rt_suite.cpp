@@ -29,6 +29,7 @@
 #include <otpsim/properties/behaviour_suites.hpp>
 #include <otpsim/properties/kernel_signals_model.hpp>
 #include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/properties/failing_init.hpp>
 #include <otpsim/rt/rt_world.hpp>
 
 namespace otp::properties {
@@ -348,19 +349,6 @@ struct NameCase {
 
 NameCase draw_names(sim::Draws& d) { return {500 + static_cast<int>(d.below(500)), static_cast<int>(d.below(3))}; }
 
-class FailsInit : public GenServer {
- public:
-  explicit FailsInit(int how) : how_(how) {}
-  Task<InitResult> init(Process&) override {
-    if (how_ == 0) co_return InitResult::stop(atom("no"));
-    if (how_ == 1) co_return InitResult::ignore();
-    throw Exit(atom("crashed"));
-  }
-
- private:
-  int how_;
-};
-
 std::optional<std::string> check_names(const NameCase& n) {
   std::mutex mu;
   std::optional<std::string> failure;
@@ -370,7 +358,7 @@ std::optional<std::string> check_names(const NameCase& n) {
     gen_server::StartOptions named{.name = {.local = "rt_name"}};
     for (int i = 0; i < n.rounds; ++i) {
       int how = n.how;
-      co_await gen_server::start(me, [how] { return std::make_unique<FailsInit>(how); }, named);
+      co_await gen_server::start(me, [how] { return std::make_unique<FailingInit>(how); }, named);
       StartResult r = co_await gen_server::start(me, [] { return std::make_unique<GenServer>(); }, named);
       if (r.kind != StartResult::Kind::ok) {
         std::lock_guard lock(mu);
