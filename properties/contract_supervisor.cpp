@@ -167,7 +167,8 @@ void count_children(Probe& p) {
              list(tuple(atom("specs"), integer(workers + 1)), tuple(atom("active"), integer(workers)), tuple(atom("supervisors"), integer(1)),
                   tuple(atom("workers"), integer(workers))));
     std::string types;
-    for (const auto& k : (co_await supervisor::which_children(self, sup)).items()) types += " " + k[0].to_string() + ":" + k[2].to_string();
+    Term children = co_await supervisor::which_children(self, sup);  // (a range-for over a temporary's items() would dangle)
+    for (const auto& k : children.items()) types += " " + k[0].to_string() + ":" + k[2].to_string();
     std::string want;
     for (int64_t i = workers - 1; i >= 0; --i) want += " w" + std::to_string(i) + ":worker";  // newest first
     p.expect("which_children's types", types, want + " inner:supervisor");
