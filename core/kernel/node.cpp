@@ -282,15 +282,15 @@ void Node::finish(Process& p, Term reason) {
   if (p.wait_timer_) executor_.cancel_timer(p.wait_timer_);
   if (auto* t = trace())
     t->emit("exit", {{"pid", Term(pid).to_string()}, {"reason", reason.to_string()}});
-  // Its name goes before its exit signals do, as the BEAM unregisters a name before it sends
-  // the links' and monitors' signals (measured on OTP 25): whoever gets its EXIT or DOWN finds
-  // the name free — on rt, where that one may run on the other worker before this call ends, a
-  // supervisor restarting a named child would otherwise find the name still held.
   // Not alive from here on, for whoever gets its EXIT or DOWN (on rt that one may run on the
   // other worker before this call ends): on the BEAM is_process_alive is false by then. The
   // slot stays its own until its frame is gone; released() tells wait_exit when that is.
   Slot& slot = *procs_.find(pid_index(pid));
   slot.id.store(dying_id(pid), std::memory_order_release);
+  // Its name goes before its exit signals do, as the BEAM unregisters a name before it sends
+  // the links' and monitors' signals (measured on OTP 25): whoever gets its EXIT or DOWN finds
+  // the name free — on rt, where that one may run on the other worker before this call ends, a
+  // supervisor restarting a named child would otherwise find the name still held.
   const bool self_timers = p.rel_ && !p.rel_->self_timers.empty();
   if (p.name_ || record_exits_ || self_timers) {  // the node-wide lock only for what needs it
     auto lk = lock();
@@ -311,7 +311,7 @@ void Node::finish(Process& p, Term reason) {
   p.root_ = Proc{};  // destroy the frame while the Process object still exists
   slot.proc.store(nullptr, std::memory_order_relaxed);
   delete &p;
-  // Dead from here on: its pid finds no process, and the slot may take a new one at once
+  // Free from here on (its pid has found no process since dying_id): the slot may take a new one at once
   // (rt: a signal still on its way to this pid goes to the slot's inbox, whose owner finds
   // the pid dead and bounces it — see RtExecutor).
   push_free(slot, pid_index(pid), pid_serial(pid));

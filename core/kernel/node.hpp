@@ -154,10 +154,9 @@ class Node {
 
   // The process table: a slot per live process, found from its pid's index (pid_index) with
   // no lock from any thread (rt/). `id` is the occupant's pid id while it lives, dying_id while
-  // it ends; once it has
-  // exited, kFree | serial << 27 | the next free slot's index, a value no pid has (so a signal
-  // to the dead pid finds no process, whoever holds the slot next). Free slots form a
-  // lock-free stack per shard (Shard::free_head: index, and a tag against ABA in the upper
+  // it ends; once it has exited, kFree | serial << 27 | the next free slot's index, a value no
+  // pid has (so a signal to the dead pid finds no process, whoever holds the slot next). Free
+  // slots form a lock-free stack per shard (Shard::free_head: index, and a tag against ABA in the upper
   // bits); a slot is on one stack at a time.
   struct Slot {
     std::atomic<uint64_t> id{0};
