@@ -30,9 +30,9 @@ for t in Ordering.Buggy LostJobs.Buggy Escalation.Buggy; do
   cli_out=$("$bin" replay "$token" 2>&1)
   cli_rc=$?
   set -e
-  echo "$env_out" | grep -qF "trace hash $hash" || { echo "OTPSIM_REPLAY gave another trace:"; echo "$env_out"; exit 1; }
-  echo "$lib_out" | grep -q "^failed: trace hash $hash" || { echo "replay() gave another trace:"; echo "$lib_out"; exit 1; }
-  [ "$cli_rc" -eq 1 ] && echo "$cli_out" | grep -q "^FAIL" || { echo "the CLI replay did not fail:"; echo "$cli_out"; exit 1; }
+  grep -qF "trace hash $hash" <<<"$env_out" || { echo "OTPSIM_REPLAY gave another trace:"; echo "$env_out"; exit 1; }
+  grep -q "^failed: trace hash $hash" <<<"$lib_out" || { echo "replay() gave another trace:"; echo "$lib_out"; exit 1; }
+  [ "$cli_rc" -eq 1 ] && grep -q "^FAIL" <<<"$cli_out" || { echo "the CLI replay did not fail:"; echo "$cli_out"; exit 1; }
   echo "   replayed: trace hash $hash through OTPSIM_REPLAY and replay(); the CLI replay fails too"
 done
 echo "bug hunt ok"
