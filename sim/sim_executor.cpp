@@ -62,14 +62,14 @@ uint64_t SimExecutor::arm_timer(int64_t deadline_ms, TimerTarget target) {
   if (timer_delay_max_ms_ > 0) deadline_ms = std::min<int64_t>(deadline_after(deadline_ms, choose_delay()), kNeverMs - 1);
   uint64_t id = next_timer_id_++;
   timers_.emplace(deadline_ms, id);
-  timer_targets_.emplace(id, std::make_pair(deadline_ms, target));
+  timer_targets_.emplace(id, ArmedTimer{deadline_ms, now_ms_, target});
   return id;
 }
 
 bool SimExecutor::cancel_timer(uint64_t timer_id) {
   auto it = timer_targets_.find(timer_id);
   if (it == timer_targets_.end()) return false;
-  timers_.erase({it->second.first, timer_id});
+  timers_.erase({it->second.deadline_ms, timer_id});
   timer_targets_.erase(it);
   return true;
 }
@@ -226,23 +226,26 @@ void SimExecutor::deliver_one(uint32_t index) {
   node_->deliver(std::move(s));
 }
 
-void SimExecutor::fire_timer() {
-  // S90: time jumps to the earliest deadline; equal deadlines fire in the Chooser's order, except
-  // that of the send_after timers one process set, the first set fires first (as on the BEAM,
-  // measured: a process's own timers keep their order). The options: every due timer but those.
-  int64_t deadline = timers_.begin()->first;
-  due_.clear();
-  for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) {
-    const TimerTarget& t = timer_targets_.find(it->second)->second.second;
-    bool behind = false;  // another message timer of its process, set before it, is due too
-    if (t.kind == TimerTarget::Kind::message && t.armed_by)
-      for (auto earlier : due_) {
-        const TimerTarget& e = timer_targets_.find(earlier->second)->second.second;
-        behind = behind || (e.kind == TimerTarget::Kind::message && e.armed_by == t.armed_by);
-      }
-    if (!behind) due_.push_back(it);
+// S90, as measured on the BEAM: of the send_after timers one process set and that are due at
+// once, the first set fires first; and a receive's timeout goes before every message timer to
+// its process that was set in the same ms and is due in the same ms (one tick of the BEAM's
+// timer wheel: the receive ends in its `after` clause and finds those messages in its mailbox
+// afterwards, whoever set them, in whichever order). Timers set in different ms race.
+bool SimExecutor::held_back(size_t i) const {
+  const ArmedTimer& t = timer_targets_.find(tied_[i]->second)->second;
+  if (t.target.kind != TimerTarget::Kind::message) return false;
+  for (size_t j = 0; j < tied_.size(); ++j) {
+    const ArmedTimer& o = timer_targets_.find(tied_[j]->second)->second;
+    if (o.target.kind == TimerTarget::Kind::message) {
+      if (j < i && t.target.armed_by && o.target.armed_by == t.target.armed_by) return true;
+    } else if (o.target.pid == t.target.pid && o.armed_ms == t.armed_ms) {
+      return true;
+    }
   }
-  const auto ties = static_cast<uint32_t>(due_.size());
+  return false;
+}
+
+uint32_t SimExecutor::choose_timer(uint32_t ties) {
   uint32_t c = 0;
   if (hook_ && ties > 1 && !hook_->wants_labels()) {
     c = hook_->choose_index(DecisionPoint::timer_tie, ties);
@@ -255,14 +258,47 @@ void SimExecutor::fire_timer() {
   } else {
     c = chooser_.choose(DecisionPoint::timer_tie, ties);
   }
-  auto it = due_[c];
-  uint64_t id = it->second;
-  timers_.erase(it);
-  auto t = timer_targets_.find(id);
-  TimerTarget target = t->second.second;
+  assert(c < ties && "a DecisionHook chose an option that does not exist");
+  return c;
+}
+
+void SimExecutor::fire_tied(size_t i) {
+  TimerPos pos = tied_[i];
+  tied_.erase(tied_.begin() + static_cast<ptrdiff_t>(i));
+  auto t = timer_targets_.find(pos->second);
+  TimerTarget target = t->second.target;
+  now_ms_ = pos->first;
+  timers_.erase(pos);
   timer_targets_.erase(t);
-  now_ms_ = deadline;
   node_->fire_timer(target);
+}
+
+void SimExecutor::fire_timer() {
+  // S90: time jumps to the earliest deadline; of the timers due then, the Chooser picks which
+  // fires, among those not held back.
+  const int64_t deadline = timers_.begin()->first;
+  tied_.clear();
+  for (auto it = timers_.begin(); it != timers_.end() && it->first == deadline; ++it) tied_.push_back(it);
+  due_.clear();
+  for (size_t i = 0; i < tied_.size(); ++i)
+    if (!held_back(i)) due_.push_back(i);
+  const size_t first = due_[choose_timer(static_cast<uint32_t>(due_.size()))];
+  const ArmedTimer fired = timer_targets_.find(tied_[first]->second)->second;
+  fire_tied(first);
+  if (fired.target.kind != TimerTarget::Kind::receive_timeout) return;
+  // The rest of the receive's tick: the message timers to its process set in the ms its timeout
+  // was, in the Chooser's order (a process's own still in the order set), before it runs.
+  for (;;) {
+    due_.clear();
+    for (size_t i = 0; i < tied_.size(); ++i) {
+      const ArmedTimer& t = timer_targets_.find(tied_[i]->second)->second;
+      if (t.target.kind == TimerTarget::Kind::message && t.target.pid == fired.target.pid &&
+          t.armed_ms == fired.armed_ms && !held_back(i))
+        due_.push_back(i);
+    }
+    if (due_.empty()) return;
+    fire_tied(due_[choose_timer(static_cast<uint32_t>(due_.size()))]);
+  }
 }
 
 }  // namespace otp::sim

@@ -112,6 +112,9 @@ class SimExecutor final : public Executor, private AccessObserver {
   void run_one(uint32_t index);
   void deliver_one(uint32_t index);
   void fire_timer();
+  bool held_back(size_t i) const;
+  uint32_t choose_timer(uint32_t ties);
+  void fire_tied(size_t i);
   uint32_t choose_step(uint32_t options);
   uint32_t choose_delay();
 
@@ -119,7 +122,9 @@ class SimExecutor final : public Executor, private AccessObserver {
   Chooser chooser_;
   DecisionHook* hook_;
   std::vector<OptionLabel> labels_;  // scratch for the hook
-  std::vector<std::set<std::pair<int64_t, uint64_t>>::iterator> due_;  // scratch: fire_timer's options
+  using TimerPos = std::set<std::pair<int64_t, uint64_t>>::iterator;
+  std::vector<TimerPos> tied_;  // scratch: the timers due at fire_timer's deadline, in the order set
+  std::vector<size_t> due_;     // scratch: those of them that may fire next (indices into tied_)
   std::unique_ptr<SimTrace> trace_;
   uint32_t fault_per_million_;
   uint32_t timer_delay_max_ms_;
@@ -161,7 +166,12 @@ class SimExecutor final : public Executor, private AccessObserver {
 
   uint64_t next_timer_id_ = 1;
   std::set<std::pair<int64_t, uint64_t>> timers_;  // (deadline, id): ids in the order set
-  std::unordered_map<uint64_t, std::pair<int64_t, TimerTarget>> timer_targets_;  // lookup only
+  struct ArmedTimer {
+    int64_t deadline_ms;
+    int64_t armed_ms;  // when it was set: timers set in one ms and due in one ms fire as one tick
+    TimerTarget target;
+  };
+  std::unordered_map<uint64_t, ArmedTimer> timer_targets_;  // lookup only
 };
 
 }  // namespace otp::sim
