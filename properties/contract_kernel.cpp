@@ -375,6 +375,51 @@ void timer_ties(Probe& p) {
   p.expect("another process's timer in more than one place over 16 seeds", other_at.size() > 1, true);
 }
 
+// S90: a receive's timeout and the message timers to its process set in the same ms and due in
+// the same ms are one tick: the receive times out, and the messages are in its mailbox when it
+// goes on. Measured on OTP 25 (tools/beam_diff/receive_timeout_tick.erl): send_after(T) then
+// `receive after T` times out 1,200 of 1,200 (whoever armed the timer, before or after the
+// receive began); send_after(T) then sleep(T) then a message to itself: the timer's message
+// first, 200 of 200. Set in different ms (send_after(T + S), sleep(S), receive after T) they
+// race: 189 got, 11 timeouts of 200, so over 16 seeds both must show.
+void receive_timeout_tick(Probe& p) {
+  int64_t t = p.ms("after_ms", 1, 30);
+  int64_t s = p.ms("sleep_first_ms", 1, 10);
+  const auto armer = static_cast<int>(p.ms("armed_by_another", 0, 1));
+  std::string bad;
+  std::set<bool> raced;  // what the receive after a sleep saw: got the message, or timed out
+  for (uint64_t k = 0; k < 16; ++k) {
+    sim::World w({.seed = p.seed() + k});
+    w.spawn([&](Process& self) -> Proc {
+      Pid me = self.self();
+      if (armer) {
+        self.spawn([me, t](Process& q) -> Proc {
+          q.send_after(me, atom("m"), t);
+          q.send(me, atom("go"));
+          co_return;
+        });
+        (void)co_await self.receive([](const Message& m) { return m.to_term().is_atom("go"); });
+      } else {
+        self.send_after(me, atom("m"), t);
+      }
+      if (auto got = co_await self.receive_any(t)) bad = "receive after " + std::to_string(t) + " got " + got->to_term().to_string() + ", not its timeout";
+      else if (!co_await self.receive_any(0)) bad = "the timer's message was not in the mailbox after the timeout";
+      self.send_after(me, atom("t"), t);
+      co_await self.sleep(t);
+      self.send(me, atom("y"));
+      Term first = (co_await self.receive_any())->to_term();
+      (void)co_await self.receive_any();
+      if (!first.is_atom("t") && bad.empty()) bad = "after send_after(" + std::to_string(t) + ") and sleep(" + std::to_string(t) + "), " + first.to_string() + " came first";
+      self.send_after(me, atom("m"), t + s);
+      co_await self.sleep(s);
+      raced.insert(co_await self.receive_any(t) != std::nullopt);
+    });
+    w.run({.max_steps = 10'000});
+  }
+  p.expect("timers of one tick", bad, std::string());
+  p.expect("a timer set in an earlier ms against a receive's timeout, both outcomes over 16 seeds", raced.size() == 2, true);
+}
+
 // S6 under the simulator's late timers (SimOptions::timer_delay_max_ms, what a simulation
 // test's faults.max_timer_delay_ms sets): a send_after or a receive-after may fire up to the
 // bound late, never early, and each fires once.
@@ -571,6 +616,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unregister", "S7", unregister},
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
+      {"receive-timeout-tick", "S90", receive_timeout_tick},
       {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
