@@ -196,8 +196,10 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
   struct Arrival {
     bool to_partner;
     int64_t at_ms;
+    uint64_t seq;  // its place among all arrivals
   };
   std::mutex mu;
+  uint64_t arrivals = 0;
   std::map<int, std::vector<Arrival>> arrived;             // by timer id
   std::vector<int64_t> armed_at(tc.timers.size(), 0);      // now_ms just before the arm
   std::vector<std::optional<int64_t>> cancelled(tc.timers.size());  // what cancel_timer answered
@@ -206,7 +208,7 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
   auto record = [&](Process& me, const Message& m, bool partner) {
     if (const auto* t = m.get<Tick>()) {
       std::lock_guard lock(mu);
-      arrived[t->id].push_back({partner, me.now_ms()});
+      arrived[t->id].push_back({partner, me.now_ms(), arrivals++});
     }
   };
   Pid partner = w.spawn([&](Process& me) -> Proc {
@@ -259,6 +261,17 @@ std::optional<std::string> check_timers(const TimerCase& tc) {
       return which + ": armed at " + std::to_string(armed_at[i]) + " ms, arrived at " + std::to_string(a[0].at_ms) +
              " ms: more than " + std::to_string(kLateMs) + " ms late";
   }
+  // S90: a process's own timers due at once arrive in the order it set them (as on the BEAM,
+  // measured); one set in the same ms with no longer a delay is due no later.
+  for (size_t i = 0; i < tc.timers.size(); ++i)
+    for (size_t j = i + 1; j < tc.timers.size(); ++j) {
+      const TimerPlan &a = tc.timers[i], &b = tc.timers[j];
+      if (a.cancel || b.cancel || a.to_partner || b.to_partner || armed_at[i] != armed_at[j] || a.delay_ms > b.delay_ms)
+        continue;
+      if (arrived[static_cast<int>(j)][0].seq < arrived[static_cast<int>(i)][0].seq)
+        return "timers " + std::to_string(i) + " and " + std::to_string(j) + " to itself, set in one ms with " +
+               std::to_string(a.delay_ms) + " and " + std::to_string(b.delay_ms) + " ms, arrived in the other order (S90)";
+    }
   for (const auto& [asked, took] : waited) {
     if (took < asked)
       return "receive ... after " + std::to_string(asked) + " timed out after " + std::to_string(took) + " ms (S6)";

@@ -43,6 +43,7 @@ class TimerWheel {
   struct Entry {
     uint64_t id;
     int64_t deadline_ms;
+    uint64_t order;  // 0 for a receive's timeout, else the message timer's place among all armed
     TimerTarget target;
   };
   struct alignas(64) Shard {
@@ -52,7 +53,7 @@ class TimerWheel {
     int64_t pending = 0;  // guarded by mu
   };
   void loop();
-  void collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<TimerTarget>& due);
+  void collect(Shard& sh, int64_t from_ms, int64_t to_ms, std::vector<Entry>& due);
   int64_t next_occupied_tick(int64_t from_ms, uint64_t& armed);
   size_t my_shard();
 
@@ -60,6 +61,7 @@ class TimerWheel {
   Fire fire_;
   std::vector<std::unique_ptr<Shard>> shards_;
   std::atomic<size_t> next_shard_{0};
+  std::atomic<uint64_t> messages_armed_{0};  // message timers only: the node's lock orders them anyway
   std::atomic<int64_t> firing_{0};     // taken out of a shard, not yet handed to fire_
   std::atomic<int64_t> processed_ms_;  // every tick up to here has fired
   std::mutex mu_;  // the thread's sleep
