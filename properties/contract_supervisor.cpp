@@ -178,6 +178,84 @@ void count_children(Probe& p) {
   });
 }
 
+// S31: count_children's `active` counts the children that are alive (OTP's count_child asks
+// is_process_alive), while which_children lists the pids the supervisor holds. Children killed
+// while the supervisor is busy in a slow start_child, their EXITs queued behind a count_children
+// and a which_children call, are listed but not active; once restarted they are active again.
+// A child whose start returned a pid it did not link stays listed and uncounted once that pid
+// ends (tools/beam_diff/count_children_dead_child.erl: 20 of 20 each, and with sys:suspend).
+Task<StartResult> slow_start(Process& s, StartFn start, int64_t ms) {
+  co_await s.sleep(ms);
+  co_return co_await start(s);
+}
+
+Task<StartResult> start_unlinked(Process& s) {
+  co_return StartResult::ok(s.spawn([](Process& me) -> Proc { co_await me.receive_any(); }));
+}
+
+void count_children_dead_child(Probe& p) {
+  int64_t workers = p.ms("workers", 1, 3);
+  int64_t killed = p.ms("killed", 1, workers);
+  int64_t start_ms = p.ms("slow_start_ms", 20, 60);
+  bool inner = p.chance("a_supervisor_child_killed");
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    std::vector<ChildSpec> kids;
+    if (inner) kids.push_back(supervisor::supervisor_spec(atom("inner"), {}, {}));
+    for (int64_t i = 0; i < workers; ++i) kids.push_back(lab::spec(l, "w" + std::to_string(i)));
+    Pid sup = (co_await supervisor::start_link(self, {.max_restarts = 10}, kids)).pid;  // every victim restarted
+    std::vector<Pid> victims;
+    if (inner) victims.push_back(co_await lab::child_pid(self, sup, "inner"));
+    for (int64_t i = 0; i < killed; ++i) victims.push_back(co_await lab::child_pid(self, sup, "w" + std::to_string(i)));
+    ChildSpec slow = lab::spec(l, "slow");
+    slow.start = [start = slow.start, start_ms](Process& s) { return slow_start(s, start, start_ms); };
+    Pid parent = self.self();
+    self.spawn([sup, slow, parent](Process& me) -> Proc {
+      Term r = co_await supervisor::start_child(me, sup, slow);
+      me.send(parent, tuple(atom("started"), r[0]));
+    });
+    co_await self.sleep(5);
+    self.spawn([sup, parent](Process& me) -> Proc {
+      me.send(parent, tuple(atom("count"), co_await supervisor::count_children(me, sup)));
+    });
+    self.spawn([sup, parent](Process& me) -> Proc {
+      co_await me.sleep(2);
+      me.send(parent, tuple(atom("which"), co_await supervisor::which_children(me, sup)));
+    });
+    co_await self.sleep(10);
+    for (Pid v : victims) self.exit(v, reasons::kill());
+    auto tagged = [](const char* tag) { return [tag](const Message& m) { return m.get<Term>() && m.get<Term>()->is_tuple(2) && (*m.get<Term>())[0].is_atom(tag); }; };
+    auto started = co_await self.receive(tagged("started"));
+    p.expect("the slow start_child", (*started->get<Term>())[1], atom("ok"));
+    Term counts = (*(co_await self.receive(tagged("count")))->get<Term>())[1];
+    int64_t specs = workers + (inner ? 1 : 0) + 1;
+    auto count_term = [&](int64_t n, int64_t active) {
+      return list(tuple(atom("specs"), integer(n)), tuple(atom("active"), integer(active)),
+                  tuple(atom("supervisors"), integer(inner ? 1 : 0)), tuple(atom("workers"), integer(n - (inner ? 1 : 0))));
+    };
+    p.expect("count_children with dead children not yet restarted", counts, count_term(specs, specs - static_cast<int64_t>(victims.size())));
+    Term which = (*(co_await self.receive(tagged("which")))->get<Term>())[1];
+    int64_t listed = 0;
+    for (const auto& k : which.items())
+      for (Pid v : victims)
+        if (k[1].is_pid() && k[1].pid() == v) ++listed;
+    p.expect("dead children which_children still lists", listed, static_cast<int64_t>(victims.size()));
+    co_await self.sleep(10);
+    p.expect("count_children once they are restarted", co_await supervisor::count_children(self, sup), count_term(specs, specs));
+    // A child whose start returned a pid it did not link: its end never reaches the supervisor.
+    ChildSpec u;
+    u.id = atom("u");
+    u.start = start_unlinked;
+    Pid up = (co_await supervisor::start_child(self, sup, u))[1].pid();
+    self.send(up, atom("stop"));
+    co_await self.sleep(5);
+    p.expect("count_children after an unlinked child ended", co_await supervisor::count_children(self, sup), count_term(specs + 1, specs));
+    p.expect("which_children's entry of the unlinked child", child_entry(co_await supervisor::which_children(self, sup), atom("u"))[1], Term(up));
+    self.exit(sup, atom("shutdown"));
+  });
+}
+
 // S21 S31: a child whose start returns ignore: a temporary one is dropped, another is kept
 // with pid undefined (and restart_child starts it); start_child gives {ok,undefined}.
 void ignored_child(Probe& p) {
@@ -396,6 +474,7 @@ const std::vector<ProbeDef>& supervisor_probes() {
       {"significant", "S32", significant},
       {"start-child-twice", "S31", start_child_twice},
       {"count-children", "S31", count_children},
+      {"count-children-dead-child", "S31", count_children_dead_child},
       {"ignored-child", "S21 S31", ignored_child},
       {"slow-shutdown", "S22 S23", slow_shutdown},
       {"shutdown-timeout", "S23", shutdown_timeout},

@@ -22,7 +22,7 @@ Task<Term> restart_child(Process& self, ServerRef sup, Term id);
 Task<Term> delete_child(Process& self, ServerRef sup, Term id);
 // [{Id, Pid | undefined | restarting, worker | supervisor, Modules}], newest child first.
 Task<Term> which_children(Process& self, ServerRef sup);
-// [{specs,N},{active,N},{supervisors,N},{workers,N}]
+// [{specs,N},{active,N},{supervisors,N},{workers,N}]; active: the children alive (S31).
 Task<Term> count_children(Process& self, ServerRef sup);
 // {ok, Spec} | {error, not_found}
 Task<Term> get_childspec(Process& self, ServerRef sup, Term id);

@@ -61,7 +61,7 @@ class SupervisorServer : public GenServer {
   Task<Term> api_restart(Process& self, const Term& id);
   Term api_delete(const Term& id);
   Term which_children() const;
-  Term count_children() const;
+  Term count_children(Process& self) const;
 
   std::optional<size_t> find_id(const Term& id) const;
   std::optional<size_t> find_pid(Pid pid) const;
