@@ -524,6 +524,45 @@ void default_callbacks(Probe& p) {
   });
 }
 
+// S12: a callback other than handle_call that returns a reply ({reply, R, S}) or a stop with a
+// reply ({stop, Why, R, S}) crashes the server with bad_return_value, terminate seeing it, even
+// when Why is normal (tools/beam_diff/bad_returns.erl: OTP's reason carries the whole return,
+// {bad_return_value, {stop, Why, R, S}}; otpsim's names its kind: {bad_return_value, stop}).
+void reply_outside_a_call(Probe& p) {
+  std::string via = p.pick("returned_from", std::vector<std::string>{"handle_cast", "handle_info", "handle_continue"});
+  bool stop_kind = p.chance("a_stop_with_a_reply");
+  Term why = p.pick("stop_reason", std::vector<Term>{atom("normal"), atom("shutdown"), atom("boom")});
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    struct Bad : GenServer {
+      Bad(bool stop, Term why, Pid log) : stop_(stop), why_(std::move(why)), log_(log) {}
+      Result bad() const { return stop_ ? Result::stop(why_, Message(atom("hi"))) : Result::reply(Message(atom("hi"))); }
+      Task<Result> handle_call(Process&, Message, From) override { co_return Result::reply(atom("ok")).then(atom("go")); }
+      Task<Result> handle_cast(Process&, Message) override { co_return bad(); }
+      Task<Result> handle_info(Process&, Message) override { co_return bad(); }
+      Task<Result> handle_continue(Process&, Message) override { co_return bad(); }
+      Task<void> terminate(Process& me, Term reason) override {
+        me.send(log_, tuple(atom("terminate"), reason));
+        co_return;
+      }
+      bool stop_;
+      Term why_;
+      Pid log_;
+    };
+    Pid log = self.self();
+    Pid srv = (co_await gen_server::start(self, [&, log] { return std::make_unique<Bad>(stop_kind, why, log); })).pid;
+    Ref m = self.monitor(srv);
+    if (via == "handle_cast") gen_server::cast(self, srv, Message(atom("x")));
+    else if (via == "handle_info") self.send(srv, atom("x"));
+    else co_await gen_server::call(self, srv, atom("x"));
+    Term want = tuple(atom("bad_return_value"), atom(stop_kind ? "stop" : "reply"));
+    auto t = co_await self.receive([](const Message& x) { return x.get<Term>() && x.get<Term>()->is_tuple(2); }, 100);
+    p.expect("terminate's reason", t ? (*t->get<Term>())[1] : atom("terminate_did_not_run"), want);
+    auto d = co_await self.receive(down_of(m), 100);
+    p.expect("the server's exit reason", d ? d->get<DownMsg>()->reason : atom("still_alive"), want);
+  });
+}
+
 // S10 S11: a {continue,C} returned with a reply runs before the next message; a call to oneself
 // exits {calling_self, {GenServer, call, [S, Req, T]}} at once.
 void continue_and_calling_self(Probe& p) {
@@ -568,6 +607,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"continue-and-calling-self", "S10 S11", continue_and_calling_self},
       {"exit-self", "S2 S12", exit_self},
       {"default-callbacks", "S11 S12", default_callbacks},
+      {"reply-outside-a-call", "S12", reply_outside_a_call},
   };
   return v;
 }

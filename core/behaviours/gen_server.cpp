@@ -180,7 +180,8 @@ class ServerLoop {
 
   // What a callback's Result asks for: the reply sent (to a call's caller), the next timeout and
   // continue set; `stop` set to the reason if it stops (a reply outside a call stops the server
-  // with {bad_return_value, reply}, as in OTP).
+  // with {bad_return_value, reply}, a stop with a reply outside a call with {bad_return_value,
+  // stop}, where OTP gives the whole return, {reply, R, S} or {stop, Why, R, S}).
   void answer(const SysRequest& req) {
     Term a = atom("ok");
     switch (req.op) {
@@ -216,8 +217,9 @@ class ServerLoop {
       if (caller && res.kind == Result::Kind::stop) reply_after_terminate_.emplace(*caller, std::move(*res.reply_value));
       else if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
       else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
+      else stop.emplace(tuple(atom("bad_return_value"), atom("stop")));  // {stop, R, Reply, S} outside a call
     }
-    if (res.kind == Result::Kind::stop) stop.emplace(std::move(res.reason));
+    if (res.kind == Result::Kind::stop && !stop) stop.emplace(std::move(res.reason));
     if (stop) return;
     timeout_ = res.timeout;
     if (res.continue_with) cont_ = std::move(res.continue_with);  // cont_ is empty here
