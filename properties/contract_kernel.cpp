@@ -178,6 +178,38 @@ void link_exit_reasons(Probe& p) {
   }
 }
 
+// S4: is_process_alive(P) right after the caller's exit(P, R) sees that signal's effect: false
+// for kill, and for any R but normal when P does not trap; true when P traps (or R is normal
+// and P does not trap). tools/beam_diff/alive_after_kill.erl: 0 alive of 10,000 after
+// exit(P, kill) and after exit(P, boom), two runs.
+void alive_after_exit(Probe& p) {
+  bool trap = p.chance("target_traps");
+  Term reason = p.pick("reason", std::vector<Term>{atom("kill"), atom("boom"), atom("normal"), atom("shutdown"), tuple(atom("shutdown"), atom("x"))});
+  bool by_other = p.chance("asked_by_another_process_too");
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid target = self.spawn([&, parent](Process& me) -> Proc {
+      me.trap_exit(trap);
+      me.send(parent, atom("ready"));
+      while (true) co_await me.receive_any();
+    });
+    co_await self.receive_any();  // ready: it traps as drawn
+    self.exit(target, reason);
+    bool ends = reason.is_atom("kill") || (!trap && !reason.is_atom("normal"));
+    p.expect("is_process_alive right after the exit signal", co_await is_process_alive(self, target), !ends);
+    if (by_other) {  // another process asks after the caller's answer: the same
+      Ref om = self.spawn_monitor([&, target, parent](Process& me) -> Proc {
+        me.send(parent, tuple(atom("alive"), atom((co_await is_process_alive(me, target)) ? "true" : "false")));
+      }).second;
+      auto a = co_await self.receive([](const Message& m) { return m.get<Term>() && m.get<Term>()->is_tuple(2); });
+      p.expect("is_process_alive asked by another process afterwards", (*a->get<Term>())[1], atom(ends ? "false" : "true"));
+      co_await self.receive(down_of(om));
+    }
+    p.expect("is_process_alive of itself", co_await is_process_alive(self, self.self()), true);
+    if (!ends) self.exit(target, atom("kill"));
+  });
+}
+
 // S3: linking to a dead process yields noproc: a trapping linker gets {'EXIT', Dead, noproc},
 // a non-trapping one exits noproc at the link (nothing after it runs).
 void link_to_dead(Probe& p) {
@@ -611,6 +643,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unlink-crossing", "S3", unlink_crossing},
       {"link-exit-reasons", "S2 S3", link_exit_reasons},
       {"link-to-dead", "S3", link_to_dead},
+      {"alive-after-exit", "S4", alive_after_exit},
       {"timers", "S6", timers},
       {"self-send", "S5", self_send},
       {"unregister", "S7", unregister},

@@ -572,4 +572,10 @@ Task<std::optional<ProcessInfo>> process_info(Process& self, Pid pid) {
   co_return m->get<ProcessInfoReply>()->info;
 }
 
+// As OTP 21+'s is_process_alive: the question is a signal behind the caller's earlier ones.
+Task<bool> is_process_alive(Process& self, Pid pid) {
+  if (!pid) co_return false;
+  co_return (co_await process_info(self, pid)).has_value();
+}
+
 }  // namespace otp

@@ -38,4 +38,10 @@ struct ProcessInfoReply {
 // process answers at once.
 Task<std::optional<ProcessInfo>> process_info(Process& self, Pid pid);
 
+// erlang:is_process_alive/1 (S4): whether `pid` is alive once every signal the caller sent it
+// before the question has reached it, so after `exit(P, kill)` (or any exit signal that ends P)
+// it answers false, as the BEAM guarantees. Node::alive reads the process table at once: a
+// signal of the caller's still in flight has not had its effect there yet.
+Task<bool> is_process_alive(Process& self, Pid pid);
+
 }  // namespace otp
