@@ -486,12 +486,15 @@ void registry_owner_exit(Probe& p) {
 // S60: a unique key whose holder has died is free at once, even before the registry has
 // processed the holder's EXIT: a register then gives {ok, _} and a lookup exactly the new
 // holder (the stale entry replaced, not kept beside it). Registering right after sending the
-// kill (not waiting for the DOWN) races the kill: refused while the holder lives, taken after.
-// Once the holder is dead, whereis_name is undefined and a GenServer started by the name starts.
+// kill (not waiting for the DOWN) takes the key too, and whereis_name is undefined, as Elixir's
+// register and whereis_name ask Process.alive? in the caller, behind its own exit signal
+// (tools/beam_diff/registry_kill_then_register.exs: 2,000 of 2,000 each). Once the holder is
+// dead, a GenServer started by the name starts.
 void registry_stale_holder(Probe& p) {
   bool kill = p.chance("holder_killed");
   bool wait_down = p.chance("wait_for_the_down");
   bool by_server = p.chance("the_new_holder_is_a_gen_server_started_by_the_name");
+  bool whereis_first = !wait_down && p.chance("whereis_name_right_after_the_kill");
   std::string bad;
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
@@ -520,14 +523,15 @@ void registry_stale_holder(Probe& p) {
           continue;
         }
       }
+      if (whereis_first)
+        if (Pid w = co_await registry::whereis_name(self, "reg", key)) bad = "whereis_name right after killing the holder: " + Term(w).to_string();
       auto r = co_await registry::register_key(self, "reg", key, atom("new"));
       std::string got;
       for (const auto& [pid, v] : co_await registry::lookup(self, "reg", key)) got += Term(pid).to_string() + ":" + v.to_string() + " ";
-      std::string old_s = Term(old).to_string() + ":old ", new_s = Term(self.self()).to_string() + ":new ";
+      std::string new_s = Term(self.self()).to_string() + ":new ";
       bool ok = r.term[0].is_atom("ok");
-      if (wait_down && !ok) bad = "register after the holder's DOWN: " + r.term.to_string();
-      else if (ok && got != new_s) bad = "lookup after the register: " + got;
-      else if (!ok && got != old_s && !got.empty()) bad = "lookup after a refused register: " + got;
+      if (!ok) bad = std::string(wait_down ? "register after the holder's DOWN: " : "register right after killing the holder: ") + r.term.to_string();
+      else if (got != new_s) bad = "lookup after the register: " + got;
       if (!wait_down) co_await self.receive(down_of(m));
     }
   });
