@@ -75,7 +75,9 @@ class RegistryServer : public GenServer {
         // key (Elixir checks Process.alive? and replaces the stale entry), so a restarted
         // worker can take its name back at once.
         if (self.node().alive(holder)) return tuple(atom("error"), tuple(atom("already_registered"), holder));
-        drop_entry(self, holder, key);
+        // Elixir deletes only the stale entry from its key table: the dead holder's own record
+        // (what Registry.keys lists) goes with its other entries when its EXIT is taken.
+        entries_.erase(it);
       }
     }
     entries_.emplace(key, std::make_pair(owner, value));
