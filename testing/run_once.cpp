@@ -167,7 +167,10 @@ class RunDriver {
     out.failures.insert(out.failures.end(), t.failures_.begin(), t.failures_.end());
     if (out.verdict == Verdict::passed && !out.failures.empty()) out.verdict = Verdict::failed;
     out.stream = draws_.recorded();
-    out.case_text = plan_;
+    // The faults that landed, not the ones planned: a planned fault finds no target while only
+    // the runner's own processes live (before the body starts anything), and is spent.
+    out.case_text = injected_ > 0 ? std::to_string(injected_) + " injected fault(s)" : std::string();
+    if (!plan_.empty()) out.case_text += (out.case_text.empty() ? "" : ", ") + plan_;
     for (const auto& n : t.notes_) out.case_text += (out.case_text.empty() ? "" : "; ") + n;
     out.trace_hash = w.trace_hash();
     if (in_.trace) out.trace = w.trace_lines();
@@ -194,7 +197,6 @@ class RunDriver {
     }
     if (f.fault_point_per_million > 0) fault_ppm_ = draws_.below(f.fault_point_per_million + 1);
     if (f.max_timer_delay_ms > 0) timer_delay_ms_ = draws_.below(f.max_timer_delay_ms + 1);
-    if (faults_left_ > 0) plan_ += std::to_string(faults_left_) + " injected fault(s)";
     if (fault_ppm_ > 0) plan_ += std::string(plan_.empty() ? "" : ", ") + "fault points at " + std::to_string(fault_ppm_) + " per million";
     if (timer_delay_ms_ > 0) plan_ += std::string(plan_.empty() ? "" : ", ") + "timers up to " + std::to_string(timer_delay_ms_) + " ms late";
   }

@@ -170,6 +170,27 @@ TEST(SimTestRunner, SwarmFaultsCrashUserProcessesAndReplay) {
   EXPECT_FALSE(check(quiet, quiet.config).failed_at.has_value());
 }
 
+// A failure's "case: N injected fault(s)" counts the faults that landed, as the trace's inject
+// events do: a planned fault that finds only the runner's own processes alive is spent, not told.
+TEST(SimTestRunner, CaseTextCountsTheFaultsThatLanded) {
+  auto body = [](SimTest& t) -> Task<void> {
+    t.self().trap_exit(true);
+    for (int i = 0; i < 4; ++i) t.self().spawn_link([](Process& self) -> Proc { co_await self.sleep(50); });
+    co_await t.self().sleep(100);
+  };
+  TestDef d = def("Runner.CaseText", body, {.faults = {.crash = true, .max_faults = 4, .max_gap_steps = 3}});
+  int told_more_than_one = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    RunOutcome o = run_once(d, {.seed = seed, .trace = true});
+    size_t injected = 0;
+    for (const std::string& l : o.trace) injected += l.find("\"ev\":\"inject\"") != std::string::npos;
+    size_t said = o.case_text.find("injected fault") == std::string::npos ? 0 : std::stoul(o.case_text);
+    EXPECT_EQ(said, injected) << "seed " << seed << ": '" << o.case_text << "'";
+    told_more_than_one += said > 1;
+  }
+  EXPECT_GT(told_more_than_one, 0);
+}
+
 TEST(SimTestRunner, FaultPointsAreNoOpsUntilTheSwarmTurnsThemOn) {
   auto body = [](SimTest& t) -> Task<void> {
     if (t.self().fault("drop_write")) t.fail("fault point fired");
