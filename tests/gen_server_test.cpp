@@ -411,7 +411,46 @@ TEST(GenServer, SynchronousReplyWithoutCallerIsBadReturnValue) {  // S12
     co_await self.receive_any();
   });
   w.run();
-  EXPECT_EQ(w.exit_reason(server)->to_string(), "{bad_return_value,reply}");
+  EXPECT_EQ(w.exit_reason(server)->to_string(), "{bad_return_value,{reply,[]}}");
+}
+
+// OTP 25 (gen_server's handle_common_reply): a cast or info callback answering with a reply, or
+// with {stop, R, Reply, S}, is a bad return: the server stops with {bad_return_value, Return} and
+// terminate sees that reason, not R. Measured: {bad_return_value,{stop,bye,oops,st}} and
+// {bad_return_value,{reply,oops,st}}; a C++ server's state is its members, so it is left out.
+namespace {
+class ReplyOutsideCall : public GenServer {
+ public:
+  explicit ReplyOutsideCall(std::vector<std::string>* terminated) : terminated_(terminated) {}
+  Task<Result> handle_cast(Process&, Message) override { co_return Result::stop(atom("bye"), atom("oops")); }
+  Task<Result> handle_info(Process&, Message) override { co_return Result::reply(atom("oops")); }
+  Task<void> terminate(Process&, Term reason) override {
+    terminated_->push_back(reason.to_string());
+    co_return;
+  }
+
+ private:
+  std::vector<std::string>* terminated_;
+};
+}  // namespace
+
+TEST(GenServer, ReplyFromCastOrInfoIsBadReturnValueAsInOtp) {  // S12
+  World w;
+  std::vector<std::string> terminated, exits;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    for (int k = 0; k < 2; ++k) {
+      Pid s = (co_await gen_server::start_link(self, [&] { return std::make_unique<ReplyOutsideCall>(&terminated); })).pid;
+      if (k == 0) gen_server::cast(self, s, atom("x"));
+      else self.send(s, atom("y"));
+      auto m = co_await self.receive(exit_from(s));
+      exits.push_back(m->get<ExitMsg>()->reason.to_string());
+    }
+  });
+  w.run();
+  std::vector<std::string> want{"{bad_return_value,{stop,bye,oops}}", "{bad_return_value,{reply,oops}}"};
+  EXPECT_EQ(exits, want);
+  EXPECT_EQ(terminated, want);
 }
 
 // What a trapping starter finds in its mailbox, as OTP 25 printed it for the same steps

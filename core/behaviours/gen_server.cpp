@@ -179,9 +179,9 @@ class ServerLoop {
   }
 
   // What a callback's Result asks for: the reply sent (to a call's caller), the next timeout and
-  // continue set; `stop` set to the reason if it stops (a reply outside a call stops the server
-  // with {bad_return_value, reply}, a stop with a reply outside a call with {bad_return_value,
-  // stop}, where OTP gives the whole return, {reply, R, S} or {stop, Why, R, S}).
+  // continue set; `stop` set to the reason if it stops. A reply outside a call (handle_cast,
+  // handle_info, handle_continue answering reply or stop-with-reply) stops the server with OTP's
+  // {bad_return_value, Return}, the state left out: {reply, V} or {stop, R, V} (S12).
   void answer(const SysRequest& req) {
     Term a = atom("ok");
     switch (req.op) {
@@ -211,15 +211,19 @@ class ServerLoop {
   }
 
   void finish(Result&& res, const From* caller, std::optional<Term>& stop) {
+    if (!caller && (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value))) {
+      Term v = res.reply_value ? res.reply_value->to_term() : atom("undefined");
+      stop.emplace(tuple(atom("bad_return_value"), res.kind == Result::Kind::reply ? tuple(atom("reply"), std::move(v))
+                                                                                    : tuple(atom("stop"), std::move(res.reason), std::move(v))));
+      return;
+    }
     if (res.kind == Result::Kind::reply || (res.kind == Result::Kind::stop && res.reply_value)) {
       if (caller && tracing_) report_line("sent " + res.reply_value->to_term().to_string() + " to " + Term(caller->pid).to_string());
       // {stop, R, Reply, S}: OTP runs terminate first and replies after it (even if it raises).
       if (caller && res.kind == Result::Kind::stop) reply_after_terminate_.emplace(*caller, std::move(*res.reply_value));
-      else if (caller) gen_server::reply(self_, *caller, std::move(*res.reply_value));
-      else if (res.kind == Result::Kind::reply) stop.emplace(tuple(atom("bad_return_value"), atom("reply")));
-      else stop.emplace(tuple(atom("bad_return_value"), atom("stop")));  // {stop, R, Reply, S} outside a call
+      else gen_server::reply(self_, *caller, std::move(*res.reply_value));
     }
-    if (res.kind == Result::Kind::stop && !stop) stop.emplace(std::move(res.reason));
+    if (res.kind == Result::Kind::stop) stop.emplace(std::move(res.reason));
     if (stop) return;
     timeout_ = res.timeout;
     if (res.continue_with) cont_ = std::move(res.continue_with);  // cont_ is empty here
