@@ -210,8 +210,9 @@ void alive_after_exit(Probe& p) {
   });
 }
 
-// S3: linking to a dead process yields noproc: a trapping linker gets {'EXIT', Dead, noproc},
-// a non-trapping one exits noproc at the link (nothing after it runs).
+// S3: linking to a dead process yields noproc: a trapping linker finds {'EXIT', Dead, noproc} in
+// its mailbox at once (receive ... after 0), a non-trapping one exits noproc at the link
+// (nothing after it runs).
 void link_to_dead(Probe& p) {
   bool trap = p.chance("linker_traps");
   int64_t wait = p.ms("after_death_ms", 0, 10);
@@ -226,7 +227,7 @@ void link_to_dead(Probe& p) {
       me.link(dead);
       me.send(parent, atom("after_link"));
       if (trap) {
-        auto e = co_await me.receive(exit_from(dead), 1000);
+        auto e = co_await me.receive(exit_from(dead), 0);
         me.send(parent, e ? e->to_term() : atom("no_exit_message"));
       }
     });

@@ -269,6 +269,27 @@ TEST(Kernel, LinkToDeadPidYieldsNoproc) {  // S3
   EXPECT_EQ(seen.rfind("{'EXIT',", 0), 0u) << seen;
 }
 
+// Measured on OTP 25: link(Dead) then `receive {'EXIT', Dead, noproc} -> ... after 0 -> ...`
+// finds the EXIT 1000 times of 1000 (link/1 delivers it itself), in every schedule.
+TEST(Kernel, TrappingLinkToDeadPidFindsTheExitAtOnce) {  // S3
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    World w({.seed = seed});
+    std::string seen;
+    w.spawn([&](Process& self) -> Proc {
+      self.trap_exit(true);
+      auto [gone, mon] = self.spawn_monitor([](Process&) -> Proc { co_return; });
+      co_await self.receive(down_of(mon));
+      self.link(gone);
+      auto m = co_await self.receive(exit_from(gone), 0);
+      seen = m ? m->to_term().to_string() : "nothing";
+      if (m) seen += self.relations().links.contains(gone) ? " linked" : " unlinked";
+    });
+    w.run();
+    EXPECT_EQ(seen.substr(0, 8), "{'EXIT',") << "seed " << seed << ": " << seen;
+    EXPECT_NE(seen.find(",noproc} unlinked"), std::string::npos) << "seed " << seed << ": " << seen;
+  }
+}
+
 TEST(Kernel, NonTrappingLinkToDeadPidFailsWithNoproc) {  // S3, measured on OTP 25
   World w;
   bool after_link = false;

@@ -192,9 +192,14 @@ void Process::link(Pid other) {
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (other == pid_ || relations().links.contains(other)) return;
   node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), false);
-  // Measured on OTP 25: a non-trapping caller linking to a dead local pid fails inside
-  // link/1 with noproc; a trapping one gets {'EXIT', Pid, noproc} (the signal path below).
-  if (!trap_exit_ && !node_.alive(other)) throw Exit(reasons::noproc());
+  // Measured on OTP 25 (link/1 looks the pid up first): a non-trapping caller linking to a dead
+  // local pid fails inside link/1 with noproc; a trapping one finds {'EXIT', Pid, noproc} in its
+  // mailbox at once (1000 of 1000 by `receive ... after 0`), and no link is made. A pid that dies
+  // while the link signal travels bounces it: the exit signal noproc comes back (the path below).
+  if (!node_.alive(other)) {
+    if (!trap_exit_) throw Exit(reasons::noproc());
+    return node_.deliver(Signal{SignalKind::exit, false, other, pid_, {}, reasons::noproc(), {}});
+  }
   relations_mut().links.insert(other);
   node_.executor().send(Signal{SignalKind::link, false, pid_, other, {}, {}, {}});
 }
