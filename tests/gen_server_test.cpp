@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <otpsim/core/behaviours/gen_server.hpp>
+#include <otpsim/core/behaviours/supervisor.hpp>
 #include <otpsim/sim/world.hpp>
 
 using namespace otp;
@@ -578,4 +579,24 @@ TEST(GenServer, UnlinkedTrappingServerIsItsOwnParent) {  // S12
     EXPECT_EQ(answer.to_string(), "still_here");
     EXPECT_EQ(terminated.substr(0, 41), linked ? "{error,\"attempted to cast GenServer #PID<" : "foo");
   }
+}
+
+// S10: a factory that makes no server (empty, or returning a null pointer) crashes the new
+// process before init, so the start returns {error, R} naming the cause: it does not crash the
+// program (a null server was dereferenced).
+TEST(GenServer, FactoryWithoutServerFailsTheStart) {  // S10
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    got.push_back((co_await gen_server::start_link(self, [] { return std::unique_ptr<GenServer>(); })).to_term().to_string());
+    got.push_back((co_await gen_server::start(self, ServerFactory{})).to_term().to_string());
+    StartResult sup = co_await supervisor::start_link(self, {}, {worker_spec(atom("w"), [] { return std::unique_ptr<GenServer>(); })});
+    got.push_back(sup.to_term().to_string());
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "{error,{error,\"gen_server: the ServerFactory returned no server (a null pointer)\"}}",
+                     "{error,{error,\"gen_server: the ServerFactory is empty\"}}",
+                     "{error,{shutdown,{failed_to_start_child,w,{error,\"gen_server: the ServerFactory returned no server (a null pointer)\"}}}}"}));
 }

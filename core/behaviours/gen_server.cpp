@@ -265,7 +265,13 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
   Pid starter = self.self();
   Body body = [factory = std::move(factory), starter, ack_ref,
                name = opts.name](Process& p) -> Proc {
-    ServerLoop server(p, factory());
+    // A factory that makes no server crashes the new process before its init, as a callback
+    // module that is not there does in OTP ({error, {undef, ...}}): the start returns {error, R}
+    // with R naming the cause, where it would otherwise dereference nothing.
+    if (!factory) throw UsageError("gen_server: the ServerFactory is empty");
+    std::unique_ptr<GenServer> impl = factory();
+    if (!impl) throw UsageError("gen_server: the ServerFactory returned no server (a null pointer)");
+    ServerLoop server(p, std::move(impl));
     co_await server.run(starter, ack_ref, name);
   };
   // A server started without a link is its own parent (ServerLoop::parent). Without a link the
