@@ -60,12 +60,20 @@ inline CaptureFactory gtest_capture() {
 inline void run_in_gtest(const char* name) {
   std::string program = ::testing::internal::GetArgvs().empty() ? "./tests" : ::testing::internal::GetArgvs()[0];
   GtestReport r = run_for_gtest(name, program);
+  // A failure with no place of its own (a deadlock, a livelock, a crash of the test process, a
+  // malformed OTPSIM_* variable) is reported at the test's declaration, not in this header.
+  const Entry* entry = registry().find(name);
+  const TestDef* def = entry ? entry->test : nullptr;
+  auto fail_at_test = [def](const std::string& text) {
+    if (def && !def->file.empty()) ADD_FAILURE_AT(def->file.c_str(), def->line) << text;
+    else ADD_FAILURE() << text;
+  };
   switch (r.outcome) {
     case GtestReport::Outcome::passed:
       if (!r.message.empty()) std::printf("%s", r.message.c_str());
       return;
     case GtestReport::Outcome::skipped: GTEST_SKIP() << r.message; return;
-    case GtestReport::Outcome::error: ADD_FAILURE() << r.message; return;
+    case GtestReport::Outcome::error: fail_at_test(r.message); return;
     case GtestReport::Outcome::failed:
       // Each failure of the minimal run at its own place; the report (shrinking, token) goes
       // with the last one rather than as a failure of its own.
@@ -73,9 +81,9 @@ inline void run_in_gtest(const char* name) {
         const auto& f = r.failures[i];
         std::string text = i + 1 == r.failures.size() ? f.message + "\n" + r.message : f.message;
         if (!f.file.empty()) ADD_FAILURE_AT(f.file.c_str(), f.line) << text;
-        else ADD_FAILURE() << text;
+        else fail_at_test(text);
       }
-      if (r.failures.empty()) ADD_FAILURE() << r.message;
+      if (r.failures.empty()) fail_at_test(r.message);
       return;
   }
 }

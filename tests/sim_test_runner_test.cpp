@@ -9,6 +9,7 @@
 #include <otpsim/sim/token.hpp>
 #include <otpsim/testing/check.hpp>
 #include <otpsim/testing/env.hpp>
+#include <otpsim/testing/gtest.hpp>
 #include <otpsim/testing/registry.hpp>
 
 using namespace otp;
@@ -189,6 +190,29 @@ TEST(SimTestRunner, CaseTextCountsTheFaultsThatLanded) {
     told_more_than_one += said > 1;
   }
   EXPECT_GT(told_more_than_one, 0);
+}
+
+// A failure with no place of its own — a deadlock — is reported at the test's declaration (its
+// file and line), not inside the library's gtest.hpp.
+TEST(SimTestRunner, DeadlockIsReportedAtTheTestsDeclaration) {
+  TestDef d = def("Runner.DeadlockPlace", [](SimTest& t) -> Task<void> {
+    co_await t.self().receive([](const Message&) { return false; });
+  }, {.runs = 1});
+  d.file = "my_tests.cpp";
+  d.line = 42;
+  register_test(d);
+  ::testing::TestPartResultArray results;
+  {
+    ::testing::ScopedFakeTestPartResultReporter reporter(::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD,
+                                                         &results);
+    run_in_gtest("Runner.DeadlockPlace");
+  }
+  ASSERT_EQ(results.size(), 1);
+  const ::testing::TestPartResult& r = results.GetTestPartResult(0);
+  EXPECT_TRUE(r.failed());
+  EXPECT_STREQ(r.file_name(), "my_tests.cpp");
+  EXPECT_EQ(r.line_number(), 42);
+  EXPECT_NE(std::string(r.message()).find("deadlock"), std::string::npos) << r.message();
 }
 
 TEST(SimTestRunner, FaultPointsAreNoOpsUntilTheSwarmTurnsThemOn) {
