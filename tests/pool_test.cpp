@@ -57,6 +57,40 @@ TEST(Pool, RunReturnsTheResultAndStatusCounts) {  // S80
   EXPECT_EQ(got, "{ok,42}");
 }
 
+// S80's outcomes are for jobs: an empty job, or a pool without a name, is the caller's mistake,
+// refused in the caller with a UsageError that says so (an empty job crashed a worker with
+// bad_function_call; an empty name registered ".dispatcher").
+TEST(Pool, EmptyJobOrNameIsAUsageError) {  // S80
+  PoolWorld p;
+  std::vector<std::string> got;
+  p.run({.name = "p", .size = 1}, [&](Process& self) -> Task<void> {
+    try {
+      co_await pool::run(self, "p", pool::Job{}, 100);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    try {
+      pool::async(self, "p", pool::Job{});
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    try {
+      pool::submit(self, "p", pool::Job{});
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    try {
+      co_await pool::start_link(self, {.name = "", .size = 1});
+    } catch (const UsageError& e) {
+      got.push_back(std::string(e.what()).substr(0, 24));
+    }
+    got.push_back((co_await pool::status(self, "p")).to_string());
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"pool::run: the job's function is empty", "pool::async: the job's function is empty",
+                                           "pool::submit: the job's function is empty", "pool: a name is required",
+                                           "[{available,1},{busy,0},{pending,0},{workers,1}]"}));
+}
+
 TEST(Pool, AsyncDeliversOneTaskResult) {  // S80
   PoolWorld p;
   std::vector<std::string> got;

@@ -100,6 +100,8 @@ class Worker : public GenServer {
 }  // namespace
 
 ChildSpec child_spec(Options opts) {
+  if (opts.name.empty())
+    throw UsageError("pool: a name is required (its dispatcher and registry register under <name>.dispatcher, <name>.registry)");
   if (opts.size < 1) throw UsageError("pool " + opts.name + ": size must be >= 1, got " + std::to_string(opts.size));
   if (opts.max_attempts < 1)
     throw UsageError("pool " + opts.name + ": max_attempts must be >= 1, got " + std::to_string(opts.max_attempts));
@@ -132,6 +134,7 @@ Task<StartResult> start_link(Process& self, Options opts) {
 }
 
 Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout) {
+  if (!job) throw UsageError("pool::run: the job's function is empty");
   Ref ref = self.make_ref();
   std::optional<Term> failed;
   try {
@@ -192,6 +195,7 @@ bool is_result_of(const Message& m, Ref ref) {
 }  // namespace
 
 Submitted submit(Process& self, const std::string& pool, Job job) {
+  if (!job) throw UsageError("pool::submit: the job's function is empty");
   Submitted s{self.make_ref(), {}};
   auto& watches = self.local<Watches>();
   Watch* w = watches.current(pool);

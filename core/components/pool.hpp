@@ -18,7 +18,8 @@
 
 namespace otp::pool {
 
-// Runs inside a worker process: return a value, throw / exit to crash the worker.
+// Runs inside a worker process: return a value, throw / exit to crash the worker. An empty Job
+// given to run, async or submit is a UsageError in the caller (as Task.Supervisor's empty TaskFn).
 using Job = std::function<Task<Term>(Process& worker)>;
 
 // What a test sees of the pool's state; the pool updates it as it goes (no locking: one world).
@@ -28,7 +29,7 @@ struct Observer {
 };
 
 struct Options {
-  std::string name = "pool";  // registered names: <name>.dispatcher, <name>.registry
+  std::string name = "pool";  // registered names: <name>.dispatcher, <name>.registry (empty: a UsageError)
   int size = 4;
   size_t max_pending = 0;     // 0: unbounded; else new jobs beyond it get {error, overloaded}
                               // (a retry of an accepted job is never refused)
