@@ -20,6 +20,7 @@ struct Spec {
 // {ok, Pid} of the application master; {error, {R, {App, start, [normal, []]}}} when the start
 // function returned {error, R} (the tree's start error); {error, {bad_return, {{App, start,
 // [normal, []]}, ignore | {'EXIT', R}}}} when it returned ignore or raised (as OTP 25 reports).
+// A Spec without a name or a start function is a UsageError in the caller.
 Task<Term> start(Process& self, Spec spec, std::map<std::string, Term> overrides);
 Task<Term> start(Process& self, Spec spec);
 // ok | {error,{not_started,App}}, once the application is gone (a start right after it starts it
