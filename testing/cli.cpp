@@ -249,7 +249,7 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   std::string shrink_token;
   shrink->add_option("token", shrink_token, "A failing replay token")->required();
 
-  auto* explore_cmd = app.add_subcommand("explore", "Explore a scenario's schedules systematically (pct, dfs with sleep sets, random)");
+  auto* explore_cmd = app.add_subcommand("explore", "Explore the schedules of a scenario or a simulation test systematically (pct, dfs with sleep sets, dpor, random)");
   std::string explore_file, strategy = "pct";
   ExploreOptions eopts;
   bool no_por = false, explore_shrink = true;
