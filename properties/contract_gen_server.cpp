@@ -240,22 +240,28 @@ void stop_timeout(Probe& p) {
   p.expect("when it returned (ms)", waited, in_time ? slow : limit);
 }
 
-// S10: start_link whose init outlasts the start timeout: {error,timeout} at the timeout, the
-// server killed and unlinked first, so a non-trapping caller lives on.
+// S10: start_link (or start) whose init outlasts the start timeout: {error,timeout} at the
+// timeout, the server killed and unlinked first, so a non-trapping caller lives on; start's
+// monitor is dropped with a flush (proc_lib:sync_start), so the killed server's DOWN never
+// reaches the caller.
 void start_timeout(Probe& p) {
   int64_t limit = p.ms("timeout_ms", 1, 30);
   int64_t slow = p.ms("init_ms", limit + 1, limit + 30);
+  bool linked = p.chance("start_link");
   p.run([&](Process& self) -> Proc {
     Pid parent = self.self();
     auto [caller, cm] = self.spawn_monitor([&, parent](Process& me) -> Proc {
       int64_t t0 = me.now_ms();
-      StartResult r = co_await gen_server::start_link(me, factory({.init = Plan::Init::slow, .init_ms = slow}), {.timeout = limit});
-      me.send(parent, tuple(r.to_term(), integer(me.now_ms() - t0)));
+      ServerFactory f = factory({.init = Plan::Init::slow, .init_ms = slow});
+      StartResult r = linked ? co_await gen_server::start_link(me, f, {.timeout = limit}) : co_await gen_server::start(me, f, {.timeout = limit});
+      int64_t took = me.now_ms() - t0;
       co_await me.sleep(slow + 10);
+      me.send(parent, tuple(r.to_term(), integer(took), integer(static_cast<int64_t>(me.mailbox_size()))));
     });
     auto r = co_await self.receive([](const Message& m) { return !m.is<DownMsg>(); });
-    p.expect("start_link's result", r->to_term()[0], tuple(atom("error"), atom("timeout")));
+    p.expect("start's result", r->to_term()[0], tuple(atom("error"), atom("timeout")));
     p.expect("when it returned (ms)", r->to_term()[1], integer(limit));
+    p.expect("messages left to the caller", r->to_term()[2], integer(0));
     auto down = co_await self.receive(down_of(cm));
     p.expect("the caller's exit reason", down->get<DownMsg>()->reason, atom("normal"));
   });
