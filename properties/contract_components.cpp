@@ -297,6 +297,30 @@ void task_owner_dies_first(Probe& p) {
 }
 
 
+// S50: a supervised task monitors its owner only while it waits for its go: it drops that
+// monitor, with a flush, before it runs (Elixir 1.14's Task.Supervised), so an async_nolink
+// task whose owner ends while it runs finds no DOWN in its mailbox.
+void task_forgets_its_owner(Probe& p) {
+  int64_t ends = p.ms("owner_ends_at_ms", 1, 20);
+  int64_t runs = p.ms("task_ms", ends + 1, ends + 30);
+  p.run([&](Process& self) -> Proc {
+    Pid tsup = (co_await task_supervisor::start_link(self)).pid;
+    Pid me = self.self();
+    self.spawn([tsup, me, ends, runs](Process& o) -> Proc {
+      co_await task_supervisor::async_nolink(o, tsup, [me, runs](Process& t) -> Task<Term> {
+        co_await t.sleep(runs);
+        t.send(me, tuple(atom("left"), integer(static_cast<int64_t>(t.mailbox_size()))));
+        co_return atom("ok");
+      });
+      co_await o.sleep(ends);
+    });
+    auto m = co_await self.receive([](const Message& x) { return x.to_term().is_tuple(2) && x.to_term()[0].is_atom("left"); }, runs + 100);
+    p.expect("messages in the task's mailbox after its owner ended", m ? m->to_term()[1] : atom("never_finished"), integer(0));
+    self.unlink(tsup);
+    self.exit(tsup, atom("shutdown"));
+  });
+}
+
 // S50: async links (a crashing task takes a non-trapping caller down with its reason);
 // async_nolink does not (yield then gives {exit,R}); shutdown unlinks first, so stopping a
 // running task gives nil and the caller lives on.
@@ -1301,6 +1325,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"await-many", "S50", await_many},
       {"task-owner", "S50", task_owner},
       {"task-owner-dies-first", "S50", task_owner_dies_first},
+      {"task-forgets-its-owner", "S50", task_forgets_its_owner},
       {"task-shutdown-timeout", "S50", task_shutdown_timeout},
       {"task-leaves-no-down", "S50", task_leaves_no_down},
       {"registry-send-and-keys", "S60", registry_send_and_keys},
