@@ -456,6 +456,33 @@ void receive_timeout_tick(Probe& p) {
            raced.contains(1) && raced.contains(0), true);
 }
 
+// S90: a receive's tick holds only the message timers to its own process: a timer another
+// process set in the same ms and due in the same ms races the timeout (timers of different
+// processes race), so a message the timed-out process sends that process at once may come
+// before or after the timer's; over 16 seeds both orders must show.
+void receive_timeout_vs_another_timer(Probe& p) {
+  int64_t t = p.ms("after_ms", 1, 30);
+  std::set<std::string> firsts;  // what the other process got first
+  for (uint64_t k = 0; k < 16; ++k) {
+    sim::World w({.seed = p.seed() + k});
+    w.spawn([&](Process& self) -> Proc {
+      Pid me = self.self();
+      Pid b = self.spawn([me, t, &firsts](Process& q) -> Proc {
+        q.send_after(q.self(), atom("timer"), t);
+        q.send(me, atom("armed"));
+        Term first = (co_await q.receive_any())->to_term();
+        (void)co_await q.receive_any();
+        firsts.insert(first.to_string());
+      });
+      (void)co_await self.receive([](const Message& m) { return m.to_term().is_atom("armed"); });
+      (void)co_await self.receive_any(t);
+      self.send(b, atom("timed_out"));
+    });
+    w.run({.max_steps = 10'000});
+  }
+  p.expect("another process's timer against a receive's timeout set in the same ms, both orders over 16 seeds", firsts.size() == 2, true);
+}
+
 // S6 under the simulator's late timers (SimOptions::timer_delay_max_ms, what a simulation
 // test's faults.max_timer_delay_ms sets): a send_after or a receive-after may fire up to the
 // bound late, never early, and each fires once.
@@ -654,6 +681,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
       {"receive-timeout-tick", "S90", receive_timeout_tick},
+      {"receive-timeout-vs-another-timer", "S90", receive_timeout_vs_another_timer},
       {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
