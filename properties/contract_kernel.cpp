@@ -242,6 +242,26 @@ void link_to_dead(Probe& p) {
   });
 }
 
+// S3: a link to a process that is alive when link/1 is called but dead when the link signal
+// reaches it (an exit(P, kill) sent just before is ahead of it, S5) comes back as an exit
+// signal of that link: a trapping linker gets an EXIT from P, and the link goes with it, as a
+// link does when its EXIT arrives (process_info links no longer lists P).
+void link_to_dying(Probe& p) {
+  Term why = p.pick("reason", std::vector<Term>{atom("kill"), atom("boom")});
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid t = self.spawn([](Process& me) -> Proc { co_await me.receive_any(); });
+    self.exit(t, why);
+    self.link(t);
+    auto e = co_await self.receive(exit_from(t), 1000);
+    p.expect("an EXIT from the linked process", e.has_value(), true);
+    auto mine = co_await process_info(self, self.self());
+    std::string links;
+    for (Pid x : mine->links) links += Term(x).to_string();
+    p.expect("my links after its EXIT", links, std::string());
+  });
+}
+
 // S6: send_after delivers at now+T (virtual time is exact, S90); cancel_timer returns the time
 // left and the message never comes; after delivery, or once the destination has exited,
 // cancel_timer is false.
@@ -680,6 +700,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"unregister", "S7", unregister},
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
+      {"link-to-dying", "S3", link_to_dying},
       {"receive-timeout-tick", "S90", receive_timeout_tick},
       {"receive-timeout-vs-another-timer", "S90", receive_timeout_vs_another_timer},
       {"late-timers", "S6 S90", late_timers},
