@@ -262,6 +262,20 @@ void link_to_dying(Probe& p) {
   });
 }
 
+// S3: linking to oneself does nothing (erlang:link/1: a link to the caller itself is not made):
+// process_info lists no link, trapping or not.
+void link_to_self(Probe& p) {
+  bool trap = p.chance("traps");
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(trap);
+    self.link(self.self());
+    auto mine = co_await process_info(self, self.self());
+    std::string links;
+    for (Pid x : mine->links) links += Term(x).to_string();
+    p.expect("my links after linking to myself", links, std::string());
+  });
+}
+
 // S6: send_after delivers at now+T (virtual time is exact, S90); cancel_timer returns the time
 // left and the message never comes; after delivery, or once the destination has exited,
 // cancel_timer is false.
@@ -701,6 +715,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"process-info", "S3 S4", info},
       {"timer-ties", "S90", timer_ties},
       {"link-to-dying", "S3", link_to_dying},
+      {"link-to-self", "S3", link_to_self},
       {"receive-timeout-tick", "S90", receive_timeout_tick},
       {"receive-timeout-vs-another-timer", "S90", receive_timeout_vs_another_timer},
       {"late-timers", "S6 S90", late_timers},
