@@ -8,6 +8,7 @@
 
 #include <otpsim/core/behaviours/application.hpp>
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
+#include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/core/behaviours/registry.hpp>
 #include <otpsim/core/behaviours/task_supervisor.hpp>
 #include <otpsim/core/components/buffered_writer.hpp>
@@ -89,6 +90,36 @@ void dynamic_gives_up(Probe& p) {
     auto down = co_await self.receive(down_of(m), 60'000);
     p.expect("the supervisor's exit reason", down ? down->get<DownMsg>()->reason : atom("still_running"), atom("shutdown"));
     p.expect("start attempts", starts, 1 + max_restarts);
+  });
+}
+
+// S40: sys::get_state of a DynamicSupervisor lists each child as {undefined, Pid, Type,
+// Restarts}, as a supervisor's does (docs/seeing-what-happened.md; observer::snapshot shows
+// it): a child restarted k times shows k.
+void dynamic_state_restarts(Probe& p) {
+  int64_t k = p.ms("restarts", 0, 3);
+  lab::Lab l;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid sup = (co_await dynamic_supervisor::start_link(self, {.max_restarts = 10})).pid;
+    Pid child = (co_await dynamic_supervisor::start_child(self, sup, lab_child(l, "c", 0)))[1].pid();
+    for (int64_t i = 0; i < k; ++i) {
+      Ref m = self.monitor(child);
+      self.exit(child, atom("kill"));
+      co_await self.receive(down_of(m));
+      for (;;) {  // until which_children lists the restarted one
+        Term kids = co_await dynamic_supervisor::which_children(self, sup);
+        Pid now = kids.size() == 1 && kids.items()[0][1].is_pid() ? kids.items()[0][1].pid() : Pid{};
+        if (now && now != child) {
+          child = now;
+          break;
+        }
+        co_await self.sleep(1);
+      }
+    }
+    Term st = co_await sys::get_state(self, sup);
+    p.expect("the child's restarts in sys:get_state", st[2].size() == 1 ? st[2].items()[0][3] : atom("no_single_child"), integer(k));
+    self.exit(sup, atom("shutdown"));
   });
 }
 
@@ -1318,6 +1349,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"dynamic-shutdown", "S40 S23", dynamic_shutdown},
       {"dynamic-gives-up", "S40 S28", dynamic_gives_up},
       {"dynamic-count-restarting", "S40", dynamic_count_restarting},
+      {"dynamic-state-restarts", "S40", dynamic_state_restarts},
       {"dynamic-restart-ignored", "S40", dynamic_restart_ignored},
       {"dynamic-bad-input", "S40", dynamic_bad_input},
       {"task-links", "S50", task_links},
