@@ -961,6 +961,35 @@ void pool_attempts(Probe& p) {
   });
 }
 
+// S80: a submit after the pool's dispatcher was replaced goes to the new one, even while a job
+// submitted to the old one is still awaited (that one's outcome is {error, {dispatcher_down, R}};
+// the new job runs and gives {ok, V}).
+void pool_submit_after_restart(Probe& p) {
+  int64_t busy = p.ms("first_job_ms", 5, 40);
+  int64_t gap = p.ms("second_submit_after_ms", 1, 3);
+  std::string outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = 1})).pid;
+    pool::Submitted first = pool::submit(self, "pl", [busy](Process& w) -> Task<Term> {
+      co_await w.sleep(busy);
+      co_return atom("first");
+    });
+    co_await self.sleep(1);
+    Pid old = self.whereis(pool::dispatcher_name("pl"));
+    self.exit(old, atom("kill"));
+    for (;;) {  // until the pool has a new dispatcher
+      co_await self.sleep(gap);
+      if (Pid d = self.whereis(pool::dispatcher_name("pl")); d && d != old) break;
+    }
+    pool::Submitted second = pool::submit(self, "pl", [](Process&) -> Task<Term> { co_return atom("second"); });
+    outcomes += (co_await pool::await(self, first, 10'000)).to_string() + " ";
+    outcomes += (co_await pool::await(self, second, 10'000)).to_string();
+    self.exit(pool, atom("shutdown"));
+  });
+  p.expect("the outcomes", outcomes, "{error,{dispatcher_down,killed}} {ok,second}");
+}
+
 // S80: the dispatcher never hands a job to a dead worker: idle workers killed before the jobs
 // come (their restarts may still be on the way) cost nothing but a retry, so every job ends
 // {ok, V}. A job sent to a worker whose DOWN is still in flight is retried; max_attempts covers
@@ -1373,6 +1402,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"application-stop-while-ending", "S70", application_stop_while_ending},
       {"pool-attempts", "S80", pool_attempts},
       {"pool-dead-workers", "S80", pool_dead_workers},
+      {"pool-submit-after-restart", "S80", pool_submit_after_restart},
       {"pool-overloaded", "S80", pool_overloaded},
       {"pool-retry-first", "S80", pool_retry_first},
       {"pool-timeout-cancels", "S80", pool_timeout_cancels},
