@@ -961,6 +961,34 @@ void pool_attempts(Probe& p) {
   });
 }
 
+// S80: a job whose result was sent before its dispatcher died gives {ok, V}, even when another
+// await took that dispatcher's DOWN first (S5: the result came before the DOWN, so it is in
+// the mailbox); the job still running when the dispatcher was killed gives
+// {error, {dispatcher_down, killed}}.
+void pool_result_before_down(Probe& p) {
+  int64_t quick = p.ms("quick_job_ms", 0, 5);
+  int64_t killed_at = p.ms("dispatcher_killed_at_ms", quick + 1, quick + 10);
+  std::string outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    Pid pool = (co_await pool::start_link(self, {.name = "pl", .size = 2})).pid;
+    pool::Submitted slow = pool::submit(self, "pl", [](Process& w) -> Task<Term> {
+      co_await w.sleep(100'000);
+      co_return atom("slow");
+    });
+    pool::Submitted fast = pool::submit(self, "pl", [quick](Process& w) -> Task<Term> {
+      co_await w.sleep(quick);
+      co_return atom("fast");
+    });
+    co_await self.sleep(killed_at);
+    self.exit(self.whereis(pool::dispatcher_name("pl")), atom("kill"));
+    outcomes += (co_await pool::await(self, slow, 10'000)).to_string() + " ";
+    outcomes += (co_await pool::await(self, fast, 10'000)).to_string();
+    self.exit(pool, atom("shutdown"));
+  });
+  p.expect("the outcomes", outcomes, "{error,{dispatcher_down,killed}} {ok,fast}");
+}
+
 // S80: a submit after the pool's dispatcher was replaced goes to the new one, even while a job
 // submitted to the old one is still awaited (that one's outcome is {error, {dispatcher_down, R}};
 // the new job runs and gives {ok, V}).
@@ -1403,6 +1431,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"pool-attempts", "S80", pool_attempts},
       {"pool-dead-workers", "S80", pool_dead_workers},
       {"pool-submit-after-restart", "S80", pool_submit_after_restart},
+      {"pool-result-before-down", "S80", pool_result_before_down},
       {"pool-overloaded", "S80", pool_overloaded},
       {"pool-retry-first", "S80", pool_retry_first},
       {"pool-timeout-cancels", "S80", pool_timeout_cancels},
