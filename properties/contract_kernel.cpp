@@ -276,6 +276,22 @@ void link_to_self(Probe& p) {
   });
 }
 
+// process_flag(trap_exit, B) answers the flag's old value, and process_info reports the new one
+// (a fresh process does not trap).
+void trap_exit_flag(Probe& p) {
+  std::vector<bool> flips;
+  for (int64_t i = 0, n = p.pick<int64_t>("flips", {1, 2, 3, 4}); i < n; ++i) flips.push_back(p.chance("trap"));
+  p.run([&](Process& self) -> Proc {
+    bool was = false;
+    for (bool on : flips) {
+      p.expect("process_flag(trap_exit, " + std::string(on ? "true" : "false") + ") answers the old value", self.trap_exit(on), was);
+      was = on;
+    }
+    auto mine = co_await process_info(self, self.self());
+    p.expect("process_info's trap_exit", mine->trap_exit, was);
+  });
+}
+
 // S6: send_after delivers at now+T (virtual time is exact, S90); cancel_timer returns the time
 // left and the message never comes; after delivery, or once the destination has exited,
 // cancel_timer is false.
@@ -716,6 +732,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"timer-ties", "S90", timer_ties},
       {"link-to-dying", "S3", link_to_dying},
       {"link-to-self", "S3", link_to_self},
+      {"trap-exit-flag", "S2", trap_exit_flag},
       {"receive-timeout-tick", "S90", receive_timeout_tick},
       {"receive-timeout-vs-another-timer", "S90", receive_timeout_vs_another_timer},
       {"late-timers", "S6 S90", late_timers},
