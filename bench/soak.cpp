@@ -4,6 +4,7 @@
 // report (after warm-up) to the last.
 //
 //   otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim [--no-decisions]]
+//   otpsim_soak --explore random|pct|dfs|dpor [--n N] [--every M]
 //
 //   spawn    spawn_monitor a process that exits at once, wait for its DOWN (in batches of 1,000)
 //   restart  kill the one child of a one_for_one supervisor, wait for its restart to announce
@@ -13,6 +14,11 @@
 // --threads T runs on rt::RtWorld(T) (default 1); --sim on the simulator (virtual time), which
 // keeps its decision list (12 bytes a decision, for replay and shrinking) unless --no-decisions.
 // Defaults: --load all --n 10000000 --every 1000000.
+//
+// --explore runs `explore` with that strategy for N schedules (dfs bound 64, dpor unbounded) on
+// 12 senders to one receiver (12! arrival orders: no strategy runs out of schedules first), each
+// schedule a fresh simulated world, and prints RSS every M schedules: what an exploration keeps
+// from one schedule to the next (its coverage counts, dpor's and dfs's backtracking state).
 #include <sys/wait.h>
 #include <malloc.h>
 #include <unistd.h>
@@ -30,6 +36,8 @@
 #include <otpsim/core/behaviours/supervisor.hpp>
 #include <otpsim/bench/workloads.hpp>
 #include <otpsim/core/components/pool.hpp>
+#include <otpsim/properties/explore_programs.hpp>
+#include <otpsim/sim/explore.hpp>
 #include <otpsim/rt/rt_world.hpp>
 #include <otpsim/sim/world.hpp>
 
@@ -171,10 +179,33 @@ int run_load(const std::string& l, int64_t n, int64_t every, unsigned threads, b
   return 0;
 }
 
+int run_explore(const std::string& strategy, int64_t n, int64_t every) {
+  sim::ExploreOptions o{.max_schedules = static_cast<uint64_t>(n), .stop_at_first = false};
+  if (strategy == "random") o.strategy = sim::ExploreStrategy::random;
+  else if (strategy == "pct") o.strategy = sim::ExploreStrategy::pct;
+  else if (strategy == "dfs") o.strategy = sim::ExploreStrategy::dfs, o.bound = 64;
+  else o.strategy = sim::ExploreStrategy::dpor, o.bound = sim::kUnbounded;
+  Report report{"explore/" + strategy, every, {}};
+  print_line(report.label, 0, rss_mb());
+  uint64_t seen = 0;
+  sim::ExploreResult r = sim::explore(properties::senders_to_one(12), o, [&](const sim::ExploreResult& now) {
+    progress(report, static_cast<int64_t>(seen), static_cast<int64_t>(now.schedules));
+    seen = now.schedules;
+  });
+  std::printf("%-16s %" PRIu64 " schedules (%" PRIu64 " distinct%s)\n", report.label.c_str(), r.schedules, r.distinct_schedules,
+              r.distinct_estimated ? ", estimated" : "");
+  if (report.rss.size() >= 2) {
+    double first = report.rss.front(), last = report.rss.back();
+    std::printf("%-16s growth from %" PRId64 " to %" PRId64 " schedules: %+.1f %% (%.1f -> %.1f MB)\n", report.label.c_str(),
+                every, every * static_cast<int64_t>(report.rss.size()), 100.0 * (last - first) / first, first, last);
+  }
+  return r.failures.empty() ? 0 : 1;
+}
+
 [[noreturn]] void usage() {
   std::fprintf(stderr,
                "usage: otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim "
-               "[--no-decisions]]\n");
+               "[--no-decisions]]\n       otpsim_soak --explore random|pct|dfs|dpor [--n N] [--every M]\n");
   std::exit(2);
 }
 
@@ -185,6 +216,7 @@ int main(int argc, char** argv) {
   int64_t n = 10'000'000, every = 1'000'000;
   unsigned threads = 1;
   bool sim = false;
+  std::string explore;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto value = [&]() -> std::string {
@@ -197,9 +229,14 @@ int main(int argc, char** argv) {
     else if (a == "--threads") threads = static_cast<unsigned>(std::stoul(value()));
     else if (a == "--sim") sim = true;
     else if (a == "--no-decisions") g_decisions = false;
+    else if (a == "--explore") explore = value();
     else usage();
   }
   if (n <= 0 || every <= 0) usage();
+  if (!explore.empty()) {
+    if (explore != "random" && explore != "pct" && explore != "dfs" && explore != "dpor") usage();
+    return run_explore(explore, n, every);
+  }
   std::vector<std::string> loads;
   if (load == "all") loads = {"spawn", "restart", "pool"};
   else if (load == "spawn" || load == "restart" || load == "pool") loads = {load};

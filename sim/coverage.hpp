@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <set>
 #include <tuple>
-#include <unordered_set>
 #include <vector>
 
 #include <otpsim/sim/chooser.hpp>
+#include <otpsim/sim/distinct_counter.hpp>
 
 namespace otp::sim {
 
@@ -18,7 +18,7 @@ inline uint64_t hash_decisions(const std::vector<uint32_t>& v) {
 
 // Coverage figures of an exploration: distinct decision lists, (process, decision point, option kind) pairs.
 struct Coverage {
-  std::unordered_set<uint64_t> schedules;
+  DistinctCounter schedules;  // of decision-list hashes: exact up to DistinctCounter::kExact, then estimated
   std::set<std::tuple<uint64_t, uint8_t, uint8_t>> actor_decisions;
   void note(DecisionPoint p, const OptionLabel& l) { actor_decisions.insert({l.actor(), static_cast<uint8_t>(p), static_cast<uint8_t>(l.kind)}); }
 };

@@ -207,12 +207,14 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
       res.failing_decisions = r.decisions;
       res.failing_seed = opts.strategy == ExploreStrategy::random || opts.strategy == ExploreStrategy::pct ? seed : opts.seed;
     }
-    res.distinct_schedules = cov.schedules.size();
     res.actor_decisions = cov.actor_decisions.size();
     res.pruned = dfs.pruned();
     res.races = dpor.races();
     res.blocked = dpor.blocked();
-    if (progress && (res.schedules % 256 == 0)) progress(res);
+    if (progress && (res.schedules % 256 == 0)) {
+      set_distinct(res, cov);  // (an estimate's count reads every register: not on every schedule)
+      progress(res);
+    }
     if (dpor.too_big()) {  // (its report is partial: the tree cannot learn from it)
       res.too_big = true;
       break;
@@ -230,6 +232,7 @@ ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,
   res.pruned = dfs.pruned();
   res.races = dpor.races();
   res.blocked = dpor.blocked();
+  set_distinct(res, cov);
   res.coverage = std::move(cov);
   return res;
 }

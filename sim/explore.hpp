@@ -56,6 +56,7 @@ using RunSchedule = std::function<ScheduleRun(DecisionHook* hook, uint64_t seed)
 struct ExploreResult {
   uint64_t schedules = 0;
   uint64_t distinct_schedules = 0;  // distinct decision lists
+  bool distinct_estimated = false;  // past DistinctCounter::kExact, distinct_schedules is an estimate (~0.8 %)
   uint64_t actor_decisions = 0;     // distinct (process, decision point, option kind) pairs chosen
   uint64_t max_depth = 0;           // most decisions in one schedule
   uint64_t pruned = 0;              // dfs: branches skipped by sleep sets
@@ -72,6 +73,12 @@ struct ExploreResult {
   // jobs can report the figures of their union (not a sum that counts a schedule once per job).
   Coverage coverage;
 };
+
+// Sets r's distinct_schedules (and whether it is an estimate) from c's counter.
+inline void set_distinct(ExploreResult& r, const Coverage& c) {
+  r.distinct_schedules = c.schedules.count();
+  r.distinct_estimated = c.schedules.estimated();
+}
 
 // `progress` is called now and then with the result so far.
 ExploreResult explore(const RunSchedule& run, const ExploreOptions& opts,

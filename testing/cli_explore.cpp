@@ -112,7 +112,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, ExploreFlags flags
   for (size_t j = 0; j < parts.size(); ++j) {
     const ExploreResult& p = parts[j];
     res.schedules += p.schedules;
-    all.schedules.insert(p.coverage.schedules.begin(), p.coverage.schedules.end());
+    all.schedules.merge(p.coverage.schedules);
     all.actor_decisions.insert(p.coverage.actor_decisions.begin(), p.coverage.actor_decisions.end());
     res.max_depth = std::max(res.max_depth, p.max_depth);
     res.pruned += p.pruned;
@@ -125,7 +125,7 @@ int cmd_explore(const std::string& file, ExploreOptions opts, ExploreFlags flags
     uint64_t at = parts.size() == 1 ? *p.first_failure_at : (*p.first_failure_at - 1) * jobs + j + 1;
     if (!failing || at < failing_at) failing = &p, failing_at = at;
   }
-  res.distinct_schedules = all.schedules.size();
+  set_distinct(res, all);
   res.actor_decisions = all.actor_decisions.size();
   double t = secs();
   std::string bound_text = opts.strategy == ExploreStrategy::random ? std::string()  // (random has none)
@@ -137,9 +137,9 @@ int cmd_explore(const std::string& file, ExploreOptions opts, ExploreFlags flags
     states_text = fmt::format("; at least {} distinct states (counted up to there)", states.size());
   else if (!entry)
     states_text = fmt::format("; {} distinct states ({:.0f} states/s)", states.size(), static_cast<double>(states.size()) / std::max(t, 1e-9));
-  fmt::print("explore {} ({}{}): {} schedules ({} distinct) in {:.2f} s = {:.0f} schedules/s{}; {} (process, decision) pairs; "
+  fmt::print("explore {} ({}{}): {} schedules ({}{} distinct) in {:.2f} s = {:.0f} schedules/s{}; {} (process, decision) pairs; "
              "max depth {} decisions",
-             target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_schedules, t,
+             target, to_string(opts.strategy), bound_text, res.schedules, res.distinct_estimated ? "about " : "", res.distinct_schedules, t,
              static_cast<double>(res.schedules) / std::max(t, 1e-9), states_text, res.actor_decisions, res.max_depth);
   if (opts.strategy == ExploreStrategy::dfs) fmt::print("; {} branches pruned by sleep sets", res.pruned);
   if (opts.strategy == ExploreStrategy::dpor) fmt::print("; {} races, {} sleep-set blocked", res.races, res.blocked);

@@ -70,10 +70,10 @@ ExploreResult explore_dpor_jobs(const RunSchedule& run, const ExploreOptions& op
   });
   Coverage all;
   for (const Coverage& c : coverage) {
-    all.schedules.insert(c.schedules.begin(), c.schedules.end());
+    all.schedules.merge(c.schedules);
     all.actor_decisions.insert(c.actor_decisions.begin(), c.actor_decisions.end());
   }
-  res.distinct_schedules = all.schedules.size();
+  set_distinct(res, all);
   res.actor_decisions = all.actor_decisions.size();
   for (uint64_t r : races) res.races += r;
   for (uint64_t b : blocked) res.blocked += b;
