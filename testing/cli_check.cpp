@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <tuple>
+#include <utility>
 
 #include <otpsim/sim/seed_spread.hpp>
 #include <otpsim/testing/check.hpp>
@@ -68,22 +69,29 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   }
   uint64_t shard_i = 0, shard_n = 1;
   if (!shard.empty()) std::tie(shard_i, shard_n) = parse_shard(shard, shard_from);
+  // The runs, numbered k = 0, 1, ... target by target, seed by seed; this shard's are k = shard_i,
+  // shard_i + shard_n, ... Computed run by run, not listed: up to 10^6 seeds a target.
   struct Job {
     size_t target;
     uint64_t seed;
   };
-  std::vector<Job> mine;
-  size_t k = 0;
-  for (size_t i = 0; i < targets.size(); ++i)
-    for (uint64_t j = 0; j < targets[i].seeds; ++j, ++k)
-      if (k % shard_n == shard_i) mine.push_back({i, targets[i].base + j});
-  std::atomic<size_t> next{0}, failed{0}, done{0};
+  std::vector<uint64_t> starts;  // each target's first k
+  uint64_t all_runs = 0;
+  for (const Target& t : targets) starts.push_back(std::exchange(all_runs, all_runs + t.seeds));
+  const uint64_t my_runs = shard_i < all_runs ? (all_runs - shard_i + shard_n - 1) / shard_n : 0;
+  auto job_at = [&](uint64_t m) {
+    uint64_t k = shard_i + m * shard_n;
+    size_t t = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), k) - starts.begin()) - 1;
+    return Job{t, targets[t].base + (k - starts[t])};
+  };
+  std::atomic<uint64_t> next{0};
+  std::atomic<size_t> failed{0}, done{0};
   std::mutex out_mu;
   bool tty = isatty(STDOUT_FILENO);
   std::vector<otp::sim::SeedSpread> spreads(targets.size());  // do different seeds choose differently?
   auto worker = [&](unsigned job_id) {
-    for (size_t i; (i = next++) < mine.size();) {
-      const Job& j = mine[i];
+    for (uint64_t i; (i = next++) < my_runs;) {
+      const Job j = job_at(i);
       std::string token = make_token(targets[j.target].token_name, j.seed);
       write_token_file(token, job_id, g_program);
       const Target& t = targets[j.target];
@@ -117,9 +125,9 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
         if (shrink) shrink_and_report(t.token_name, j.seed, r.choices, r.failures.front(), t.scenario.get());
       }
       if (tty) {
-        fmt::print("\r[{}/{}] {} failed", done.load(), mine.size(), failed.load());
-      } else if (mine.size() >= 100 && done % (mine.size() / 10) == 0) {  // CI logs: a plain line per 10 %
-        fmt::print("progress: {}/{} runs, {} failed\n", done.load(), mine.size(), failed.load());
+        fmt::print("\r[{}/{}] {} failed", done.load(), my_runs, failed.load());
+      } else if (my_runs >= 100 && done % (my_runs / 10) == 0) {  // CI logs: a plain line per 10 %
+        fmt::print("progress: {}/{} runs, {} failed\n", done.load(), my_runs, failed.load());
       }
       std::fflush(stdout);
     }
@@ -134,16 +142,16 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
       ++insensitive;
       fmt::print("FAIL {}: {}\n", targets[i].token_name, *why);
     }
-  fmt::print("{} passed, {} failed\n", mine.size() - failed.load(), failed.load());
+  fmt::print("{} passed, {} failed\n", my_runs - failed.load(), failed.load());
   bool uniform = std::all_of(targets.begin(), targets.end(), [&](const Target& t) { return t.seeds == targets[0].seeds && t.base == targets[0].base; });
   bool any_scenario = std::any_of(targets.begin(), targets.end(), [](const Target& t) { return t.scenario != nullptr; });
   fmt::print("check: {} target(s) x {}; {}"
              "{:.1f} s, {:.0f} seeds/s on {} job(s)\n",
              targets.size(),
              uniform ? fmt::format("{} seed(s) from seed {}", targets[0].seeds, targets[0].base)
-                     : fmt::format("{} runs in all (each test its own runs and seed)", mine.size()),
+                     : fmt::format("{} runs in all (each test its own runs and seed)", my_runs),
              any_scenario ? "scenarios run twice per seed for determinism; " : "", secs,
-             static_cast<double>(mine.size()) / std::max(secs, 1e-9), std::max(1u, jobs));
+             static_cast<double>(my_runs) / std::max(secs, 1e-9), std::max(1u, jobs));
   return failed || insensitive ? kFailed : kOk;
 }
 
