@@ -3,13 +3,15 @@
 // resident set size (/proc/self/statm) every --every operations, then the growth from the first
 // report (after warm-up) to the last.
 //
-//   otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim [--no-decisions]]
+//   otpsim_soak [--load spawn|restart|pool|call|all] [--n N] [--every M] [--threads T|--sim [--no-decisions]]
 //   otpsim_soak --explore random|pct|dfs|dpor [--n N] [--every M]
 //
 //   spawn    spawn_monitor a process that exits at once, wait for its DOWN (in batches of 1,000)
 //   restart  kill the one child of a one_for_one supervisor, wait for its restart to announce
 //            itself (one supervisor for the whole run)
 //   pool     otp::pool jobs (8 workers), submitted and awaited in batches of 1,000
+//   call     gen_server:call with its default 5,000 ms timeout, one after another (a timer armed
+//            and cancelled each: what a cancelled timer leaves behind)
 //
 // --threads T runs on rt::RtWorld(T) (default 1); --sim on the simulator (virtual time), which
 // keeps its decision list (12 bytes a decision, for replay and shrinking) unless --no-decisions.
@@ -143,8 +145,21 @@ Body pool_load(int64_t n, Report& report) {
   };
 }
 
+Body call_load(int64_t n, Report& report) {
+  return [n, &report](Process& self) -> Proc {
+    Pid s = (co_await gen_server::start_link(self, [] { return std::make_unique<bench::Echo>(); })).pid;
+    for (int64_t done = 0; done < n; ++done) {
+      co_await gen_server::call(self, s, integer(done));
+      progress(report, done, done + 1);
+    }
+    self.unlink(s);
+    self.exit(s, atom("kill"));
+  };
+}
+
 Body load_body(const std::string& load, int64_t n, Report& report, bool sim) {
   if (load == "spawn") return spawn_load(n, report);
+  if (load == "call") return call_load(n, report);
   if (load == "restart") return restart_load(n, report, sim ? 10 : 0);
   return pool_load(n, report);
 }
@@ -192,6 +207,7 @@ int run_explore(const std::string& strategy, int64_t n, int64_t every) {
     progress(report, static_cast<int64_t>(seen), static_cast<int64_t>(now.schedules));
     seen = now.schedules;
   });
+  if (r.schedules % static_cast<uint64_t>(every) == 0 && seen != r.schedules) report.at(static_cast<int64_t>(r.schedules));  // (progress comes every 256)
   std::printf("%-16s %" PRIu64 " schedules (%" PRIu64 " distinct%s)\n", report.label.c_str(), r.schedules, r.distinct_schedules,
               r.distinct_estimated ? ", estimated" : "");
   if (report.rss.size() >= 2) {
@@ -204,7 +220,7 @@ int run_explore(const std::string& strategy, int64_t n, int64_t every) {
 
 [[noreturn]] void usage() {
   std::fprintf(stderr,
-               "usage: otpsim_soak [--load spawn|restart|pool|all] [--n N] [--every M] [--threads T|--sim "
+               "usage: otpsim_soak [--load spawn|restart|pool|call|all] [--n N] [--every M] [--threads T|--sim "
                "[--no-decisions]]\n       otpsim_soak --explore random|pct|dfs|dpor [--n N] [--every M]\n");
   std::exit(2);
 }
@@ -238,8 +254,8 @@ int main(int argc, char** argv) {
     return run_explore(explore, n, every);
   }
   std::vector<std::string> loads;
-  if (load == "all") loads = {"spawn", "restart", "pool"};
-  else if (load == "spawn" || load == "restart" || load == "pool") loads = {load};
+  if (load == "all") loads = {"spawn", "restart", "pool", "call"};
+  else if (load == "spawn" || load == "restart" || load == "pool" || load == "call") loads = {load};
   else usage();
 
   int status = 0;
