@@ -16,12 +16,15 @@
 //     and a name is free once its holder's DOWN has come;
 //   - load: a crowd of 257+ processes woken in one turn, ping-pong pairs over both workers and
 //     up to 16 threads in wait_exit at once: every message, round trip and exit seen; a world
-//     that does not go idle within 20 s is a failure, not a hang.
+//     that does not go idle within 20 s is a failure, not a hang;
+//   - a worker's run queue itself, first: a burst past its capacity, with and without a thief
+//     taking from it, gives every slot exactly once (ring or overflow), each taker's oldest first.
 // The schedule is the operating system's, not a recorded one: replaying a token runs the same
 // case again (a failure from a rare race may need a few replays).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -31,6 +34,7 @@
 #include <otpsim/core/behaviours/gen_server.hpp>
 #include <otpsim/properties/failing_init.hpp>
 #include <otpsim/rt/rt_world.hpp>
+#include <otpsim/rt/run_queue.hpp>
 
 namespace otp::properties {
 namespace {
@@ -501,8 +505,73 @@ std::optional<std::string> check_load(const LoadCase& l) {
   return std::nullopt;
 }
 
+// ---------------------------------------------------------------- the run queue
+
+// A worker's run queue (rt/run_queue.hpp) refuses a push when it is full (the executor then
+// puts the process in that worker's overflow) and gives every slot it took exactly once,
+// oldest first, to its owner and thieves alike. A ring that overwrote a slot when full would
+// lose one process and run another twice at once: in a world, a crash or a world that never
+// goes idle; here a failure that says so. A burst past the ring's capacity is pushed by its
+// owner, once alone (nothing taken until the end: the ring fills) and once with a thief taking
+// from it (and the owner taking now and then); what a push refuses goes to a deque, as the
+// executor's queue_local does.
+struct QueueCase {
+  uint64_t burst = 300;  // slots pushed
+  int owner_takes_every = 0;  // with the thief: pushes between two takes of the owner's (0: none)
+};
+
+QueueCase draw_queue(sim::Draws& d) {
+  QueueCase q;
+  q.burst = rt::RunQueue::kCapacity + 1 + d.below(3 * rt::RunQueue::kCapacity);
+  q.owner_takes_every = static_cast<int>(d.below(8));
+  return q;
+}
+
+std::optional<std::string> check_run_queue(const QueueCase& q) {
+  for (bool with_thief : {false, true}) {
+    auto ring = std::make_unique<rt::RunQueue>();
+    std::deque<uint64_t> overflow;
+    std::vector<uint64_t> owner_took, thief_took;
+    std::atomic<bool> done{false};
+    std::thread thief;
+    if (with_thief)
+      thief = std::thread([&] {
+        for (;;) {
+          const bool last = done.load(std::memory_order_acquire);  // read before the take that finds none
+          uint64_t v = 0;
+          if (ring->pop(v)) thief_took.push_back(v);
+          else if (last) return;
+          else std::this_thread::yield();
+        }
+      });
+    for (uint64_t v = 1; v <= q.burst; ++v) {
+      if (!ring->push(v)) overflow.push_back(v);
+      uint64_t x = 0;
+      if (with_thief && q.owner_takes_every > 0 && v % static_cast<uint64_t>(q.owner_takes_every) == 0 && ring->pop(x))
+        owner_took.push_back(x);
+    }
+    done.store(true, std::memory_order_release);
+    if (thief.joinable()) thief.join();
+    for (uint64_t x = 0; ring->pop(x);) owner_took.push_back(x);
+    const std::string where = with_thief ? " (a thief taking as it filled)" : " (its owner alone)";
+    for (const auto* took : {&owner_took, &thief_took})
+      if (!std::is_sorted(took->begin(), took->end()))
+        return "the run queue gave slots out of the order they were pushed" + where;
+    std::vector<int> seen(q.burst + 1, 0);
+    for (const auto* from : {&owner_took, &thief_took})
+      for (uint64_t v : *from) ++seen[v];
+    for (uint64_t v : overflow) ++seen[v];
+    for (uint64_t v = 1; v <= q.burst; ++v)
+      if (seen[v] != 1)
+        return "a burst of " + std::to_string(q.burst) + " slots through a run queue of " + std::to_string(rt::RunQueue::kCapacity) +
+               where + ": slot " + std::to_string(v) + (seen[v] == 0 ? " was lost" : " came out " + std::to_string(seen[v]) + " times") +
+               " (a full ring must refuse the push, not overwrite a slot)";
+  }
+  return std::nullopt;
+}
+
 std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t, const std::vector<CallPlan>& calls,
-                     const LoadCase& l, const NameCase& n) {
+                     const LoadCase& l, const NameCase& n, const QueueCase& q) {
   std::string s = "signals: " + kernel_signals::describe(k) + "\n  order: " + std::to_string(o.senders) + " sender(s) x " +
                   std::to_string(o.receivers) + " receiver(s) x " + std::to_string(o.per_stream) + " message(s)" +
                   (o.selective ? ", receiver 0 first takes sender 0's last" : "") + "\n  timers:";
@@ -514,6 +583,8 @@ std::string describe(const kernel_signals::Case& k, const OrderCase& o, const Ti
   for (const auto& c : calls) s += " " + std::to_string(c.server_ms) + "/" + std::to_string(c.timeout_ms);
   s += "\n  load: a crowd of " + std::to_string(l.crowd) + ", " + std::to_string(l.pairs) + " pairs x " +
        std::to_string(l.round_trips) + " round trips, " + std::to_string(l.waiters) + " threads in wait_exit";
+  s += "\n  run queue: a burst of " + std::to_string(q.burst) + " slots" +
+       (q.owner_takes_every ? ", its owner taking one every " + std::to_string(q.owner_takes_every) + " pushes beside the thief" : "");
   s += "\n  names: " + std::to_string(n.rounds) + " starts, each after an init that " + (n.how == 0 ? "stops" : n.how == 1 ? "ignores" : "crashes");
   return s;
 }
@@ -527,13 +598,16 @@ SuiteOutcome rt_suite(sim::Draws& d) {
   LoadCase l = draw_load(d);
   std::vector<CallPlan> calls = draw_calls(d);  // drawn late: earlier tokens keep their cases
   NameCase n = draw_names(d);
-  std::optional<std::string> failure = check_signals(k);
+  QueueCase q = draw_queue(d);
+  // The run queue first: a ring that loses or doubles slots would crash the worlds below.
+  std::optional<std::string> failure = check_run_queue(q);
+  if (!failure) failure = check_signals(k);
   if (!failure) failure = check_order(o);
   if (!failure) failure = check_timers(t);
   if (!failure) failure = check_calls(calls);
   if (!failure) failure = check_load(l);
   if (!failure) failure = check_names(n);
-  return {failure, describe(k, o, t, calls, l, n)};
+  return {failure, describe(k, o, t, calls, l, n, q)};
 }
 
 }  // namespace otp::properties
