@@ -1185,6 +1185,31 @@ void explore_bounds(Probe& p) {
   p.expect("dpor arrival orders", static_cast<int64_t>(orders.size()), all);
 }
 
+// docs/testing.md, sim/explore.hpp: PCT with bound d draws d - 1 priority change points among
+// the k steps of a schedule (steps 1..k), so a bug of depth d is found with probability at
+// least 1/(n k^(d-1)) per schedule. Two actors that could each take any of k steps: the bug
+// needs one change point, at the last step: actor 1 (the higher priority) runs steps 1..k-1
+// and actor 2 the last one. Found with probability 1/(2k) per schedule, so within 600
+// schedules (missed with probability below 1e-10 for k <= 8); a change point that can never
+// land on step k never finds it.
+void explore_pct_depth(Probe& p) {
+  auto k = static_cast<uint32_t>(p.ms("steps", 2, 8));
+  const std::vector<sim::OptionLabel> options{{.kind = sim::OptionLabel::Kind::run, .a = 1},
+                                              {.kind = sim::OptionLabel::Kind::run, .a = 2}};
+  sim::RunSchedule run = [&](sim::DecisionHook* h, uint64_t) {
+    sim::ScheduleRun r;
+    for (uint32_t i = 0; i < k; ++i) r.decisions.push_back(h ? h->choose(sim::DecisionPoint::next_step, options) : 0);
+    bool bug = r.decisions.back() == 1;
+    for (uint32_t i = 0; i + 1 < k; ++i) bug = bug && r.decisions[i] == 0;
+    if (bug) r.failures.push_back("actor 2 ran only the last step");
+    return r;
+  };
+  sim::ExploreResult r = sim::explore(run, {.strategy = sim::ExploreStrategy::pct, .bound = 2, .max_schedules = 600,
+                                            .seed = p.seed()});
+  p.expect("PCT (d = 2) found the depth-2 bug needing a change at the last step", r.first_failure_at.has_value(), true);
+  if (r.first_failure_at) p.note("found_at", std::to_string(*r.first_failure_at));
+}
+
 // S91: a replay token carries its seed, target and decision list exactly (runs of one value
 // are written v*n).
 void token_round_trip(Probe& p) {
@@ -1443,6 +1468,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"token", "S91", token_round_trip},
       {"replay-and-shrink", "S91", replay_and_shrink},
       {"explore-bounds", "explore", explore_bounds},
+      {"explore-pct-depth", "explore", explore_pct_depth},
       {"test-runner-ends", "S23", test_runner_ends},
       {"shrink-keeps-the-failure", "S91", shrink_keeps_the_failure},
   };
