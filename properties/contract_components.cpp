@@ -14,6 +14,7 @@
 #include <otpsim/core/components/buffered_writer.hpp>
 #include <otpsim/core/components/circuit_breaker.hpp>
 #include <otpsim/core/components/pool.hpp>
+#include <otpsim/core/components/pool_dispatcher.hpp>
 #include <otpsim/core/components/retrying_connection.hpp>
 #include <otpsim/core/kernel/node.hpp>
 #include <otpsim/properties/contract_probe.hpp>
@@ -1050,6 +1051,76 @@ void pool_dead_workers(Probe& p) {
   p.expect("the outcomes", outcomes, want);
 }
 
+// S80: a restarted worker's registration may overtake its old self's DOWN (they come from
+// different pids: S5 orders nothing between them). From then on the old worker is dead to the
+// dispatcher: status counts it nowhere (workers, busy, available), no job is handed to it, and
+// the job it was running, if any, waits for its DOWN to be retried or to fail
+// {worker_crashed, R}. The schedules where the registration wins are rare, so the probe plays
+// both workers itself, in that order: worker 0 registers (and takes a job when `old_busy`),
+// its replacement registers and only then is the old one killed.
+void pool_replaced_before_down(Probe& p) {
+  bool old_busy = p.chance("old_worker_busy");
+  auto attempts = static_cast<int>(p.ms("max_attempts", 1, 2));
+  auto jobs = static_cast<int>(p.ms("jobs_after_the_replacement", 1, 3));
+  std::string got_by_old, statuses, outcomes;
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(true);
+    pool::Options o{.name = "pl", .size = 1, .max_attempts = attempts};
+    Pid d = (co_await gen_server::start_link(self, [o]() -> std::unique_ptr<GenServer> { return std::make_unique<pool::Dispatcher>(o); },
+                                             gen_server::StartOptions{.name = {.local = pool::dispatcher_name("pl")}}))
+                .pid;
+    Pid probe = self.self();
+    // A worker of id 0 as the pool's own is: it registers, then runs each job cast to it
+    // (the old one keeps its jobs and tells the probe; the new one answers at once).
+    auto worker = [d, probe](bool old) {
+      return [d, probe, old](Process& me) -> Proc {
+        gen_server::cast(me, d, pool::RegisterWorker{0, me.self()});
+        (void)co_await pool::status(me, "pl");  // (a call after the cast: the dispatcher has taken it)
+        me.send(probe, atom("registered"));
+        for (;;) {
+          Message m = *co_await me.receive_any();
+          if (m.envelope() != Envelope::cast) continue;
+          Message in = std::move(m).open();
+          auto* job = in.get_mut<pool::RunJob>();
+          if (!job) continue;
+          if (old) me.send(probe, tuple(atom("old_got"), job->job));
+          else gen_server::cast(me, d, pool::JobDone{me.self(), job->job, atom("new")});
+        }
+      };
+    };
+    auto registered = [](const Message& m) { return m.get<Term>() && m.get<Term>()->is_atom("registered"); };
+    auto old_got = [](const Message& m) { return m.get<Term>() && m.get<Term>()->is_tuple(2) && (*m.get<Term>())[0].is_atom("old_got"); };
+    Pid old = self.spawn(worker(true));
+    (void)co_await self.receive(registered);
+    std::optional<pool::Submitted> first;
+    if (old_busy) {
+      first = pool::submit(self, "pl", [](Process&) -> Task<Term> { co_return atom("first"); });
+      (void)co_await self.receive(old_got);
+      got_by_old += "first ";
+    }
+    Pid fresh = self.spawn(worker(false));
+    (void)co_await self.receive(registered);
+    statuses += (co_await pool::status(self, "pl")).to_string() + " ";
+    std::vector<pool::Submitted> sent;
+    for (int j = 0; j < jobs; ++j) sent.push_back(pool::submit(self, "pl", [](Process&) -> Task<Term> { co_return atom("later"); }));
+    for (auto& s : sent) outcomes += (co_await pool::await(self, s, 10'000)).to_string() + " ";
+    self.exit(old, atom("kill"));
+    if (first) outcomes += (co_await pool::await(self, *first, 10'000)).to_string() + " ";
+    statuses += (co_await pool::status(self, "pl")).to_string();
+    while (co_await self.receive(old_got, 0))
+      got_by_old += "a job cast after its replacement registered ";
+    self.exit(fresh, atom("kill"));
+    co_await gen_server::stop(self, d);
+  });
+  p.expect("jobs the replaced worker was handed", got_by_old, old_busy ? "first " : "");
+  const std::string idle = "[{available,1},{busy,0},{pending,0},{workers,1}]";
+  p.expect("status after the replacement registered, then after the old worker's DOWN", statuses, idle + " " + idle);
+  std::string want;
+  for (int j = 0; j < jobs; ++j) want += "{ok,new} ";
+  if (old_busy) want += attempts > 1 ? "{ok,new} " : "{error,{worker_crashed,killed}} ";
+  p.expect("the outcomes", outcomes, want);
+}
+
 // S80: back-pressure: with every worker busy and max_pending jobs already waiting, a new job is
 // refused {error, overloaded}; the jobs up to max_pending wait and run.
 void pool_overloaded(Probe& p) {
@@ -1455,6 +1526,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"application-stop-while-ending", "S70", application_stop_while_ending},
       {"pool-attempts", "S80", pool_attempts},
       {"pool-dead-workers", "S80", pool_dead_workers},
+      {"pool-replaced-before-down", "S80 S5", pool_replaced_before_down},
       {"pool-submit-after-restart", "S80", pool_submit_after_restart},
       {"pool-result-before-down", "S80", pool_result_before_down},
       {"pool-overloaded", "S80", pool_overloaded},
