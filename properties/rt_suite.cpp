@@ -570,8 +570,74 @@ std::optional<std::string> check_run_queue(const QueueCase& q) {
   return std::nullopt;
 }
 
+// ---------------------------------------------------------------- wake-ups
+
+// A process sent home to a worker that sleeps wakes that worker (rt_executor.cpp push_remote).
+// Checked on a world whose workers share at once (share_after 0): there an idle worker sleeps
+// until it is woken and never looks again by itself, so a wake-up lost is a process that never
+// runs again, which a bounded wait reports (with adaptive sharing a worker looks again within
+// 1 or 16 ms, and a lost wake-up is only a late turn). One process at a time takes a chain of
+// short sleeps, each fired by the timer thread while both workers idle, so each sends it home
+// to its sleeping worker; then pairs hand a token back and forth, waking each other across the
+// workers. Each must end within 5 s, hundreds of times what it takes.
+struct WakeCase {
+  int chains = 3;       // processes, one after another
+  int hops = 20;        // sleeps of each
+  int pairs = 2;        // ping-pong pairs, side by side
+  int round_trips = 50;
+};
+
+WakeCase draw_wakes(sim::Draws& d) {
+  WakeCase c;
+  c.chains = 1 + static_cast<int>(d.below(4));
+  c.hops = 5 + static_cast<int>(d.below(26));
+  c.pairs = 1 + static_cast<int>(d.below(3));
+  c.round_trips = 10 + static_cast<int>(d.below(100));
+  return c;
+}
+
+constexpr std::chrono::seconds kWakeWithin{5};
+
+std::optional<std::string> check_wakes(const WakeCase& c) {
+  rt::RtWorld w(kThreads, std::chrono::nanoseconds(0));
+  for (int i = 0; i < c.chains; ++i) {
+    std::atomic<int> hops_done{0};
+    Pid p = w.spawn([&, i](Process& me) -> Proc {
+      for (int k = 0; k < c.hops; ++k) {
+        co_await me.sleep(1 + (i + k) % 2);
+        hops_done.fetch_add(1, std::memory_order_relaxed);
+      }
+    });
+    if (!w.wait_exit(p, kWakeWithin))
+      return "a process sleeping 1-2 ms at a time on an idle world (share_after 0) stopped after " + std::to_string(hops_done.load()) +
+             " of " + std::to_string(c.hops) + " sleeps: not run again within 5 s (a wake-up of its sleeping worker lost)";
+  }
+  std::vector<std::atomic<int>> trips(static_cast<size_t>(c.pairs));
+  std::vector<Pid> pingers;
+  for (int i = 0; i < c.pairs; ++i) {
+    Pid pong = w.spawn([](Process& me) -> Proc {
+      for (;;) {
+        Message m = *co_await me.receive_any();
+        me.send(m.get<Term>()->pid(), atom("pong"));
+      }
+    });
+    pingers.push_back(w.spawn([&, i, pong](Process& me) -> Proc {
+      for (int k = 0; k < c.round_trips; ++k) {
+        me.send(pong, Term(me.self()));
+        (void)co_await me.receive_any();
+        trips[static_cast<size_t>(i)].fetch_add(1, std::memory_order_relaxed);
+      }
+    }));
+  }
+  for (int i = 0; i < c.pairs; ++i)
+    if (!w.wait_exit(pingers[static_cast<size_t>(i)], kWakeWithin))
+      return "a ping-pong pair on an idle world (share_after 0) stopped after " + std::to_string(trips[static_cast<size_t>(i)].load()) +
+             " of " + std::to_string(c.round_trips) + " round trips: not run again within 5 s (a wake-up lost)";
+  return std::nullopt;
+}
+
 std::string describe(const kernel_signals::Case& k, const OrderCase& o, const TimerCase& t, const std::vector<CallPlan>& calls,
-                     const LoadCase& l, const NameCase& n, const QueueCase& q) {
+                     const LoadCase& l, const NameCase& n, const QueueCase& q, const WakeCase& wk) {
   std::string s = "signals: " + kernel_signals::describe(k) + "\n  order: " + std::to_string(o.senders) + " sender(s) x " +
                   std::to_string(o.receivers) + " receiver(s) x " + std::to_string(o.per_stream) + " message(s)" +
                   (o.selective ? ", receiver 0 first takes sender 0's last" : "") + "\n  timers:";
@@ -585,6 +651,8 @@ std::string describe(const kernel_signals::Case& k, const OrderCase& o, const Ti
        std::to_string(l.round_trips) + " round trips, " + std::to_string(l.waiters) + " threads in wait_exit";
   s += "\n  run queue: a burst of " + std::to_string(q.burst) + " slots" +
        (q.owner_takes_every ? ", its owner taking one every " + std::to_string(q.owner_takes_every) + " pushes beside the thief" : "");
+  s += "\n  wake-ups (share_after 0): " + std::to_string(wk.chains) + " x " + std::to_string(wk.hops) + " sleeps, " +
+       std::to_string(wk.pairs) + " pairs x " + std::to_string(wk.round_trips) + " round trips";
   s += "\n  names: " + std::to_string(n.rounds) + " starts, each after an init that " + (n.how == 0 ? "stops" : n.how == 1 ? "ignores" : "crashes");
   return s;
 }
@@ -599,6 +667,7 @@ SuiteOutcome rt_suite(sim::Draws& d) {
   std::vector<CallPlan> calls = draw_calls(d);  // drawn late: earlier tokens keep their cases
   NameCase n = draw_names(d);
   QueueCase q = draw_queue(d);
+  WakeCase wk = draw_wakes(d);
   // The run queue first: a ring that loses or doubles slots would crash the worlds below.
   std::optional<std::string> failure = check_run_queue(q);
   if (!failure) failure = check_signals(k);
@@ -607,7 +676,8 @@ SuiteOutcome rt_suite(sim::Draws& d) {
   if (!failure) failure = check_calls(calls);
   if (!failure) failure = check_load(l);
   if (!failure) failure = check_names(n);
-  return {failure, describe(k, o, t, calls, l, n, q)};
+  if (!failure) failure = check_wakes(wk);
+  return {failure, describe(k, o, t, calls, l, n, q, wk)};
 }
 
 }  // namespace otp::properties
