@@ -554,9 +554,6 @@ std::optional<std::string> check_run_queue(const QueueCase& q) {
     if (thief.joinable()) thief.join();
     for (uint64_t x = 0; ring->pop(x);) owner_took.push_back(x);
     const std::string where = with_thief ? " (a thief taking as it filled)" : " (its owner alone)";
-    for (const auto* took : {&owner_took, &thief_took})
-      if (!std::is_sorted(took->begin(), took->end()))
-        return "the run queue gave slots out of the order they were pushed" + where;
     std::vector<int> seen(q.burst + 1, 0);
     for (const auto* from : {&owner_took, &thief_took})
       for (uint64_t v : *from) ++seen[v];
@@ -566,6 +563,9 @@ std::optional<std::string> check_run_queue(const QueueCase& q) {
         return "a burst of " + std::to_string(q.burst) + " slots through a run queue of " + std::to_string(rt::RunQueue::kCapacity) +
                where + ": slot " + std::to_string(v) + (seen[v] == 0 ? " was lost" : " came out " + std::to_string(seen[v]) + " times") +
                " (a full ring must refuse the push, not overwrite a slot)";
+    for (const auto* took : {&owner_took, &thief_took})
+      if (!std::is_sorted(took->begin(), took->end()))
+        return "the run queue gave slots out of the order they were pushed" + where;
   }
   return std::nullopt;
 }
