@@ -370,3 +370,32 @@ TEST(Pool, AwaitingAJobTwiceIsAUsageError) {  // S80: each submitted job is awai
   EXPECT_EQ(first, "{ok,5}");
   EXPECT_EQ(second, "pool::await: this job was already awaited, or was not submitted by this process");
 }
+
+// As supervisor:start_link({local, Name}, ...) (and gen_server's start with a name): a second
+// start of a pool of a name that is running returns {error, {already_started, Pid}}, Pid the
+// running pool's supervisor; nothing of the second starts, the caller (not trapping) lives on,
+// and the first pool keeps serving.
+TEST(Pool, StartingAPoolTwiceReturnsAlreadyStartedWithTheRunningPool) {  // S10, S80
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    World w({.seed = seed});
+    std::vector<std::string> got;
+    Pid first{}, holder{};
+    w.spawn([&](Process& self) -> Proc {
+      StartResult a = co_await pool::start_link(self, {.name = "p", .size = 2});
+      first = a.pid;
+      holder = self.whereis(pool::supervisor_name("p"));
+      StartResult b = co_await pool::start_link(self, {.name = "p", .size = 3});
+      got.push_back(b.to_term() == tuple(atom("error"), tuple(atom("already_started"), first)) ? "already_started first" : b.to_term().to_string());
+      co_await self.sleep(10);
+      got.push_back((co_await pool::run(self, "p", value_after(5, 42), 5000)).to_string());
+      got.push_back((co_await pool::status(self, "p")).to_string());
+      co_await self.receive([](const Message&) { return false; });
+    });
+    w.run({.max_steps = 1'000'000});
+    EXPECT_TRUE(first);
+    EXPECT_EQ(holder, first);
+    EXPECT_EQ(got, (std::vector<std::string>{"already_started first", "{ok,42}",
+                                             "[{available,2},{busy,0},{pending,0},{workers,2}]"}))
+        << "seed " << seed;
+  }
+}

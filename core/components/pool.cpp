@@ -14,6 +14,7 @@ namespace otp::pool {
 
 std::string dispatcher_name(const std::string& pool) { return pool + ".dispatcher"; }
 std::string registry_name(const std::string& pool) { return pool + ".registry"; }
+std::string supervisor_name(const std::string& pool) { return pool + ".supervisor"; }
 
 namespace {
 
@@ -101,7 +102,7 @@ class Worker : public GenServer {
 
 ChildSpec child_spec(Options opts) {
   if (opts.name.empty())
-    throw UsageError("pool: a name is required (its dispatcher and registry register under <name>.dispatcher, <name>.registry)");
+    throw UsageError("pool: a name is required (its supervisor, dispatcher and registry register under <name>.supervisor, <name>.dispatcher, <name>.registry)");
   if (opts.size < 1) throw UsageError("pool " + opts.name + ": size must be >= 1, got " + std::to_string(opts.size));
   if (opts.max_attempts < 1)
     throw UsageError("pool " + opts.name + ": max_attempts must be >= 1, got " + std::to_string(opts.max_attempts));
@@ -125,7 +126,17 @@ ChildSpec child_spec(Options opts) {
   }
   ChildSpec worker_sup = supervisor::supervisor_spec(atom("workers"), opts.worker_flags, std::move(workers));
   SupFlags flags{.strategy = Strategy::one_for_all};
-  return supervisor::supervisor_spec(atom(opts.name), flags, {reg, dispatcher, worker_sup});
+  ChildSpec spec = supervisor::supervisor_spec(atom(opts.name), flags, {});
+  // Pool.Supervisor registers under <name>.supervisor, as supervisor:start_link({local, Name}, ...)
+  // does: a second pool of the same name is refused with {error, {already_started, Pid}}, Pid
+  // the running pool's supervisor, before anything of it starts (the running pool untouched).
+  auto children = std::make_shared<const std::vector<ChildSpec>>(std::vector<ChildSpec>{reg, dispatcher, worker_sup});
+  spec.start = [flags, children, name = supervisor_name(opts.name)](Process& sup) {
+    gen_server::StartOptions start_opts;
+    start_opts.name.local = name;
+    return supervisor::start_link(sup, flags, *children, start_opts);
+  };
+  return spec;
 }
 
 Task<StartResult> start_link(Process& self, Options opts) {

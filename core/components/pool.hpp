@@ -29,7 +29,7 @@ struct Observer {
 };
 
 struct Options {
-  std::string name = "pool";  // registered names: <name>.dispatcher, <name>.registry (empty: a UsageError)
+  std::string name = "pool";  // registered names: <name>.supervisor, <name>.dispatcher, <name>.registry (empty: a UsageError)
   int size = 4;
   size_t max_pending = 0;     // 0: unbounded; else new jobs beyond it get {error, overloaded}
                               // (a retry of an accepted job is never refused)
@@ -41,7 +41,9 @@ struct Options {
   Observer* observer = nullptr;
 };
 
-// Pool.Supervisor as a child of your tree, or started and linked to the caller.
+// Pool.Supervisor as a child of your tree, or started and linked to the caller. It registers as
+// supervisor_name(name): a second start of a pool of that name while one runs returns
+// {error, {already_started, Pid}}, Pid that pool's supervisor, and leaves the running pool be.
 ChildSpec child_spec(Options opts);
 Task<StartResult> start_link(Process& self, Options opts);
 
@@ -71,5 +73,6 @@ Task<Term> status(Process& self, std::string pool);
 
 std::string dispatcher_name(const std::string& pool);
 std::string registry_name(const std::string& pool);
+std::string supervisor_name(const std::string& pool);  // <pool>.supervisor
 
 }  // namespace otp::pool
