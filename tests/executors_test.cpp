@@ -241,6 +241,45 @@ TEST_P(BothExecutors, PoolRunsJobsAndReportsCrashes) {  // S80
   EXPECT_EQ(got, (std::vector<std::string>{"{ok,42}", "{error,{worker_crashed,oops}}", "{ok,7}"}));
 }
 
+TEST_P(BothExecutors, PoolStartedTwiceIsAlreadyStarted) {  // S10, S80
+  std::vector<std::string> got;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    self.trap_exit(true);
+    auto p = co_await pool::start_link(self, {.name = "pool", .size = 2});
+    auto again = co_await pool::start_link(self, {.name = "pool", .size = 2});
+    got.push_back(again.to_term() == tuple(atom("error"), tuple(atom("already_started"), p.pid)) ? "already_started" : again.to_term().to_string());
+    got.push_back((co_await pool::run(self, "pool", [](Process&) -> Task<Term> { co_return integer(42); }, 5000)).to_string());
+    self.exit(p.pid, atom("shutdown"));
+    co_await self.receive(exit_from(p.pid));
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"already_started", "{ok,42}"}));
+}
+
+// monitor(Name) and send_after(Name, ...): the DOWN names {Name, node()}; the timer goes to
+// whoever holds the name when it fires, here a process registered after the timer was set.
+TEST_P(BothExecutors, MonitorAndSendAfterByName) {  // S4, S6, S7
+  std::vector<std::string> got;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Pid parent = self.self();
+    self.send_after("late", atom("tick"), 30);
+    Pid p = self.spawn([parent](Process& h) -> Proc {
+      h.register_name("late");
+      h.send(parent, atom("ready"));
+      auto m = co_await h.receive_any(5000);
+      h.exit(m ? m->to_term() : atom("nothing"));
+    });
+    co_await self.receive([](const Message& m) { return m.to_term() == atom("ready"); });
+    Ref ref = self.monitor("late");
+    auto m = co_await self.receive(down_of(ref), 10'000);
+    const auto* d = m ? m->get<DownMsg>() : nullptr;
+    got.push_back(d && d->pid == p ? d->reason.to_string() + " " + d->object.to_string() : "no DOWN");
+    Ref none = self.monitor("late");  // its holder is gone: noproc at once
+    m = co_await self.receive_any(0);
+    d = m ? m->get<DownMsg>() : nullptr;
+    got.push_back(d && d->ref == none ? d->reason.to_string() : "no DOWN");
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"tick {late,nonode@nohost}", "noproc"}));
+}
 
 // ------------------------------------------------------------------ inspection (sys, process_info, observer)
 

@@ -16,6 +16,39 @@ Proc idle(Process& self) { co_await self.receive_any(); }
 
 Body forever() { return [](Process& self) { return idle(self); }; }
 
+// A process that registers `name` and tells its starter so; then `unregister` gives the name
+// up, {die, R} exits R, and anything else goes back to the starter as {got, Self, Msg}.
+Task<Pid> start_holder(Process& self, std::string name) {
+  Pid parent = self.self();
+  Pid p = self.spawn([parent, name](Process& h) -> Proc {
+    EXPECT_TRUE(h.register_name(name));
+    h.send(parent, tuple(atom("ready"), h.self()));
+    for (;;) {
+      Term t = (co_await h.receive_any())->to_term();
+      if (t == atom("unregister")) {
+        h.unregister_name();
+      } else if (t.kind() == Term::Kind::tuple && t[0] == atom("die")) {
+        h.exit(t[1]);
+      } else {
+        h.send(parent, tuple(atom("got"), h.self(), t));
+      }
+    }
+  });
+  co_await self.receive([p](const Message& m) { return m.to_term() == tuple(atom("ready"), p); });
+  co_return p;
+}
+
+// The next {got, From, Msg} from `from` within `ms`, as a string ("nothing" if none came).
+Task<std::string> got_from(Process& self, Pid from, Timeout ms) {
+  auto m = co_await self.receive(
+      [from](const Message& m) {
+        Term t = m.to_term();
+        return t.kind() == Term::Kind::tuple && t.size() == 3 && t[0] == atom("got") && t[1] == Term(from);
+      },
+      ms);
+  co_return m ? m->to_term()[2].to_string() : "nothing";
+}
+
 }  // namespace
 
 TEST(Kernel, ReturningIsNormalExitThrowingIsErrorTuple) {  // S1
@@ -401,4 +434,99 @@ TEST(Kernel, ReceiveOutsideProcessIsUsageError) {
   Pid p = w.spawn([](Process& self) -> Proc { co_await self.receive(nullptr, -5); });
   w.run();
   EXPECT_NE(w.exit_reason(p)->to_string().find("timeout must be"), std::string::npos);
+}
+
+// erlang:monitor(process, Name), as measured on OTP 25 (tools/beam_diff/monitor_name.erl, 200 of
+// 200 each): the DOWN's object is {Name, node()}; a name nobody holds gives DOWN noproc at once;
+// the monitor stays on the process that held the name when it was made.
+TEST(Kernel, MonitorOfANameWatchesItsHolderAndNamesItInTheDown) {  // S4, S7
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World w({.seed = seed});
+    std::vector<std::string> seen;
+    w.spawn([&](Process& self) -> Proc {
+      Pid p = co_await start_holder(self, "srv");
+      Ref ref = self.monitor("srv");
+      self.send(p, tuple(atom("die"), atom("boom")));
+      auto m = co_await self.receive(down_of(ref), 1000);
+      const auto* d = m ? m->get<DownMsg>() : nullptr;
+      seen.push_back(d ? m->to_term().to_string() : "no DOWN");
+      seen.push_back(d && d->pid == p && d->ref == ref ? "holder" : "?");
+      seen.push_back(Term(ref).to_string());
+    });
+    w.run();
+    ASSERT_EQ(seen.size(), 3u) << "seed " << seed;
+    EXPECT_EQ(seen[0], "{'DOWN'," + seen[2] + ",process,{srv,nonode@nohost},boom}") << "seed " << seed;
+    EXPECT_EQ(seen[1], "holder") << "seed " << seed;
+  }
+}
+
+TEST(Kernel, MonitorOfAnUnregisteredNameIsNoprocAtOnce) {  // S4, S7
+  World w;
+  std::vector<std::string> seen;
+  w.spawn([&](Process& self) -> Proc {
+    Ref ref = self.monitor("nobody");
+    auto m = co_await self.receive_any(0);  // already in the mailbox, as on the BEAM
+    const auto* d = m ? m->get<DownMsg>() : nullptr;
+    seen.push_back(d && d->ref == ref ? d->reason.to_string() + " " + d->object.to_string() : "no DOWN");
+    Ref again = self.monitor("nobody");
+    self.demonitor(again, true);  // [flush] takes that DOWN back
+    seen.push_back((co_await self.receive_any(0)) ? "left" : "flushed");
+  });
+  w.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"noproc {nobody,nonode@nohost}", "flushed"}));
+}
+
+TEST(Kernel, MonitorOfANameStaysOnTheProcessThatHeldIt) {  // S4, S7
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World w({.seed = seed});
+    std::vector<std::string> seen;
+    w.spawn([&](Process& self) -> Proc {
+      Pid p1 = co_await start_holder(self, "srv");
+      Ref ref = self.monitor("srv");
+      self.send(p1, atom("unregister"));
+      self.send(p1, atom("sync"));
+      co_await got_from(self, p1, infinity);  // p1 has given the name up
+      Pid p2 = co_await start_holder(self, "srv");
+      self.send(p2, tuple(atom("die"), atom("boom")));
+      seen.push_back((co_await self.receive(down_of(ref), 50)) ? "DOWN for the new holder" : "none");
+      self.send(p1, tuple(atom("die"), atom("later")));
+      auto m = co_await self.receive(down_of(ref), 1000);
+      seen.push_back(m ? m->get<DownMsg>()->reason.to_string() + " " + m->get<DownMsg>()->object.to_string() : "no DOWN");
+    });
+    w.run();
+    EXPECT_EQ(seen, (std::vector<std::string>{"none", "later {srv,nonode@nohost}"})) << "seed " << seed;
+  }
+}
+
+TEST(Kernel, DemonitorOfANameMonitorMeansNoDown) {  // S4
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World w({.seed = seed});
+    bool got_down = true;
+    w.spawn([&](Process& self) -> Proc {
+      Pid p = co_await start_holder(self, "srv");
+      Ref ref = self.monitor("srv");
+      self.demonitor(ref);
+      self.send(p, tuple(atom("die"), atom("boom")));
+      got_down = (co_await self.receive([](const Message& m) { return m.is<DownMsg>(); }, 50)).has_value();
+    });
+    w.run();
+    EXPECT_FALSE(got_down) << "seed " << seed;
+  }
+}
+
+TEST(Kernel, MonitorOfAnEmptyNameIsAUsageError) {  // S7
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    for (const std::string& name : {std::string(), std::string(300, 'x')}) {
+      try {
+        self.monitor(name);
+      } catch (const UsageError& e) {
+        got.push_back(std::string(e.what()).substr(0, 22));
+      }
+    }
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"monitor: an empty name", "monitor: a name longer"}));
 }

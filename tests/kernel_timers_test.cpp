@@ -8,6 +8,43 @@
 using namespace otp;
 using otp::sim::World;
 
+namespace {
+
+// A process that registers `name` and tells its starter so; then `unregister` gives the name
+// up, {die, R} exits R, and anything else goes back to the starter as {got, Self, Msg}.
+Task<Pid> start_holder(Process& self, std::string name) {
+  Pid parent = self.self();
+  Pid p = self.spawn([parent, name](Process& h) -> Proc {
+    EXPECT_TRUE(h.register_name(name));
+    h.send(parent, tuple(atom("ready"), h.self()));
+    for (;;) {
+      Term t = (co_await h.receive_any())->to_term();
+      if (t == atom("unregister")) {
+        h.unregister_name();
+      } else if (t.kind() == Term::Kind::tuple && t[0] == atom("die")) {
+        h.exit(t[1]);
+      } else {
+        h.send(parent, tuple(atom("got"), h.self(), t));
+      }
+    }
+  });
+  co_await self.receive([p](const Message& m) { return m.to_term() == tuple(atom("ready"), p); });
+  co_return p;
+}
+
+// The next {got, From, Msg} from `from` within `ms`, as a string ("nothing" if none came).
+Task<std::string> got_from(Process& self, Pid from, Timeout ms) {
+  auto m = co_await self.receive(
+      [from](const Message& m) {
+        Term t = m.to_term();
+        return t.kind() == Term::Kind::tuple && t.size() == 3 && t[0] == atom("got") && t[1] == Term(from);
+      },
+      ms);
+  co_return m ? m->to_term()[2].to_string() : "nothing";
+}
+
+}  // namespace
+
 TEST(Timers, SendAfterDeliversNoEarlierThanDeadline) {  // S6, S90
   World w;
   int64_t at = -1;
@@ -217,4 +254,86 @@ TEST(Timers, ExtremeTimesSaturateOrAreRefused) {  // S90
   EXPECT_THROW(w.run_for(-1), std::invalid_argument);
   w.run_for(std::numeric_limits<int64_t>::max());  // from now > 0: saturates at the end of time
   EXPECT_FALSE(woke);
+}
+
+// erlang:send_after(T, Name, Msg), as measured on OTP 25 (tools/beam_diff/send_after_name.erl,
+// 200 of 200 each): the name is looked up when the timer fires; nobody holds it then: dropped,
+// no error; re-registered meanwhile: the new holder gets it.
+TEST(Timers, SendAfterToANameGoesToItsHolderWhenItFires) {  // S6, S7
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    World w({.seed = seed});
+    std::vector<std::string> seen;
+    w.spawn([&](Process& self) -> Proc {
+      Pid p1 = co_await start_holder(self, "srv");
+      self.send_after("srv", atom("first"), 10);
+      seen.push_back(co_await got_from(self, p1, 1000) + "@" + std::to_string(self.now_ms()));
+      self.send_after("srv", atom("second"), 10);
+      self.send(p1, atom("unregister"));
+      self.send(p1, atom("sync"));
+      co_await got_from(self, p1, infinity);  // p1 has given the name up
+      Pid p2 = co_await start_holder(self, "srv");
+      seen.push_back(co_await got_from(self, p2, 1000));
+      seen.push_back(co_await got_from(self, p1, 50));
+    });
+    w.run();
+    EXPECT_EQ(seen, (std::vector<std::string>{"first@10", "second", "nothing"})) << "seed " << seed;
+  }
+}
+
+TEST(Timers, SendAfterToANameNobodyHoldsIsDroppedSilently) {  // S6, S7
+  World w;
+  std::vector<std::string> seen;
+  Pid sender = w.spawn([&](Process& self) -> Proc {
+    self.send_after("nobody", atom("x"), 5);  // nobody at arm time either: no badarg
+    Pid p = co_await start_holder(self, "gone");
+    self.send_after("gone", atom("y"), 5);
+    self.send(p, tuple(atom("die"), atom("normal")));
+    auto m = co_await self.receive_any(50);
+    seen.push_back(m ? m->to_term().to_string() : "nothing");
+  });
+  w.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"nothing"}));
+  EXPECT_EQ(w.exit_reason(sender)->to_string(), "normal");
+}
+
+// No exit ends a timer to a name, so the node's sweep of timers to dead pids keeps it too (more
+// than the sweep's threshold of them, armed while nobody holds the name).
+TEST(Timers, ManyTimersToANameOutliveTheSweepAndCancelGivesTimeLeft) {  // S6, S7
+  World w;
+  int64_t got = 0;
+  std::optional<int64_t> left, after_fire;
+  w.spawn([&](Process& self) -> Proc {
+    for (int i = 0; i < 100; ++i) self.send_after("later", integer(i), 20);
+    Ref t = self.send_after("later", atom("cancelled"), 100);
+    Ref fires = self.send_after("later", atom("last"), 30);
+    co_await self.sleep(10);
+    left = self.cancel_timer(t);  // 90: nobody holds the name, the timer is still there
+    Pid p = co_await start_holder(self, "later");
+    while (co_await got_from(self, p, 50) != "nothing") ++got;
+    after_fire = self.cancel_timer(fires);
+  });
+  w.run();
+  EXPECT_EQ(got, 101);
+  EXPECT_EQ(left, 90);
+  EXPECT_FALSE(after_fire.has_value());
+}
+
+TEST(Timers, SendAfterToAnEmptyNameIsAUsageError) {  // S6
+  World w;
+  std::vector<std::string> got;
+  w.spawn([&](Process& self) -> Proc {
+    try {
+      self.send_after("", atom("x"), 5);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    try {
+      self.send_after("srv", atom("x"), -1);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    co_return;
+  });
+  w.run();
+  EXPECT_EQ(got, (std::vector<std::string>{"send_after: an empty name", "send_after: negative time -1"}));
 }

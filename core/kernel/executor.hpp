@@ -29,6 +29,9 @@ struct TimerTarget {
   Pid pid;
   uint64_t token = 0;  // receive generation (receive_timeout) or timer ref id (message)
   Pid armed_by{};      // message: the process that set it (its timers due at once fire in order)
+  // message: to a registered name, looked up when it fires; `pid` is then the process that set
+  // it (where a multithreaded executor fires it), not its destination.
+  bool by_name = false;
 };
 
 class Executor {

@@ -26,9 +26,13 @@ struct ExitMsg {
 // {'DOWN', Ref, process, Pid, Reason}
 struct DownMsg {
   Ref ref;
-  Pid pid;
+  Pid pid;  // the process that was watched (none: a monitor of a name nobody held)
   Term reason;
-  Term to_term() const { return tuple(atom("DOWN"), ref, atom("process"), pid, reason); }
+  // A monitor of a registered name (Process::monitor(name)): {Name, nonode@nohost}, the object
+  // OTP's DOWN carries then; otherwise `undefined` and the object is the pid.
+  Term object{};
+  bool by_name() const { return object.kind() == Term::Kind::tuple; }
+  Term to_term() const { return tuple(atom("DOWN"), ref, atom("process"), by_name() ? object : Term(pid), reason); }
 };
 
 // Values whose bytes may be moved to another address with memcpy, the source then forgotten

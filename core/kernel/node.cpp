@@ -387,7 +387,18 @@ void Node::deliver(Signal&& s) {
     case SignalKind::down:
       // After demonitor no DOWN for that monitor may appear (S4); a monitor that is an alias
       // (see reply below) stops being one with it.
-      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) t->push_message(DownMsg{s.ref, s.from, std::move(s.reason)});
+      if (t->rel_ && t->rel_->monitoring.erase(s.ref)) {
+        Term object{};
+        if (t->find_local<Process::NamedMonitors>()) {  // a monitor of a name: the DOWN names it
+          auto& named = t->local<Process::NamedMonitors>();
+          auto it = std::find_if(named.begin(), named.end(), [&](const auto& e) { return e.first == s.ref; });
+          if (it != named.end()) {
+            object = std::move(it->second);
+            named.erase(it);
+          }
+        }
+        t->push_message(DownMsg{s.ref, s.from, std::move(s.reason), std::move(object)});
+      }
       return;
     case SignalKind::reply: {
       // Only while the caller still waits for it (OTP 24+ alias semantics): a late reply is
@@ -443,6 +454,16 @@ void Node::fire_timer(const TimerTarget& target) {
     mt = std::move(it->second);
     message_timers_.erase(it);
   }
+  if (!mt.name.empty()) {  // S6, S7: to whoever holds the name now; nobody: dropped, no error
+    Pid to = whereis(mt.name);
+    if (auto* t = trace())
+      t->emit("timer", {{"to", mt.name + (to ? "=" + Term(to).to_string() : " (not registered)")},
+                        {"what", mt.msg.to_term().to_string()}});
+    // A signal from no process: the holder may run on another thread (rt), and is touched only
+    // there. Ordered with no other sender's signals, as a timer's message is on the BEAM.
+    if (to) executor_.send(Signal{SignalKind::message, false, Pid{}, to, {}, {}, std::move(mt.msg)});
+    return;
+  }
   if (auto* t = trace())
     t->emit("timer", {{"to", Term(mt.dest).to_string()}, {"what", mt.msg.to_term().to_string()}});
   if (Process* p = find(mt.dest)) {  // run where its destination runs: its own records are ours to touch
@@ -461,19 +482,24 @@ void Node::sweep_message_timers() {
     auto next = std::next(it);
     const Pid dest = it->second.dest;
     auto* s = dest.id == 0 ? nullptr : procs_.find(pid_index(dest));
-    if (!s || s->id.load(std::memory_order_acquire) != dest.id) erase_message_timer(it);  // unseen by the observer
+    const bool to_name = !it->second.name.empty();  // no exit ends a timer to a name
+    if (!to_name && (!s || s->id.load(std::memory_order_acquire) != dest.id)) erase_message_timer(it);  // unseen by the observer
     it = next;
   }
   sweep_timers_at_ = std::max(kTimerSweepMin, 2 * message_timers_.size());
 }
 
-Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by) {
+Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by, std::string dest_name) {
   Ref ref = make_ref();
   int64_t deadline = deadline_after(now_ms(), ms);
+  const bool by_name = !dest_name.empty();
   auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
   // A timer for the end of time never fires: it is kept (cancel_timer finds it) but not armed.
-  uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id, armed_by});
-  message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg)});
+  // One to a name fires where the process that set it runs (its destination is not known yet).
+  uint64_t id = deadline == kNeverMs
+                    ? 0
+                    : executor_.arm_timer(deadline, {TimerTarget::Kind::message, by_name ? armed_by : dest, ref.id, armed_by, by_name});
+  message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg), std::move(dest_name)});
   if (message_timers_.size() >= sweep_timers_at_) sweep_message_timers();
   return ref;
 }
@@ -485,7 +511,7 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
   // timer) is 0 ms left, as on the BEAM: the message is still never sent.
   int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
-  bool dest_alive = find(it->second.dest) != nullptr;
+  bool dest_alive = !it->second.name.empty() || find(it->second.dest) != nullptr;  // a name's timer: no exit ends it
   erase_message_timer(it);
   // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
   // finds no timer (false), as on the BEAM.

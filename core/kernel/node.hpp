@@ -83,7 +83,8 @@ class Node {
   Pid whereis(std::string_view name) const;
 
   // --- timers owned by the node (send_after / cancel_timer)
-  Ref start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by = {});
+  // A non-empty dest_name: the timer goes to whoever holds that name when it fires (dest unused).
+  Ref start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by = {}, std::string dest_name = {});
   std::optional<int64_t> cancel_message_timer(Ref ref);
   // send_after timers kept: not yet fired or cancelled. A process's timers to itself go with its
   // exit; timers to another process that exits are dropped once the count has doubled since the
@@ -201,6 +202,7 @@ class Node {
     int64_t deadline_ms = 0;
     Pid dest{};
     Message msg{};
+    std::string name{};  // a timer to a registered name (dest: none), looked up when it fires
   };
   std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
   // Timers to other processes are not cancelled by their exit (only the owner touches a

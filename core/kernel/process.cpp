@@ -218,8 +218,34 @@ Ref Process::monitor(Pid target) {
   return ref;
 }
 
+namespace {
+void check_name(const char* what, const std::string& name) {
+  if (name.empty()) throw UsageError(std::string(what) + ": an empty name");
+  if (name.size() > Term::kMaxAtom)
+    throw UsageError(std::string(what) + ": a name longer than " + std::to_string(Term::kMaxAtom) + " bytes");
+}
+}  // namespace
+
+Ref Process::monitor(const std::string& name) {
+  check_name("monitor", name);
+  Term object = tuple(atom(name), atom("nonode@nohost"));
+  Pid target = node_.whereis(name);  // now: a later holder of the name is not watched
+  Ref ref = make_ref();
+  node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
+  if (!target) {  // S4: nobody holds it, DOWN noproc at once (measured: found by `after 0`)
+    node_.observe_push(pid_, false);
+    mailbox_.push(DownMsg{ref, Pid{}, reasons::noproc(), std::move(object)});
+    return ref;
+  }
+  relations_mut().monitoring.insert_or_assign({ref, target});
+  local<NamedMonitors>().emplace_back(ref, std::move(object));
+  node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
+  return ref;
+}
+
 void Process::demonitor(Ref ref, bool flush) {
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
+  if (find_local<NamedMonitors>()) std::erase_if(local<NamedMonitors>(), [ref](const auto& e) { return e.first == ref; });
   auto it = rel_ ? rel_->monitoring.find(ref) : RefToPid::const_iterator{};
   if (rel_ && it != rel_->monitoring.end()) {
     node_.executor().send(Signal{SignalKind::demonitor, false, pid_, it->value, ref, {}, {}});
@@ -256,6 +282,12 @@ Ref Process::send_after(Pid dest, Message msg, int64_t ms) {
   Ref ref = node_.start_message_timer(dest, std::move(msg), ms, pid_);
   if (dest == pid_) relations_mut().self_timers.push_back(ref.id);  // cancelled by this process's exit
   return ref;
+}
+
+Ref Process::send_after(const std::string& name, Message msg, int64_t ms) {
+  check_name("send_after", name);
+  if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
+  return node_.start_message_timer(Pid{}, std::move(msg), ms, pid_, name);
 }
 
 std::optional<int64_t> Process::cancel_timer(Ref timer) {

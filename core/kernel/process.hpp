@@ -115,6 +115,11 @@ class Process {
   void link(Pid other);
   void unlink(Pid other);
   Ref monitor(Pid target);
+  // erlang:monitor(process, Name) for a locally registered name: the monitor is on the process
+  // that holds the name now (a later re-registration does not move it), and its DOWN's object
+  // is {Name, nonode@nohost}; a name nobody holds gives that DOWN with noproc at once (S4, S7).
+  // An empty name is a UsageError.
+  Ref monitor(const std::string& name);
   void demonitor(Ref ref, bool flush = false);
   // A few in place, a tree beyond (SmallSorted): monitors and aliases come and go on every
   // call, and most processes hold one or two of each.
@@ -144,6 +149,10 @@ class Process {
 
   // --- timers (S6)
   Ref send_after(Pid dest, Message msg, int64_t ms);
+  // erlang:send_after(T, Name, Msg): the name is looked up when the timer fires, and the message
+  // goes to whoever holds it then; nobody holds it: the message is dropped, with no error (S6,
+  // S7). Unlike a timer to a pid, no process's exit cancels it. An empty name is a UsageError.
+  Ref send_after(const std::string& name, Message msg, int64_t ms);
   std::optional<int64_t> cancel_timer(Ref timer);  // ms left, or nullopt (Erlang's false)
 
   // --- names (S7)
@@ -194,6 +203,10 @@ class Process {
   Ref make_ref();
   bool fault(std::string_view point);
   TraceSink* trace();
+
+  // The monitors of names this process holds (monitor(name)): ref -> the DOWN's object. In
+  // local() state, made by the first such monitor: no byte for a process that never makes one.
+  struct NamedMonitors : std::vector<std::pair<Ref, Term>> {};
 
   // --- kernel side (Node only)
   ProcState state() const { return state_; }
