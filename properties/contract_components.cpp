@@ -943,6 +943,43 @@ void application_restart_and_failures(Probe& p) {
   });
 }
 
+// S10 S80 (supervisor:start_link({local, Name}, ...) twice, measured on OTP 25:
+// tools/beam_diff/start_twice.erl): a second start of a pool of a name that runs returns
+// {error, {already_started, Pid}}, Pid the running pool's supervisor; the caller, trapping or
+// not, lives on and gets no EXIT; the first pool serves on with its own workers; once it has
+// stopped, the name is free for a new pool.
+void pool_start_twice(Probe& p) {
+  bool trap = p.chance("caller_traps");
+  int64_t size = p.ms("first_size", 1, 3);
+  int64_t second_size = p.ms("second_size", 1, 3);
+  int64_t gap = p.ms("second_start_after_ms", 0, 5);
+  p.run([&](Process& self) -> Proc {
+    self.trap_exit(trap);
+    Pid first = (co_await pool::start_link(self, {.name = "pl", .size = static_cast<int>(size)})).pid;
+    co_await self.sleep(gap);
+    StartResult again = co_await pool::start_link(self, {.name = "pl", .size = static_cast<int>(second_size)});
+    p.expect("the second start", again.to_term(), tuple(atom("error"), tuple(atom("already_started"), first)));
+    p.expect("the first pool alive", self.node().alive(first), true);
+    p.expect("a job on the first pool", co_await pool::run(self, "pl", [](Process&) -> Task<Term> { co_return atom("done"); }, 5000),
+             tuple(atom("ok"), atom("done")));
+    p.expect("the first pool's status", co_await pool::status(self, "pl"),
+             Term::list({tuple(atom("available"), integer(size)), tuple(atom("busy"), integer(0)), tuple(atom("pending"), integer(0)),
+                         tuple(atom("workers"), integer(size))}));
+    if (trap) {
+      auto e = co_await self.receive([](const Message& m) { return m.is<ExitMsg>(); }, 0);
+      p.expect("an EXIT from the second start", e.has_value(), false);
+    }
+    self.unlink(first);
+    Ref m = self.monitor(first);
+    self.exit(first, atom("shutdown"));
+    co_await self.receive(down_of(m));
+    StartResult third = co_await pool::start_link(self, {.name = "pl", .size = 1});
+    p.expect("a start once the first pool stopped", third.is_ok(), true);
+    self.unlink(third.pid);
+    self.exit(third.pid, atom("shutdown"));
+  });
+}
+
 // S80: a job is run max_attempts times at most when its worker crashes, then fails naming
 // the crash.
 void pool_attempts(Probe& p) {
@@ -1525,6 +1562,7 @@ const std::vector<ProbeDef>& component_probes() {
       {"application-errors", "S70", application_errors},
       {"application-stop-while-ending", "S70", application_stop_while_ending},
       {"pool-attempts", "S80", pool_attempts},
+      {"pool-start-twice", "S10 S80", pool_start_twice},
       {"pool-dead-workers", "S80", pool_dead_workers},
       {"pool-replaced-before-down", "S80 S5", pool_replaced_before_down},
       {"pool-submit-after-restart", "S80", pool_submit_after_restart},

@@ -1,4 +1,5 @@
-// contracts, kernel: names (S7), unlink (S3), linking to a dead process (S3), timers (S6).
+// contracts, kernel: names (S7), unlink (S3), linking to a dead process (S3), timers (S6),
+// monitors and timers of registered names (S4, S6, S7).
 #include <algorithm>
 #include <deque>
 #include <optional>
@@ -685,6 +686,118 @@ void send_to_unregistered(Probe& p) {
   p.expect("the sender's exit reason", reason, atom("badarg"));
 }
 
+// A process that registers `name` (unless empty) and tells its starter; then `unregister` gives
+// the name up, {die, R} ends it with R, and anything else goes back to the starter as
+// {got, Self, Msg, Now}.
+Task<Pid> start_holder(Process& self, const std::string& name) {
+  Pid parent = self.self();
+  Pid h = self.spawn([parent, name](Process& me) -> Proc {
+    if (!name.empty()) me.register_name(name);
+    me.send(parent, tuple(atom("ready"), me.self()));
+    for (;;) {
+      Term t = (co_await me.receive_any())->to_term();
+      if (t == atom("unregister")) {
+        me.unregister_name();
+        me.send(parent, tuple(atom("unregistered"), me.self()));
+      } else if (t.kind() == Term::Kind::tuple && t.size() == 2 && t[0] == atom("die")) {
+        co_await end_with(t[1]);
+        co_return;
+      } else {
+        me.send(parent, tuple(atom("got"), me.self(), t, integer(me.now_ms())));
+      }
+    }
+  });
+  co_await self.receive([h](const Message& m) { return m.to_term() == tuple(atom("ready"), h); });
+  co_return h;
+}
+
+Task<void> unregister_holder(Process& self, Pid h) {
+  self.send(h, atom("unregister"));
+  co_await self.receive([h](const Message& m) { return m.to_term() == tuple(atom("unregistered"), h); });
+}
+
+// S4 S7 (erlang:monitor(process, Name), measured on OTP 25: tools/beam_diff/monitor_name.erl):
+// the monitor is on the process that holds the name when it is made, however the name moves
+// afterwards; its DOWN's object is {Name, nonode@nohost}; a name nobody holds gives DOWN noproc
+// at once; after demonitor, no DOWN.
+void monitor_name(Probe& p) {
+  bool registered = p.chance("name_registered");
+  bool moved = registered && p.chance("name_moved_to_another");
+  bool demonitored = registered && p.chance("demonitored");
+  bool by_signal = p.chance("ended_by_exit_signal");
+  Term how = p.pick("ends", reasons_any());
+  int64_t wait = p.ms("lives_ms", 0, 10);
+  p.run([&](Process& self) -> Proc {
+    const Term object = tuple(atom("svc"), atom("nonode@nohost"));
+    if (!registered) {
+      Ref r = self.monitor("svc");
+      auto m = co_await self.receive_any(0);  // in the mailbox when monitor returns
+      p.expect("the DOWN of a name nobody holds", m ? m->to_term() : atom("none"),
+               tuple(atom("DOWN"), r, atom("process"), object, atom("noproc")));
+      co_return;
+    }
+    Pid h = co_await start_holder(self, "svc");
+    Ref r = self.monitor("svc");
+    if (moved) {
+      co_await unregister_holder(self, h);
+      Pid h2 = co_await start_holder(self, "svc");
+      self.send(h2, tuple(atom("die"), atom("boom")));
+      auto m = co_await self.receive(down_of(r), 20);
+      p.expect("a DOWN for the name's next holder", m.has_value(), false);
+    }
+    if (demonitored) self.demonitor(r);
+    co_await self.sleep(wait);
+    if (by_signal && !how.is_atom("normal"))
+      self.exit(h, how);
+    else
+      self.send(h, tuple(atom("die"), how));
+    auto m = co_await self.receive(down_of(r), 100);
+    if (demonitored) {
+      p.expect("a DOWN after demonitor", m.has_value(), false);
+      co_return;
+    }
+    Term want = by_signal && how.is_atom("kill") ? atom("killed") : how;
+    p.expect("the DOWN", m ? m->to_term() : atom("none"), tuple(atom("DOWN"), r, atom("process"), object, want));
+    p.expect("the DOWN's pid is the holder's", m && m->get<DownMsg>()->pid == h, true);
+  });
+}
+
+// S6 S7 (erlang:send_after(T, Name, Msg), measured on OTP 25: tools/beam_diff/send_after_name.erl):
+// the name is looked up when the timer fires and the message goes to whoever holds it then, no
+// earlier than T; nobody: dropped, and the sender goes on; cancel_timer before it fires returns
+// the time left (held or not) and nothing arrives.
+void send_after_name(Probe& p) {
+  const std::string what = p.pick("case", std::vector<std::string>{"held", "moved", "freed", "later", "cancelled"});
+  bool freed_by_exit = p.chance("freed_by_exit");
+  int64_t t = p.ms("after_ms", 1, 20);
+  p.run([&](Process& self) -> Proc {
+    Pid h1{}, h2{};
+    if (what != "later") h1 = co_await start_holder(self, "svc");
+    Ref timer = self.send_after("svc", atom("tick"), t);
+    if (what == "moved" || what == "freed") {
+      if (freed_by_exit) {
+        Ref m = self.monitor(h1);
+        self.send(h1, tuple(atom("die"), atom("normal")));
+        co_await self.receive(down_of(m));
+        h1 = Pid{};
+      } else {
+        co_await unregister_holder(self, h1);
+      }
+    }
+    if (what == "moved" || what == "later") h2 = co_await start_holder(self, "svc");
+    if (what == "cancelled") {
+      auto left = self.cancel_timer(timer);
+      p.expect("cancel_timer before it fired", left ? *left : -1, t);
+    }
+    Pid want = what == "held" ? h1 : (what == "moved" || what == "later") ? h2 : Pid{};
+    auto m = co_await self.receive([](const Message& x) { return x.to_term().kind() == Term::Kind::tuple && x.to_term()[0] == atom("got"); }, t + 50);
+    p.expect("who got the message", m ? m->to_term()[1] : Term(atom("nobody")), want ? Term(want) : Term(atom("nobody")));
+    if (m) p.expect("it came no earlier than its time", m->to_term()[3].integer_value() >= t, true);
+    for (Pid h : {h1, h2})
+      if (h) self.send(h, tuple(atom("die"), atom("normal")));
+  });
+}
+
 // Erlang's term order: numbers < atoms < refs < pids < tuples < lists (strings here); tuples
 // compare by size first, then element by element; lists element by element (a prefix first).
 void term_order(Probe& p) {
@@ -738,6 +851,8 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
+      {"monitor-name", "S4 S7", monitor_name},
+      {"send-after-name", "S6 S7", send_after_name},
       {"term-order", "S1", term_order},
       {"exit-table", "internals", exit_table_model},
   };
