@@ -112,7 +112,8 @@ void RtExecutor::start(Node& node) {
   node_ = &node;
   wheel_ = std::make_unique<TimerWheel>([this] { return now_ms(); },
                                         [this](const TimerTarget& t) {
-                                          enqueue(t.pid, t);
+                                          // A timer to a name fires where the process that set it runs.
+                                          enqueue(t.by_name ? t.armed_by : t.pid, t);
                                         });
   for (unsigned i = 0; i < nthreads_; ++i) workers_.emplace_back([this, i] { worker(i); });
 }

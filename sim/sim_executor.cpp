@@ -238,7 +238,7 @@ bool SimExecutor::held_back(size_t i) const {
     const ArmedTimer& o = timer_targets_.find(tied_[j]->second)->second;
     if (o.target.kind == TimerTarget::Kind::message) {
       if (j < i && t.target.armed_by && o.target.armed_by == t.target.armed_by) return true;
-    } else if (!t.target.by_name && o.target.pid == t.target.pid && o.armed_ms == t.armed_ms) {
+    } else if (o.target.pid == t.target.pid && o.armed_ms == t.armed_ms) {
       return true;
     }
   }
@@ -292,7 +292,7 @@ void SimExecutor::fire_timer() {
     due_.clear();
     for (size_t i = 0; i < tied_.size(); ++i) {
       const ArmedTimer& t = timer_targets_.find(tied_[i]->second)->second;
-      if (t.target.kind == TimerTarget::Kind::message && !t.target.by_name && t.target.pid == fired.target.pid &&
+      if (t.target.kind == TimerTarget::Kind::message && t.target.pid == fired.target.pid &&
           t.armed_ms == fired.armed_ms && !held_back(i))
         due_.push_back(i);
     }

@@ -277,8 +277,18 @@ TEST_P(BothExecutors, MonitorAndSendAfterByName) {  // S4, S6, S7
     m = co_await self.receive_any(0);
     d = m ? m->get<DownMsg>() : nullptr;
     got.push_back(d && d->ref == none ? d->reason.to_string() : "no DOWN");
+    // A timer to a name outlives the process that set it (on rt it fires where that one ran).
+    EXPECT_TRUE(self.register_name("root"));
+    auto [setter, sm] = self.spawn_monitor([](Process& s) -> Proc {
+      s.send_after("root", atom("from_the_dead"), 20);
+      co_return;
+    });
+    co_await self.receive(down_of(sm));
+    m = co_await self.receive([](const Message& x) { return x.to_term() == atom("from_the_dead"); }, 10'000);
+    got.push_back(m ? "delivered" : "lost");
+    self.unregister_name();
   });
-  EXPECT_EQ(got, (std::vector<std::string>{"tick {late,nonode@nohost}", "noproc"}));
+  EXPECT_EQ(got, (std::vector<std::string>{"tick {late,nonode@nohost}", "noproc", "delivered"}));
 }
 
 // ------------------------------------------------------------------ inspection (sys, process_info, observer)

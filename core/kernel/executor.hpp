@@ -29,8 +29,8 @@ struct TimerTarget {
   Pid pid;
   uint64_t token = 0;  // receive generation (receive_timeout) or timer ref id (message)
   Pid armed_by{};      // message: the process that set it (its timers due at once fire in order)
-  // message: to a registered name, looked up when it fires; `pid` is then the process that set
-  // it (where a multithreaded executor fires it), not its destination.
+  // message: to a registered name, looked up when it fires; `pid` is then none (the destination
+  // is not known yet), and a multithreaded executor fires it where `armed_by` runs.
   bool by_name = false;
 };
 

@@ -492,13 +492,10 @@ void Node::sweep_message_timers() {
 Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by, std::string dest_name) {
   Ref ref = make_ref();
   int64_t deadline = deadline_after(now_ms(), ms);
-  const bool by_name = !dest_name.empty();
   auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
+  const bool by_name = !dest_name.empty();  // (dest: none)
   // A timer for the end of time never fires: it is kept (cancel_timer finds it) but not armed.
-  // One to a name fires where the process that set it runs (its destination is not known yet).
-  uint64_t id = deadline == kNeverMs
-                    ? 0
-                    : executor_.arm_timer(deadline, {TimerTarget::Kind::message, by_name ? armed_by : dest, ref.id, armed_by, by_name});
+  uint64_t id = deadline == kNeverMs ? 0 : executor_.arm_timer(deadline, {TimerTarget::Kind::message, dest, ref.id, armed_by, by_name});
   message_timers_.emplace(ref.id, MessageTimer{id, deadline, dest, std::move(msg), std::move(dest_name)});
   if (message_timers_.size() >= sweep_timers_at_) sweep_message_timers();
   return ref;
@@ -508,10 +505,15 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
+  if (!it->second.name.empty()) {  // a timer to a name: no exit ends it, so it is there until it fires
+    int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
+    erase_message_timer(it);
+    return left;
+  }
   // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
   // timer) is 0 ms left, as on the BEAM: the message is still never sent.
   int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
-  bool dest_alive = !it->second.name.empty() || find(it->second.dest) != nullptr;  // a name's timer: no exit ends it
+  bool dest_alive = find(it->second.dest) != nullptr;
   erase_message_timer(it);
   // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
   // finds no timer (false), as on the BEAM.
