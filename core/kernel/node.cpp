@@ -505,19 +505,14 @@ std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
-  if (!it->second.name.empty()) {  // a timer to a name: no exit ends it, so it is there until it fires
-    int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
-    erase_message_timer(it);
-    return left;
-  }
   // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
   // timer) is 0 ms left, as on the BEAM: the message is still never sent.
   int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
-  bool dest_alive = find(it->second.dest) != nullptr;
-  erase_message_timer(it);
   // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
-  // finds no timer (false), as on the BEAM.
-  if (!dest_alive) return std::nullopt;
+  // finds no timer (false), as on the BEAM. No exit ends a timer to a name.
+  bool ended = it->second.name.empty() && find(it->second.dest) == nullptr;
+  erase_message_timer(it);
+  if (ended) return std::nullopt;
   return left;
 }
 

@@ -230,16 +230,15 @@ Ref Process::monitor(const std::string& name) {
   check_name("monitor", name);
   Term object = tuple(atom(name), atom("nonode@nohost"));
   Pid target = node_.whereis(name);  // now: a later holder of the name is not watched
-  Ref ref = make_ref();
-  node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
   if (!target) {  // S4: nobody holds it, DOWN noproc at once (measured: found by `after 0`)
+    Ref ref = make_ref();
+    node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
     node_.observe_push(pid_, false);
     mailbox_.push(DownMsg{ref, Pid{}, reasons::noproc(), std::move(object)});
     return ref;
   }
-  relations_mut().monitoring.insert_or_assign({ref, target});
-  local<NamedMonitors>().emplace_back(ref, std::move(object));
-  node_.executor().send(Signal{SignalKind::monitor, false, pid_, target, ref, {}, {}});
+  Ref ref = monitor(target);
+  local<NamedMonitors>().emplace_back(ref, std::move(object));  // (its DOWN comes no sooner than this process's next turn)
   return ref;
 }
 
