@@ -4,7 +4,8 @@
 # rt tests under TSan, then the libFuzzer targets (scenario
 # loader, term parser, replay tokens; 45 s each, scripts/fuzz.sh), then the property suites and
 # scenarios from the CLI (each scenario seed run twice: determinism), then a consumer program
-# built against the installed package (find_package(otpsim)), then the bug hunt of
+# built against the installed package (find_package(otpsim), the simulator's libraries hidden)
+# and its components, then the bug hunt of
 # examples/bughunt against the same package (examples/bughunt/run.sh).
 set -eu -o pipefail
 cd "$(dirname "$0")/.."
