@@ -798,6 +798,46 @@ void send_after_name(Probe& p) {
   });
 }
 
+// S6 (erlang:start_timer and read_timer, measured on OTP 25: tools/beam_diff/start_timer.erl):
+// the message is {timeout, TRef, Msg}, to a pid or a name, no earlier than T; read_timer answers
+// the time left and leaves the timer running; after delivery, a cancel, or the exit of the pid
+// it goes to, read_timer is false (no exit ends a timer to a name: nobody holds the name when it
+// fires, so the message is dropped).
+void start_timer(Probe& p) {
+  const std::string then = p.pick("then", std::vector<std::string>{"delivered", "cancelled", "dest_exits"});
+  bool to_name = p.chance("to_a_name");
+  int64_t t = p.ms("after_ms", 1, 40);
+  int64_t at = p.ms("read_at_ms", 0, t - 1);
+  p.run([&](Process& self) -> Proc {
+    Pid h = co_await start_holder(self, to_name ? "svc" : "");
+    int64_t t0 = self.now_ms();
+    Ref timer = to_name ? self.start_timer("svc", atom("tick"), t) : self.start_timer(h, atom("tick"), t);
+    co_await self.sleep(at);
+    auto left = self.read_timer(timer);
+    p.expect("read_timer's time left", left ? *left : -1, t - at);
+    if (then == "cancelled") {
+      auto c = self.cancel_timer(timer);
+      p.expect("cancel_timer's time left after a read_timer", c ? *c : -1, t - at);
+    } else if (then == "dest_exits") {
+      Ref m = self.monitor(h);
+      self.send(h, tuple(atom("die"), atom("normal")));
+      co_await self.receive(down_of(m));
+      auto l = self.read_timer(timer);
+      p.expect("read_timer once the destination exited", l ? *l : -1, to_name ? t - at : -1);
+    }
+    auto got = co_await self.receive([](const Message& x) { return x.to_term().kind() == Term::Kind::tuple && x.to_term()[0] == atom("got"); }, t + 50);
+    if (then != "delivered") {
+      p.expect("a message", got ? got->to_term()[2] : atom("none"), atom("none"));
+    } else {
+      p.expect("the message", got ? got->to_term()[2] : atom("none"), tuple(atom("timeout"), timer, atom("tick")));
+      if (got) p.expect("delivered after", got->to_term()[3].integer_value() - t0, t);
+      auto late = self.read_timer(timer);
+      p.expect("read_timer after delivery", late ? *late : -1, -1);
+    }
+    if (then != "dest_exits") self.send(h, tuple(atom("die"), atom("normal")));
+  });
+}
+
 // Erlang's term order: numbers < atoms < refs < pids < tuples < lists (strings here); tuples
 // compare by size first, then element by element; lists element by element (a prefix first).
 void term_order(Probe& p) {
@@ -853,6 +893,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"send-to-unregistered", "S7", send_to_unregistered},
       {"monitor-name", "S4 S7", monitor_name},
       {"send-after-name", "S6 S7", send_after_name},
+      {"start-timer", "S6", start_timer},
       {"term-order", "S1", term_order},
       {"exit-table", "internals", exit_table_model},
   };

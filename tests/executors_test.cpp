@@ -291,6 +291,22 @@ TEST_P(BothExecutors, MonitorAndSendAfterByName) {  // S4, S6, S7
   EXPECT_EQ(got, (std::vector<std::string>{"tick {late,nonode@nohost}", "noproc", "delivered"}));
 }
 
+// start_timer delivers {timeout, TRef, Msg}; read_timer leaves the timer running (its ms left
+// are within its time on rt's wall clock) and is false once it fired.
+TEST_P(BothExecutors, StartTimerAndReadTimer) {  // S6
+  std::vector<std::string> got;
+  run_on(GetParam(), [&](Process& self) -> Proc {
+    Ref t = self.start_timer(self.self(), atom("tick"), 20);
+    auto left = self.read_timer(t);
+    got.push_back(left && *left >= 0 && *left <= 20 ? "running" : "not running");
+    auto m = co_await self.receive_any(10'000);
+    const auto* tm = m ? m->get<TimeoutMsg>() : nullptr;
+    got.push_back(tm && tm->timer == t ? tm->msg.to_term().to_string() : "no timeout");
+    got.push_back(self.read_timer(t) ? "still there" : "false");
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"running", "tick", "false"}));
+}
+
 // ------------------------------------------------------------------ inspection (sys, process_info, observer)
 
 // A counter that shows its state to sys::get_state.

@@ -304,3 +304,73 @@ TEST(Timers, SendAfterToAnEmptyNameIsAUsageError) {  // S6
   w.run();
   EXPECT_EQ(got, (std::vector<std::string>{"send_after: an empty name", "send_after: negative time -1"}));
 }
+
+// erlang:start_timer and erlang:read_timer, as measured on OTP 25 (tools/beam_diff/start_timer.erl):
+// the message is {timeout, TRef, Msg}; read_timer answers the ms left and leaves the timer
+// running; after it fired, after a cancel, and once its destination pid has exited it is false.
+TEST(Timers, StartTimerDeliversTimeoutWithItsRefAndReadTimerLeavesItRunning) {  // S6
+  World w;
+  std::vector<std::string> seen;
+  w.spawn([&](Process& self) -> Proc {
+    auto show = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : std::string("false"); };
+    Ref t = self.start_timer(self.self(), atom("hello"), 50);
+    seen.push_back(show(self.read_timer(t)));
+    co_await self.sleep(10);
+    seen.push_back(show(self.read_timer(t)));
+    auto m = co_await self.receive_any(100);
+    const auto* tm = m ? m->get<TimeoutMsg>() : nullptr;
+    seen.push_back(tm && tm->timer == t && m->to_term() == tuple(atom("timeout"), t, atom("hello")) ? "timeout@" + std::to_string(self.now_ms())
+                                                                                                   : "wrong");
+    seen.push_back(show(self.read_timer(t)));
+    seen.push_back(show(self.cancel_timer(t)));
+    Ref t3 = self.start_timer(self.self(), atom("y"), 100);
+    seen.push_back(show(self.cancel_timer(t3)));
+    seen.push_back(show(self.read_timer(t3)));
+    seen.push_back(show(self.read_timer(self.make_ref())));  // a ref that is no timer
+    Ref t0 = self.start_timer(self.self(), atom("zero"), 0);
+    seen.push_back(show(self.read_timer(t0)));  // due, not delivered yet
+    seen.push_back((co_await self.receive_any(0)) ? "got" : "none");
+    seen.push_back((co_await self.receive_any(1)) ? "got" : "none");
+  });
+  w.run();
+  EXPECT_EQ(seen, (std::vector<std::string>{"50", "40", "timeout@50", "false", "false", "100", "false", "false", "0", "none", "got"}));
+}
+
+TEST(Timers, StartTimerToADeadPidReadsFalseAndToANameReachesItsHolder) {  // S6, S7
+  World w;
+  std::vector<std::string> seen;
+  w.spawn([&](Process& self) -> Proc {
+    auto show = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : std::string("false"); };
+    Pid p = co_await start_holder(self, "nm");
+    Ref t2 = self.start_timer(p, atom("x"), 100);
+    seen.push_back(show(self.read_timer(t2)));
+    Ref down = self.monitor(p);
+    self.send(p, tuple(atom("die"), atom("normal")));
+    co_await self.receive(down_of(down));
+    seen.push_back(show(self.read_timer(t2)));  // its destination's exit cancelled it
+    Pid q = co_await start_holder(self, "nm");
+    Ref t4 = self.start_timer("nm", atom("z"), 20);
+    seen.push_back(show(self.read_timer(t4)));
+    seen.push_back(co_await got_from(self, q, 1000) == tuple(atom("timeout"), t4, atom("z")).to_string() ? "timeout" : "wrong");
+    seen.push_back(show(self.read_timer(t4)));
+    try {
+      self.start_timer(self.self(), atom("x"), -1);
+    } catch (const UsageError& e) {
+      seen.push_back(e.what());
+    }
+    try {
+      self.start_timer("", atom("x"), 1);
+    } catch (const UsageError& e) {
+      seen.push_back(std::string(e.what()).substr(0, 12));
+    }
+  });
+  w.run();
+  ASSERT_EQ(seen.size(), 7u);
+  EXPECT_EQ(seen[0], "100");
+  EXPECT_EQ(seen[1], "false");
+  EXPECT_EQ(seen[2], "20");
+  EXPECT_EQ(seen[4], "false");
+  EXPECT_EQ(seen[5], "start_timer: negative time -1");
+  EXPECT_EQ(seen[6], "start_timer:");
+  EXPECT_EQ(seen[3], "timeout");
+}

@@ -289,6 +289,14 @@ class Message {
   const Ops* ops_ = nullptr;
 };
 
+// erlang:start_timer's message, {timeout, TimerRef, Msg} (Process::start_timer): the timer's
+// ref tells one timer's message from another's.
+struct TimeoutMsg {
+  Ref timer;
+  Message msg;
+  Term to_term() const { return tuple(atom("timeout"), timer, msg.to_term()); }
+};
+
 template <class Inner>
 void Message::seal_value(Envelope e, EnvelopeHeader h, Inner&& v, Message& out) {
   switch (e) {

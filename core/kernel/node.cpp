@@ -489,8 +489,9 @@ void Node::sweep_message_timers() {
   sweep_timers_at_ = std::max(kTimerSweepMin, 2 * message_timers_.size());
 }
 
-Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by, std::string dest_name) {
+Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by, std::string dest_name, bool timeout_msg) {
   Ref ref = make_ref();
+  if (timeout_msg) msg = Message(TimeoutMsg{ref, std::move(msg)});
   int64_t deadline = deadline_after(now_ms(), ms);
   auto lk = lock();  // held across arm_timer: the timer must find its entry when it fires
   const bool by_name = !dest_name.empty();  // (dest: none)
@@ -501,19 +502,28 @@ Ref Node::start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by, s
   return ref;
 }
 
+std::optional<int64_t> Node::timer_left(const MessageTimer& t) {
+  // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer and
+  // read_timer then find no timer (false), as on the BEAM. No exit ends a timer to a name.
+  if (t.name.empty() && find(t.dest) == nullptr) return std::nullopt;
+  // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
+  // timer) is 0 ms left, as on the BEAM: after a cancel the message is still never sent.
+  return std::max<int64_t>(0, t.deadline_ms - now_ms());
+}
+
 std::optional<int64_t> Node::cancel_message_timer(Ref ref) {
   auto lk = lock();
   auto it = message_timers_.find(ref.id);
   if (it == message_timers_.end()) return std::nullopt;
-  // Due but not fired yet (rt: the timer thread has not reached it; the simulator: a delayed
-  // timer) is 0 ms left, as on the BEAM: the message is still never sent.
-  int64_t left = std::max<int64_t>(0, it->second.deadline_ms - now_ms());
-  // A timer to a pid is cancelled by that process's exit (erlang:send_after): cancel_timer then
-  // finds no timer (false), as on the BEAM. No exit ends a timer to a name.
-  bool ended = it->second.name.empty() && find(it->second.dest) == nullptr;
+  auto left = timer_left(it->second);
   erase_message_timer(it);
-  if (ended) return std::nullopt;
   return left;
+}
+
+std::optional<int64_t> Node::read_message_timer(Ref ref) {
+  auto lk = lock();
+  auto it = message_timers_.find(ref.id);
+  return it == message_timers_.end() ? std::nullopt : timer_left(it->second);
 }
 
 bool Node::register_name(const std::string& name, Pid pid) {

@@ -84,8 +84,10 @@ class Node {
 
   // --- timers owned by the node (send_after / cancel_timer)
   // A non-empty dest_name: the timer goes to whoever holds that name when it fires (dest unused).
-  Ref start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by = {}, std::string dest_name = {});
+  // timeout_msg: the message is delivered as {timeout, Ref, Msg} (erlang:start_timer).
+  Ref start_message_timer(Pid dest, Message msg, int64_t ms, Pid armed_by = {}, std::string dest_name = {}, bool timeout_msg = false);
   std::optional<int64_t> cancel_message_timer(Ref ref);
+  std::optional<int64_t> read_message_timer(Ref ref);
   // send_after timers kept: not yet fired or cancelled. A process's timers to itself go with its
   // exit; timers to another process that exits are dropped once the count has doubled since the
   // last look (so it stays within twice the timers to live processes, plus 64).
@@ -205,6 +207,7 @@ class Node {
     std::string name{};  // a timer to a registered name (dest: none), looked up when it fires
   };
   std::unordered_map<uint64_t, MessageTimer> message_timers_;  // by ref id; lookup only
+  std::optional<int64_t> timer_left(const MessageTimer& t);    // under lock()
   // Timers to other processes are not cancelled by their exit (only the owner touches a
   // process): once the map doubles, those whose destination is dead are dropped.
   size_t sweep_timers_at_ = kTimerSweepMin;

@@ -276,18 +276,27 @@ std::pair<Pid, Ref> Process::spawn_monitor(Body body) {
 
 // ---------------------------------------------------------------- timers, names
 
-Ref Process::send_after(Pid dest, Message msg, int64_t ms) {
-  if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
-  Ref ref = node_.start_message_timer(dest, std::move(msg), ms, pid_);
-  if (dest == pid_) relations_mut().self_timers.push_back(ref.id);  // cancelled by this process's exit
+Ref Process::message_timer(const char* what, Pid dest, const std::string* name, Message msg, int64_t ms, bool timeout_msg) {
+  if (name) check_name(what, *name);
+  if (ms < 0) throw UsageError(std::string(what) + ": negative time " + std::to_string(ms));
+  Ref ref = node_.start_message_timer(dest, std::move(msg), ms, pid_, name ? *name : std::string(), timeout_msg);
+  if (!name && dest == pid_) relations_mut().self_timers.push_back(ref.id);  // cancelled by this process's exit
   return ref;
 }
 
+Ref Process::send_after(Pid dest, Message msg, int64_t ms) { return message_timer("send_after", dest, nullptr, std::move(msg), ms, false); }
+
 Ref Process::send_after(const std::string& name, Message msg, int64_t ms) {
-  check_name("send_after", name);
-  if (ms < 0) throw UsageError("send_after: negative time " + std::to_string(ms));
-  return node_.start_message_timer(Pid{}, std::move(msg), ms, pid_, name);
+  return message_timer("send_after", Pid{}, &name, std::move(msg), ms, false);
 }
+
+Ref Process::start_timer(Pid dest, Message msg, int64_t ms) { return message_timer("start_timer", dest, nullptr, std::move(msg), ms, true); }
+
+Ref Process::start_timer(const std::string& name, Message msg, int64_t ms) {
+  return message_timer("start_timer", Pid{}, &name, std::move(msg), ms, true);
+}
+
+std::optional<int64_t> Process::read_timer(Ref timer) const { return node_.read_message_timer(timer); }
 
 std::optional<int64_t> Process::cancel_timer(Ref timer) {
   if (rel_) std::erase(rel_->self_timers, timer.id);

@@ -153,7 +153,16 @@ class Process {
   // goes to whoever holds it then; nobody holds it: the message is dropped, with no error (S6,
   // S7). Unlike a timer to a pid, no process's exit cancels it. An empty name is a UsageError.
   Ref send_after(const std::string& name, Message msg, int64_t ms);
-  std::optional<int64_t> cancel_timer(Ref timer);  // ms left, or nullopt (Erlang's false)
+  // erlang:start_timer(T, Dest, Msg): as send_after, but what arrives is a TimeoutMsg,
+  // {timeout, TimerRef, Msg}, carrying the ref this returns.
+  Ref start_timer(Pid dest, Message msg, int64_t ms);
+  Ref start_timer(const std::string& name, Message msg, int64_t ms);
+  // Either kind of timer. cancel_timer stops it; read_timer leaves it running. Both answer the ms
+  // left (0 when due but not yet delivered), or nullopt (Erlang's false) for a timer that fired,
+  // was cancelled, or whose destination pid has exited (that exit cancelled it), and for a ref
+  // that is no timer.
+  std::optional<int64_t> cancel_timer(Ref timer);
+  std::optional<int64_t> read_timer(Ref timer) const;
 
   // --- names (S7)
   bool register_name(const std::string& name);  // false if taken or already named
@@ -226,6 +235,8 @@ class Process {
   }
   [[noreturn]] void not_running(const char* what) const;
   void touch_own(AccessObserver::Part set, uint64_t key) const;  // for the simulator's partial-order reduction
+  // send_after and start_timer, to a pid (name: none) or a name.
+  Ref message_timer(const char* what, Pid dest, const std::string* name, Message msg, int64_t ms, bool timeout_msg);
   Relations& relations_mut() {
     if (!rel_) rel_.reset(new (block_cache::allocate(sizeof(Relations))) Relations());
     return *rel_;
