@@ -5,6 +5,7 @@
 #include <memory>
 #include <random>
 #include <set>
+#include <stdexcept>
 
 #include <otpsim/core/behaviours/application.hpp>
 #include <otpsim/core/behaviours/dynamic_supervisor.hpp>
@@ -1338,19 +1339,22 @@ void token_round_trip(Probe& p) {
 }
 
 // The circuit breaker against its model: `threshold` consecutive failures open it (a success
-// resets the count); open, a call fails fast with circuit_open without running; after
+// resets the count); a failure is a call returning {error, _} or throwing (the reply is then
+// {error, What}); open, a call fails fast with circuit_open without running; after
 // reset_timeout_ms it is half_open: a call runs, success closes it, failure opens it again.
+// circuit_breaker::state answers the model's state after every step.
 // Waits are 1 ms or 2 x reset + 1, so no call falls on the ms the breaker turns half_open.
 void circuit_breaker_model(Probe& p) {
   auto threshold = static_cast<int>(p.ms("threshold", 1, 4));
   int64_t reset = p.ms("reset_ms", 20, 50);
   auto steps = static_cast<int>(p.ms("steps", 4, 14));
-  std::vector<int> plan;  // 0: call ok, 1: call failing, 2: wait 1 ms, 3: wait 2 x reset + 1
+  // 0: call ok, 1: call failing, 2: wait 1 ms, 3: wait 2 x reset + 1, 4: call throwing
+  std::vector<int> plan;
   if (p.chance("opens_then_fails_half_open")) {  // the path random steps reach least often
     plan.assign(static_cast<size_t>(threshold), 1);
-    plan.insert(plan.end(), {3, 1, 0, 3, 0});
+    plan.insert(plan.end(), {3, p.chance("the_half_open_call_throws") ? 4 : 1, 0, 3, 0});
   }
-  for (int i = 0; i < steps; ++i) plan.push_back(static_cast<int>(p.ms("step", 0, 3)));
+  for (int i = 0; i < steps; ++i) plan.push_back(static_cast<int>(p.ms("step", 0, 4)));
   p.run([&](Process& self) -> Proc {
     self.trap_exit(true);
     Pid b = (co_await gen_server::start_link(self, circuit_breaker::factory({.threshold = threshold, .reset_timeout_ms = reset}))).pid;
@@ -1358,34 +1362,42 @@ void circuit_breaker_model(Probe& p) {
     int failures = 0;
     int64_t opened_at = 0;
     std::string got, want;
-    for (int step : plan) {
-      if (step >= 2) {
-        co_await self.sleep(step == 2 ? 1 : 2 * reset + 1);
-        continue;
-      }
+    auto model_state = [&] {
       if (state == M::open && self.now_ms() >= opened_at + reset) state = M::half_open;
-      bool fail = step == 1;
-      int ran = 0;
-      Term r = co_await circuit_breaker::call(self, b, [fail, &ran](Process&) -> Task<Term> {
-        ++ran;
-        co_return fail ? tuple(atom("error"), atom("boom")) : tuple(atom("ok"), integer(1));
-      });
-      got += r.to_string() + (ran ? "(ran) " : " ");
-      if (state == M::open) {
-        want += "{error,circuit_open} ";
-        continue;
+      return state == M::closed ? "closed" : state == M::open ? "open" : "half_open";
+    };
+    for (int step : plan) {
+      if (step == 2 || step == 3) {
+        co_await self.sleep(step == 2 ? 1 : 2 * reset + 1);
+      } else {
+        model_state();
+        bool fail = step == 1, raise = step == 4;
+        int ran = 0;
+        Term r = co_await circuit_breaker::call(self, b, [fail, raise, &ran](Process&) -> Task<Term> {
+          ++ran;
+          if (raise) throw std::runtime_error("boom");
+          co_return fail ? tuple(atom("error"), atom("boom")) : tuple(atom("ok"), integer(1));
+        });
+        got += r.to_string() + (ran ? "(ran) " : " ");
+        if (state == M::open) {
+          want += "{error,circuit_open} ";
+        } else {
+          Term w = raise ? tuple(atom("error"), str("boom")) : fail ? tuple(atom("error"), atom("boom")) : tuple(atom("ok"), integer(1));
+          want += w.to_string() + "(ran) ";
+          if (!fail && !raise) {
+            state = M::closed;
+            failures = 0;
+          } else if (state == M::half_open || ++failures >= threshold) {
+            state = M::open;
+            failures = 0;
+            opened_at = self.now_ms();
+          }
+        }
       }
-      want += (fail ? std::string("{error,boom}") : std::string("{ok,1}")) + "(ran) ";
-      if (!fail) {
-        state = M::closed;
-        failures = 0;
-      } else if (state == M::half_open || ++failures >= threshold) {
-        state = M::open;
-        failures = 0;
-        opened_at = self.now_ms();
-      }
+      got += std::string("[") + circuit_breaker::to_string(co_await circuit_breaker::state(self, b)) + "] ";
+      want += std::string("[") + model_state() + "] ";
     }
-    p.expect("calls", got, want);
+    p.expect("calls and states", got, want);
     self.exit(b, atom("shutdown"));
   });
 }
@@ -1455,11 +1467,14 @@ void retry_backoff(Probe& p) {
 }
 
 // docs/guide.md (graceful shutdown): a BufferedWriter flushes what it holds every
-// flush_every_ms, tick after tick, not only the first time: each round of writes reaches the
-// sink in a batch of its own.
+// flush_every_ms, tick after tick, not only the first time and not only after a tick that
+// found something to write: each round of writes reaches the sink in a batch of its own, in
+// the order written, and a round without writes flushes nothing.
 void buffered_writer_ticks(Probe& p) {
   int64_t every = p.ms("flush_every_ms", 5, 50);
-  auto rounds = static_cast<int>(p.ms("rounds", 2, 4));
+  auto rounds = static_cast<int>(p.ms("rounds", 2, 5));
+  std::vector<int> writes;
+  for (int r = 0; r < rounds; ++r) writes.push_back(static_cast<int>(p.ms("writes_in_round", 0, 3)));
   std::string batches;
   p.run([&](Process& self) -> Proc {
     Pid w = (co_await gen_server::start(self, [&batches, every] {
@@ -1472,13 +1487,17 @@ void buffered_writer_ticks(Probe& p) {
              })).pid;
     co_await self.sleep(1);  // the writes fall between ticks, never on one
     for (int r = 0; r < rounds; ++r) {
-      gen_server::cast(self, w, tuple(atom("write"), integer(r)));
-      co_await self.sleep(every);  // one tick passes after each write
+      for (int i = 0; i < writes[static_cast<size_t>(r)]; ++i) gen_server::cast(self, w, tuple(atom("write"), integer(10 * r + i)));
+      co_await self.sleep(every);  // one tick passes after each round
     }
     self.exit(w, atom("kill"));
   });
   std::string want;
-  for (int r = 0; r < rounds; ++r) want += " [" + std::to_string(r) + "]";
+  for (int r = 0; r < rounds; ++r) {
+    std::vector<Term> batch;
+    for (int i = 0; i < writes[static_cast<size_t>(r)]; ++i) batch.push_back(integer(10 * r + i));
+    if (!batch.empty()) want += " " + Term::list(batch).to_string();
+  }
   p.expect("the batches flushed", batches, want);
 }
 
