@@ -1433,7 +1433,8 @@ void buffered_writer_shutdown(Probe& p) {
   });
 }
 
-// The retrying connection's attempts: the first at once, then after base x 2^k ms (capped).
+// The retrying connection's attempts: the first at once, then after base x 2^k ms (capped);
+// call(conn) answers {error, not_connected} while it retries and {ok, Conn} once connected.
 void retry_backoff(Probe& p) {
   auto fails = static_cast<int>(p.ms("failed_attempts", 1, 4));
   int64_t base = p.ms("base_ms", 5, 40);
@@ -1452,7 +1453,10 @@ void retry_backoff(Probe& p) {
                    .max_retries = 10, .base_backoff_ms = base, .max_backoff_ms = cap};
     int64_t t0 = self.now_ms();
     Pid c = (co_await gen_server::start_link(self, [o] { return std::make_unique<RetryingConnection>(o); })).pid;
+    // init sent itself the first attempt before start_link returned: it has failed by now
+    p.expect("call(conn) while retrying", (co_await gen_server::call(self, c, atom("conn"))).to_term(), tuple(atom("error"), atom("not_connected")));
     co_await self.sleep(10 * cap);
+    p.expect("call(conn) once connected", (co_await gen_server::call(self, c, atom("conn"))).to_term(), tuple(atom("ok"), atom("conn")));
     std::string got, want;
     int64_t t = t0, wait = base;
     for (size_t i = 0; i < at.size(); ++i) got += std::to_string(at[i] - t0) + " ";
