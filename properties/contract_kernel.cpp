@@ -429,6 +429,37 @@ void info(Probe& p) {
   });
 }
 
+// process_info's message_queue_len and registered_name: a process that sleeps holds every
+// message sent to it before the question (S5: they arrive before the process_info signal from
+// the same sender), and reports the name it registered, or none (to_term leaves the key out,
+// as process_info/1 does: measured on OTP 25, tools/beam_diff/process_info_queue_name.erl).
+void info_queue_and_name(Probe& p) {
+  auto sent = static_cast<int>(p.ms("messages_sent", 0, 3));
+  bool named = p.chance("registers_a_name");
+  bool ask_itself = p.chance("asks_itself");
+  p.run([&](Process& self) -> Proc {
+    Pid parent = self.self();
+    Pid b = self.spawn([&, named, parent](Process& q) -> Proc {
+      if (named) q.register_name("sleeper");
+      q.send(parent, atom("ready"));
+      co_await q.sleep(100);
+      if (ask_itself) {
+        auto own = co_await process_info(q, q.self());
+        p.expect("its own message_queue_len", static_cast<int64_t>(own->message_queue_len), static_cast<int64_t>(sent));
+        p.expect("its own registered_name", own->registered_name, std::string(named ? "sleeper" : ""));
+      }
+    });
+    co_await self.receive([](const Message& m) { const Term* t = m.get<Term>(); return t && t->is_atom("ready"); });
+    for (int i = 0; i < sent; ++i) self.send(b, integer(i));
+    auto theirs = co_await process_info(self, b);
+    p.expect("message_queue_len", static_cast<int64_t>(theirs->message_queue_len), static_cast<int64_t>(sent));
+    p.expect("registered_name", theirs->registered_name, std::string(named ? "sleeper" : ""));
+    bool listed = theirs->to_term().to_string().find("{registered_name,sleeper}") != std::string::npos;
+    p.expect("{registered_name,sleeper} in process_info/1", listed, named);
+    co_await self.sleep(200);  // it has ended
+  });
+}
+
 // S90: simultaneous timers set by different processes fire in either order (the Chooser's); the
 // send_after timers one process set fire in the order it set them, as on the BEAM (measured:
 // three timers to oneself with one delay arrive in the order set, 200 of 200 runs).
@@ -882,6 +913,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"self-send", "S5", self_send},
       {"unregister", "S7", unregister},
       {"process-info", "S3 S4", info},
+      {"process-info-queue-and-name", "S5 S7", info_queue_and_name},
       {"timer-ties", "S90", timer_ties},
       {"link-to-dying", "S3", link_to_dying},
       {"link-to-self", "S3", link_to_self},
