@@ -606,6 +606,48 @@ void continue_and_calling_self(Probe& p) {
   });
 }
 
+// sys:trace (gen_server.hpp): while on, the server reports every message it takes ("got call R
+// from P", "got cast M", "got M") and every reply it sends ("sent V to P"), in the order it
+// handles them, and nothing once it is off; the sys requests themselves are not reported.
+class Traced : public GenServer {
+ public:
+  Task<Result> handle_call(Process&, Message req, From) override { co_return Result::reply(req.to_term()); }
+  Task<Result> handle_cast(Process&, Message) override { co_return Result::noreply(); }
+  Task<Result> handle_info(Process&, Message) override { co_return Result::noreply(); }
+};
+
+void sys_trace(Probe& p) {
+  auto n = static_cast<int>(p.ms("traced_requests", 1, 5));
+  std::vector<std::string> kinds;
+  for (int i = 0; i < n; ++i) kinds.push_back(p.pick("request", std::vector<std::string>{"call", "cast", "info"}));
+  std::string got, want;
+  p.run([&](Process& self) -> Proc {
+    Pid s = (co_await gen_server::start_link(self, [] { return std::make_unique<Traced>(); })).pid;
+    const std::string me = Term(self.self()).to_string(), it = Term(s).to_string();
+    auto request = [&](const std::string& kind, Term t, bool traced) -> Task<void> {
+      if (kind == "call") {
+        co_await gen_server::call(self, s, t);
+        if (traced) want += it + " got call " + t.to_string() + " from " + me + "\n" + it + " sent " + t.to_string() + " to " + me + "\n";
+      } else if (kind == "cast") {
+        gen_server::cast(self, s, t);
+        if (traced) want += it + " got cast " + t.to_string() + "\n";
+      } else {
+        self.send(s, t);
+        if (traced) want += it + " got " + t.to_string() + "\n";
+      }
+    };
+    co_await sys::trace(self, s, true, [&got](const std::string& line) { got += line + "\n"; });
+    for (int i = 0; i < n; ++i) co_await request(kinds[static_cast<size_t>(i)], tuple(atom(kinds[static_cast<size_t>(i)]), integer(i)), true);
+    co_await sys::get_state(self, s);  // everything sent before it has been handled
+    co_await sys::trace(self, s, false);
+    for (const std::string& kind : {"call", "cast", "info"}) co_await request(kind, tuple(atom("untraced"), atom(kind)), false);
+    co_await sys::get_state(self, s);
+    p.expect("the trace", got, want);
+    self.unlink(s);
+    self.exit(s, atom("kill"));
+  });
+}
+
 }  // namespace
 
 const std::vector<ProbeDef>& gen_server_probes() {
@@ -628,6 +670,7 @@ const std::vector<ProbeDef>& gen_server_probes() {
       {"exit-self", "S2 S12", exit_self},
       {"default-callbacks", "S11 S12", default_callbacks},
       {"reply-outside-a-call", "S12", reply_outside_a_call},
+      {"sys-trace", "sys", sys_trace},
   };
   return v;
 }
