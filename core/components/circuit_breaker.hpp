@@ -2,8 +2,9 @@
 // The guide's circuit breaker as a reusable GenServer. closed: calls run; `threshold`
 // consecutive failures open it. open: calls fail fast with {error, circuit_open}; after
 // reset_timeout_ms (virtual time in the simulator) it turns half_open. half_open: one call runs;
-// success closes it, failure opens it again. A failure is a call returning {error, _} or
-// throwing; the protected function runs inside the breaker, as in the guide.
+// success closes it, failure opens it again. A failure is a call returning anything but an
+// {ok, ...} tuple ({error, _} included) or throwing; the protected function runs inside the
+// breaker, as in the guide.
 #include <functional>
 
 #include <otpsim/core/behaviours/gen_server.hpp>
