@@ -845,16 +845,16 @@ void start_timer(Probe& p) {
     Ref timer = to_name ? self.start_timer("svc", atom("tick"), t) : self.start_timer(h, atom("tick"), t);
     co_await self.sleep(at);
     auto left = self.read_timer(timer);
-    p.expect("read_timer's time left", left ? *left : -1, t - at);
+    p.expect("read_timer's time left", left.value_or(-1), t - at);
     if (then == "cancelled") {
       auto c = self.cancel_timer(timer);
-      p.expect("cancel_timer's time left after a read_timer", c ? *c : -1, t - at);
+      p.expect("cancel_timer's time left after a read_timer", c.value_or(-1), t - at);
     } else if (then == "dest_exits") {
       Ref m = self.monitor(h);
       self.send(h, tuple(atom("die"), atom("normal")));
       co_await self.receive(down_of(m));
       auto l = self.read_timer(timer);
-      p.expect("read_timer once the destination exited", l ? *l : -1, to_name ? t - at : -1);
+      p.expect("read_timer once the destination exited", l.value_or(-1), to_name ? t - at : -1);
     }
     auto got = co_await self.receive([](const Message& x) { return x.to_term().kind() == Term::Kind::tuple && x.to_term()[0] == atom("got"); }, t + 50);
     if (then != "delivered") {
@@ -863,7 +863,7 @@ void start_timer(Probe& p) {
       p.expect("the message", got ? got->to_term()[2] : atom("none"), tuple(atom("timeout"), timer, atom("tick")));
       if (got) p.expect("delivered after", got->to_term()[3].integer_value() - t0, t);
       auto late = self.read_timer(timer);
-      p.expect("read_timer after delivery", late ? *late : -1, -1);
+      p.expect("read_timer after delivery", late.value_or(-1), -1);
     }
     if (then != "dest_exits") self.send(h, tuple(atom("die"), atom("normal")));
   });

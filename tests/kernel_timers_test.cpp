@@ -305,6 +305,9 @@ TEST(Timers, SendAfterToAnEmptyNameIsAUsageError) {  // S6
   EXPECT_EQ(got, (std::vector<std::string>{"send_after: an empty name", "send_after: negative time -1"}));
 }
 
+// A timer's ms left as Erlang prints it: a number, or false.
+std::string show(std::optional<int64_t> left) { return left ? std::to_string(*left) : std::string("false"); }
+
 // erlang:start_timer and erlang:read_timer, as measured on OTP 25 (tools/beam_diff/start_timer.erl):
 // the message is {timeout, TRef, Msg}; read_timer answers the ms left and leaves the timer
 // running; after it fired, after a cancel, and once its destination pid has exited it is false.
@@ -312,7 +315,6 @@ TEST(Timers, StartTimerDeliversTimeoutWithItsRefAndReadTimerLeavesItRunning) {  
   World w;
   std::vector<std::string> seen;
   w.spawn([&](Process& self) -> Proc {
-    auto show = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : std::string("false"); };
     Ref t = self.start_timer(self.self(), atom("hello"), 50);
     seen.push_back(show(self.read_timer(t)));
     co_await self.sleep(10);
@@ -340,7 +342,6 @@ TEST(Timers, StartTimerToADeadPidReadsFalseAndToANameReachesItsHolder) {  // S6,
   World w;
   std::vector<std::string> seen;
   w.spawn([&](Process& self) -> Proc {
-    auto show = [](std::optional<int64_t> v) { return v ? std::to_string(*v) : std::string("false"); };
     Pid p = co_await start_holder(self, "nm");
     Ref t2 = self.start_timer(p, atom("x"), 100);
     seen.push_back(show(self.read_timer(t2)));
@@ -361,9 +362,9 @@ TEST(Timers, StartTimerToADeadPidReadsFalseAndToANameReachesItsHolder) {  // S6,
     try {
       self.start_timer("", atom("x"), 1);
     } catch (const UsageError& e) {
-      seen.push_back(std::string(e.what()).substr(0, 12));
+      seen.push_back(e.what());
     }
   });
   w.run();
-  EXPECT_EQ(seen, (std::vector<std::string>{"100", "false", "20", "timeout", "false", "start_timer: negative time -1", "start_timer:"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"100", "false", "20", "timeout", "false", "start_timer: negative time -1", "start_timer: an empty name"}));
 }
