@@ -320,7 +320,7 @@ void timers(Probe& p) {
         co_await self.receive(down_of(dm));
       }
       auto left = self.cancel_timer(timer);
-      p.expect("cancel_timer's time left", left ? *left : -1, to_other && dest_dies ? -1 : t - at);
+      p.expect("cancel_timer's time left", left.value_or(-1), to_other && dest_dies ? -1 : t - at);
       auto m = co_await self.receive_any(t + 20);
       p.expect("a message after cancel", m ? m->to_term().to_string() : std::string("none"), std::string("none"));
       if (to_other) self.exit(dest, atom("kill"));
@@ -818,7 +818,7 @@ void send_after_name(Probe& p) {
     if (what == "moved" || what == "later") h2 = co_await start_holder(self, "svc");
     if (what == "cancelled") {
       auto left = self.cancel_timer(timer);
-      p.expect("cancel_timer before it fired", left ? *left : -1, t);
+      p.expect("cancel_timer before it fired", left.value_or(-1), t);
     }
     Pid want = what == "held" ? h1 : (what == "moved" || what == "later") ? h2 : Pid{};
     auto m = co_await self.receive([](const Message& x) { return x.to_term().kind() == Term::Kind::tuple && x.to_term()[0] == atom("got"); }, t + 50);
