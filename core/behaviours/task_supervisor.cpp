@@ -229,7 +229,7 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
   };
   // The tasks' refs in order, each with its place in `tasks` (a task listed twice gets its reply
   // twice); a reply or DOWN is looked up by binary search: a map's node per task cost ~5 % of
-  // a 10,000-task fan-in. Refs are mostly made in order, so the sort is nearly free.
+  // a 10,000-task fan-in. Refs are mostly made in order, so mostly there is nothing to sort.
   struct Waiting {
     Ref ref;
     size_t at;
@@ -238,7 +238,9 @@ Task<std::vector<Term>> await_many(Process& self, std::vector<TaskRef> tasks, Ti
   std::vector<Waiting> waiting;
   waiting.reserve(tasks.size());
   for (size_t i = 0; i < tasks.size(); ++i) waiting.push_back({tasks[i].ref, i, false});
-  std::stable_sort(waiting.begin(), waiting.end(), [](const Waiting& a, const Waiting& b) { return a.ref < b.ref; });
+  auto by_ref = [](const Waiting& a, const Waiting& b) { return a.ref < b.ref; };
+  // Refs made in order need no sort: stable_sort would still take a buffer and merge.
+  if (!std::is_sorted(waiting.begin(), waiting.end(), by_ref)) std::stable_sort(waiting.begin(), waiting.end(), by_ref);
   size_t left_refs = 0;
   for (size_t i = 0; i < waiting.size(); ++i) left_refs += i == 0 || waiting[i].ref != waiting[i - 1].ref;
   auto first_of = [&waiting](Ref ref) -> Waiting* {  // the first entry of a ref still waited for
