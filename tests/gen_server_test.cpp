@@ -163,6 +163,24 @@ TEST(GenServer, NamedStartAndAlreadyStarted) {  // S10, S7
   EXPECT_EQ(second, "{error,{already_started," + Term(first_pid).to_string() + "}}");
 }
 
+TEST(GenServer, UndefinedIsNoName) {  // S7, S10: register(undefined, P) is badarg in OTP
+  World w;
+  std::string started, whereis;
+  bool registered = true;
+  w.spawn([&](Process& self) -> Proc {
+    registered = self.register_name("undefined");
+    // gen:start({local, undefined}, ...): {error, {already_started, undefined}} on OTP 25.
+    auto r = co_await gen_server::start(self, counter(), {.name = {.local = "undefined"}});
+    started = r.to_term().to_string();
+    whereis = Term(self.whereis("undefined")).to_string();
+  });
+  w.run();
+  EXPECT_FALSE(registered);
+  EXPECT_EQ(started, "{error,{already_started,undefined}}");
+  EXPECT_EQ(whereis, Term(Pid{}).to_string());
+  EXPECT_EQ(w.node().live_count(), 0u) << "nothing is spawned for the refused start";
+}
+
 TEST(GenServer, CounterIncrementGetCrash) {  // S11, S3: the guide's Counter
   World w;
   int64_t value = -1;

@@ -258,6 +258,10 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
   // As gen:start: a name already held by a live process is refused before anything is
   // spawned (no process to start, no EXIT for a trapping caller); one taken in between is
   // refused by the new server's own registration below.
+  // {local, undefined}: gen:start's whereis answers undefined, which register refuses, so OTP
+  // 25 returns {error, {already_started, undefined}} and spawns nothing (measured).
+  if (opts.name.via_registry.empty() && opts.name.local == "undefined")
+    co_return StartResult::error(tuple(atom("already_started"), atom("undefined")));
   if (!opts.name.empty())
     if (Pid holder = co_await names::whereis(self, opts.name); holder && self.node().alive(holder))
       co_return StartResult::error(tuple(atom("already_started"), holder));

@@ -530,7 +530,9 @@ bool Node::register_name(const std::string& name, Pid pid) {
   touch(AccessObserver::name(name), true);
   auto lk = lock();
   Process* p = find(pid);
-  if (name.empty() || !p || p->name_) return false;
+  // S7: `undefined` is no name (erlang:register(undefined, P) is badarg): whereis answers it for
+  // a name nobody holds, so a process registered under it could never be told apart.
+  if (name.empty() || name == "undefined" || !p || p->name_) return false;
   if (!names_.emplace(name, pid).second) return false;
   p->name_ = std::make_unique<std::string>(name);
   return true;
