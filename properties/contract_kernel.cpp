@@ -717,6 +717,34 @@ void send_to_unregistered(Probe& p) {
   p.expect("the sender's exit reason", reason, atom("badarg"));
 }
 
+// S1 S2 S4 S5 (measured on OTP 25: tools/beam_diff/null_pid.erl): no pid (Pid{}, what whereis
+// answers for a name nobody holds) is Erlang's `undefined`: sending to it, exit/2, link and unlink
+// are badarg in the caller (trapping or not: nothing is sent), and a monitor of it is DOWN
+// {undefined, nonode@nohost} noproc at once.
+void no_pid(Probe& p) {
+  const std::string op = p.pick("op", std::vector<std::string>{"send", "exit", "link", "unlink", "monitor"});
+  bool trap = p.chance("caller_traps");
+  p.run([&](Process& self) -> Proc {
+    Pid none = self.whereis("nobody");
+    auto [c, m] = self.spawn_monitor([&, none, trap](Process& q) -> Proc {
+      q.trap_exit(trap);
+      if (op == "send") q.send(none, atom("hello"));
+      if (op == "exit") q.exit(none, atom("kill"));
+      if (op == "link") q.link(none);
+      if (op == "unlink") q.unlink(none);
+      if (op == "monitor") {
+        Ref r = q.monitor(none);
+        auto got = co_await q.receive_any(0);  // in the mailbox when monitor returns
+        p.expect("the DOWN of no pid", got ? got->to_term() : atom("none"),
+                 tuple(atom("DOWN"), r, atom("process"), tuple(atom("undefined"), atom("nonode@nohost")), atom("noproc")));
+      }
+      co_return;
+    });
+    Term why = (co_await self.receive(down_of(m)))->get<DownMsg>()->reason;
+    p.expect(op + " of no pid: the caller's exit reason", why, op == "monitor" ? atom("normal") : atom("badarg"));
+  });
+}
+
 // A process that registers `name` (unless empty) and tells its starter; then `unregister` gives
 // the name up, {die, R} ends it with R, and anything else goes back to the starter as
 // {got, Self, Msg, Now}.
@@ -923,6 +951,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
+      {"no-pid", "S1 S2 S4 S5", no_pid},
       {"monitor-name", "S4 S7", monitor_name},
       {"send-after-name", "S6 S7", send_after_name},
       {"start-timer", "S6", start_timer},

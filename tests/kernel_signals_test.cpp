@@ -377,6 +377,27 @@ TEST(Kernel, DemonitorWithoutFlushGuaranteesNoLaterDown) {  // S4
   }
 }
 
+// Measured on OTP 25 (tools/beam_diff/null_pid.erl): `undefined ! M`, exit(undefined, R),
+// link(undefined) and unlink(undefined) are badarg; monitor(process, undefined) is DOWN noproc.
+TEST(Kernel, NoPidIsBadargButMonitorOfItIsNoproc) {  // S1, S2, S4, S5
+  World w;
+  std::vector<Pid> callers;
+  callers.push_back(w.spawn([](Process& self) -> Proc { self.send(self.whereis("nobody"), atom("hi")); co_return; }));
+  callers.push_back(w.spawn([](Process& self) -> Proc { self.exit(Pid{}, atom("kill")); co_return; }));
+  callers.push_back(w.spawn([](Process& self) -> Proc { self.trap_exit(true); self.link(Pid{}); co_return; }));
+  callers.push_back(w.spawn([](Process& self) -> Proc { self.unlink(Pid{}); co_return; }));
+  std::string down;
+  Pid m = w.spawn([&down](Process& self) -> Proc {
+    self.monitor(Pid{});
+    auto got = co_await self.receive_any(0);
+    down = got ? got->to_term().to_string() : "none";
+  });
+  w.run();
+  for (Pid c : callers) EXPECT_EQ(w.exit_reason(c)->to_string(), "badarg");
+  EXPECT_EQ(w.exit_reason(m)->to_string(), "normal");
+  EXPECT_NE(down.find(",process,{undefined,nonode@nohost},noproc}"), std::string::npos) << down;
+}
+
 TEST(Kernel, RegisteredNames) {  // S7
   World w;
   std::string err;

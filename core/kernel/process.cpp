@@ -22,6 +22,7 @@ void Process::not_running(const char* what) const {
 // ---------------------------------------------------------------- messages
 
 void Process::send(Pid to, Message msg) {
+  if (!to) throw Exit(atom("badarg"));  // S5: no pid (whereis's answer for a free name): `undefined ! M`
   Signal s{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)};
   // To itself: in its own mailbox at once, as an exit signal to itself is (below) and as on the
   // BEAM (measured: `send(self(), x)` then `receive x -> ... after 0 -> ...` finds it, and a
@@ -162,6 +163,7 @@ void Process::YieldAwaiter::await_suspend(std::coroutine_handle<> h) {
 // ---------------------------------------------------------------- exits, links, monitors
 
 void Process::exit(Pid target, Term reason) {
+  if (!target) throw Exit(atom("badarg"));  // S2: exit(undefined, R) is badarg
   if (target == pid_) {  // S2: a signal to oneself takes effect at once, and no catch takes it
     if (reason.is_atom("kill")) throw ExitSignal(reasons::killed());
     if (trap_exit_) {
@@ -189,6 +191,7 @@ bool Process::trap_exit(bool on) {
 }
 
 void Process::link(Pid other) {
+  if (!other) throw Exit(atom("badarg"));  // S1: link(undefined) is badarg
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (other == pid_ || relations().links.contains(other)) return;
   node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), false);
@@ -205,12 +208,14 @@ void Process::link(Pid other) {
 }
 
 void Process::unlink(Pid other) {
+  if (!other) throw Exit(atom("badarg"));  // S1: unlink(undefined) is badarg
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (!(rel_ && rel_->links.erase(other))) return;
   node_.executor().send(Signal{SignalKind::unlink, false, pid_, other, {}, {}, {}});
 }
 
 Ref Process::monitor(Pid target) {
+  if (!target) return monitor_nobody(tuple(atom("undefined"), atom("nonode@nohost")));  // S4: monitor(process, undefined)
   Ref ref = make_ref();
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
   relations_mut().monitoring.insert_or_assign({ref, target});
@@ -226,17 +231,21 @@ void check_name(const char* what, const std::string& name) {
 }
 }  // namespace
 
+// S4: a monitor of a name nobody holds (or of no pid: the name `undefined`) is DOWN noproc at
+// once (measured: found by `after 0`), its object {Name, Node}.
+Ref Process::monitor_nobody(Term object) {
+  Ref ref = make_ref();
+  node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
+  node_.observe_push(pid_, false);
+  mailbox_.push(DownMsg{ref, Pid{}, reasons::noproc(), std::move(object)});
+  return ref;
+}
+
 Ref Process::monitor(const std::string& name) {
   check_name("monitor", name);
   Term object = tuple(atom(name), atom("nonode@nohost"));
   Pid target = node_.whereis(name);  // now: a later holder of the name is not watched
-  if (!target) {  // S4: nobody holds it, DOWN noproc at once (measured: found by `after 0`)
-    Ref ref = make_ref();
-    node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
-    node_.observe_push(pid_, false);
-    mailbox_.push(DownMsg{ref, Pid{}, reasons::noproc(), std::move(object)});
-    return ref;
-  }
+  if (!target) return monitor_nobody(std::move(object));  // S4: nobody holds it
   Ref ref = monitor(target);
   local<NamedMonitors>().emplace_back(ref, std::move(object));  // (its DOWN comes no sooner than this process's next turn)
   return ref;

@@ -70,7 +70,7 @@ class Process {
   Pid parent() const { return parent_; }
 
   // --- messages (S5)
-  void send(Pid to, Message msg);
+  void send(Pid to, Message msg);  // badarg for Pid{} (no process: `undefined ! M`)
   void send(const std::string& name, Message msg);  // badarg if not registered (S7)
 
   struct ReceiveAwaiter {
@@ -108,13 +108,13 @@ class Process {
   YieldAwaiter yield() { return YieldAwaiter{*this}; }
 
   // --- exits, links, monitors (S1-S4)
-  void exit(Pid target, Term reason);         // exit/2
+  void exit(Pid target, Term reason);         // exit/2 (badarg for Pid{}, as link and unlink)
   [[noreturn]] void exit(Term reason);        // exit/1
   bool trap_exit(bool on);                    // returns the old value
   bool trapping_exits() const { return trap_exit_; }
   void link(Pid other);
   void unlink(Pid other);
-  Ref monitor(Pid target);
+  Ref monitor(Pid target);  // Pid{} (no process) is monitor(process, undefined): DOWN noproc at once
   // erlang:monitor(process, Name) for a locally registered name: the monitor is on the process
   // that holds the name now (a later re-registration does not move it), and its DOWN's object
   // is {Name, nonode@nohost}; a name nobody holds gives that DOWN with noproc at once (S4, S7).
@@ -226,6 +226,7 @@ class Process {
  private:
   friend class Node;
   std::optional<size_t> find_match(const Filter& f, size_t from);
+  Ref monitor_nobody(Term object);
   void suspend_in_receive(ReceiveAwaiter* awaiter, std::coroutine_handle<> h, Timeout timeout);
   void finish_receive();
   void push_message(Message&& m);  // a delivered message: wake the process if it matches
