@@ -335,7 +335,8 @@ void failed_init_frees_name(Probe& p) {
   });
 }
 
-// S10 S7: a second start under a taken name: {error,{already_started,Holder}}; casts and calls
+// S10 S7: a second start under a taken name: {error,{already_started,Holder}} (under `undefined`:
+// {error,{already_started,undefined}}); casts and calls
 // by name reach the holder; a call to a name nobody holds exits {noproc,{GenServer,call,...}}.
 void by_name(Probe& p) {
   int64_t casts = p.ms("casts", 0, 5);
@@ -346,6 +347,9 @@ void by_name(Probe& p) {
     StartResult first = linked ? co_await gen_server::start_link(self, factory({}), named) : co_await gen_server::start(self, factory({}), named);
     StartResult second = co_await gen_server::start(self, factory({}), named);
     p.expect("the second start", second.to_term(), tuple(atom("error"), tuple(atom("already_started"), first.pid)));
+    // `undefined` is no name: gen:start's whereis answers undefined for it (measured on OTP 25).
+    StartResult undef = co_await gen_server::start(self, factory({}), {.name = {.local = "undefined"}});
+    p.expect("a start under the name undefined", undef.to_term(), tuple(atom("error"), tuple(atom("already_started"), atom("undefined"))));
     for (int64_t i = 0; i < casts; ++i) gen_server::cast(self, "srv", Message(atom("inc")));
     gen_server::cast(self, "nobody", Message(atom("inc")));  // dropped, as in OTP
     Message counts = co_await gen_server::call(self, "srv", atom("counts"));

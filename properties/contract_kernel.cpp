@@ -28,7 +28,8 @@ const std::vector<Term>& reasons_any() {
   return r;
 }
 
-// S7: one name per process; taken while it lives, free once it has exited (however it ended).
+// S7: one name per process, never `undefined`; taken while it lives, free once it has exited
+// (however it ended).
 void names(Probe& p) {
   Term how = p.pick("ends", reasons_any());
   bool by_signal = p.chance("by_exit_signal");
@@ -36,6 +37,7 @@ void names(Probe& p) {
   p.run([&](Process& self) -> Proc {
     Pid parent = self.self();
     Pid a = self.spawn([&, parent](Process& me) -> Proc {
+      p.expect("the name undefined", me.register_name("undefined"), false);  // register(undefined, P) is badarg
       p.expect("register", me.register_name("svc"), true);
       p.expect("a second name for the same process", me.register_name("other"), false);
       p.expect("whereis of the refused name", static_cast<bool>(me.whereis("other")), false);
