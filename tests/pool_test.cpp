@@ -57,6 +57,41 @@ TEST(Pool, RunReturnsTheResultAndStatusCounts) {  // S80
   EXPECT_EQ(got, "{ok,42}");
 }
 
+// A negative timeout (but otp::infinity) is the caller's mistake, said in the caller and naming
+// the pool function (pool::async's collector arms the timer: it must not be the one to fail).
+TEST(Pool, NegativeTimeoutIsAUsageErrorInTheCaller) {  // S80
+  PoolWorld p;
+  std::vector<std::string> got;
+  bool collector_alive = false;
+  p.run({.name = "p", .size = 1}, [&](Process& self) -> Task<void> {
+    auto job = [](Process&) -> Task<Term> { co_return atom("done"); };
+    try {
+      co_await pool::run(self, "p", job, -3);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    try {
+      pool::async(self, "p", job, -3);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    pool::Submitted s = pool::submit(self, "p", job);
+    try {
+      co_await pool::await(self, s, -3);
+    } catch (const UsageError& e) {
+      got.push_back(e.what());
+    }
+    got.push_back((co_await pool::await(self, s)).to_string());
+    pool::async(self, "p", job, 100);  // the collector took no harm: this job's outcome comes
+    auto m = co_await self.receive_any(1000);
+    collector_alive = m.has_value();
+  });
+  EXPECT_EQ(got, (std::vector<std::string>{"pool::run: timeout must be >= 0 ms or otp::infinity, got -3",
+                                           "pool::async: timeout must be >= 0 ms or otp::infinity, got -3",
+                                           "pool::await: timeout must be >= 0 ms or otp::infinity, got -3", "{ok,done}"}));
+  EXPECT_TRUE(collector_alive);
+}
+
 // S80's outcomes are for jobs: an empty job, or a pool without a name, is the caller's mistake,
 // refused in the caller with a UsageError that says so (an empty job crashed a worker with
 // bad_function_call; an empty name registered ".dispatcher").

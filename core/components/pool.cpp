@@ -146,6 +146,7 @@ Task<StartResult> start_link(Process& self, Options opts) {
 
 Task<Term> run(Process& self, std::string pool, Job job, Timeout timeout) {
   if (!job) throw UsageError("pool::run: the job's function is empty");
+  checked_timeout(timeout, "pool::run");
   Ref ref = self.make_ref();
   std::optional<Term> failed;
   try {
@@ -232,6 +233,7 @@ Submitted submit(Process& self, const std::string& pool, Job job) {
 }
 
 Task<Term> await(Process& self, Submitted job, Timeout timeout) {
+  checked_timeout(timeout, "pool::await");
   Ref ref = job.ref, mon = job.monitor;
   // Filters capture at most two refs: they fit in a std::function without a heap block.
   auto is_result = [ref](const Message& m) { return is_result_of(m, ref); };

@@ -115,6 +115,7 @@ struct Collectors {  // a caller's collector per pool (Process::local)
 
 void async(Process& self, std::string pool, Job job, Timeout timeout) {
   if (!job) throw UsageError("pool::async: the job's function is empty");
+  checked_timeout(timeout, "pool::async");  // here, not in the collector that arms the timer
   auto& collectors = self.local<Collectors>().all;
   auto it = std::find_if(collectors.begin(), collectors.end(), [&](const auto& c) { return c.first == pool; });
   if (it == collectors.end()) it = collectors.insert(collectors.end(), {pool, Pid{}});
