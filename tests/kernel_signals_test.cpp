@@ -33,10 +33,15 @@ TEST(Kernel, ReturningIsNormalExitThrowingIsErrorTuple) {  // S1
     self.exit(tuple(atom("shutdown"), atom("bye")));
     co_return;
   });
+  Pid d = w.spawn([](Process&) -> Proc {
+    throw 42;  // no what() to give
+    co_return;
+  });
   w.run();
   EXPECT_EQ(w.exit_reason(a)->to_string(), "normal");
   EXPECT_EQ(w.exit_reason(b)->to_string(), "{error,\"boom\"}");
   EXPECT_EQ(w.exit_reason(c)->to_string(), "{shutdown,bye}");
+  EXPECT_EQ(w.exit_reason(d)->to_string(), "{error,unknown}");
 }
 
 TEST(Kernel, SendAndSelectiveReceive) {  // S5
