@@ -32,7 +32,19 @@ TraceEvent parse_trace_line(std::string_view line) {
   if (size_t nul = line.find('\0'); nul != std::string_view::npos)
     throw std::invalid_argument("a NUL byte at column " + std::to_string(nul + 1));
   nlohmann::json j = nlohmann::json::parse(line, note_keys, /*allow_exceptions=*/false);
-  if (j.is_discarded()) throw std::invalid_argument("not a JSON object (is the line cut short?)");
+  if (j.is_discarded()) {
+    // Where the JSON went wrong: at the end, a line cut short; before it, a byte that is not
+    // UTF-8 or not JSON (say which column rather than guess a cut).
+    size_t at = line.size() + 1;
+    try {
+      (void)nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& pe) {
+      at = pe.byte;
+    }
+    if (at <= line.size())
+      throw std::invalid_argument("not valid JSON at column " + std::to_string(at) + " (a byte that is not UTF-8, or not JSON)");
+    throw std::invalid_argument("not a JSON object (is the line cut short?)");
+  }
   if (!j.is_object()) throw std::invalid_argument("expected a JSON object, got " + std::string(j.type_name()));
   if (!repeated.empty()) throw std::invalid_argument("field \"" + repeated + "\" given twice");
   TraceEvent e;
@@ -56,6 +68,15 @@ TraceEvent parse_trace_line(std::string_view line) {
   }
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() == "t" || it.key() == "step" || it.key() == "ev") continue;
+    auto named = [&](const auto& names) { return std::find(std::begin(names), std::end(names), it.key()) != std::end(names); };
+    if (it.key().empty() || (!named(kind->fields) && !named(kind->optional))) {
+      std::string known;
+      for (std::string_view f : kind->fields)
+        if (!f.empty()) known += (known.empty() ? "" : ", ") + std::string(f);
+      for (std::string_view f : kind->optional)
+        if (!f.empty()) known += ", " + std::string(f);
+      throw std::invalid_argument("unknown field \"" + it.key() + "\" in a \"" + e.ev + "\" event (its fields: " + known + ")");
+    }
     if (!it->is_string()) throw std::invalid_argument("field \"" + it.key() + "\": expected a string");
     e.fields.emplace_back(it.key(), it->get<std::string>());
   }

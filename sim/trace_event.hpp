@@ -30,15 +30,18 @@ inline constexpr int64_t kMaxTraceMs = 1'000'000'000'000'000;
 // supervisor report adds id, pid or reason by report; a child_started report needs id and pid).
 // Any other event name in a trace read back is an error, and so is an event without one of its
 // fields (not a line told with a blank).
+// A field that is neither one of them nor one of the event's optional ones is an error too: the
+// simulator never writes it, so the line was edited or comes from something else.
 struct TraceEventKind {
   std::string_view ev;
-  std::array<std::string_view, 5> fields;  // the first ones; the rest empty
+  std::array<std::string_view, 5> fields;    // the first ones; the rest empty
+  std::array<std::string_view, 3> optional{};  // fields some events of that name add
 };
 inline constexpr TraceEventKind kTraceEvents[] = {
     {"spawn", {{"pid", "parent"}}},
     {"exit", {{"pid", "reason"}}},
     {"deliver", {{"sig", "from", "to", "what", "dead"}}},
-    {"supervisor", {{"sup", "report"}}},
+    {"supervisor", {{"sup", "report"}}, {{"id", "pid", "reason"}}},
     {"sys", {{"pid", "what"}}},
     {"timer", {{"to", "what"}}},
     {"fault", {{"point"}}},

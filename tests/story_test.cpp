@@ -167,8 +167,10 @@ TEST(TraceReader, BadTracesAreClearErrors) {
   EXPECT_EQ(err("{\"t\":0,\"step\":0}\n"), "t.jsonl:1: expected a string \"ev\" (the event)");
   EXPECT_EQ(err("{\"t\":\"x\",\"step\":0,\"ev\":\"spawn\"}\n"), "t.jsonl:1: expected an integer \"t\" (virtual ms)");
   EXPECT_EQ(err("{\"t\":0,\"step\":-1,\"ev\":\"spawn\"}\n"), "t.jsonl:1: expected a whole-number \"step\"");
-  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"spawn\",\"x\":1}\n"), "t.jsonl:1: field \"x\": expected a string");
+  EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"spawn\",\"x\":1}\n"), "t.jsonl:1: unknown field \"x\" in a \"spawn\" event (its fields: pid, parent)");
   EXPECT_EQ(err("{\"t\":0,\n"), "t.jsonl:1: not a JSON object (is the line cut short?)");
+  EXPECT_EQ(err("{\"t\":0,\"x\":\"\xff\"}\n"), "t.jsonl:1: not valid JSON at column 13 (a byte that is not UTF-8, or not JSON)");
+  EXPECT_EQ(err("{\"t\":0 junk}\n"), "t.jsonl:1: not valid JSON at column 8 (a byte that is not UTF-8, or not JSON)");
   EXPECT_EQ(err("{\"t\":-5,\"step\":0,\"ev\":\"spawn\"}\n"), "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got -5");
   EXPECT_EQ(err("{\"t\":9223372036854775807,\"step\":0,\"ev\":\"spawn\"}\n"),
             "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got 9223372036854775807");
@@ -188,7 +190,19 @@ TEST(TraceReader, BadTracesAreClearErrors) {
             "t.jsonl:1: field \"pid\" given twice");
   EXPECT_EQ(err(R"({"t":0,"t":7,"step":0,"ev":"fault","point":"send"})" "\n"), "t.jsonl:1: field \"t\" given twice");
   EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"fault","point":"send","x":{"a":1,"a":2}})" "\n"),
-            "t.jsonl:1: field \"x\": expected a string");
+            "t.jsonl:1: unknown field \"x\" in a \"fault\" event (its fields: point)");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"fault","point":{"a":1}})" "\n"), "t.jsonl:1: field \"point\": expected a string");
+  // A field the simulator never writes for the event is an error, not a line read without it.
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"spawn","pid":"<0.1.0>","parent":"<0.0.0>","extra":"s"})" "\n"),
+            "t.jsonl:1: unknown field \"extra\" in a \"spawn\" event (its fields: pid, parent)");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"exit","pid":"<0.1.0>","reason":"boom","id":"a"})" "\n"),
+            "t.jsonl:1: unknown field \"id\" in a \"exit\" event (its fields: pid, reason)");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"fault","point":"send","":"s"})" "\n"),
+            "t.jsonl:1: unknown field \"\" in a \"fault\" event (its fields: point)");
+  // A supervisor report adds id, pid or reason by report.
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"supervisor","sup":"<0.2.0>","report":"child_terminated","id":"a","reason":"boom"})" "\n"), "no error");
+  EXPECT_EQ(err(R"({"t":0,"step":0,"ev":"supervisor","sup":"<0.2.0>","report":"x","child":"a"})" "\n"),
+            "t.jsonl:1: unknown field \"child\" in a \"supervisor\" event (its fields: sup, report, id, pid, reason)");
   EXPECT_EQ(err(std::string(kMaxTraceLineBytes + 1, 'x') + "\n").substr(0, 40), "t.jsonl:1: line longer than 1048576 byte");
 }
 
