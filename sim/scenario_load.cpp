@@ -1,5 +1,6 @@
 #include <toml++/toml.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <cerrno>
 #include <cstring>
@@ -143,8 +144,12 @@ struct Loader {
     if (!t.get("id")) fail(t, "a child needs an 'id'");
     c.id = get<std::string>(t, "id", "", "a string");
     if (c.id.empty() || c.id.find('/') != std::string::npos) fail(*t.get("id"), "'id' must be non-empty and contain no '/'");
-    if (c.id.size() > limits::kAtomChars)
-      fail(*t.get("id"), "'id' is " + std::to_string(c.id.size()) + " characters; an id is an atom, at most " +
+    // Characters as Erlang counts an atom's (code points; TOML text is valid UTF-8), as the term
+    // parser does: "é" is one character of two bytes.
+    const auto id_chars = static_cast<size_t>(
+        std::count_if(c.id.begin(), c.id.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
+    if (id_chars > limits::kAtomChars)
+      fail(*t.get("id"), "'id' is " + std::to_string(id_chars) + " characters; an id is an atom, at most " +
                              std::to_string(limits::kAtomChars) + " characters");
     std::string type = get<std::string>(t, "type", "worker", "a string");
     if (type != "worker" && type != "supervisor" && type != "pool" && type != "circuit_breaker")

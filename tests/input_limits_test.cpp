@@ -256,6 +256,13 @@ TEST(ScenarioLimits, ListsAndTablesAreBounded) {
   EXPECT_NE(load_error("[supervisor]\n[[supervisor.children]]\nid = \"" + std::string(256, 'x') + "\"\n")
                 .find("an id is an atom, at most 255 characters"),
             std::string::npos);
+  // Characters as an atom counts them, not bytes: 255 of "é" (510 bytes) is an id, 256 is not.
+  std::string e255, e256;
+  for (int i = 0; i < 255; ++i) e255 += "\u00e9";
+  e256 = e255 + "\u00e9";
+  EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"" + e255 + "\"\n"), "");
+  EXPECT_EQ(load_error("[supervisor]\n[[supervisor.children]]\nid = \"" + e256 + "\"\n"),
+            "t.toml:3:6: 'id' is 256 characters; an id is an atom, at most 255 characters");
   EXPECT_EQ(load_error(kWorker + "behavior = \"expects_down_before_exit\"\nchain = 65\n"),
             "t.toml:5:9: 'chain' must be an integer in 1..64, got 65");
 }
