@@ -100,8 +100,12 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& args) {
       // A directory that gives nothing is an error even beside other targets: a check that
       // names nothing must not pass on what the others bring.
       const size_t before = files.size();
-      for (const auto& e : fs::directory_iterator(a, ec))
-        if (e.path().extension() == ".toml") files.push_back(e.path().string());
+      // Only regular files (a symlink to one included): a FIFO named x.toml would block the
+      // read forever waiting for a writer, and a subdirectory named x.toml is no scenario.
+      for (const auto& e : fs::directory_iterator(a, ec)) {
+        std::error_code type_ec;
+        if (e.path().extension() == ".toml" && e.is_regular_file(type_ec)) files.push_back(e.path().string());
+      }
       if (ec) throw std::invalid_argument("cannot read directory '" + a + "': " + ec.message());
       if (files.size() == before) throw std::invalid_argument("'" + a + "' holds no scenario files (*.toml)");
     } else {
