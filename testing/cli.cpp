@@ -44,6 +44,13 @@ CLI::Validator non_empty() {
   return CLI::Validator([](std::string& in) -> std::string { return in.empty() ? "must not be empty" : std::string(); }, "NONEMPTY");
 }
 
+// A token whose choices go past the options a run offers was recorded against other code or
+// another scenario file: its verdict, passing or failing, is not the recorded run's.
+void warn_diverged() {
+  fmt::print(stderr, "warning: the token's choices do not fit this run (a choice past the options offered): it was recorded "
+                     "against other code or another scenario file, so this replay is not the recorded run\n");
+}
+
 int cmd_run(const std::string& file, uint64_t seed, const std::string& trace_file, Display how) {
   refuse_overwrite(trace_file, how.html, file, "scenario file");
   Scenario s = load_scenario(file);
@@ -85,9 +92,7 @@ int cmd_replay(const std::string& token_text, const std::string& trace_file, Dis
   trace.finish(t.target + " (replayed)", t.choices ? *t.choices : std::vector<uint32_t>{});
   if (how.shown == Shown::chrome) return r.failures.empty() ? kOk : kFailed;  // stdout is the JSON document
   if (!r.case_text.empty()) fmt::print("case: {}\n", r.case_text);
-  if (r.diverged)
-    fmt::print(stderr, "warning: the token's choices do not fit this run (a choice past the options offered): it was recorded "
-                       "against other code or another scenario file, so this replay is not the recorded run\n");
+  if (r.diverged) warn_diverged();
   print_failures(r.failures, trace);
   if (r.failures.empty()) fmt::print("ok: {} passes\n", t.target);
   return r.failures.empty() ? kOk : kFailed;
@@ -124,6 +129,7 @@ int cmd_shrink(const std::string& token_text) {
   std::optional<Scenario> s;
   if (!t.is_suite() && !t.is_test()) s = load_scenario(t.target);
   TargetRun r = run_target(t.target, t.seed, t.choices, nullptr, s ? &*s : nullptr);
+  if (r.diverged) warn_diverged();  // "passes" must not read as the recorded run passing
   if (r.failures.empty()) {
     fmt::print("nothing to shrink: {} passes with this token\n", t.target);
     return kOk;
