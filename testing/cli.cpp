@@ -273,7 +273,10 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   explore_cmd->add_option("--max-seconds", max_seconds, "Stop after this much wall time, a schedule under way included (default: no limit)")
       ->check(whole(1, kMaxSeconds));
   explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
-  explore_cmd->add_flag("--shrink,!--no-shrink", explore_shrink, "Shrink the failing decision list (default on)");
+  // Two flags, not one negatable one: CLI11 would let the last of --shrink --no-shrink win silently.
+  bool shrink_on = false, shrink_off = false;
+  auto* shrink_flag = explore_cmd->add_flag("--shrink", shrink_on, "Shrink the failing decision list (the default)");
+  explore_cmd->add_flag("--no-shrink", shrink_off, "Print the failing decision list as found, unshrunk")->excludes(shrink_flag);
 
   auto* tree = app.add_subcommand("tree", "Print a scenario's supervision tree");
   std::string tree_file, format = "text";
@@ -329,6 +332,7 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
                                                                              : "--strategy " + strategy + " has none") +
                                     " (use --strategy dfs --no-por)");
       eopts.sleep_sets = !no_por;
+      explore_shrink = !shrink_off;
       return cmd_explore(explore_file, eopts,
                          {.jobs = explore_jobs, .shrink = explore_shrink, .max_given = max_schedules_opt->count() > 0,
                           .seed_given = explore_seed_opt->count() > 0, .max_seconds = max_seconds});
