@@ -15,7 +15,9 @@ std::optional<std::string> env(const char* name) {
 }
 
 std::optional<uint64_t> whole_number(std::string_view in, uint64_t lo, uint64_t hi) {
-  if (in.empty() || in.size() > 20) return std::nullopt;
+  // No cap on the length: leading zeros are digits too (a token's seed takes them), and the
+  // overflow check below bounds the value.
+  if (in.empty()) return std::nullopt;
   uint64_t n = 0;
   for (char c : in) {
     if (c < '0' || c > '9') return std::nullopt;
