@@ -20,8 +20,12 @@ namespace otp::testing::cli {
 std::string g_program = "otpsim";
 
 bool same_file(const std::string& a, const std::string& b) {
-  std::error_code ea, eb;
-  fs::path ca = fs::weakly_canonical(a, ea), cb = fs::weakly_canonical(b, eb);
+  // Two existing names of one file (a hard link too) are the same file. Otherwise compare absolute
+  // paths: weakly_canonical leaves a relative path with no existing prefix relative, so "x.out" and
+  // "./x.out", not yet written, would differ.
+  std::error_code ea, eb, ee;
+  if (fs::exists(a, ea) && fs::exists(b, eb) && fs::equivalent(a, b, ee)) return true;
+  fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea), cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
   return !ea && !eb && ca == cb;
 }
 
