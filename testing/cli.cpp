@@ -305,6 +305,11 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   }
   try {
     Display how{quiet ? Shown::quiet : parse_format(shown), verbose, html_file};
+    // Chrome JSON is the whole output (no log, no failure excerpt): a --verbose beside it would be
+    // ignored, as beside --quiet, so it is an error too.
+    if (how.verbose && how.shown == Shown::chrome && (*run || *replay || *show))
+      throw std::invalid_argument("--verbose tells the text log in full; --format chrome writes every event as it is, so --verbose "
+                                  "would change nothing");
     if (*run) return cmd_run(run_file, seed, trace_file, how);
     if (*show) return cmd_show(show_file, how);
     if (*list) return cmd_list();
