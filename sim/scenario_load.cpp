@@ -532,6 +532,8 @@ Scenario parse_scenario(std::string_view text, const std::string& path) {
   Scenario s;
   s.file = path;
   s.name = l.get<std::string>(doc, "name", path, "a string");
+  if (s.name.empty())  // a run would be told as "scenario  seed 1", a check's line name nothing
+    l.fail(*doc.get("name"), "'name' must not be empty (omit it to name the scenario by its file)");
   s.run_ms = l.ms(doc, "run_ms", 60'000);
   const toml::node* sup_node = doc.get("supervisor");
   if (!sup_node) throw ScenarioError(path + ":1:1: missing [supervisor] table (the root of the tree)");

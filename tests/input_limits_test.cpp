@@ -282,6 +282,7 @@ TEST(ScenarioLimits, DottedKeysAreBoundedBeforeTomlParses) {
   // Dots in strings and comments do not count; a multi-line array counts as one value.
   EXPECT_EQ(load_error("name = \"" + key(200) + "\" # " + key(200) + "\n" + kWorker), "");
   EXPECT_EQ(load_error("name = '''\n" + key(200) + "\n'''\n" + kWorker), "");
+  EXPECT_EQ(load_error("name = \"\"\n" + kWorker), "t.toml:1:8: 'name' must not be empty (omit it to name the scenario by its file)");
   std::string spread = "x = [\n";
   for (int i = 0; i < 70; ++i) spread += "{a.b = 1},\n";  // one dot a line
   EXPECT_EQ(load_error(spread + "]\n").substr(0, 38), "t.toml:66:3: more than 64 '.' in one k");
