@@ -7,6 +7,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <tuple>
 #include <utility>
 
@@ -45,6 +46,9 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   for (const auto& f : scenario_files(paths))
     targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios, suites or tests in the given arguments");
+  // A target named twice (`check S S`, or a suite next to all-suites) is checked once, where first named.
+  std::set<std::string> named;
+  std::erase_if(targets, [&named](const Target& t) { return !named.insert(t.token_name).second; });
   std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
   const char* shard_from = "--shard";
   if (shard.empty())
@@ -54,7 +58,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
     }
   // Read whatever the targets: a malformed value is an error even where it would not apply.
   if (auto v = env("OTPSIM_STRATEGY"); v && parse_strategy(*v, "OTPSIM_STRATEGY") != Search::random)
-    fmt::print("note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs (explore takes --strategy)\n", *v);
+    fmt::print(stderr, "note: check runs random seeds; OTPSIM_STRATEGY={} applies to GoogleTest runs (explore takes --strategy)\n", *v);
   for (auto [name, hi] : {std::pair{"OTPSIM_BOUND", uint64_t{64}}, {"OTPSIM_TIME_BUDGET_MS", uint64_t{86'400'000}}, {"OTPSIM_SHRINK", uint64_t{1}}})
     (void)env_whole(name, 0, hi);
   for (auto& t : targets) {
