@@ -3,7 +3,9 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include <fstream>
@@ -117,8 +119,15 @@ Token parse_token(const std::string& text) {
 }
 
 void write_token_file(const std::string& token, unsigned job, const std::string& program) {
-  std::ofstream(job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt")
-      << program << " replay " << shell_quoted(token) << '\n';
+  const std::string path = job == 0 ? "otpsim-last-token.txt" : "otpsim-last-token." + std::to_string(job) + ".txt";
+  std::ofstream f(path);
+  f << program << " replay " << shell_quoted(token) << '\n';
+  f.flush();
+  // Best effort (the run goes on), but said once: a crash or a hang would leave no token behind.
+  static std::atomic<bool> warned{false};
+  if (!f && !warned.exchange(true))
+    std::fprintf(stderr, "note: cannot write '%s' in the working directory: a crash or hang would leave no token on disk; "
+                 "failures still print theirs\n", path.c_str());
 }
 
 TokenFile::TokenFile(std::string path) : path_(std::move(path)) {
