@@ -29,11 +29,16 @@ namespace {
 
 using namespace cli;
 
-// Numeric flags go through whole_number (env.hpp): CLI11 alone converts "-1" to 2^64-1.
+// Numeric flags go through whole_number (env.hpp): CLI11 alone converts "-1" to 2^64-1. A
+// transform, not a check: the text goes on to CLI11 as the plain decimal number, or CLI11 would
+// read a leading zero as octal ("010" as 8).
 CLI::Validator whole(uint64_t lo, uint64_t hi) {
   return CLI::Validator(
       [lo, hi](std::string& in) -> std::string {
-        if (whole_number(in, lo, hi)) return {};
+        if (auto n = whole_number(in, lo, hi)) {
+          in = std::to_string(*n);
+          return {};
+        }
         return fmt::format("must be a whole number in {}..{}, got '{}'", lo, hi, in);
       },
       fmt::format("{}..{}", lo, hi));
@@ -203,7 +208,7 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   bool quiet = false, verbose = false;
   std::string shown = "text", html_file;
   run->add_option("scenario", run_file, "Scenario file (.toml)")->required();
-  run->add_option("--seed", seed, "Seed for the Chooser")->check(whole(0, UINT64_MAX));
+  run->add_option("--seed", seed, "Seed for the Chooser")->transform(whole(0, UINT64_MAX));
   run->add_option("--trace", trace_file, "Write the JSON-lines trace here")->check(non_empty());
   auto add_display = [&](CLI::App* sub) {
     // --quiet prints no log, so a --format or --verbose beside it would be ignored: an error.
@@ -230,12 +235,12 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
                         (cli.suites_by_default ? "scenarios all-suites" : "all-tests"));
   check->add_flag("--shrink", shrink_failures, "Shrink each failure and print the minimal token too");
   auto* seeds_opt = check->add_option("--seeds", seeds, "Seeds (runs) per target; default: OTPSIM_RUNS, a test's own runs, or 20")
-                        ->check(whole(1, kMaxSeeds));
+                        ->transform(whole(1, kMaxSeeds));
   // An option of its own rather than an alias, so that an error names the flag that was typed.
-  auto* runs_opt = check->add_option("--runs", seeds, "The same as --seeds")->check(whole(1, kMaxSeeds))->excludes(seeds_opt);
-  auto* base_opt = check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->check(whole(0, UINT64_MAX));
+  auto* runs_opt = check->add_option("--runs", seeds, "The same as --seeds")->transform(whole(1, kMaxSeeds))->excludes(seeds_opt);
+  auto* base_opt = check->add_option("--seed", base, "First seed (the root seed; every run derives from it)")->transform(whole(0, UINT64_MAX));
   check->add_option("--jobs", jobs, "Worker threads (each world stays single-threaded); default: hardware threads")
-      ->check(whole(1, kMaxJobs));
+      ->transform(whole(1, kMaxJobs));
   check->add_option("--shard", shard, "Run shard i of n (i/n); default: OTPSIM_SHARD")->check(non_empty());
 
   auto* replay = app.add_subcommand("replay", "Re-run a failure from its replay token");
@@ -263,15 +268,15 @@ int run_command(int argc, char** argv, const CliOptions& cli) {
   explore_cmd->add_option("target", explore_file, "Scenario file (.toml) or simulation test name")->required();
   explore_cmd->add_option("--strategy", strategy, "pct, dfs, dpor or random")->check(CLI::IsMember({"pct", "dfs", "dpor", "random"}));
   auto* bound_opt = explore_cmd->add_option("--bound", eopts.bound, "dfs: delay bound K (default 2); pct: bug depth d, 1..64 (default 2); dpor: delay bound (default: none, exhaustive); random: none")
-                        ->check(whole(0, kMaxBound));
+                        ->transform(whole(0, kMaxBound));
   auto* max_schedules_opt = explore_cmd->add_option("--max-schedules", eopts.max_schedules, "Stop after this many schedules (default 10000; a test: its own runs)")
-      ->check(whole(1, kMaxSchedules));
+      ->transform(whole(1, kMaxSchedules));
   auto* explore_seed_opt = explore_cmd->add_option("--seed", eopts.seed, "Seed for random and pct (and a simulation test's inputs)")
-                               ->check(whole(0, UINT64_MAX));
-  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random, pct and dpor")->check(whole(1, kMaxJobs));
+                               ->transform(whole(0, UINT64_MAX));
+  explore_cmd->add_option("--jobs", explore_jobs, "Worker threads for random, pct and dpor")->transform(whole(1, kMaxJobs));
   uint64_t max_seconds = 0;
   explore_cmd->add_option("--max-seconds", max_seconds, "Stop after this much wall time, a schedule under way included (default: no limit)")
-      ->check(whole(1, kMaxSeconds));
+      ->transform(whole(1, kMaxSeconds));
   explore_cmd->add_flag("--no-por", no_por, "dfs: no sleep sets (plain bounded DFS)");
   // Two flags, not one negatable one: CLI11 would let the last of --shrink --no-shrink win silently.
   bool shrink_on = false, shrink_off = false;
