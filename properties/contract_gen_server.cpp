@@ -347,9 +347,14 @@ void by_name(Probe& p) {
     StartResult first = linked ? co_await gen_server::start_link(self, factory({}), named) : co_await gen_server::start(self, factory({}), named);
     StartResult second = co_await gen_server::start(self, factory({}), named);
     p.expect("the second start", second.to_term(), tuple(atom("error"), tuple(atom("already_started"), first.pid)));
-    // `undefined` is no name: gen:start's whereis answers undefined for it (measured on OTP 25).
-    StartResult undef = co_await gen_server::start(self, factory({}), {.name = {.local = "undefined"}});
+    // `undefined` is no name: the new server's registration is refused and it exits normal before
+    // its init; a trapping start_link caller gets that EXIT (measured on OTP 25).
+    bool trapped = self.trap_exit(true);
+    StartResult undef = co_await gen_server::start_link(self, factory({}), {.name = {.local = "undefined"}});
     p.expect("a start under the name undefined", undef.to_term(), tuple(atom("error"), tuple(atom("already_started"), atom("undefined"))));
+    auto refused = co_await self.receive([](const Message& m) { return m.is<ExitMsg>(); }, 100);
+    p.expect("the refused server's EXIT", refused ? refused->get<ExitMsg>()->reason : atom("none"), atom("normal"));
+    self.trap_exit(trapped);
     for (int64_t i = 0; i < casts; ++i) gen_server::cast(self, "srv", Message(atom("inc")));
     gen_server::cast(self, "nobody", Message(atom("inc")));  // dropped, as in OTP
     Message counts = co_await gen_server::call(self, "srv", atom("counts"));

@@ -719,7 +719,7 @@ void send_to_unregistered(Probe& p) {
   p.expect("the sender's exit reason", reason, atom("badarg"));
 }
 
-// S1 S2 S4 S5 (measured on OTP 25: tools/beam_diff/null_pid.erl): no pid (Pid{}, what whereis
+// S7 (measured on OTP 25: tools/beam_diff/null_pid.erl): no pid (Pid{}, what whereis
 // answers for a name nobody holds) is Erlang's `undefined`: sending to it, exit/2, link and unlink
 // are badarg in the caller (trapping or not: nothing is sent), and a monitor of it is DOWN
 // {undefined, nonode@nohost} noproc at once.
@@ -953,7 +953,7 @@ const std::vector<ProbeDef>& kernel_probes() {
       {"late-timers", "S6 S90", late_timers},
       {"exit-records", "internals", exit_records},
       {"send-to-unregistered", "S7", send_to_unregistered},
-      {"no-pid", "S1 S2 S4 S5", no_pid},
+      {"no-pid", "S7", no_pid},
       {"monitor-name", "S4 S7", monitor_name},
       {"send-after-name", "S6 S7", send_after_name},
       {"start-timer", "S6", start_timer},

@@ -384,7 +384,7 @@ TEST(Kernel, DemonitorWithoutFlushGuaranteesNoLaterDown) {  // S4
 
 // Measured on OTP 25 (tools/beam_diff/null_pid.erl): `undefined ! M`, exit(undefined, R),
 // link(undefined) and unlink(undefined) are badarg; monitor(process, undefined) is DOWN noproc.
-TEST(Kernel, NoPidIsBadargButMonitorOfItIsNoproc) {  // S1, S2, S4, S5
+TEST(Kernel, NoPidIsBadargButMonitorOfItIsNoproc) {  // S7
   World w;
   std::vector<Pid> callers;
   callers.push_back(w.spawn([](Process& self) -> Proc { self.send(self.whereis("nobody"), atom("hi")); co_return; }));

@@ -86,9 +86,11 @@ class ServerLoop {
 
   Proc run(Pid starter, Ref ack_ref, Name name) {
     if (!name.empty()) {
-      Pid holder = co_await names::register_self(self_, name);
-      if (holder) {
-        ack(starter, ack_ref, StartResult::error(tuple(atom("already_started"), holder)));
+      // Refused: {already_started, Holder}, Holder `undefined` for the name undefined (nobody
+      // can hold it); this process exits normal, as gen's does (a trapping start_link caller
+      // gets its EXIT, measured on OTP 25: tools/beam_diff/undefined_start.erl).
+      if (auto holder = co_await names::register_self(self_, name)) {
+        ack(starter, ack_ref, StartResult::error(tuple(atom("already_started"), *holder)));
         self_.exit(reasons::normal());
       }
     }
@@ -258,10 +260,6 @@ Task<StartResult> do_start(Process& self, ServerFactory factory, gen_server::Sta
   // As gen:start: a name already held by a live process is refused before anything is
   // spawned (no process to start, no EXIT for a trapping caller); one taken in between is
   // refused by the new server's own registration below.
-  // {local, undefined}: gen:start's whereis answers undefined, which register refuses, so OTP
-  // 25 returns {error, {already_started, undefined}} and spawns nothing (measured).
-  if (opts.name.via_registry.empty() && opts.name.local == "undefined")
-    co_return StartResult::error(tuple(atom("already_started"), atom("undefined")));
   if (!opts.name.empty())
     if (Pid holder = co_await names::whereis(self, opts.name); holder && self.node().alive(holder))
       co_return StartResult::error(tuple(atom("already_started"), holder));

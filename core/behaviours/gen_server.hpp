@@ -133,7 +133,8 @@ void cast(Process& self, ServerRef server, Message request);
 template <class T, class D = std::decay_t<T>>
   requires(!std::is_same_v<D, Message> && envelope_of<D>::value == Envelope::none)
 void cast(Process& self, Pid to, T&& request) {
-  self.send(to, Message(Enveloped<Envelope::cast, D>{std::forward<T>(request)}));
+  // A cast never fails (GenServer.cast to nobody is :ok): no pid is dropped, not badarg.
+  if (to) self.send(to, Message(Enveloped<Envelope::cast, D>{std::forward<T>(request)}));
 }
 void reply(Process& self, const From& to, Message value);
 // Stops the server with `reason` (terminate runs). The caller exits with {Why, {'Elixir.GenServer',

@@ -4,14 +4,15 @@
 
 namespace otp::names {
 
-Task<Pid> register_self(Process& self, const Name& name) {
+Task<std::optional<Term>> register_self(Process& self, const Name& name) {
+  auto where = [](Pid holder) { return holder ? Term(holder) : atom("undefined"); };
   if (name.via_registry.empty()) {
-    if (self.register_name(name.local)) co_return Pid{};
-    Pid holder = self.whereis(name.local);
-    co_return holder ? holder : self.self();  // already named under another name: refuse
+    if (self.register_name(name.local)) co_return std::nullopt;
+    co_return where(self.whereis(name.local));
   }
   auto r = co_await registry::register_key(self, name.via_registry, name.key, atom("nil"));
-  co_return r.is_ok() ? Pid{} : r.holder;
+  if (r.is_ok()) co_return std::nullopt;
+  co_return where(r.holder);
 }
 
 Task<Pid> whereis(Process& self, const Name& name) {

@@ -5,9 +5,10 @@
 
 namespace otp::names {
 
-// Registers the calling process under `name`; returns Pid{} on success, or the pid that
-// already holds the name ({error, {already_started, Pid}} for the caller).
-Task<Pid> register_self(Process& self, const Name& name);
+// Registers the calling process under `name`; returns nothing on success, or what gen's
+// where(Name) answers on a refusal: the pid that holds the name, or `undefined` when nobody does
+// (the name `undefined` itself), for the caller's {error, {already_started, Holder}}.
+Task<std::optional<Term>> register_self(Process& self, const Name& name);
 Task<Pid> whereis(Process& self, const Name& name);
 // Gives up `name` if the calling process holds it (gen:unregister_name); nothing if empty.
 Task<void> unregister_self(Process& self, const Name& name);

@@ -22,7 +22,7 @@ void Process::not_running(const char* what) const {
 // ---------------------------------------------------------------- messages
 
 void Process::send(Pid to, Message msg) {
-  if (!to) throw Exit(atom("badarg"));  // S5: no pid (whereis's answer for a free name): `undefined ! M`
+  if (!to) throw Exit(atom("badarg"));  // S7: no pid (whereis's answer for a free name): `undefined ! M`
   Signal s{SignalKind::message, false, pid_, to, {}, {}, std::move(msg)};
   // To itself: in its own mailbox at once, as an exit signal to itself is (below) and as on the
   // BEAM (measured: `send(self(), x)` then `receive x -> ... after 0 -> ...` finds it, and a
@@ -163,7 +163,7 @@ void Process::YieldAwaiter::await_suspend(std::coroutine_handle<> h) {
 // ---------------------------------------------------------------- exits, links, monitors
 
 void Process::exit(Pid target, Term reason) {
-  if (!target) throw Exit(atom("badarg"));  // S2: exit(undefined, R) is badarg
+  if (!target) throw Exit(atom("badarg"));  // S7: exit(undefined, R) is badarg
   if (target == pid_) {  // S2: a signal to oneself takes effect at once, and no catch takes it
     if (reason.is_atom("kill")) throw ExitSignal(reasons::killed());
     if (trap_exit_) {
@@ -191,7 +191,7 @@ bool Process::trap_exit(bool on) {
 }
 
 void Process::link(Pid other) {
-  if (!other) throw Exit(atom("badarg"));  // S1: link(undefined) is badarg
+  if (!other) throw Exit(atom("badarg"));  // S7: link(undefined) is badarg
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (other == pid_ || relations().links.contains(other)) return;
   node_.touch(AccessObserver::of(AccessObserver::Part::trap, pid_.id), false);
@@ -208,14 +208,14 @@ void Process::link(Pid other) {
 }
 
 void Process::unlink(Pid other) {
-  if (!other) throw Exit(atom("badarg"));  // S1: unlink(undefined) is badarg
+  if (!other) throw Exit(atom("badarg"));  // S7: unlink(undefined) is badarg
   node_.touch_element(AccessObserver::Part::links, pid_, other.id);
   if (!(rel_ && rel_->links.erase(other))) return;
   node_.executor().send(Signal{SignalKind::unlink, false, pid_, other, {}, {}, {}});
 }
 
 Ref Process::monitor(Pid target) {
-  if (!target) return monitor_nobody(tuple(atom("undefined"), atom("nonode@nohost")));  // S4: monitor(process, undefined)
+  if (!target) return monitor_nobody(tuple(atom("undefined"), atom("nonode@nohost")));  // S7: monitor(process, undefined)
   Ref ref = make_ref();
   node_.touch_element(AccessObserver::Part::monitoring, pid_, ref.id);
   relations_mut().monitoring.insert_or_assign({ref, target});
