@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -46,9 +47,14 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   for (const auto& f : scenario_files(paths))
     targets.push_back({f, std::make_shared<Scenario>(load_scenario(f))});  // bad input fails before any run
   if (targets.empty()) throw std::invalid_argument("nothing to check: no scenarios, suites or tests in the given arguments");
-  // A target named twice (`check S S`, or a suite next to all-suites) is checked once, where first named.
+  // A target named twice (`check S S`, `check s.toml ./s.toml`, a suite next to all-suites) is
+  // checked once, where first named.
   std::set<std::string> named;
-  std::erase_if(targets, [&named](const Target& t) { return !named.insert(t.token_name).second; });
+  std::erase_if(targets, [&named](const Target& t) {
+    std::error_code ec;
+    std::string key = t.scenario ? std::filesystem::weakly_canonical(std::filesystem::absolute(t.token_name, ec), ec).string() : t.token_name;
+    return !named.insert(key).second;
+  });
   std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
   const char* shard_from = "--shard";
   if (shard.empty())
