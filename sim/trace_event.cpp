@@ -40,6 +40,8 @@ TraceEvent parse_trace_line(std::string_view line) {
       (void)nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& pe) {
       at = pe.byte;
+    } catch (const nlohmann::json::out_of_range&) {  // 9e999: no column, a number past a double
+      throw std::invalid_argument("not valid JSON: a number out of range");
     }
     if (at <= line.size())
       throw std::invalid_argument("not valid JSON at column " + std::to_string(at) + " (a byte that is not UTF-8, or not JSON)");

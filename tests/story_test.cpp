@@ -170,6 +170,7 @@ TEST(TraceReader, BadTracesAreClearErrors) {
   EXPECT_EQ(err("{\"t\":0,\"step\":0,\"ev\":\"spawn\",\"x\":1}\n"), "t.jsonl:1: unknown field \"x\" in a \"spawn\" event (its fields: pid, parent)");
   EXPECT_EQ(err("{\"t\":0,\n"), "t.jsonl:1: not a JSON object (is the line cut short?)");
   EXPECT_EQ(err("{\"t\":0,\"x\":\"\xff\"}\n"), "t.jsonl:1: not valid JSON at column 13 (a byte that is not UTF-8, or not JSON)");
+  EXPECT_EQ(err("{\"t\":9e999,\"x\":\"\xff\"}\n"), "t.jsonl:1: not valid JSON: a number out of range");
   EXPECT_EQ(err("{\"t\":0 junk}\n"), "t.jsonl:1: not valid JSON at column 8 (a byte that is not UTF-8, or not JSON)");
   EXPECT_EQ(err("{\"t\":-5,\"step\":0,\"ev\":\"spawn\"}\n"), "t.jsonl:1: \"t\" must be 0..1000000000000000 (virtual ms), got -5");
   EXPECT_EQ(err("{\"t\":9223372036854775807,\"step\":0,\"ev\":\"spawn\"}\n"),
