@@ -1,6 +1,5 @@
 #include <toml++/toml.h>
 
-#include <algorithm>
 #include <filesystem>
 #include <cerrno>
 #include <cstring>
@@ -8,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include <otpsim/core/kernel/utf8.hpp>
 #include <otpsim/sim/limits.hpp>
 #include <otpsim/sim/scenario.hpp>
 #include <otpsim/sim/term_parse.hpp>
@@ -146,8 +146,7 @@ struct Loader {
     if (c.id.empty() || c.id.find('/') != std::string::npos) fail(*t.get("id"), "'id' must be non-empty and contain no '/'");
     // Characters as Erlang counts an atom's (code points; TOML text is valid UTF-8), as the term
     // parser does: "é" is one character of two bytes.
-    const auto id_chars = static_cast<size_t>(
-        std::count_if(c.id.begin(), c.id.end(), [](char ch) { return (static_cast<unsigned char>(ch) & 0xc0) != 0x80; }));
+    const size_t id_chars = utf8::code_points(c.id);
     if (id_chars > limits::kAtomChars)
       fail(*t.get("id"), "'id' is " + std::to_string(id_chars) + " characters; an id is an atom, at most " +
                              std::to_string(limits::kAtomChars) + " characters");

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <limits>
 
+#include <otpsim/core/kernel/utf8.hpp>
 #include <otpsim/sim/limits.hpp>
 
 namespace otp::sim {
@@ -164,8 +165,7 @@ class Parser {
 
   // Erlang's atoms are at most 255 characters (system limit); so are ours.
   std::string_view atom_text(size_t start, std::string_view text) const {
-    size_t chars = 0;  // code points: UTF-8 continuation bytes do not count
-    for (char c : text) chars += (static_cast<unsigned char>(c) & 0xc0) != 0x80 ? 1 : 0;
+    const size_t chars = utf8::code_points(text);
     if (chars > limits::kAtomChars)
       fail_at(start, "atom of " + std::to_string(chars) + " characters; the limit is " +
                          std::to_string(limits::kAtomChars) + " (as in Erlang)");

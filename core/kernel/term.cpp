@@ -38,8 +38,8 @@ unsigned Term::nested_depth(const Term* items, size_t n) {
 
 Term::Box* Term::boxed_text(std::string_view text, Kind k) {
   if (k == Kind::atom && text.size() > kMaxAtom) {  // characters, as the BEAM counts them (UTF-8)
-    const auto chars = std::count_if(text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
-    if (static_cast<size_t>(chars) > kMaxAtom)
+    const size_t chars = utf8::code_points(text);
+    if (chars > kMaxAtom)
       throw Exit(otp::tuple(otp::atom("system_limit"), otp::str("an atom of " + std::to_string(chars) +
                                                                 " characters (Term::kMaxAtom: 255, as on the BEAM)")));
   }

@@ -29,6 +29,13 @@ inline size_t sequence_at(std::string_view s, size_t i) {
 
 inline bool is_continuation(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
 
+// Characters as the BEAM counts an atom's: every byte but a continuation byte starts one.
+inline size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (char c : s) n += is_continuation(c) ? 0 : 1;
+  return n;
+}
+
 // The largest n' <= n at which s can be cut without splitting a character.
 inline size_t cut_point(std::string_view s, size_t n) {
   if (n >= s.size()) return s.size();
