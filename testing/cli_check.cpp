@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -51,9 +50,7 @@ int cmd_check(std::vector<std::string> args, std::optional<uint64_t> seeds_flag,
   // checked once, where first named.
   std::set<std::string> named;
   std::erase_if(targets, [&named](const Target& t) {
-    std::error_code ec;
-    std::string key = t.scenario ? std::filesystem::weakly_canonical(std::filesystem::absolute(t.token_name, ec), ec).string() : t.token_name;
-    return !named.insert(key).second;
+    return !named.insert(t.scenario ? canonical_name(t.token_name).value_or(t.token_name) : t.token_name).second;
   });
   std::optional<uint64_t> env_seeds = env_whole("OTPSIM_RUNS", 1, kMaxSeeds), env_base = env_whole("OTPSIM_SEED", 0, UINT64_MAX);
   const char* shard_from = "--shard";

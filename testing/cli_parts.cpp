@@ -19,14 +19,21 @@ namespace otp::testing::cli {
 
 std::string g_program = "otpsim";
 
+std::optional<std::string> canonical_name(const std::string& path) {
+  // Absolute first: weakly_canonical leaves a relative path with no existing prefix relative.
+  std::error_code ec;
+  fs::path p = fs::weakly_canonical(fs::absolute(path, ec), ec);
+  if (ec) return std::nullopt;
+  return p.string();
+}
+
 bool same_file(const std::string& a, const std::string& b) {
-  // Two existing names of one file (a hard link too) are the same file. Otherwise compare absolute
-  // paths: weakly_canonical leaves a relative path with no existing prefix relative, so "x.out" and
-  // "./x.out", not yet written, would differ.
+  // Two existing names of one file (a hard link too) are the same file; otherwise compare the
+  // names, so "x.out" and "./x.out", not yet written, are one.
   std::error_code ea, eb, ee;
   if (fs::exists(a, ea) && fs::exists(b, eb) && fs::equivalent(a, b, ee)) return true;
-  fs::path ca = fs::weakly_canonical(fs::absolute(a, ea), ea), cb = fs::weakly_canonical(fs::absolute(b, eb), eb);
-  return !ea && !eb && ca == cb;
+  auto ca = canonical_name(a), cb = canonical_name(b);
+  return ca && cb && *ca == *cb;
 }
 
 void refuse_shared_outputs(const std::string& trace, const std::string& html) {

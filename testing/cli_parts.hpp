@@ -49,6 +49,9 @@ extern std::string g_program;  // how replay lines name this program; set once b
 
 // Whether two paths name one file (either may not exist yet).
 bool same_file(const std::string& a, const std::string& b);
+// A path made absolute and normalised ("x.out" and "./x.out" give one), whether or not it exists;
+// nothing when the file system cannot say.
+std::optional<std::string> canonical_name(const std::string& path);
 // The outputs (--trace, --html; "" when not given) must be files of their own: not one file for
 // both (the page would land in the trace), nor the token file each run writes first
 // (otpsim-last-token[.N].txt in the working directory), which would end up as the other.
